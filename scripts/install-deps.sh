@@ -1,0 +1,26 @@
+#!/bin/sh
+# Installs every Debian package the project builds with, runs with and tests with.
+# Idempotent; run as root (or with sudo available).  Used by the README's commands and CI.
+set -e
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+BUILD_PKGS="build-essential pkg-config libpg-query-dev postgresql-server-dev-15 libsqlite3-dev libssl-dev unixodbc-dev"
+RUN_PKGS="postgresql-client"
+TEST_PKGS="postgresql python3-psycopg python3-pytest python3-psycopg2 python3-asyncpg python3-sqlalchemy \
+  libpq-dev odbc-postgresql libsqliteodbc unixodbc libpostgresql-jdbc-java default-jdk-headless \
+  golang-go golang-github-jackc-pgx-v4-dev nodejs npm pgbouncer valgrind clang libclang-rt-14-dev procps"
+
+case "$1" in
+    --build) PKGS="$BUILD_PKGS $RUN_PKGS" ;;
+    *)       PKGS="$BUILD_PKGS $RUN_PKGS $TEST_PKGS" ;;
+esac
+
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+    $SUDO apt-get update
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing
+fi
