@@ -14,7 +14,7 @@ BUILD    := build
 OPT      := -O2 -g
 endif
 CFLAGS   += -std=gnu11 $(OPT) -Wall -Wextra -Werror -Wno-missing-field-initializers \
-            -Wno-clobbered -pthread -MMD -MP -Isrc -I/usr/include/pg_query
+            -Wno-clobbered -D_GNU_SOURCE -pthread -MMD -MP -Isrc -I/usr/include/pg_query
 # Files that walk PostgreSQL's own parse nodes include the server headers (docs/parser.md).
 PGNODE_CFLAGS := -isystem $(PG_SERVER_INCLUDE)
 LDLIBS   += -lpg_query -lsqlite3 -lssl -lcrypto -lodbc -lm -pthread

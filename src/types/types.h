@@ -288,6 +288,9 @@ bool types_has_binary(pg_oid oid);
 #define PG_EPOCH_JDATE 2451545          /* Julian day of 2000-01-01 */
 #define PG_UNIX_EPOCH_OFFSET_US INT64_C(946684800000000)   /* 2000-01-01 - 1970-01-01 in µs */
 
+/* Compare two numeric storage texts by value (-1, 0, 1); NaN above all numbers. */
+int types_numeric_text_cmp(const char *a, size_t alen, const char *b, size_t blen);
+
 /* Julian-day conversions (proleptic Gregorian, as PostgreSQL's date2j/j2date). */
 int types_date2j(int year, int month, int day);
 void types_j2date(int jd, int *year, int *month, int *day);

@@ -1,0 +1,388 @@
+/*
+ * backend.c — what every engine shares: the database registry, the statement cache of a
+ * connection and the dispatch to the engine's operations.
+ */
+#include "backend/backend_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+bool backend_create(const backend_config *cfg, backend **out, pg_error *err)
+{
+    backend *b = calloc(1, sizeof *b);
+    if (!b) {
+        pg_error_oom(err);
+        return false;
+    }
+    b->cfg = *cfg;
+    b->data_directory = xstrdup(cfg->data_directory);
+    b->odbc_connection_string = xstrdup(cfg->odbc_connection_string);
+    b->cfg.data_directory = b->data_directory;
+    b->cfg.odbc_connection_string = b->odbc_connection_string;
+    if (b->cfg.pool_size < 1)
+        b->cfg.pool_size = 1;
+    pthread_mutex_init(&b->lock, NULL);
+    hashmap_init(&b->dbs);
+    switch (cfg->kind) {
+    case BACKEND_SQLITE:
+        b->ops = &sqlite_backend_ops;
+        break;
+    case BACKEND_ODBC:
+        b->ops = &odbc_backend_ops;
+        break;
+    }
+    /* The engine creates its default databases (postgres) when asked to list them. */
+    char **names = NULL;
+    size_t n = 0;
+    if (!b->ops->db_list(b, &names, &n, err)) {
+        backend_destroy(b);
+        return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    *out = b;
+    return true;
+}
+
+static void db_free(engine_db *db)
+{
+    engine_pool *p = &db->pool;
+    for (int i = 0; i < p->idle_count; i++)
+        engine_conn_close(p->idle[i]);
+    free(p->idle);
+    pthread_mutex_destroy(&p->lock);
+    if (db->sql_state && db->sql_state_free)
+        db->sql_state_free(db->sql_state);
+    if (db->catalog_state && db->catalog_state_free)
+        db->catalog_state_free(db->catalog_state);
+    pthread_mutex_destroy(&db->state_lock);
+    free(db->name);
+    free(db);
+}
+
+void backend_destroy(backend *b)
+{
+    if (!b)
+        return;
+    size_t cur = 0;
+    void *v;
+    while (hashmap_next(&b->dbs, &cur, NULL, &v))
+        db_free(v);
+    hashmap_free(&b->dbs);
+    if (b->ops && b->ops->backend_destroy)
+        b->ops->backend_destroy(b);
+    pthread_mutex_destroy(&b->lock);
+    free(b->data_directory);
+    free(b->odbc_connection_string);
+    free(b);
+}
+
+backend_kind backend_get_kind(const backend *b) { return b->cfg.kind; }
+sql_dialect backend_dialect(const backend *b) { return b->cfg.dialect; }
+
+bool backend_open_db(backend *b, const char *dbname, engine_db **out, pg_error *err)
+{
+    pthread_mutex_lock(&b->lock);
+    engine_db *db = hashmap_get(&b->dbs, dbname);
+    if (db) {
+        pthread_mutex_unlock(&b->lock);
+        *out = db;
+        return true;
+    }
+    if (!b->ops->db_exists(b, dbname)) {
+        pthread_mutex_unlock(&b->lock);
+        pg_error_set(err, "3D000", "database \"%s\" does not exist", dbname);
+        return false;
+    }
+    db = calloc(1, sizeof *db);
+    if (!db || !(db->name = strdup(dbname))) {
+        free(db);
+        pthread_mutex_unlock(&b->lock);
+        pg_error_oom(err);
+        return false;
+    }
+    db->b = b;
+    pthread_mutex_init(&db->state_lock, NULL);
+    atomic_init(&db->schema_version, 1);
+    db->pool.db = db;
+    db->pool.max = b->cfg.pool_size;
+    pthread_mutex_init(&db->pool.lock, NULL);
+    db->pool.idle = calloc((size_t)db->pool.max, sizeof *db->pool.idle);
+    if (!db->pool.idle || !hashmap_put(&b->dbs, dbname, db)) {
+        pthread_mutex_unlock(&b->lock);
+        db_free(db);
+        pg_error_oom(err);
+        return false;
+    }
+    pthread_mutex_unlock(&b->lock);
+    *out = db;
+    return true;
+}
+
+bool backend_create_db(backend *b, const char *dbname, pg_error *err)
+{
+    pthread_mutex_lock(&b->lock);
+    bool exists = b->ops->db_exists(b, dbname);
+    bool ok = false;
+    if (exists)
+        pg_error_set(err, "42P04", "database \"%s\" already exists", dbname);
+    else
+        ok = b->ops->db_create(b, dbname, err);
+    pthread_mutex_unlock(&b->lock);
+    return ok;
+}
+
+bool backend_drop_db(backend *b, const char *dbname, bool if_exists, bool force, pg_error *err)
+{
+    UNUSED(force);
+    pthread_mutex_lock(&b->lock);
+    if (!b->ops->db_exists(b, dbname)) {
+        pthread_mutex_unlock(&b->lock);
+        if (if_exists)
+            return true;
+        pg_error_set(err, "3D000", "database \"%s\" does not exist", dbname);
+        return false;
+    }
+    engine_db *db = hashmap_get(&b->dbs, dbname);
+    if (db) {
+        int others = atomic_load(&db->attached);
+        pthread_mutex_lock(&db->pool.lock);
+        int lent = db->pool.lent;
+        pthread_mutex_unlock(&db->pool.lock);
+        if (others > 0 || lent > 0) {
+            pthread_mutex_unlock(&b->lock);
+            pg_error_set(err, "55006", "database \"%s\" is being accessed by other users", dbname);
+            pg_error_detail(err, "There %s %d other session%s using the database.",
+                            others == 1 ? "is" : "are", others, others == 1 ? "" : "s");
+            return false;
+        }
+        hashmap_remove(&b->dbs, dbname);
+        db_free(db);
+    }
+    bool ok = b->ops->db_drop(b, dbname, err);
+    pthread_mutex_unlock(&b->lock);
+    return ok;
+}
+
+bool backend_list_dbs(backend *b, char ***names, size_t *count, pg_error *err)
+{
+    pthread_mutex_lock(&b->lock);
+    bool ok = b->ops->db_list(b, names, count, err);
+    pthread_mutex_unlock(&b->lock);
+    return ok;
+}
+
+void engine_db_attach(engine_db *db) { atomic_fetch_add(&db->attached, 1); }
+void engine_db_detach(engine_db *db) { atomic_fetch_sub(&db->attached, 1); }
+const char *engine_db_name(const engine_db *db) { return db->name; }
+engine_pool *engine_db_pool(engine_db *db) { return &db->pool; }
+uint64_t engine_db_schema_version(engine_db *db) { return atomic_load(&db->schema_version); }
+void engine_db_bump_schema_version(engine_db *db) { atomic_fetch_add(&db->schema_version, 1); }
+backend *engine_db_backend(engine_db *db) { return db->b; }
+
+void *engine_db_sql_state(engine_db *db)
+{
+    pthread_mutex_lock(&db->state_lock);
+    void *s = db->sql_state;
+    pthread_mutex_unlock(&db->state_lock);
+    return s;
+}
+
+void engine_db_set_sql_state(engine_db *db, void *state, void (*free_fn)(void *))
+{
+    pthread_mutex_lock(&db->state_lock);
+    db->sql_state = state;
+    db->sql_state_free = free_fn;
+    pthread_mutex_unlock(&db->state_lock);
+}
+
+void *engine_db_catalog_state(engine_db *db)
+{
+    pthread_mutex_lock(&db->state_lock);
+    void *s = db->catalog_state;
+    pthread_mutex_unlock(&db->state_lock);
+    return s;
+}
+
+void engine_db_set_catalog_state(engine_db *db, void *state, void (*free_fn)(void *))
+{
+    pthread_mutex_lock(&db->state_lock);
+    db->catalog_state = state;
+    db->catalog_state_free = free_fn;
+    pthread_mutex_unlock(&db->state_lock);
+}
+
+/* ---------------------------------------------------------------- connections */
+
+bool engine_conn_open(engine_db *db, engine_conn **out, pg_error *err)
+{
+    engine_conn *c = calloc(1, sizeof *c);
+    if (!c) {
+        pg_error_oom(err);
+        return false;
+    }
+    c->db = db;
+    c->ops = db->b->ops;
+    c->ctx = &c->idle_ctx;
+    hashmap_init(&c->stmt_cache);
+    pthread_mutex_init(&c->interrupt_lock, NULL);
+    if (!c->ops->conn_open(c, err)) {
+        hashmap_free(&c->stmt_cache);
+        pthread_mutex_destroy(&c->interrupt_lock);
+        free(c);
+        return false;
+    }
+    *out = c;
+    return true;
+}
+
+static void stmt_free(engine_stmt *s)
+{
+    s->conn->ops->finalize(s);
+    free(s->sql);
+    free(s);
+}
+
+static void lru_unlink(engine_conn *c, engine_stmt *s)
+{
+    if (s->lru_prev)
+        s->lru_prev->lru_next = s->lru_next;
+    else
+        c->lru_head = s->lru_next;
+    if (s->lru_next)
+        s->lru_next->lru_prev = s->lru_prev;
+    else
+        c->lru_tail = s->lru_prev;
+    s->lru_prev = s->lru_next = NULL;
+}
+
+void engine_conn_close(engine_conn *c)
+{
+    if (!c)
+        return;
+    engine_stmt *s = c->lru_head;
+    while (s) {
+        engine_stmt *next = s->lru_next;
+        stmt_free(s);
+        s = next;
+    }
+    hashmap_free(&c->stmt_cache);
+    pthread_mutex_lock(&c->interrupt_lock);
+    c->ops->conn_close(c);
+    c->native = NULL;
+    pthread_mutex_unlock(&c->interrupt_lock);
+    pthread_mutex_destroy(&c->interrupt_lock);
+    free(c);
+}
+
+engine_db *engine_conn_db(engine_conn *c) { return c->db; }
+void *engine_conn_native(engine_conn *c) { return c->native; }
+engine_context *engine_conn_context(engine_conn *c) { return c->ctx; }
+
+void engine_conn_set_context(engine_conn *c, engine_context *ctx)
+{
+    c->ctx = ctx ? ctx : &c->idle_ctx;
+}
+
+void engine_conn_interrupt(engine_conn *c, interrupt_reason why)
+{
+    pthread_mutex_lock(&c->interrupt_lock);
+    atomic_store(&c->ctx->interrupt, (int)why);
+    if (c->native)
+        c->ops->conn_interrupt(c);
+    pthread_mutex_unlock(&c->interrupt_lock);
+}
+
+bool engine_begin(engine_conn *c, txn_mode mode, pg_error *err) { return c->ops->begin(c, mode, err); }
+bool engine_commit(engine_conn *c, pg_error *err) { return c->ops->commit(c, err); }
+bool engine_rollback(engine_conn *c, pg_error *err) { return c->ops->rollback(c, err); }
+bool engine_savepoint(engine_conn *c, const char *n, pg_error *err) { return c->ops->savepoint(c, n, err); }
+bool engine_release_savepoint(engine_conn *c, const char *n, pg_error *err) { return c->ops->release_savepoint(c, n, err); }
+bool engine_rollback_to_savepoint(engine_conn *c, const char *n, pg_error *err) { return c->ops->rollback_to_savepoint(c, n, err); }
+bool engine_in_transaction(engine_conn *c) { return c->ops->in_transaction(c); }
+bool engine_exec(engine_conn *c, const char *sql, pg_error *err) { return c->ops->exec(c, sql, err); }
+int64_t engine_changes(engine_conn *c) { return c->ops->changes(c); }
+int64_t engine_last_rowid(engine_conn *c) { return c->ops->last_rowid(c); }
+
+/* ---------------------------------------------------------------- statements */
+
+bool engine_prepare(engine_conn *c, const char *sql, engine_stmt **out, pg_error *err)
+{
+    engine_stmt *s = hashmap_get(&c->stmt_cache, sql);
+    if (s) {
+        /* Cached and idle: take it out of the map while in use, so that a second portal of
+         * the same SQL gets its own statement. */
+        hashmap_remove(&c->stmt_cache, sql);
+        s->in_use = true;
+        *out = s;
+        return true;
+    }
+    s = calloc(1, sizeof *s);
+    if (!s || !(s->sql = strdup(sql))) {
+        free(s);
+        pg_error_oom(err);
+        return false;
+    }
+    s->conn = c;
+    if (!c->ops->prepare(s, err)) {
+        free(s->sql);
+        free(s);
+        return false;
+    }
+    s->in_use = true;
+    s->cached = true;
+    if (c->cached_count >= STMT_CACHE_MAX) {
+        /* Evict the least recently used idle statement. */
+        for (engine_stmt *v = c->lru_tail; v; v = v->lru_prev) {
+            if (!v->in_use) {
+                hashmap_remove(&c->stmt_cache, v->sql);
+                lru_unlink(c, v);
+                c->cached_count--;
+                stmt_free(v);
+                break;
+            }
+        }
+    }
+    s->lru_next = c->lru_head;
+    if (c->lru_head)
+        c->lru_head->lru_prev = s;
+    c->lru_head = s;
+    if (!c->lru_tail)
+        c->lru_tail = s;
+    c->cached_count++;
+    *out = s;
+    return true;
+}
+
+void engine_stmt_release(engine_stmt *s)
+{
+    if (!s)
+        return;
+    engine_conn *c = s->conn;
+    c->ops->reset(s, true);
+    s->in_use = false;
+    if (hashmap_get(&c->stmt_cache, s->sql) || !hashmap_put(&c->stmt_cache, s->sql, s)) {
+        /* Another copy is already cached (two portals ran the same SQL): drop this one. */
+        lru_unlink(c, s);
+        c->cached_count--;
+        stmt_free(s);
+        return;
+    }
+    /* Most recently used to the front. */
+    lru_unlink(c, s);
+    s->lru_next = c->lru_head;
+    if (c->lru_head)
+        c->lru_head->lru_prev = s;
+    c->lru_head = s;
+    if (!c->lru_tail)
+        c->lru_tail = s;
+}
+
+int engine_stmt_param_count(engine_stmt *s) { return s->conn->ops->param_count(s); }
+bool engine_bind(engine_stmt *s, int index, const sql_value *v, pg_error *err) { return s->conn->ops->bind(s, index, v, err); }
+engine_step_result engine_step(engine_stmt *s, pg_error *err) { return s->conn->ops->step(s, err); }
+int engine_column_count(engine_stmt *s) { return s->conn->ops->column_count(s); }
+const char *engine_column_name(engine_stmt *s, int col) { return s->conn->ops->column_name(s, col); }
+void engine_column_value(engine_stmt *s, int col, sql_value *out) { s->conn->ops->column_value(s, col, out); }
+void engine_stmt_reset(engine_stmt *s) { s->conn->ops->reset(s, false); }

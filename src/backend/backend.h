@@ -1,0 +1,173 @@
+/*
+ * backend.h — the engine interface: databases, connections, prepared engine statements, rows,
+ * transactions, interruption; with a SQLite implementation (embedded default) and an ODBC one.
+ *
+ * Values cross this boundary in storage form (types.h).  Every engine error is mapped here to
+ * a pg_error with a SQLSTATE; nothing above this layer knows an engine's error codes.  No
+ * function here writes a protocol message.
+ *
+ * Connections are pooled per database (engine_pool) and lent to client sessions at
+ * transaction granularity by the SQL layer.  A connection is used by one thread at a time;
+ * only engine_conn_interrupt() may be called from another thread.
+ */
+#ifndef PGWIRE_BACKEND_H
+#define PGWIRE_BACKEND_H
+
+#include "common/common.h"
+#include "types/types.h"
+
+#include <stdatomic.h>
+
+typedef struct backend backend;
+typedef struct engine_db engine_db;
+typedef struct engine_conn engine_conn;
+typedef struct engine_stmt engine_stmt;
+typedef struct engine_pool engine_pool;
+
+typedef enum { BACKEND_SQLITE, BACKEND_ODBC } backend_kind;
+/* The SQL dialect the engine speaks (the SQL layer picks its emitter from it). */
+typedef enum { DIALECT_SQLITE, DIALECT_IRIS, DIALECT_POSTGRES } sql_dialect;
+
+typedef struct backend_config {
+    backend_kind kind;
+    const char *data_directory;          /* sqlite: one file per database under it */
+    const char *odbc_connection_string;  /* odbc */
+    sql_dialect dialect;
+    int pool_size;                       /* engine connections per database, at most */
+    bool synchronous_commit;             /* sqlite: fsync at commit (PostgreSQL's default) */
+    int64_t mmap_size;                   /* sqlite: bytes of the file mapped (0 = off) */
+    int cache_size_kib;                  /* sqlite: page cache per connection */
+} backend_config;
+
+bool backend_create(const backend_config *cfg, backend **out, pg_error *err) MUST_CHECK;
+void backend_destroy(backend *b);
+backend_kind backend_get_kind(const backend *b);
+sql_dialect backend_dialect(const backend *b);
+
+/* ---------------------------------------------------------------- databases */
+
+/* Open (or return the already open) database by PostgreSQL name: 3D000 when it does not
+ * exist.  The handle lives until backend_destroy or engine_db_drop. */
+bool backend_open_db(backend *b, const char *dbname, engine_db **out, pg_error *err) MUST_CHECK;
+bool backend_create_db(backend *b, const char *dbname, pg_error *err) MUST_CHECK;   /* 42P04 if it exists */
+/* 3D000 if missing, 55006 if anyone is connected (in_use_by_others counts the sessions). */
+bool backend_drop_db(backend *b, const char *dbname, bool if_exists, bool force, pg_error *err) MUST_CHECK;
+/* Names of all databases (caller frees each and the array). */
+bool backend_list_dbs(backend *b, char ***names, size_t *count, pg_error *err) MUST_CHECK;
+/* Sessions attached to a database (for DROP DATABASE's 55006 check). */
+void engine_db_attach(engine_db *db);
+void engine_db_detach(engine_db *db);
+const char *engine_db_name(const engine_db *db);
+engine_pool *engine_db_pool(engine_db *db);
+/* A number that changes whenever the database's schema changes (DDL committed by anyone). */
+uint64_t engine_db_schema_version(engine_db *db);
+void engine_db_bump_schema_version(engine_db *db);
+/* Opaque slot the SQL layer uses to hang per-database caches (catalog snapshot). */
+void *engine_db_sql_state(engine_db *db);
+void engine_db_set_sql_state(engine_db *db, void *state, void (*free_fn)(void *));
+/* The same for the catalog layer (its shared snapshot). */
+void *engine_db_catalog_state(engine_db *db);
+void engine_db_set_catalog_state(engine_db *db, void *state, void (*free_fn)(void *));
+backend *engine_db_backend(engine_db *db);
+
+/* ---------------------------------------------------------------- per-session context */
+
+typedef enum {
+    INTERRUPT_NONE = 0,
+    INTERRUPT_CANCEL,             /* 57014 canceling statement due to user request */
+    INTERRUPT_STATEMENT_TIMEOUT,  /* 57014 canceling statement due to statement timeout */
+    INTERRUPT_LOCK_TIMEOUT,       /* 55P03 canceling statement due to lock timeout */
+    INTERRUPT_SHUTDOWN,           /* 57P01 terminating connection due to administrator command */
+} interrupt_reason;
+
+/*
+ * What engine-side functions (now(), current_user, pg_sleep, settings-dependent output) need
+ * to know about the session that currently holds the connection.  The SQL layer fills it and
+ * installs it with engine_conn_set_context() when it lends the connection.
+ */
+typedef struct engine_context {
+    int64_t transaction_start_us;   /* µs since 2000-01-01 UTC: now() */
+    int64_t statement_start_us;     /* statement_timestamp() */
+    int64_t deadline_us;            /* monotonic µs when statement_timeout fires, 0 = none */
+    int64_t lock_timeout_us;        /* how long to wait for a lock, 0 = forever */
+    const type_settings *settings;
+    const char *user;
+    const char *database;
+    const char *application_name;
+    int backend_pid;
+    _Atomic int interrupt;          /* interrupt_reason, set from any thread */
+    void *sql_session;              /* for engine functions that call back into the SQL layer */
+} engine_context;
+
+/* ---------------------------------------------------------------- connections */
+
+bool engine_conn_open(engine_db *db, engine_conn **out, pg_error *err) MUST_CHECK;
+void engine_conn_close(engine_conn *c);
+engine_db *engine_conn_db(engine_conn *c);
+void engine_conn_set_context(engine_conn *c, engine_context *ctx);
+engine_context *engine_conn_context(engine_conn *c);
+/* Thread-safe: stop what the connection is doing now (sets ctx->interrupt first). */
+void engine_conn_interrupt(engine_conn *c, interrupt_reason why);
+/* The native handle (sqlite3*, SQLHDBC) for the SQL layer's engine-specific helpers. */
+void *engine_conn_native(engine_conn *c);
+
+typedef enum { TXN_READ, TXN_WRITE } txn_mode;
+bool engine_begin(engine_conn *c, txn_mode mode, pg_error *err) MUST_CHECK;
+bool engine_commit(engine_conn *c, pg_error *err) MUST_CHECK;
+bool engine_rollback(engine_conn *c, pg_error *err) MUST_CHECK;
+bool engine_savepoint(engine_conn *c, const char *name, pg_error *err) MUST_CHECK;
+bool engine_release_savepoint(engine_conn *c, const char *name, pg_error *err) MUST_CHECK;
+bool engine_rollback_to_savepoint(engine_conn *c, const char *name, pg_error *err) MUST_CHECK;
+bool engine_in_transaction(engine_conn *c);
+
+/* Run SQL without results (several statements allowed). */
+bool engine_exec(engine_conn *c, const char *sql, pg_error *err) MUST_CHECK;
+
+/* ---------------------------------------------------------------- statements */
+
+/* Prepared statements are cached per connection by SQL text; engine_stmt_release returns it
+ * to the cache (reset, bindings cleared).  A statement in use is never handed out twice. */
+bool engine_prepare(engine_conn *c, const char *sql, engine_stmt **out, pg_error *err) MUST_CHECK;
+void engine_stmt_release(engine_stmt *s);
+int engine_stmt_param_count(engine_stmt *s);
+/* 1-based, as the engine numbers placeholders. */
+bool engine_bind(engine_stmt *s, int index, const sql_value *v, pg_error *err) MUST_CHECK;
+
+typedef enum { ENGINE_ROW, ENGINE_DONE, ENGINE_ERROR } engine_step_result;
+engine_step_result engine_step(engine_stmt *s, pg_error *err);
+int engine_column_count(engine_stmt *s);
+const char *engine_column_name(engine_stmt *s, int col);
+/* Valid until the next step/release. */
+void engine_column_value(engine_stmt *s, int col, sql_value *out);
+/* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
+int64_t engine_changes(engine_conn *c);
+int64_t engine_last_rowid(engine_conn *c);
+/* Restart the statement (keeps bindings). */
+void engine_stmt_reset(engine_stmt *s);
+
+/* ---------------------------------------------------------------- pool */
+
+/*
+ * Lending connections to sessions.  engine_pool_acquire either returns a connection now or,
+ * when all `pool_size` are lent, queues `waiter` and returns NULL without error.  A release
+ * hands its connection straight to the first queued waiter and calls waiter->ready(arg)
+ * from the releasing thread; the session then calls acquire again and gets it.  So waiters
+ * are served in order and a newcomer never overtakes them.
+ */
+typedef struct engine_waiter {
+    void (*ready)(void *arg);
+    void *arg;
+    struct engine_waiter *next;
+    bool queued;
+    engine_conn *granted;   /* handed over by a release while queued */
+} engine_waiter;
+
+engine_conn *engine_pool_acquire(engine_pool *p, engine_waiter *waiter, pg_error *err);
+void engine_pool_release(engine_pool *p, engine_conn *c);
+/* Forget a waiter (the session went away). */
+void engine_pool_cancel_wait(engine_pool *p, engine_waiter *waiter);
+/* A connection found broken is closed instead of returned. */
+void engine_pool_discard(engine_pool *p, engine_conn *c);
+int engine_pool_in_use(engine_pool *p);
+
+#endif

@@ -1,0 +1,718 @@
+/*
+ * sqlite_fn_core.c — registration and the core pgw_* functions: checked integer and float
+ * arithmetic (PostgreSQL raises where SQLite returns NULL or wraps), casts through the
+ * types layer's codecs, session functions (now(), current_user, version(), settings),
+ * pg_sleep that a cancel or statement_timeout interrupts, sequences.
+ *
+ * Functions read the session that holds the connection through engine_context; they never
+ * keep state of their own between calls except the sequence statements of the connection.
+ */
+#include "backend/sqlite_internal.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+engine_context *sqlite_fn_context(sqlite3_context *ctx)
+{
+    engine_conn *c = sqlite3_user_data(ctx);
+    return c->ctx;
+}
+
+void sqlite_fn_error(sqlite3_context *ctx, const char *sqlstate, const char *fmt, ...)
+{
+    char msg[1024];
+    int n = snprintf(msg, sizeof msg, "%s:", sqlstate);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
+    va_end(ap);
+    sqlite3_result_error(ctx, msg, -1);
+}
+
+void sqlite_fn_pg_error(sqlite3_context *ctx, pg_error *err)
+{
+    sqlite_fn_error(ctx, err->sqlstate[0] ? err->sqlstate : "XX000", "%s", err->message ? err->message : "error");
+    pg_error_clear(err);
+}
+
+void sqlite_fn_value(sqlite3_value *v, sql_value *out)
+{
+    memset(out, 0, sizeof *out);
+    switch (sqlite3_value_type(v)) {
+    case SQLITE_INTEGER:
+        out->kind = VALUE_INT;
+        out->i = sqlite3_value_int64(v);
+        break;
+    case SQLITE_FLOAT:
+        out->kind = VALUE_FLOAT;
+        out->f = sqlite3_value_double(v);
+        break;
+    case SQLITE_TEXT:
+        out->kind = VALUE_TEXT;
+        out->ptr = (const char *)sqlite3_value_text(v);
+        out->len = (size_t)sqlite3_value_bytes(v);
+        break;
+    case SQLITE_BLOB:
+        out->kind = VALUE_BLOB;
+        out->ptr = sqlite3_value_blob(v);
+        out->len = (size_t)sqlite3_value_bytes(v);
+        break;
+    default:
+        out->kind = VALUE_NULL;
+        break;
+    }
+}
+
+void sqlite_fn_result(sqlite3_context *ctx, const sql_value *v)
+{
+    switch (v->kind) {
+    case VALUE_INT: sqlite3_result_int64(ctx, v->i); break;
+    case VALUE_FLOAT: sqlite3_result_double(ctx, v->f); break;
+    case VALUE_TEXT: sqlite3_result_text64(ctx, v->ptr, v->len, SQLITE_TRANSIENT, SQLITE_UTF8); break;
+    case VALUE_BLOB: sqlite3_result_blob64(ctx, v->ptr, v->len, SQLITE_TRANSIENT); break;
+    default: sqlite3_result_null(ctx); break;
+    }
+}
+
+#define NULL_IN_NULL_OUT(argc, argv)                                    \
+    do {                                                                \
+        for (int i_ = 0; i_ < (argc); i_++)                             \
+            if (sqlite3_value_type((argv)[i_]) == SQLITE_NULL) {        \
+                sqlite3_result_null(ctx);                               \
+                return;                                                 \
+            }                                                           \
+    } while (0)
+
+/* ---------------------------------------------------------------- arithmetic */
+
+static void fn_int_div(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    NULL_IN_NULL_OUT(argc, argv);
+    int64_t a = sqlite3_value_int64(argv[0]), b = sqlite3_value_int64(argv[1]);
+    if (b == 0) {
+        sqlite_fn_error(ctx, "22012", "division by zero");
+        return;
+    }
+    if (b == -1 && a == INT64_MIN) {
+        sqlite_fn_error(ctx, "22003", "bigint out of range");
+        return;
+    }
+    sqlite3_result_int64(ctx, a / b);
+}
+
+static void fn_int_mod(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    NULL_IN_NULL_OUT(argc, argv);
+    int64_t a = sqlite3_value_int64(argv[0]), b = sqlite3_value_int64(argv[1]);
+    if (b == 0) {
+        sqlite_fn_error(ctx, "22012", "division by zero");
+        return;
+    }
+    sqlite3_result_int64(ctx, b == -1 ? 0 : a % b);
+}
+
+static void fn_float_div(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    NULL_IN_NULL_OUT(argc, argv);
+    double a = sqlite3_value_double(argv[0]), b = sqlite3_value_double(argv[1]);
+    if (b == 0.0) {
+        sqlite_fn_error(ctx, "22012", "division by zero");
+        return;
+    }
+    sqlite3_result_double(ctx, a / b);
+}
+
+static void fn_int_range(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    NULL_IN_NULL_OUT(argc, argv);
+    int64_t v = sqlite3_value_int64(argv[0]);
+    int bits = sqlite3_value_int(argv[1]);
+    int64_t lo = bits == 16 ? INT16_MIN : INT32_MIN, hi = bits == 16 ? INT16_MAX : INT32_MAX;
+    if (v < lo || v > hi) {
+        sqlite_fn_error(ctx, "22003", "%s out of range", bits == 16 ? "smallint" : "integer");
+        return;
+    }
+    sqlite3_result_int64(ctx, v);
+}
+
+static void fn_float_math(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    NULL_IN_NULL_OUT(argc, argv);
+    const char *op = sqlite3_user_data(ctx) ? "" : "";
+    (void)op;
+    sqlite3_result_null(ctx);
+}
+
+typedef double (*math1)(double);
+static void math_call(sqlite3_context *ctx, sqlite3_value **argv, math1 f, const char *name, bool positive)
+{
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    double x = sqlite3_value_double(argv[0]);
+    if (positive && x < 0) {
+        sqlite_fn_error(ctx, "2201F", "cannot take square root of a negative number");
+        return;
+    }
+    if (positive && x <= 0 && strcmp(name, "ln") == 0) {
+        sqlite_fn_error(ctx, x == 0 ? "2201E" : "2201E", x == 0 ? "cannot take logarithm of zero" : "cannot take logarithm of a negative number");
+        return;
+    }
+    sqlite3_result_double(ctx, f(x));
+}
+
+#define MATH1(cname, fn, positive)                                                       \
+    static void fn_##cname(sqlite3_context *ctx, int argc, sqlite3_value **argv)         \
+    {                                                                                    \
+        (void)argc;                                                                      \
+        math_call(ctx, argv, fn, #cname, positive);                                      \
+    }
+MATH1(sqrt, sqrt, true)
+MATH1(ln, log, true)
+MATH1(log10, log10, true)
+MATH1(exp, exp, false)
+MATH1(sin, sin, false)
+MATH1(cos, cos, false)
+MATH1(tan, tan, false)
+MATH1(atan, atan, false)
+MATH1(cbrt, cbrt, false)
+MATH1(float_floor, floor, false)
+MATH1(float_ceil, ceil, false)
+MATH1(float_trunc, trunc, false)
+MATH1(float_round, rint, false)
+
+static void fn_float_sign(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    NULL_IN_NULL_OUT(argc, argv);
+    double x = sqlite3_value_double(argv[0]);
+    sqlite3_result_double(ctx, x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0);
+}
+
+static void fn_float_pow(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    NULL_IN_NULL_OUT(argc, argv);
+    double a = sqlite3_value_double(argv[0]), b = sqlite3_value_double(argv[1]);
+    if (a == 0 && b < 0) {
+        sqlite_fn_error(ctx, "2201F", "zero raised to a negative power is undefined");
+        return;
+    }
+    if (a < 0 && floor(b) != b) {
+        sqlite_fn_error(ctx, "2201F", "a negative number raised to a non-integer power yields a complex result");
+        return;
+    }
+    sqlite3_result_double(ctx, pow(a, b));
+}
+
+static void fn_atan2(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    NULL_IN_NULL_OUT(argc, argv);
+    sqlite3_result_double(ctx, atan2(sqlite3_value_double(argv[0]), sqlite3_value_double(argv[1])));
+}
+
+static void fn_float_nan(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    /* SQLite stores NaN as NULL; a NaN constant becomes NULL, which is the best it can do. */
+    sqlite3_result_double(ctx, NAN);
+}
+
+static void fn_random(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    uint64_t r;
+    sqlite3_randomness(sizeof r, &r);
+    sqlite3_result_double(ctx, (double)(r >> 11) * (1.0 / 9007199254740992.0));
+}
+
+static int64_t gcd64(int64_t a, int64_t b)
+{
+    while (b) {
+        int64_t t = a % b;
+        a = b;
+        b = t;
+    }
+    return a < 0 ? -a : a;
+}
+
+static void fn_gcd(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    NULL_IN_NULL_OUT(argc, argv);
+    sqlite3_result_int64(ctx, gcd64(sqlite3_value_int64(argv[0]), sqlite3_value_int64(argv[1])));
+}
+
+static void fn_lcm(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    NULL_IN_NULL_OUT(argc, argv);
+    int64_t a = sqlite3_value_int64(argv[0]), b = sqlite3_value_int64(argv[1]);
+    if (!a || !b) {
+        sqlite3_result_int64(ctx, 0);
+        return;
+    }
+    int64_t r = a / gcd64(a, b) * b;
+    sqlite3_result_int64(ctx, r < 0 ? -r : r);
+}
+
+static void fn_int4_shl(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    NULL_IN_NULL_OUT(argc, argv);
+    uint32_t a = (uint32_t)sqlite3_value_int64(argv[0]);
+    int b = sqlite3_value_int(argv[1]) & 31;
+    sqlite3_result_int64(ctx, (int32_t)(a << b));
+}
+
+/* ---------------------------------------------------------------- casts */
+
+/* pgw_cast(value, from_oid, to_oid, typmod, explicit): output with the source type, input
+ * with the target type — PostgreSQL's I/O conversion, with its error messages. */
+static void fn_cast(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    engine_context *ec = sqlite_fn_context(ctx);
+    pg_oid from = (pg_oid)sqlite3_value_int64(argv[1]), to = (pg_oid)sqlite3_value_int64(argv[2]);
+    int32_t typmod = (int32_t)sqlite3_value_int64(argv[3]);
+    sql_value in;
+    sqlite_fn_value(argv[0], &in);
+    type_settings defaults;
+    type_settings_default(&defaults);
+    const type_settings *ts = ec && ec->settings ? ec->settings : &defaults;
+    pg_error err = {0};
+    strbuf text, scratch;
+    strbuf_init(&text);
+    strbuf_init(&scratch);
+    const char *src;
+    size_t len;
+    if (from == PG_OID_TEXT || from == PG_OID_VARCHAR || from == PG_OID_UNKNOWN || from == PG_OID_NAME ||
+        (from == PG_OID_BPCHAR && to != PG_OID_BPCHAR)) {
+        src = in.kind == VALUE_TEXT ? in.ptr : (const char *)sqlite3_value_text(argv[0]);
+        len = in.kind == VALUE_TEXT ? in.len : (size_t)sqlite3_value_bytes(argv[0]);
+        if (from == PG_OID_BPCHAR)
+            while (len && src[len - 1] == ' ')
+                len--;
+    } else {
+        if (!types_text_out(ts, from, -1, &in, &text, &err)) {
+            sqlite_fn_pg_error(ctx, &err);
+            strbuf_free(&text);
+            return;
+        }
+        src = text.data ? text.data : "";
+        len = text.len;
+    }
+    sql_value out;
+    if (!types_text_in(ts, to, typmod, src, len, &out, &scratch, &err)) {
+        sqlite_fn_pg_error(ctx, &err);
+    } else {
+        sqlite_fn_result(ctx, &out);
+    }
+    strbuf_free(&text);
+    strbuf_free(&scratch);
+}
+
+/* pgw_varchar(text, maxlen, explicit): PostgreSQL's varchar length rule — an explicit cast
+ * truncates, an assignment fails unless only spaces are cut. */
+static void fn_varchar(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const unsigned char *s = sqlite3_value_text(argv[0]);
+    int bytes = sqlite3_value_bytes(argv[0]);
+    int maxlen = sqlite3_value_int(argv[1]);
+    bool explicit_cast = sqlite3_value_int(argv[2]) != 0;
+    bool pad = sqlite3_user_data(ctx) != NULL && 0;
+    (void)pad;
+    /* Walk characters. */
+    int chars = 0, cut = -1;
+    for (int i = 0; i < bytes; i++) {
+        if ((s[i] & 0xC0) != 0x80) {
+            if (chars == maxlen && cut < 0)
+                cut = i;
+            chars++;
+        }
+    }
+    if (cut < 0) {
+        sqlite3_result_value(ctx, argv[0]);
+        return;
+    }
+    if (!explicit_cast) {
+        for (int i = cut; i < bytes; i++)
+            if (s[i] != ' ') {
+                sqlite_fn_error(ctx, "22001", "value too long for type character varying(%d)", maxlen);
+                return;
+            }
+    }
+    sqlite3_result_text(ctx, (const char *)s, cut, SQLITE_TRANSIENT);
+}
+
+/* pgw_bpchar(text, len, explicit): pad with spaces to len; too long as varchar. */
+static void fn_bpchar(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const unsigned char *s = sqlite3_value_text(argv[0]);
+    int bytes = sqlite3_value_bytes(argv[0]);
+    int len = sqlite3_value_int(argv[1]);
+    bool explicit_cast = sqlite3_value_int(argv[2]) != 0;
+    if (len < 0) {
+        sqlite3_result_value(ctx, argv[0]);
+        return;
+    }
+    int chars = 0, cut = -1;
+    for (int i = 0; i < bytes; i++)
+        if ((s[i] & 0xC0) != 0x80) {
+            if (chars == len && cut < 0)
+                cut = i;
+            chars++;
+        }
+    if (cut >= 0) {
+        if (!explicit_cast)
+            for (int i = cut; i < bytes; i++)
+                if (s[i] != ' ') {
+                    sqlite_fn_error(ctx, "22001", "value too long for type character(%d)", len);
+                    return;
+                }
+        sqlite3_result_text(ctx, (const char *)s, cut, SQLITE_TRANSIENT);
+        return;
+    }
+    int pad = len - chars;
+    char *buf = sqlite3_malloc(bytes + pad + 1);
+    if (!buf) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    memcpy(buf, s, (size_t)bytes);
+    memset(buf + bytes, ' ', (size_t)pad);
+    sqlite3_result_text(ctx, buf, bytes + pad, sqlite3_free);
+}
+
+/* pgw_name(text): name is truncated to 63 bytes (at a character boundary). */
+static void fn_name(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const unsigned char *s = sqlite3_value_text(argv[0]);
+    int n = sqlite3_value_bytes(argv[0]);
+    if (n > 63) {
+        n = 63;
+        while (n > 0 && (s[n] & 0xC0) == 0x80)
+            n--;
+    }
+    sqlite3_result_text(ctx, (const char *)s, n, SQLITE_TRANSIENT);
+}
+
+/* ---------------------------------------------------------------- session */
+
+static void fn_now(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    engine_context *ec = sqlite_fn_context(ctx);
+    int64_t t = ec->transaction_start_us;
+    if (!t)
+        t = clock_realtime_us() - PG_UNIX_EPOCH_OFFSET_US;
+    sqlite3_result_int64(ctx, t);
+}
+
+static void fn_statement_timestamp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    engine_context *ec = sqlite_fn_context(ctx);
+    int64_t t = ec->statement_start_us;
+    if (!t)
+        t = clock_realtime_us() - PG_UNIX_EPOCH_OFFSET_US;
+    sqlite3_result_int64(ctx, t);
+}
+
+static void fn_clock_timestamp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    sqlite3_result_int64(ctx, clock_realtime_us() - PG_UNIX_EPOCH_OFFSET_US);
+}
+
+static void fn_version(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    sqlite3_result_text(ctx,
+                        "PostgreSQL 15.0 (iris-pgwire " PGWIRE_VERSION ") on x86_64-pc-linux-gnu, compiled by gcc, 64-bit",
+                        -1, SQLITE_STATIC);
+}
+
+static void fn_current_user(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    engine_context *ec = sqlite_fn_context(ctx);
+    sqlite3_result_text(ctx, ec->user ? ec->user : "postgres", -1, SQLITE_TRANSIENT);
+}
+
+static void fn_current_database(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    engine_conn *c = sqlite3_user_data(ctx);
+    sqlite3_result_text(ctx, engine_db_name(engine_conn_db(c)), -1, SQLITE_TRANSIENT);
+}
+
+static void fn_backend_pid(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    sqlite3_result_int(ctx, sqlite_fn_context(ctx)->backend_pid);
+}
+
+/* pg_sleep: sleeps in short steps so that a cancel, statement_timeout or shutdown stops it
+ * within a few milliseconds, as PostgreSQL's does through its latch. */
+static void fn_pg_sleep(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    engine_context *ec = sqlite_fn_context(ctx);
+    double secs = sqlite3_value_double(argv[0]);
+    int64_t end = clock_monotonic_us() + (int64_t)(secs * 1e6);
+    for (;;) {
+        int64_t now = clock_monotonic_us();
+        int why = atomic_load(&ec->interrupt);
+        if (ec->deadline_us && now >= ec->deadline_us && why == INTERRUPT_NONE) {
+            int none = INTERRUPT_NONE;
+            atomic_compare_exchange_strong(&ec->interrupt, &none, INTERRUPT_STATEMENT_TIMEOUT);
+            why = atomic_load(&ec->interrupt);
+        }
+        if (why != INTERRUPT_NONE) {
+            sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
+            return;
+        }
+        if (now >= end)
+            break;
+        int64_t step = end - now;
+        if (step > 2000)
+            step = 2000;
+        struct timespec ts = {0, (long)step * 1000};
+        nanosleep(&ts, NULL);
+    }
+    sqlite3_result_null(ctx);
+}
+
+static void fn_gen_random_uuid(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    unsigned char b[16];
+    sqlite3_randomness(sizeof b, b);
+    b[6] = (unsigned char)((b[6] & 0x0F) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3F) | 0x80);
+    char out[37];
+    static const char hex[] = "0123456789abcdef";
+    int k = 0;
+    for (int i = 0; i < 16; i++) {
+        if (i == 4 || i == 6 || i == 8 || i == 10)
+            out[k++] = '-';
+        out[k++] = hex[b[i] >> 4];
+        out[k++] = hex[b[i] & 15];
+    }
+    out[k] = 0;
+    sqlite3_result_text(ctx, out, 36, SQLITE_TRANSIENT);
+}
+
+/* ---------------------------------------------------------------- sequences */
+
+static void fn_nextval(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    engine_conn *c = sqlite3_user_data(ctx);
+    sqlite_conn *sc = c->native;
+    if (!sc->nextval_stmt &&
+        sqlite3_prepare_v3(sc->db,
+                           "UPDATE _pgwire_sequence SET last_value = CASE WHEN is_called = 0 THEN last_value"
+                           " WHEN seqincrement > 0 AND last_value > seqmax - seqincrement THEN"
+                           " CASE WHEN seqcycle THEN seqmin ELSE NULL END"
+                           " WHEN seqincrement < 0 AND last_value < seqmin - seqincrement THEN"
+                           " CASE WHEN seqcycle THEN seqmax ELSE NULL END"
+                           " ELSE last_value + seqincrement END, is_called = 1"
+                           " WHERE seqrelid = ?1 RETURNING last_value",
+                           -1, SQLITE_PREPARE_PERSISTENT, &sc->nextval_stmt, NULL) != SQLITE_OK) {
+        sqlite_fn_error(ctx, "XX000", "could not prepare sequence update: %s", sqlite3_errmsg(sc->db));
+        return;
+    }
+    sqlite3_stmt *st = sc->nextval_stmt;
+    sqlite3_bind_int64(st, 1, sqlite3_value_int64(argv[0]));
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+            sqlite3_reset(st);
+            sqlite_fn_error(ctx, "2200H", "nextval: reached maximum value of sequence");
+            return;
+        }
+        int64_t v = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        sc->lastval = v;
+        sc->has_lastval = true;
+        sqlite3_result_int64(ctx, v);
+        return;
+    }
+    sqlite3_reset(st);
+    if (rc == SQLITE_DONE)
+        sqlite_fn_error(ctx, "42P01", "relation with OID %lld does not exist", (long long)sqlite3_value_int64(argv[0]));
+    else
+        sqlite3_result_error_code(ctx, rc);
+}
+
+static void fn_lastval(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    engine_conn *c = sqlite3_user_data(ctx);
+    sqlite_conn *sc = c->native;
+    if (!sc->has_lastval) {
+        sqlite_fn_error(ctx, "55000", "lastval is not yet defined in this session");
+        return;
+    }
+    sqlite3_result_int64(ctx, sc->lastval);
+}
+
+static void fn_setval(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    engine_conn *c = sqlite3_user_data(ctx);
+    sqlite_conn *sc = c->native;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(sc->db, "UPDATE _pgwire_sequence SET last_value = ?2, is_called = ?3 WHERE seqrelid = ?1",
+                           -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_result_error_code(ctx, sqlite3_errcode(sc->db));
+        return;
+    }
+    sqlite3_bind_value(st, 1, argv[0]);
+    sqlite3_bind_value(st, 2, argv[1]);
+    sqlite3_bind_int(st, 3, sqlite3_value_int(argv[2]) ? 1 : 0);
+    int rc = sqlite3_step(st);
+    int changes = sqlite3_changes(sc->db);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) {
+        sqlite3_result_error_code(ctx, rc);
+        return;
+    }
+    if (!changes) {
+        sqlite_fn_error(ctx, "42P01", "relation with OID %lld does not exist", (long long)sqlite3_value_int64(argv[0]));
+        return;
+    }
+    sqlite3_result_value(ctx, argv[1]);
+}
+
+/* ---------------------------------------------------------------- numeric collation */
+
+/* Compare two decimal texts by value (the numeric storage form): sign, then integer digit
+ * count, then digits.  NaN sorts above everything, as in PostgreSQL. */
+static int numeric_collate(void *arg, int la, const void *pa, int lb, const void *pb)
+{
+    (void)arg;
+    return types_numeric_text_cmp(pa, (size_t)la, pb, (size_t)lb);
+}
+
+/* ---------------------------------------------------------------- registration */
+
+typedef struct fn_def {
+    const char *name;
+    int nargs;
+    void (*fn)(sqlite3_context *, int, sqlite3_value **);
+    bool deterministic;
+} fn_def;
+
+static const fn_def core_functions[] = {
+    {"pgw_int_div", 2, fn_int_div, true},
+    {"pgw_int_mod", 2, fn_int_mod, true},
+    {"pgw_float_div", 2, fn_float_div, true},
+    {"pgw_int_range", 2, fn_int_range, true},
+    {"pgw_sqrt", 1, fn_sqrt, true},
+    {"pgw_ln", 1, fn_ln, true},
+    {"pgw_log10", 1, fn_log10, true},
+    {"pgw_exp", 1, fn_exp, true},
+    {"pgw_sin", 1, fn_sin, true},
+    {"pgw_cos", 1, fn_cos, true},
+    {"pgw_tan", 1, fn_tan, true},
+    {"pgw_atan", 1, fn_atan, true},
+    {"pgw_cbrt", 1, fn_cbrt, true},
+    {"pgw_atan2", 2, fn_atan2, true},
+    {"pgw_float_floor", 1, fn_float_floor, true},
+    {"pgw_float_ceil", 1, fn_float_ceil, true},
+    {"pgw_float_trunc", 1, fn_float_trunc, true},
+    {"pgw_float_round", 1, fn_float_round, true},
+    {"pgw_float_sign", 1, fn_float_sign, true},
+    {"pgw_float_pow", 2, fn_float_pow, true},
+    {"pgw_float_nan", 0, fn_float_nan, true},
+    {"pgw_random", 0, fn_random, false},
+    {"pgw_gcd", 2, fn_gcd, true},
+    {"pgw_lcm", 2, fn_lcm, true},
+    {"pgw_int4_shl", 2, fn_int4_shl, true},
+    {"pgw_cast", 5, fn_cast, false},
+    {"pgw_varchar", 3, fn_varchar, true},
+    {"pgw_bpchar", 3, fn_bpchar, true},
+    {"pgw_name", 1, fn_name, true},
+    {"pgw_now", 0, fn_now, false},
+    {"pgw_statement_timestamp", 0, fn_statement_timestamp, false},
+    {"pgw_clock_timestamp", 0, fn_clock_timestamp, false},
+    {"pgw_version", 0, fn_version, true},
+    {"pgw_current_user", 0, fn_current_user, false},
+    {"pgw_session_user", 0, fn_current_user, false},
+    {"pgw_current_database", 0, fn_current_database, false},
+    {"pgw_backend_pid", 0, fn_backend_pid, false},
+    {"pgw_pg_sleep", 1, fn_pg_sleep, false},
+    {"pgw_gen_random_uuid", 0, fn_gen_random_uuid, false},
+    {"pgw_nextval", 1, fn_nextval, false},
+    {"pgw_lastval", 0, fn_lastval, false},
+    {"pgw_setval", 3, fn_setval, false},
+};
+
+int sqlite_register_core(sqlite3 *db, engine_conn *c)
+{
+    (void)fn_float_math;
+    for (size_t i = 0; i < ARRAY_LEN(core_functions); i++) {
+        const fn_def *f = &core_functions[i];
+        int flags = SQLITE_UTF8 | (f->deterministic ? SQLITE_DETERMINISTIC : 0);
+        int rc = sqlite3_create_function_v2(db, f->name, f->nargs, flags, c, f->fn, NULL, NULL, NULL);
+        if (rc != SQLITE_OK)
+            return rc;
+    }
+    return sqlite3_create_collation_v2(db, "pgw_numeric", SQLITE_UTF8, NULL, numeric_collate, NULL);
+}
+
+bool sqlite_register_functions(engine_conn *c, pg_error *err)
+{
+    sqlite_conn *sc = c->native;
+    int (*groups[])(sqlite3 *, engine_conn *) = {
+        sqlite_register_core,
+    };
+    for (size_t i = 0; i < ARRAY_LEN(groups); i++) {
+        int rc = groups[i](sc->db, c);
+        if (rc != SQLITE_OK) {
+            pg_error_set(err, "XX000", "could not register engine functions: %s", sqlite3_errstr(rc));
+            return false;
+        }
+    }
+    return true;
+}

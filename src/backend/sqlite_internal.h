@@ -1,0 +1,47 @@
+/*
+ * sqlite_internal.h — shared by the SQLite engine files: the connection object and the
+ * registration of our engine functions (pgw_*), which give SQLite PostgreSQL's semantics
+ * for the storage forms of types.h.
+ */
+#ifndef PGWIRE_SQLITE_INTERNAL_H
+#define PGWIRE_SQLITE_INTERNAL_H
+
+#include "backend/backend_internal.h"
+
+#include <sqlite3.h>
+
+typedef struct sqlite_conn {
+    sqlite3 *db;
+    int64_t busy_since_us;
+    int64_t deadlock_timeout_us;
+    sqlite3_stmt *nextval_stmt;    /* UPDATE of a sequence, reused by pgw_nextval */
+    sqlite3_stmt *currval_stmt;
+    int64_t lastval;
+    bool has_lastval;
+} sqlite_conn;
+
+void sqlite_error(engine_conn *c, int rc, pg_error *err);
+bool sqlite_is_sqlstate(const char *s);
+
+/* Register every pgw_* function, collation and table-valued function on a connection. */
+bool sqlite_register_functions(engine_conn *c, pg_error *err);
+
+/* Groups, one per file (sqlite_fn_*.c). */
+int sqlite_register_core(sqlite3 *db, engine_conn *c);
+int sqlite_register_text(sqlite3 *db, engine_conn *c);
+int sqlite_register_numeric(sqlite3 *db, engine_conn *c);
+int sqlite_register_datetime(sqlite3 *db, engine_conn *c);
+int sqlite_register_json(sqlite3 *db, engine_conn *c);
+int sqlite_register_series(sqlite3 *db, engine_conn *c);
+
+/* Helpers for function bodies. */
+engine_context *sqlite_fn_context(sqlite3_context *ctx);
+/* Report a PostgreSQL error from inside a function: "SQLSTATE:message". */
+void sqlite_fn_error(sqlite3_context *ctx, const char *sqlstate, const char *fmt, ...) PRINTF_LIKE(3, 4);
+void sqlite_fn_pg_error(sqlite3_context *ctx, pg_error *err);
+/* An argument as a storage value (pointers valid during the call). */
+void sqlite_fn_value(sqlite3_value *v, sql_value *out);
+/* Set the result from a storage value. */
+void sqlite_fn_result(sqlite3_context *ctx, const sql_value *v);
+
+#endif

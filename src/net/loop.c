@@ -1,0 +1,318 @@
+/*
+ * loop.c — the worker threads and the one epoll set they share.
+ *
+ * Each worker waits for ONE event at a time (maxevents = 1): an event taken is an event this
+ * thread will handle, so a thread busy with a long statement never sits on other
+ * connections' events.  Connections are armed EPOLLONESHOT; the thread that got the event
+ * owns the connection until it re-arms it.
+ *
+ * Scheduling protocol for a connection (sched):
+ *   wake: IDLE → RUNNING (caller runs it or queues it)   RUNNING → PENDING (owner re-runs)
+ *   owner finishing: re-arm epoll first, then RUNNING → IDLE; if the CAS fails the state was
+ *   PENDING, so run again.  Re-arming before releasing means an event that fires in between
+ *   is seen either as PENDING by us or as IDLE by the thread that got it: never lost.
+ */
+#include "net/net_internal.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <unistd.h>
+
+#define TICK_INTERVAL_MS 100
+
+static bool epoll_add(net_loop *loop, int fd, uint32_t events, void *tag, pg_error *err)
+{
+    struct epoll_event ev = {.events = events, .data.ptr = tag};
+    if (epoll_ctl(loop->epfd, EPOLL_CTL_ADD, fd, &ev) < 0) {
+        pg_error_set(err, "58000", "could not add descriptor to epoll: %s", strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+bool net_loop_create(const net_config *cfg, const net_handler *handler, net_loop **out, pg_error *err)
+{
+    net_loop *loop = calloc(1, sizeof *loop);
+    if (!loop) {
+        pg_error_oom(err);
+        return false;
+    }
+    loop->cfg = *cfg;
+    if (loop->cfg.worker_threads < 2)
+        loop->cfg.worker_threads = 2;
+    if (loop->cfg.read_chunk < 4096)
+        loop->cfg.read_chunk = 65536;
+    loop->handler = *handler;
+    pthread_mutex_init(&loop->lock, NULL);
+    loop->wake_tag.kind = EV_WAKE;
+    loop->timer_tag.kind = EV_TIMER;
+    loop->signal_tag.kind = EV_SIGNAL;
+    loop->stop_tag.kind = EV_STOP;
+
+    loop->epfd = epoll_create1(EPOLL_CLOEXEC);
+    loop->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE);
+    loop->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    loop->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGHUP);
+    sigaddset(&mask, SIGTERM);
+    sigaddset(&mask, SIGINT);
+    /* Blocked in every thread (threads inherit the mask): delivered only through signalfd. */
+    pthread_sigmask(SIG_BLOCK, &mask, NULL);
+    loop->signal_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (loop->epfd < 0 || loop->wake_fd < 0 || loop->stop_fd < 0 || loop->timer_fd < 0 ||
+        loop->signal_fd < 0) {
+        pg_error_set(err, "58000", "could not create event loop: %s", strerror(errno));
+        net_loop_destroy(loop);
+        return false;
+    }
+    struct itimerspec its = {
+        .it_interval = {0, TICK_INTERVAL_MS * 1000000L},
+        .it_value = {0, TICK_INTERVAL_MS * 1000000L},
+    };
+    timerfd_settime(loop->timer_fd, 0, &its, NULL);
+    if (!epoll_add(loop, loop->wake_fd, EPOLLIN, &loop->wake_tag, err) ||
+        !epoll_add(loop, loop->stop_fd, EPOLLIN, &loop->stop_tag, err) ||
+        !epoll_add(loop, loop->timer_fd, EPOLLIN | EPOLLONESHOT, &loop->timer_tag, err) ||
+        !epoll_add(loop, loop->signal_fd, EPOLLIN | EPOLLONESHOT, &loop->signal_tag, err)) {
+        net_loop_destroy(loop);
+        return false;
+    }
+    *out = loop;
+    return true;
+}
+
+static void rearm(net_loop *loop, int fd, uint32_t events, void *tag)
+{
+    struct epoll_event ev = {.events = events | EPOLLONESHOT, .data.ptr = tag};
+    epoll_ctl(loop->epfd, EPOLL_CTL_MOD, fd, &ev);
+}
+
+void net_conn_wake(net_conn *c)
+{
+    for (;;) {
+        int s = atomic_load(&c->sched);
+        if (s == CONN_CLOSED || s == CONN_PENDING)
+            return;
+        if (s == CONN_RUNNING) {
+            if (atomic_compare_exchange_weak(&c->sched, &s, CONN_PENDING))
+                return;
+            continue;
+        }
+        if (atomic_compare_exchange_weak(&c->sched, &s, CONN_RUNNING))
+            break;
+    }
+    /* We own it now; hand it to whichever worker takes the wake event. */
+    net_loop *loop = c->loop;
+    net_conn_ref(c);
+    pthread_mutex_lock(&loop->lock);
+    c->ready_next = NULL;
+    if (loop->ready_tail)
+        loop->ready_tail->ready_next = c;
+    else
+        loop->ready_head = c;
+    loop->ready_tail = c;
+    pthread_mutex_unlock(&loop->lock);
+    uint64_t one = 1;
+    ssize_t w = write(loop->wake_fd, &one, sizeof one);
+    (void)w;
+}
+
+static void close_conn(net_conn *c)
+{
+    net_loop *loop = c->loop;
+    atomic_store(&c->sched, CONN_CLOSED);
+    epoll_ctl(loop->epfd, EPOLL_CTL_DEL, c->fd, NULL);
+    if (loop->handler.on_close)
+        loop->handler.on_close(c, c->session);
+    c->session = NULL;
+    pthread_mutex_lock(&loop->lock);
+    if (c->all_prev)
+        c->all_prev->all_next = c->all_next;
+    else
+        loop->all_conns = c->all_next;
+    if (c->all_next)
+        c->all_next->all_prev = c->all_prev;
+    pthread_mutex_unlock(&loop->lock);
+    atomic_fetch_sub(&loop->conn_count, 1);
+    shutdown(c->fd, SHUT_RDWR);
+    net_conn_unref(c);   /* the loop's own reference */
+}
+
+/* Called by the thread that owns `c` (state RUNNING or PENDING). */
+void net_conn_run(net_conn *c)
+{
+    net_loop *loop = c->loop;
+    for (;;) {
+        net_next next = loop->handler.on_ready(c, c->session);
+        if (next == NET_CLOSE) {
+            close_conn(c);
+            return;
+        }
+        if (next == NET_WANT_READ)
+            rearm(loop, c->fd, EPOLLIN | EPOLLRDHUP, c);
+        else if (next == NET_WANT_WRITE)
+            rearm(loop, c->fd, EPOLLOUT, c);
+        int expected = CONN_RUNNING;
+        if (atomic_compare_exchange_strong(&c->sched, &expected, CONN_IDLE))
+            return;
+        /* PENDING: someone woke us while we ran; run again. */
+        atomic_store(&c->sched, CONN_RUNNING);
+    }
+}
+
+static void run_woken(net_loop *loop)
+{
+    uint64_t v;
+    if (read(loop->wake_fd, &v, sizeof v) != (ssize_t)sizeof v)
+        return;   /* another worker took this wake */
+    pthread_mutex_lock(&loop->lock);
+    net_conn *c = loop->ready_head;
+    if (c) {
+        loop->ready_head = c->ready_next;
+        if (!loop->ready_head)
+            loop->ready_tail = NULL;
+    }
+    pthread_mutex_unlock(&loop->lock);
+    if (!c)
+        return;
+    if (atomic_load(&c->sched) != CONN_CLOSED)
+        net_conn_run(c);
+    net_conn_unref(c);
+}
+
+static void handle_conn_event(net_conn *c)
+{
+    for (;;) {
+        int s = atomic_load(&c->sched);
+        if (s == CONN_CLOSED || s == CONN_PENDING)
+            return;
+        if (s == CONN_RUNNING) {
+            if (atomic_compare_exchange_weak(&c->sched, &s, CONN_PENDING))
+                return;
+            continue;
+        }
+        if (atomic_compare_exchange_weak(&c->sched, &s, CONN_RUNNING))
+            break;
+    }
+    net_conn_run(c);
+}
+
+static void handle_signal(net_loop *loop)
+{
+    struct signalfd_siginfo si;
+    while (read(loop->signal_fd, &si, sizeof si) == (ssize_t)sizeof si) {
+        if (loop->handler.on_signal)
+            loop->handler.on_signal((int)si.ssi_signo, loop->handler.arg);
+    }
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT, .data.ptr = &loop->signal_tag};
+    epoll_ctl(loop->epfd, EPOLL_CTL_MOD, loop->signal_fd, &ev);
+}
+
+static void handle_timer(net_loop *loop)
+{
+    uint64_t expirations;
+    ssize_t r = read(loop->timer_fd, &expirations, sizeof expirations);
+    (void)r;
+    if (loop->handler.on_tick)
+        loop->handler.on_tick(loop->handler.arg);
+    struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT, .data.ptr = &loop->timer_tag};
+    epoll_ctl(loop->epfd, EPOLL_CTL_MOD, loop->timer_fd, &ev);
+}
+
+static void *worker_main(void *arg)
+{
+    net_loop *loop = arg;
+    while (!atomic_load(&loop->stopping)) {
+        struct epoll_event ev;
+        int n = epoll_wait(loop->epfd, &ev, 1, 1000);
+        if (n <= 0)
+            continue;
+        ev_tag *tag = ev.data.ptr;
+        switch (tag->kind) {
+        case EV_CONN:
+            handle_conn_event((net_conn *)tag);
+            break;
+        case EV_LISTENER:
+            net_accept_ready(loop, (net_listener *)tag);
+            break;
+        case EV_WAKE:
+            run_woken(loop);
+            break;
+        case EV_TIMER:
+            handle_timer(loop);
+            break;
+        case EV_SIGNAL:
+            handle_signal(loop);
+            break;
+        case EV_STOP:
+            return NULL;
+        }
+    }
+    return NULL;
+}
+
+void net_loop_run(net_loop *loop)
+{
+    int n = loop->cfg.worker_threads;
+    loop->threads = calloc((size_t)n, sizeof *loop->threads);
+    if (!loop->threads)
+        return;
+    loop->nthreads = 0;
+    for (int i = 1; i < n; i++) {
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        /* Deep parse trees recurse; PostgreSQL's parser itself guards depth, we keep 8 MiB. */
+        pthread_attr_setstacksize(&attr, 8u << 20);
+        if (pthread_create(&loop->threads[loop->nthreads], &attr, worker_main, loop) == 0)
+            loop->nthreads++;
+        pthread_attr_destroy(&attr);
+    }
+    worker_main(loop);
+    for (int i = 0; i < loop->nthreads; i++)
+        pthread_join(loop->threads[i], NULL);
+    free(loop->threads);
+    loop->threads = NULL;
+}
+
+void net_loop_stop(net_loop *loop)
+{
+    atomic_store(&loop->stopping, true);
+    uint64_t one = 1;
+    ssize_t w = write(loop->stop_fd, &one, sizeof one);
+    (void)w;
+}
+
+int net_loop_connection_count(const net_loop *loop)
+{
+    return atomic_load(&((net_loop *)loop)->conn_count);
+}
+
+void net_loop_destroy(net_loop *loop)
+{
+    if (!loop)
+        return;
+    net_loop_close_listeners(loop);
+    /* Connections still open at this point belong to a server that is exiting. */
+    net_conn *c = loop->all_conns;
+    while (c) {
+        net_conn *next = c->all_next;
+        if (loop->handler.on_close)
+            loop->handler.on_close(c, c->session);
+        net_conn_free(c);
+        c = next;
+    }
+    int fds[] = {loop->epfd, loop->wake_fd, loop->stop_fd, loop->timer_fd, loop->signal_fd};
+    for (size_t i = 0; i < ARRAY_LEN(fds); i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    pthread_mutex_destroy(&loop->lock);
+    free(loop);
+}

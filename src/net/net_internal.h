@@ -1,0 +1,82 @@
+/*
+ * net_internal.h — what the files of the net layer share and nobody else sees.
+ */
+#ifndef PGWIRE_NET_INTERNAL_H
+#define PGWIRE_NET_INTERNAL_H
+
+#include "net/net.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+/* Scheduling state of a connection (see loop.c for the protocol). */
+enum {
+    CONN_IDLE = 0,      /* nobody runs it; it is armed in epoll or parked */
+    CONN_RUNNING,       /* one thread is in on_ready */
+    CONN_PENDING,       /* running, and woken again meanwhile: run once more */
+    CONN_CLOSED,
+};
+
+/* Tags stored in epoll_event.data.ptr point to one of these as first member. */
+typedef enum { EV_CONN, EV_LISTENER, EV_WAKE, EV_TIMER, EV_SIGNAL, EV_STOP } ev_kind;
+
+typedef struct ev_tag {
+    ev_kind kind;
+} ev_tag;
+
+typedef struct net_listener {
+    ev_tag tag;
+    int fd;
+    net_listener_kind kind;
+    char *path;        /* unix socket path, unlinked at close */
+    char *lock_path;   /* its .lock file */
+    struct net_listener *next;
+} net_listener;
+
+struct net_conn {
+    ev_tag tag;
+    net_loop *loop;
+    int fd;
+    net_listener_kind kind;
+    _Atomic int sched;
+    _Atomic int refs;
+    void *session;
+    strbuf in;
+    strbuf out;
+    size_t out_sent;     /* bytes of `out` already written */
+    struct sockaddr_storage peer;
+    struct sockaddr_storage local;
+    char peer_host[64];
+    int peer_port;
+    int64_t accepted_at_us;
+    struct net_tls_conn *tls;   /* NULL unless TLS is active */
+    net_conn *ready_next;       /* link in the wake queue */
+    net_conn *all_prev, *all_next;
+};
+
+struct net_loop {
+    int epfd;
+    int wake_fd;         /* eventfd (semaphore mode) counting queued wakes */
+    int timer_fd;
+    int signal_fd;
+    int stop_fd;         /* eventfd made readable to stop every worker */
+    ev_tag wake_tag, timer_tag, signal_tag, stop_tag;
+    net_handler handler;
+    net_config cfg;
+    net_listener *listeners;
+    pthread_mutex_t lock;          /* guards the ready queue, the connection list, listeners */
+    net_conn *ready_head, *ready_tail;
+    net_conn *all_conns;
+    _Atomic int conn_count;
+    _Atomic bool stopping;
+    _Atomic(net_tls_ctx *) tls;
+    pthread_t *threads;
+    int nthreads;
+};
+
+void net_conn_run(net_conn *c);
+void net_accept_ready(net_loop *loop, net_listener *l);
+void net_conn_free(net_conn *c);
+void net_tls_conn_free(struct net_tls_conn *t);
+
+#endif

@@ -1,0 +1,148 @@
+/*
+ * proto_internal.h — shared by the files of the protocol layer: the session, the server's
+ * registry, and the reply builders.
+ *
+ * A session is run by one thread at a time (net's ownership protocol); fields read by other
+ * threads (cancel key, state for timeouts) are either immutable after startup or atomic.
+ */
+#ifndef PGWIRE_PROTO_INTERNAL_H
+#define PGWIRE_PROTO_INTERNAL_H
+
+#include "proto/msg.h"
+#include "proto/proto.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+/* PostgreSQL's limits (libpq/pqcomm.h). */
+#define PROTO_MAX_STARTUP_PACKET 10000
+#define PROTO_SMALL_MESSAGE_LIMIT 10000
+#define PROTO_VERSION_3_0 196608
+#define PROTO_SSL_REQUEST 80877103
+#define PROTO_GSSENC_REQUEST 80877104
+#define PROTO_CANCEL_REQUEST 80877102
+
+typedef enum {
+    SESSION_STARTUP,       /* waiting for the startup packet (or SSLRequest ...) */
+    SESSION_TLS,           /* TLS handshake in progress */
+    SESSION_READY,         /* authenticated: messages */
+    SESSION_CLOSING,       /* flush and close */
+} session_state;
+
+typedef enum { WORK_NONE, WORK_SIMPLE_QUERY, WORK_EXECUTE } work_kind;
+
+/* A portal as the protocol knows it: the SQL portal and the result formats of its Bind. */
+typedef struct proto_portal {
+    char *name;
+    sql_portal *portal;
+    int16_t *formats;      /* per result column (expanded), NULL = all text */
+    int nformats;
+    bool suspended;        /* an Execute stopped at its row limit */
+} proto_portal;
+
+typedef struct proto_session proto_session;
+
+struct proto_server {
+    proto_config cfg;
+    sql_server *sql;
+    logger *log;
+    net_loop *loop;
+    pthread_mutex_t lock;          /* sessions list, cancel lookups */
+    proto_session *sessions;
+    _Atomic int session_count;
+    _Atomic int next_pid;
+    _Atomic bool shutting_down;
+    _Atomic bool fast_shutdown;
+    int64_t shutdown_started_us;
+    void (*reload)(void *arg);
+    void *reload_arg;
+};
+
+struct proto_session {
+    proto_server *srv;
+    net_conn *conn;
+    session_state state;
+    int pid;
+    uint32_t secret;
+    int64_t started_us;            /* monotonic, for the disconnection log line */
+    sql_session *sql;
+    char *user;
+    char *database;
+    /* Extended query. */
+    bool ignore_until_sync;
+    bool extended_txn;             /* an implicit transaction opened by extended messages */
+    hashmap portals;               /* name → proto_portal */
+    /* Resumable work. */
+    work_kind work;
+    char *query_text;              /* simple query in progress */
+    sql_span *spans;
+    int nspans;
+    int span_index;
+    sql_plan *plan;
+    sql_portal *portal;            /* simple query's current statement */
+    bool described;
+    proto_portal *exec_portal;     /* Execute in progress */
+    int64_t exec_max_rows;
+    int64_t exec_rows;
+    int64_t statement_started_us;
+    /* Timeouts and shutdown, read by the tick on another thread. */
+    _Atomic int64_t idle_since_us; /* monotonic time ReadyForQuery was sent, 0 while busy */
+    _Atomic char txn_status;       /* last ReadyForQuery status */
+    _Atomic bool terminate;        /* set by tick: close with the pending FATAL */
+    _Atomic int terminate_reason;  /* 1 idle-in-transaction, 2 shutdown, 3 auth timeout */
+    bool sent_ready;
+    proto_session *prev, *next;    /* registry */
+    strbuf scratch;                /* per-row encoding scratch */
+    strbuf param_scratch;
+};
+
+/* server.c */
+int proto_register_session(proto_server *srv, proto_session *s);
+void proto_unregister_session(proto_server *srv, proto_session *s);
+void proto_cancel(proto_server *srv, int pid, uint32_t secret);
+
+/* reply.c: messages to the client, appended to the connection's output. */
+void reply_error(proto_session *s, const pg_error *err);
+void reply_notice(proto_session *s, const pg_error *notice);
+void reply_ready_for_query(proto_session *s);
+void reply_command_complete(proto_session *s, const char *tag);
+void reply_row_description(proto_session *s, const sql_column *cols, int ncolumns, const int16_t *formats, int nformats);
+bool reply_data_row(proto_session *s, const sql_value *values, const sql_column *cols, int ncolumns,
+                    const int16_t *formats, int nformats, pg_error *err) MUST_CHECK;
+void reply_parameter_status(proto_session *s, const char *name, const char *value);
+void reply_simple(proto_session *s, char type);   /* messages without a body: 1 2 3 I n s */
+void reply_notices_and_params(proto_session *s);
+void reply_notifications(proto_session *s);
+/* The FATAL error every protocol violation ends with. */
+void reply_fatal(proto_session *s, const char *sqlstate, const char *fmt, ...) PRINTF_LIKE(3, 4);
+
+/* startup.c */
+typedef enum { STEP_CONTINUE, STEP_NEED_INPUT, STEP_CLOSE } step_result;
+step_result startup_process(proto_session *s);
+
+/* query.c / extended.c */
+void query_begin(proto_session *s, const char *text);
+typedef enum { WORK_DONE, WORK_WAIT_ENGINE, WORK_OUTPUT_FULL } work_result;
+work_result query_continue(proto_session *s);
+void extended_parse(proto_session *s, msg_reader *r);
+void extended_bind(proto_session *s, msg_reader *r);
+void extended_describe(proto_session *s, msg_reader *r);
+void extended_execute(proto_session *s, msg_reader *r);
+work_result extended_continue(proto_session *s);
+void extended_close(proto_session *s, msg_reader *r);
+void extended_sync(proto_session *s);
+void extended_flush(proto_session *s);
+/* The extended-protocol error path: report, abort, skip until Sync. */
+void extended_error(proto_session *s, pg_error *err);
+void portals_close_all(proto_session *s);
+
+void session_install_hooks(proto_session *s);
+void proto_on_tick(void *arg);
+void proto_on_signal(int signo, void *arg);
+
+/* Log one line tagged with the session's pid. */
+void session_log(proto_session *s, log_level level, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/* Output is above the flush threshold: the caller should flush before producing more. */
+bool session_output_full(proto_session *s);
+
+#endif

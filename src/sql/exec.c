@@ -1,0 +1,514 @@
+/*
+ * exec.c — portals: running a plan with bound parameters and handing out its rows.
+ *
+ * A portal can stop between any two rows (Execute with a row limit, a full socket) and
+ * continue later on any thread; it keeps its engine statement in the middle of its scan.
+ * Statement-level bookkeeping (running flag for cancel, statement timeout, schema version
+ * after DDL, autocommit release of the engine connection) happens at start and at end.
+ */
+#include "sql/sql_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct sql_portal {
+    sql_session *s;
+    sql_plan *plan;
+    arena mem;                 /* parameter bytes */
+    sql_value *params;
+    int nparams;
+    bool started;
+    bool done;
+    bool failed;
+    int step;
+    engine_stmt *stmt;
+    sql_value *row;
+    int ncolumns;
+    const sql_column *columns; /* the plan's, or utility's own */
+    int64_t rows;
+    int64_t changes;
+    char tag[64];
+    bool opened_engine_txn;    /* this statement opened an engine transaction (autocommit DDL) */
+    /* Utility results held in memory (SHOW ...). */
+    char **util_values;        /* rows × ncolumns texts */
+    int util_rows, util_next;
+    sql_column *util_columns;
+    sql_value util_row[4];
+    struct sql_portal *inner;  /* EXECUTE: the prepared statement's portal */
+};
+
+
+static const char *const empty_tag = "";
+
+bool sql_portal_create(sql_session *s, sql_plan *p, const sql_value *params, int nparams, sql_portal **out,
+                       pg_error *err)
+{
+    if (nparams != p->nparams) {
+        pg_error_set(err, "08P01", "bind message supplies %d parameters, but prepared statement \"\" requires %d",
+                     nparams, p->nparams);
+        return false;
+    }
+    sql_portal *portal = calloc(1, sizeof *portal);
+    if (!portal) {
+        pg_error_oom(err);
+        return false;
+    }
+    arena_init(&portal->mem);
+    portal->s = s;
+    portal->plan = p;
+    sql_plan_ref(p);
+    portal->ncolumns = p->ncolumns;
+    portal->columns = p->columns;
+    if (nparams) {
+        portal->params = arena_alloc(&portal->mem, sizeof *portal->params * (size_t)nparams);
+        if (!portal->params) {
+            sql_portal_close(portal);
+            pg_error_oom(err);
+            return false;
+        }
+        for (int i = 0; i < nparams; i++) {
+            portal->params[i] = params[i];
+            if ((params[i].kind == VALUE_TEXT || params[i].kind == VALUE_BLOB)) {
+                char *copy = arena_alloc(&portal->mem, params[i].len + 1);
+                if (!copy) {
+                    sql_portal_close(portal);
+                    pg_error_oom(err);
+                    return false;
+                }
+                memcpy(copy, params[i].ptr, params[i].len);
+                copy[params[i].len] = 0;
+                portal->params[i].ptr = copy;
+            }
+        }
+        portal->nparams = nparams;
+    }
+    if (p->ncolumns > 0) {
+        portal->row = calloc((size_t)p->ncolumns, sizeof *portal->row);
+        if (!portal->row) {
+            sql_portal_close(portal);
+            pg_error_oom(err);
+            return false;
+        }
+    }
+    *out = portal;
+    return true;
+}
+
+sql_plan *sql_portal_plan(const sql_portal *portal) { return portal->plan; }
+const sql_value *sql_portal_row(const sql_portal *portal)
+{
+    if (portal->inner)
+        return sql_portal_row(portal->inner);
+    return portal->util_values ? portal->util_row : portal->row;
+}
+int64_t sql_portal_rows(const sql_portal *portal) { return portal->rows; }
+bool sql_portal_is_done(const sql_portal *portal) { return portal->done; }
+int sql_portal_column_count(const sql_portal *portal) { return portal->ncolumns; }
+const sql_column *sql_portal_columns(const sql_portal *portal) { return portal->columns; }
+const sql_column *sql_portal_column(const sql_portal *portal, int i)
+{
+    return i >= 0 && i < portal->ncolumns ? &portal->columns[i] : NULL;
+}
+
+const char *sql_portal_command_tag(const sql_portal *portal)
+{
+    return portal->tag[0] || portal->plan->kind != PLAN_EMPTY ? portal->tag : empty_tag;
+}
+
+/* Utility results: the executor of a utility statement stores rows here. */
+bool portal_set_utility_result(sql_portal *portal, int ncolumns, const char *const *names, char **values, int rows)
+{
+    portal->util_columns = calloc((size_t)ncolumns, sizeof *portal->util_columns);
+    if (!portal->util_columns)
+        return false;
+    for (int i = 0; i < ncolumns; i++) {
+        portal->util_columns[i].name = names[i];
+        portal->util_columns[i].type_oid = PG_OID_TEXT;
+        portal->util_columns[i].typlen = -1;
+        portal->util_columns[i].typmod = -1;
+    }
+    portal->ncolumns = ncolumns;
+    portal->columns = portal->util_columns;
+    portal->util_values = values;
+    portal->util_rows = rows;
+    return true;
+}
+
+sql_session *portal_session(sql_portal *portal) { return portal->s; }
+void portal_set_tag(sql_portal *portal, const char *tag)
+{
+    snprintf(portal->tag, sizeof portal->tag, "%s", tag);
+}
+
+static void statement_started(sql_session *s)
+{
+    pthread_mutex_lock(&s->cancel_lock);
+    s->running = true;
+    atomic_store(&s->ctx.interrupt, INTERRUPT_NONE);
+    pthread_mutex_unlock(&s->cancel_lock);
+    int64_t timeout_ms = guc_get_int(s->gucs, "statement_timeout");
+    s->ctx.deadline_us = timeout_ms > 0 ? clock_monotonic_us() + timeout_ms * 1000 : 0;
+    s->ctx.statement_start_us = clock_realtime_us() - PG_UNIX_EPOCH_OFFSET_US;
+    if (s->txn == TXN_IDLE || !s->txn_start_us) {
+        s->txn_start_us = s->ctx.statement_start_us;
+    }
+    s->ctx.transaction_start_us = s->txn_start_us;
+}
+
+static void statement_finished(sql_session *s)
+{
+    pthread_mutex_lock(&s->cancel_lock);
+    s->running = false;
+    pthread_mutex_unlock(&s->cancel_lock);
+    s->ctx.deadline_us = 0;
+}
+
+/* The engine's words for a constraint failure, turned into PostgreSQL's message with the
+ * constraint's name from the catalog ("UNIQUE constraint failed: t.a" → t_a_key). */
+static void describe_constraint_error(sql_session *s, pg_error *err)
+{
+    if (!err->internal_query)
+        return;
+    const char *msg = err->internal_query;
+    const char *colon = strchr(msg, ':');
+    char table[256] = "", column[256] = "";
+    if (colon) {
+        const char *p = colon + 1;
+        while (*p == ' ')
+            p++;
+        const char *dot = strchr(p, '.');
+        if (dot) {
+            snprintf(table, sizeof table, "%.*s", (int)(dot - p), p);
+            const char *end = dot + 1;
+            size_t n = strcspn(end, ",");
+            snprintf(column, sizeof column, "%.*s", (int)n, end);
+        }
+    }
+    cat_snapshot *cat = NULL;
+    pg_error ignore = {0};
+    if (!session_catalog(s, &cat, &ignore)) {
+        pg_error_clear(&ignore);
+        cat = NULL;
+    }
+    const cat_relation *rel = NULL;
+    for (size_t i = 0; cat && i < cat_relation_count(cat); i++) {
+        const cat_relation *r = cat_relation_at(cat, i);
+        if (strcmp(r->engine_name, table) == 0)
+            rel = r;
+    }
+    const char *relname = rel ? rel->name : table;
+    if (strcmp(err->sqlstate, "23502") == 0) {
+        free(err->message);
+        err->message = NULL;
+        pg_error_set(err, "23502", "null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+                     column, relname);
+        err->table_name = xstrdup(relname);
+        err->column_name = xstrdup(column);
+    } else if (strcmp(err->sqlstate, "23505") == 0) {
+        const char *conname = NULL;
+        if (rel) {
+            /* The constraint or unique index whose first column matches. */
+            for (int i = 0; i < rel->nconstraints && !conname; i++) {
+                const cat_constraint *c = &rel->constraints[i];
+                if ((c->type == 'p' || c->type == 'u') && c->nkeys > 0)
+                    for (int k = 0; k < rel->ncolumns; k++)
+                        if (rel->columns[k].attnum == c->keys[0] && strcmp(rel->columns[k].name, column) == 0)
+                            conname = c->name;
+            }
+            for (int i = 0; i < rel->nindexes && !conname; i++) {
+                const cat_index *ix = &rel->indexes[i];
+                if (ix->unique && ix->nkeys > 0)
+                    for (int k = 0; k < rel->ncolumns; k++)
+                        if (rel->columns[k].attnum == ix->keys[0] && strcmp(rel->columns[k].name, column) == 0)
+                            conname = ix->name;
+            }
+        }
+        char fallback[300];
+        snprintf(fallback, sizeof fallback, "%s_%s_key", relname, column);
+        pg_error_set(err, "23505", "duplicate key value violates unique constraint \"%s\"", conname ? conname : fallback);
+        err->table_name = xstrdup(relname);
+        err->constraint_name = xstrdup(conname ? conname : fallback);
+    } else if (strcmp(err->sqlstate, "23514") == 0) {
+        /* "CHECK constraint failed: name" */
+        const char *name = colon ? colon + 2 : "";
+        pg_error_set(err, "23514", "new row for relation \"%s\" violates check constraint \"%s\"",
+                     relname[0] ? relname : "?", name);
+        err->constraint_name = xstrdup(name);
+    } else if (strcmp(err->sqlstate, "23503") == 0) {
+        pg_error_set(err, "23503", "insert or update on table violates foreign key constraint");
+    }
+    if (cat)
+        cat_snapshot_unref(cat);
+}
+
+static sql_run_status fail(sql_portal *portal, pg_error *err)
+{
+    sql_session *s = portal->s;
+    if (portal->stmt) {
+        engine_stmt_release(portal->stmt);
+        portal->stmt = NULL;
+    }
+    if (err->sqlstate[0] == '2' && err->sqlstate[1] == '3')
+        describe_constraint_error(s, err);
+    portal->failed = true;
+    portal->done = true;
+    statement_finished(s);
+    if (portal->plan->ddl) {
+        engine_db_bump_schema_version(s->db);
+        if (s->private_catalog) {
+            cat_snapshot_unref(s->private_catalog);
+            s->private_catalog = NULL;
+        }
+    }
+    if (err->severity == PG_SEVERITY_FATAL)
+        return SQL_RUN_ERROR;
+    return SQL_RUN_ERROR;
+}
+
+static bool start_step(sql_portal *portal, pg_error *err)
+{
+    sql_session *s = portal->s;
+    plan_step *st = &portal->plan->steps[portal->step];
+    if (!engine_prepare(s->conn, st->sql, &portal->stmt, err))
+        return false;
+    for (int i = 0; i < st->nparams; i++) {
+        int pg = st->param_map[i];
+        const sql_value *v = pg >= 1 && pg <= portal->nparams ? &portal->params[pg - 1] : NULL;
+        sql_value null = value_null();
+        if (!engine_bind(portal->stmt, i + 1, v ? v : &null, err))
+            return false;
+    }
+    return true;
+}
+
+static void finish_tag(sql_portal *portal)
+{
+    sql_plan *p = portal->plan;
+    switch (p->tag) {
+    case TAG_INSERT:
+        snprintf(portal->tag, sizeof portal->tag, "%s 0 %lld", p->command,
+                 (long long)(p->ncolumns > 0 ? portal->rows : portal->changes));
+        break;
+    case TAG_ROWS:
+        snprintf(portal->tag, sizeof portal->tag, "%s %lld", p->command,
+                 (long long)(p->ncolumns > 0 && strcmp(p->command, "SELECT") != 0 ? portal->rows
+                             : strcmp(p->command, "SELECT") == 0 ? portal->rows : portal->changes));
+        break;
+    case TAG_PLAIN:
+        snprintf(portal->tag, sizeof portal->tag, "%s", p->command);
+        break;
+    }
+}
+
+static sql_run_status finish(sql_portal *portal, pg_error *err)
+{
+    sql_session *s = portal->s;
+    sql_plan *p = portal->plan;
+    portal->done = true;
+    statement_finished(s);
+    finish_tag(portal);
+    if (p->ddl) {
+        if (s->txn == TXN_IDLE) {
+            engine_db_bump_schema_version(s->db);
+        } else {
+            s->schema_changed_in_txn = true;
+            engine_db_bump_schema_version(s->db);
+            if (s->private_catalog) {
+                cat_snapshot_unref(s->private_catalog);
+                s->private_catalog = NULL;
+            }
+        }
+    }
+    if (s->txn == TXN_IDLE) {
+        /* Autocommit: a transaction this statement opened ends with it. */
+        if (s->engine_txn_open) {
+            if (!session_finish_txn(s, true, err))
+                return SQL_RUN_ERROR;
+        } else {
+            session_release_engine_if_idle(s);
+        }
+    }
+    return SQL_RUN_DONE;
+}
+
+static sql_run_status run_engine(sql_portal *portal, pg_error *err)
+{
+    sql_session *s = portal->s;
+    sql_plan *p = portal->plan;
+    if (!portal->started) {
+        if (s->txn == TXN_FAILED) {
+            pg_error_set(err, "25P02", "current transaction is aborted, commands ignored until end of transaction block");
+            portal->done = true;
+            portal->failed = true;
+            return SQL_RUN_ERROR;
+        }
+        if (p->writes && (s->txn_read_only || guc_get_bool(s->gucs, "transaction_read_only"))) {
+            pg_error_set(err, "25006", "cannot execute %s in a read-only transaction", p->command);
+            portal->done = true;
+            portal->failed = true;
+            return SQL_RUN_ERROR;
+        }
+        acquire_result a = session_acquire_engine(s, err);
+        if (a == ACQUIRE_WAIT)
+            return SQL_RUN_WAIT;
+        if (a == ACQUIRE_ERROR) {
+            portal->done = true;
+            portal->failed = true;
+            return SQL_RUN_ERROR;
+        }
+        statement_started(s);
+        portal->started = true;
+        /* An engine transaction is needed inside a block or implicit transaction, and in
+         * autocommit for statements made of several engine steps (DDL + metadata). */
+        bool need_txn = s->txn != TXN_IDLE || p->nsteps > 1 || p->ddl;
+        if (need_txn && !session_ensure_engine_txn(s, p->writes || p->ddl, err))
+            return fail(portal, err);
+        if (!start_step(portal, err))
+            return fail(portal, err);
+    }
+    for (;;) {
+        if (!portal->stmt)
+            return finish(portal, err);
+        plan_step *st = &p->steps[portal->step];
+        engine_step_result r = engine_step(portal->stmt, err);
+        if (r == ENGINE_ROW) {
+            if (!st->returns_rows)
+                continue;
+            for (int i = 0; i < portal->ncolumns; i++)
+                engine_column_value(portal->stmt, i, &portal->row[i]);
+            portal->rows++;
+            return SQL_RUN_ROW;
+        }
+        if (r == ENGINE_ERROR)
+            return fail(portal, err);
+        if (st->count_rows)
+            portal->changes += engine_changes(s->conn);
+        engine_stmt_release(portal->stmt);
+        portal->stmt = NULL;
+        if (++portal->step < p->nsteps) {
+            if (!start_step(portal, err))
+                return fail(portal, err);
+            continue;
+        }
+        return finish(portal, err);
+    }
+}
+
+/* EXECUTE name(args): the prepared statement runs in an inner portal whose rows and tag
+ * are this portal's. */
+static sql_run_status run_execute(sql_portal *portal, pg_error *err)
+{
+    sql_plan *p = portal->plan;
+    if (!portal->inner) {
+        sql_plan *target = sql_session_find_statement(portal->s, p->arg_name);
+        if (!target) {
+            pg_error_set(err, "26000", "prepared statement \"%s\" does not exist", p->arg_name);
+            portal->done = portal->failed = true;
+            return SQL_RUN_ERROR;
+        }
+        sql_value *values = calloc((size_t)(p->nexec_args + 1), sizeof *values);
+        strbuf *scratch = calloc((size_t)(p->nexec_args + 1), sizeof *scratch);
+        bool ok = values && scratch;
+        for (int i = 0; ok && i < p->nexec_args; i++) {
+            strbuf_init(&scratch[i]);
+            if (!p->exec_args[i])
+                values[i] = value_null();
+            else
+                ok = types_text_in(&portal->s->types, target->param_types[i], -1, p->exec_args[i],
+                                   strlen(p->exec_args[i]), &values[i], &scratch[i], err);
+        }
+        if (!values || !scratch)
+            pg_error_oom(err);
+        ok = ok && sql_portal_create(portal->s, target, values, p->nexec_args, &portal->inner, err);
+        for (int i = 0; scratch && i < p->nexec_args; i++)
+            strbuf_free(&scratch[i]);
+        free(scratch);
+        free(values);
+        if (!ok) {
+            portal->done = portal->failed = true;
+            return SQL_RUN_ERROR;
+        }
+        portal->ncolumns = portal->inner->ncolumns;
+        portal->columns = portal->inner->columns;
+    }
+    sql_run_status r = sql_portal_next(portal->inner, err);
+    if (r == SQL_RUN_ROW)
+        portal->rows++;
+    if (r == SQL_RUN_DONE) {
+        portal->done = true;
+        snprintf(portal->tag, sizeof portal->tag, "%s", sql_portal_command_tag(portal->inner));
+    }
+    if (r == SQL_RUN_ERROR)
+        portal->done = portal->failed = true;
+    return r;
+}
+
+sql_run_status sql_portal_next(sql_portal *portal, pg_error *err)
+{
+    if (portal->done)
+        return portal->failed ? SQL_RUN_ERROR : SQL_RUN_DONE;
+    switch (portal->plan->kind) {
+    case PLAN_EMPTY:
+        portal->done = true;
+        return SQL_RUN_DONE;
+    case PLAN_ENGINE:
+        return run_engine(portal, err);
+    case PLAN_UTILITY:
+        if (portal->plan->utility == UTIL_EXECUTE)
+            return run_execute(portal, err);
+        if (!portal->started) {
+            portal->started = true;
+            int r = utility_execute(portal, err);
+            if (r == SQL_RUN_WAIT) {
+                portal->started = false;
+                return SQL_RUN_WAIT;
+            }
+            if (r == SQL_RUN_ERROR) {
+                portal->done = true;
+                portal->failed = true;
+                return SQL_RUN_ERROR;
+            }
+            if (!portal->tag[0])
+                finish_tag(portal);
+        }
+        if (portal->util_values && portal->util_next < portal->util_rows) {
+            for (int i = 0; i < portal->ncolumns && i < 4; i++) {
+                const char *v = portal->util_values[portal->util_next * portal->ncolumns + i];
+                portal->util_row[i] = v ? value_text(v, strlen(v)) : value_null();
+            }
+            portal->util_next++;
+            portal->rows++;
+            return SQL_RUN_ROW;
+        }
+        portal->done = true;
+        if (portal->util_values && strcmp(portal->plan->command, "SHOW") == 0)
+            snprintf(portal->tag, sizeof portal->tag, "SHOW");
+        return SQL_RUN_DONE;
+    }
+    return SQL_RUN_DONE;
+}
+
+void sql_portal_close(sql_portal *portal)
+{
+    if (!portal)
+        return;
+    if (portal->inner)
+        sql_portal_close(portal->inner);
+    if (portal->stmt) {
+        engine_stmt_release(portal->stmt);
+        portal->stmt = NULL;
+        statement_finished(portal->s);
+        if (portal->s->txn == TXN_IDLE && !portal->s->engine_txn_open)
+            session_release_engine_if_idle(portal->s);
+    }
+    if (portal->util_values) {
+        for (int i = 0; i < portal->util_rows * portal->ncolumns; i++)
+            free(portal->util_values[i]);
+        free(portal->util_values);
+    }
+    free(portal->util_columns);
+    free(portal->row);
+    sql_plan_unref(portal->plan);
+    arena_free(&portal->mem);
+    free(portal);
+}

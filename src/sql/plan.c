@@ -1,0 +1,187 @@
+/*
+ * plan.c — plan objects and sql_plan_create: cache lookup, parse, translate, cache store.
+ */
+#include "sql/pg_nodes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+sql_plan *plan_new(plan_kind kind, const char *command)
+{
+    sql_plan *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    atomic_init(&p->refs, 1);
+    p->kind = kind;
+    p->command = command;
+    p->ncolumns = -1;
+    arena_init(&p->mem);
+    return p;
+}
+
+bool plan_add_step(sql_plan *p, const char *sql, int nparams, const int *param_map, bool returns_rows,
+                   bool count_rows)
+{
+    plan_step *grown = arena_alloc(&p->mem, sizeof *grown * (size_t)(p->nsteps + 1));
+    if (!grown)
+        return false;
+    if (p->nsteps)
+        memcpy(grown, p->steps, sizeof *grown * (size_t)p->nsteps);
+    p->steps = grown;
+    plan_step *st = &p->steps[p->nsteps];
+    memset(st, 0, sizeof *st);
+    st->sql = arena_strdup(&p->mem, sql);
+    st->nparams = nparams;
+    if (nparams) {
+        st->param_map = arena_alloc(&p->mem, sizeof *st->param_map * (size_t)nparams);
+        if (!st->param_map)
+            return false;
+        memcpy(st->param_map, param_map, sizeof *st->param_map * (size_t)nparams);
+    }
+    st->returns_rows = returns_rows;
+    st->count_rows = count_rows;
+    if (!st->sql)
+        return false;
+    p->nsteps++;
+    return true;
+}
+
+void sql_plan_ref(sql_plan *p)
+{
+    atomic_fetch_add(&p->refs, 1);
+}
+
+void sql_plan_unref(sql_plan *p)
+{
+    if (!p || atomic_fetch_sub(&p->refs, 1) != 1)
+        return;
+    if (p->prepared)
+        sql_plan_unref(p->prepared);
+    pg_error_clear(&p->deferred_error);
+    free(p->text);
+    free(p->arg_name);
+    free(p->arg_value);
+    for (int i = 0; i < p->nexec_args; i++)
+        free(p->exec_args[i]);
+    free(p->exec_args);
+    arena_free(&p->mem);
+    free(p);
+}
+
+int sql_plan_param_count(const sql_plan *p) { return p->nparams; }
+pg_oid sql_plan_param_type(const sql_plan *p, int i) { return i >= 0 && i < p->nparams ? p->param_types[i] : 0; }
+int sql_plan_column_count(const sql_plan *p) { return p->ncolumns; }
+const sql_column *sql_plan_column(const sql_plan *p, int i) { return i >= 0 && i < p->ncolumns ? &p->columns[i] : NULL; }
+const sql_column *sql_plan_columns(const sql_plan *p) { return p->columns; }
+const char *sql_plan_text(const sql_plan *p) { return p->text ? p->text : ""; }
+const char *sql_plan_command(const sql_plan *p) { return p->command; }
+bool sql_plan_allowed_in_failed_block(const sql_plan *p) { return p->allowed_in_failed; }
+bool sql_plan_is_transaction_control(const sql_plan *p) { return p->transaction_control; }
+
+/* The session settings a translation depends on besides the catalog: name resolution and
+ * constant folding of date/time literals. */
+static void settings_key(sql_session *s, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s|%s|%s|%s", guc_get(s->gucs, "search_path"), guc_get(s->gucs, "TimeZone"),
+             guc_get(s->gucs, "DateStyle"), guc_get(s->gucs, "IntervalStyle"));
+}
+
+bool sql_plan_create(sql_session *s, const char *text, size_t len, int position_offset, const pg_oid *param_types,
+                     int nparam_types, sql_plan **out, pg_error *err)
+{
+    cat_snapshot *cat = NULL;
+    if (!session_catalog(s, &cat, err))
+        return false;
+    bool private_catalog = s->schema_changed_in_txn;
+    char key[1024];
+    settings_key(s, key, sizeof key);
+    uint64_t version = cat_snapshot_version(cat);
+    if (!private_catalog) {
+        sql_plan *hit = plan_cache_get(s->srv->cache, s->db, version, key, param_types, nparam_types, text, len);
+        if (hit) {
+            cat_snapshot_unref(cat);
+            *out = hit;
+            return true;
+        }
+    }
+    char *copy = xstrndup(text, len);
+    if (!copy) {
+        cat_snapshot_unref(cat);
+        pg_error_oom(err);
+        return false;
+    }
+    raw_parse p;
+    /* Positions: the parser counts from the start of `copy`; the client's string had
+     * position_offset bytes before it (counted in characters by the caller's text). */
+    if (!raw_parse_text(copy, &p, NULL, 0, err)) {
+        if (err->position)
+            err->position += position_offset;
+        free(copy);
+        cat_snapshot_unref(cat);
+        return false;
+    }
+    int nstmts = list_length(p.statements);
+    sql_plan *plan = NULL;
+    bool ok = true;
+    if (nstmts == 0) {
+        plan = plan_new(PLAN_EMPTY, "");
+        ok = plan != NULL;
+        if (!ok)
+            pg_error_oom(err);
+    } else if (nstmts > 1) {
+        pg_error_set(err, "42601", "cannot insert multiple commands into a prepared statement");
+        ok = false;
+    } else {
+        arena mem;
+        arena_init(&mem);
+        sql_xlate x = {
+            .session = s,
+            .catalog = cat,
+            .mem = &mem,
+            .text = copy,
+            .position_offset = position_offset,
+            .dialect = backend_dialect(s->srv->b),
+            .err = err,
+        };
+        for (int i = 0; i < nparam_types; i++) {
+            if (!xlate_param(&x, i + 1, param_types[i], -1)) {
+                ok = false;
+                break;
+            }
+        }
+        RawStmt *rs = linitial(p.statements);
+        ok = ok && xlate_statement(&x, rs->stmt, &plan);
+        if (ok && plan) {
+            plan->nparams = x.nparams;
+            if (x.nparams) {
+                plan->param_types = arena_alloc(&plan->mem, sizeof *plan->param_types * (size_t)x.nparams);
+                if (!plan->param_types) {
+                    pg_error_oom(err);
+                    ok = false;
+                } else {
+                    for (int i = 0; i < x.nparams; i++) {
+                        pg_oid t = x.param_types[i];
+                        plan->param_types[i] = (t == PG_OID_INVALID || t == PG_OID_UNKNOWN) ? PG_OID_TEXT : t;
+                    }
+                }
+            }
+        }
+        if (x.uncacheable)
+            private_catalog = true;
+        arena_free(&mem);
+    }
+    raw_parse_free(&p);
+    if (!ok) {
+        if (plan)
+            sql_plan_unref(plan);
+        free(copy);
+        cat_snapshot_unref(cat);
+        return false;
+    }
+    plan->text = copy;
+    if (!private_catalog && plan->kind != PLAN_UTILITY)
+        plan_cache_put(s->srv->cache, s->db, version, key, param_types, nparam_types, text, len, plan);
+    cat_snapshot_unref(cat);
+    *out = plan;
+    return true;
+}

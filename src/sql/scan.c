@@ -1,0 +1,149 @@
+/*
+ * scan.c — source text of parts of a statement, found with PostgreSQL's own scanner
+ * (libpg_query's pg_query_scan): the text of a CHECK expression or a DEFAULT as written,
+ * kept in the catalog so that it can be shown (pg_get_constraintdef, \d) and analysed again
+ * (table rebuilds, INSERT defaults).  Quotes, comments, dollar quoting and nesting are the
+ * scanner's business, never ours.
+ */
+#include "sql/pg_nodes.h"
+
+#include <pg_query/pg_query.pb-c.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct scan_tokens {
+    PgQuery__ScanResult *result;
+    PgQueryScanResult raw;
+} scan_tokens;
+
+static bool scan(const char *text, scan_tokens *out)
+{
+    out->raw = pg_query_scan(text);
+    out->result = NULL;
+    if (out->raw.error) {
+        pg_query_free_scan_result(out->raw);
+        return false;
+    }
+    out->result = pg_query__scan_result__unpack(NULL, out->raw.pbuf.len, (const uint8_t *)out->raw.pbuf.data);
+    if (!out->result) {
+        pg_query_free_scan_result(out->raw);
+        return false;
+    }
+    return true;
+}
+
+static void scan_free(scan_tokens *t)
+{
+    if (t->result)
+        pg_query__scan_result__free_unpacked(t->result, NULL);
+    pg_query_free_scan_result(t->raw);
+}
+
+/* The text inside the first parenthesis that opens at or after `from`, up to its match. */
+char *scan_parenthesized(const char *text, int from)
+{
+    scan_tokens t;
+    if (!scan(text, &t))
+        return NULL;
+    char *out = NULL;
+    int depth = 0, start = -1;
+    for (size_t i = 0; i < t.result->n_tokens; i++) {
+        PgQuery__ScanToken *tok = t.result->tokens[i];
+        if (tok->start < from)
+            continue;
+        if (tok->token == PG_QUERY__TOKEN__ASCII_40) {
+            if (depth++ == 0)
+                start = tok->end;
+        } else if (tok->token == PG_QUERY__TOKEN__ASCII_41 && depth > 0) {
+            if (--depth == 0) {
+                out = xstrndup(text + start, (size_t)(tok->start - start));
+                break;
+            }
+        }
+    }
+    scan_free(&t);
+    return out;
+}
+
+/* The text of an expression that starts at `from`: up to a top-level ',' or ')' or a
+ * keyword that begins the next column constraint. */
+char *scan_expression(const char *text, int from)
+{
+    scan_tokens t;
+    if (!scan(text, &t))
+        return NULL;
+    int depth = 0, end = -1, count = 0;
+    for (size_t i = 0; i < t.result->n_tokens; i++) {
+        PgQuery__ScanToken *tok = t.result->tokens[i];
+        if (tok->start < from)
+            continue;
+        bool stop = false;
+        switch (tok->token) {
+        case PG_QUERY__TOKEN__ASCII_40:
+        case PG_QUERY__TOKEN__ASCII_91:
+            depth++;
+            break;
+        case PG_QUERY__TOKEN__ASCII_41:
+        case PG_QUERY__TOKEN__ASCII_93:
+            if (depth == 0)
+                stop = true;
+            else
+                depth--;
+            break;
+        case PG_QUERY__TOKEN__ASCII_44:
+        case PG_QUERY__TOKEN__ASCII_59:
+            stop = depth == 0;
+            break;
+        case PG_QUERY__TOKEN__CONSTRAINT:
+        case PG_QUERY__TOKEN__NOT:
+        case PG_QUERY__TOKEN__PRIMARY:
+        case PG_QUERY__TOKEN__UNIQUE:
+        case PG_QUERY__TOKEN__CHECK:
+        case PG_QUERY__TOKEN__REFERENCES:
+        case PG_QUERY__TOKEN__COLLATE:
+        case PG_QUERY__TOKEN__GENERATED:
+        case PG_QUERY__TOKEN__DEFAULT:
+        case PG_QUERY__TOKEN__DEFERRABLE:
+        case PG_QUERY__TOKEN__INITIALLY:
+            stop = depth == 0 && count > 0;
+            break;
+        case PG_QUERY__TOKEN__NULL_P:
+            stop = depth == 0 && count > 0;
+            break;
+        case PG_QUERY__TOKEN__SQL_COMMENT:
+        case PG_QUERY__TOKEN__C_COMMENT:
+            continue;
+        default:
+            break;
+        }
+        if (stop)
+            break;
+        end = tok->end;
+        count++;
+    }
+    char *out = end > from ? xstrndup(text + from, (size_t)(end - from)) : NULL;
+    scan_free(&t);
+    return out;
+}
+
+/* Where the query of CREATE VIEW ... AS <query> starts: after the first top-level AS. */
+int scan_view_query_start(const char *text)
+{
+    scan_tokens t;
+    if (!scan(text, &t))
+        return -1;
+    int depth = 0, pos = -1;
+    for (size_t i = 0; i < t.result->n_tokens; i++) {
+        PgQuery__ScanToken *tok = t.result->tokens[i];
+        if (tok->token == PG_QUERY__TOKEN__ASCII_40)
+            depth++;
+        else if (tok->token == PG_QUERY__TOKEN__ASCII_41)
+            depth--;
+        else if (tok->token == PG_QUERY__TOKEN__AS && depth == 0) {
+            pos = i + 1 < t.result->n_tokens ? t.result->tokens[i + 1]->start : -1;
+            break;
+        }
+    }
+    scan_free(&t);
+    return pos;
+}
