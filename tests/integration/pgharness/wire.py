@@ -449,15 +449,6 @@ class Connection:
                     raise ConnectionClosed(self.eof, self.buf)
                 raise ReadTimeout(self.buf)
 
-    def wait_close(self, timeout):
-        """Return bytes received before the peer closed; raise ReadTimeout if it did not."""
-        deadline = time.monotonic() + timeout
-        while not self.eof:
-            if not self._fill(deadline) and not self.eof:
-                raise ReadTimeout(self.buf)
-        out, self.buf = self.buf, b""
-        return out
-
     def quiet(self, timeout):
         """Wait `timeout` seconds; return any bytes that arrived (b'' if none)."""
         deadline = time.monotonic() + timeout

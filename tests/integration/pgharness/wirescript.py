@@ -917,15 +917,21 @@ class Runner:
         if c.pending:
             self._fail(step, f"expected the server to close, got {c.pending[0]!r}")
         try:
-            data = c.raw.wait_close(self.timeout)
+            msg = c.raw.read_message(self.timeout)
+        except wire.ConnectionClosed as e:
+            if e.pending:
+                self._trace(f"< {e.pending[:80]!r} then closed ({e.how})")
+                self._fail(step, f"expected the server to close silently, it sent "
+                                 f"{e.pending[:200]!r} first")
+            self._trace(f"< closed ({e.how})")
+            return
         except wire.ReadTimeout as e:
             self._fail(step, f"server did not close the connection within {self.timeout:g}s"
                        + (f"; it sent {e.pending[:80]!r}" if e.pending else ""))
-        if data:
-            self._trace(f"< {data[:80]!r} then closed")
-            self._fail(step, f"expected the server to close silently, it sent {data[:200]!r} "
-                             f"first")
-        self._trace(f"< closed ({c.raw.eof})")
+        except wire.ProtocolError as e:
+            self._fail(step, f"expected the server to close, it sent garbage: {e}")
+        self._trace(f"< {msg!r}")
+        self._fail(step, f"expected the server to close, got {msg!r}")
 
     def _expect_nothing(self, step):
         c = self.cur
