@@ -201,6 +201,23 @@ def test_wire_runner_detects_mismatch(pg_oracle, tmp_path, wrong, why):
     assert "case.wire:" in str(info.value)          # names the line
 
 
+def test_wire_runner_ignore_unordered_repeat(pg_oracle, tmp_path):
+    _run("""
+        ignore NoticeResponse
+        send Query "rollback; select 1 as a; select 2 as b"
+        expect CommandComplete "ROLLBACK"
+        expect RowDescription+ ["a"]
+        unordered
+          expect CommandComplete "SELECT 1"
+          expect DataRow ["1"]
+        end
+        expect RowDescription ["b"]
+        expect DataRow* ["2"]
+        expect CommandComplete "SELECT 1"
+        expect ReadyForQuery I
+    """, pg_oracle, tmp_path)
+
+
 def test_wire_runner_timeouts_and_nothing(pg_oracle, tmp_path):
     with pytest.raises(wirescript.WireScriptFailure, match="no reply within"):
         _run("timeout 0.3\nsend Parse \"select 1\"\nexpect ParseComplete\n",

@@ -19,6 +19,7 @@ Used by: tests/integration/test_wire_scripts.py and tests/wire/run.py.
 
 import os
 import re
+import time
 
 from . import wire
 
@@ -359,10 +360,14 @@ class Script:
             return Step(lineno, text, cmd)
         if cmd == "connect":
             words = [str(p) for p in pos]
+            if not words or words[0] in ("raw", "unix"):
+                words.insert(0, "main")
             for w in words[1:]:
                 if w not in ("raw", "unix"):
                     fail("usage: connect [NAME] [raw] [unix]")
-            return Step(lineno, text, "connect", pos=words, kw=kw)
+            if kw:
+                fail("usage: connect [NAME] [raw] [unix]")
+            return Step(lineno, text, "connect", pos=words)
         if cmd == "use":
             if len(pos) != 1:
                 fail("usage: use NAME")
@@ -680,8 +685,7 @@ class Runner:
     def _step(self, step):
         op = step.op
         if op == "connect":
-            name = step.pos[0] if step.pos else "main"
-            opts = set(step.pos[1:])
+            name, opts = step.pos[0], set(step.pos[1:])
             self._connect(name, raw="raw" in opts, unix="unix" in opts, step=step)
         elif op == "use":
             if step.name not in self.conns:
@@ -698,8 +702,7 @@ class Runner:
             c.raw.shutdown_write()
             self._trace("> (half-close: no more bytes from the client)")
         elif op == "sleep":
-            import time
-            time.sleep(step.pos[0])
+            time.sleep(step.pos[0] * TIMEOUT_SCALE)
         elif op == "send":
             self._need_conn(step)
             data, label = self._build(step)
