@@ -6,14 +6,13 @@ notice a wrong answer.  They need no iris-pgwire binary.
 """
 
 import os
-import signal
 import stat
 import sys
 import textwrap
 
 import pytest
 
-from pgharness import clients, servers, wirescript
+from pgharness import clients, servers, wirerunner, wirescript
 
 
 # -- the oracle fixture
@@ -167,7 +166,7 @@ def test_pgwire_fixture_times_out(tmp_path):
 def _run(text, server, tmp_path):
     path = tmp_path / "case.wire"
     path.write_text(textwrap.dedent(text))
-    return wirescript.run_script(wirescript.Script(str(path)), server)
+    return wirerunner.run_script(wirescript.Script(str(path)), server)
 
 
 def test_wire_runner_passes_and_captures(pg_oracle, tmp_path):
@@ -195,7 +194,7 @@ def test_wire_runner_passes_and_captures(pg_oracle, tmp_path):
     ('expect close', "expected the server to close"),
 ])
 def test_wire_runner_detects_mismatch(pg_oracle, tmp_path, wrong, why):
-    with pytest.raises(wirescript.WireScriptFailure) as info:
+    with pytest.raises(wirerunner.WireScriptFailure) as info:
         _run('send Query "select 1"\n' + wrong + "\n", pg_oracle, tmp_path)
     assert why in str(info.value)
     assert "case.wire:" in str(info.value)          # names the line
@@ -219,10 +218,10 @@ def test_wire_runner_ignore_unordered_repeat(pg_oracle, tmp_path):
 
 
 def test_wire_runner_timeouts_and_nothing(pg_oracle, tmp_path):
-    with pytest.raises(wirescript.WireScriptFailure, match="no reply within"):
+    with pytest.raises(wirerunner.WireScriptFailure, match="no reply within"):
         _run("timeout 0.3\nsend Parse \"select 1\"\nexpect ParseComplete\n",
              pg_oracle, tmp_path)
-    with pytest.raises(wirescript.WireScriptFailure, match="expected no message"):
+    with pytest.raises(wirerunner.WireScriptFailure, match="expected no message"):
         _run('send Query "select 1"\nexpect nothing\n', pg_oracle, tmp_path)
 
 

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from pgharness import wirescript
+from pgharness import wirerunner, wirescript
 
 WIRE_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "wire")
 SCRIPTS = sorted(glob.glob(os.path.join(WIRE_DIR, "*.wire")))
@@ -42,8 +42,8 @@ def test_wire_script(script, target_name, request):
         server.start()
     failure = None
     try:
-        wirescript.run_script(script, server)
-    except wirescript.WireScriptFailure as e:
+        wirerunner.run_script(script, server)
+    except wirerunner.WireScriptFailure as e:
         failure = str(e)
     if not server.running():
         # The script brought the server down: that is this script's failure, and the

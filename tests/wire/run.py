@@ -19,7 +19,7 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "integration"))
 
-from pgharness import servers, wirescript  # noqa: E402
+from pgharness import servers, wirerunner, wirescript  # noqa: E402
 
 
 def main():
@@ -52,7 +52,7 @@ def main():
     else:
         host, _, port = args.target.rpartition(":")
         sock = os.path.join(args.socket_dir, f".s.PGSQL.{port}") if args.socket_dir else None
-        target = wirescript.Target(args.as_target or "pgwire", host or "127.0.0.1", int(port),
+        target = wirerunner.Target(args.as_target or "pgwire", host or "127.0.0.1", int(port),
                                    args.user, args.dbname, sock)
     target_name = args.as_target or ("oracle" if args.target == "oracle" else "pgwire")
 
@@ -69,8 +69,8 @@ def main():
             if args.verbose:
                 print(f"{label} ...")
             try:
-                wirescript.run_script(script, target, trace)
-            except wirescript.WireScriptFailure as e:
+                wirerunner.run_script(script, target, trace)
+            except wirerunner.WireScriptFailure as e:
                 if note:
                     print(f"{label} XFAIL ({note})")
                     continue

@@ -4,8 +4,9 @@ Modules:
 - servers:    PgwireServer (the server under test) and PgOracle (a real PostgreSQL 15)
 - clients:    psycopg connections, psql runs, result capture and comparison
 - wire:       the v3 protocol codec over a raw socket
-- wirescript: the .wire script language and its runner (tests/wire/)
+- wirescript: the .wire script language (lexer, parser)
+- wirerunner: replays a parsed script against a server and checks the replies
 """
 
-from .servers import PgOracle, PgwireServer, Server, ServerError, free_port  # noqa: F401
+from .servers import PgOracle, PgwireServer, Server, ServerError, free_port  # noqa: F401  (re-exported)
 
