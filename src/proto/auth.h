@@ -12,7 +12,9 @@
  *   users_file.c         the `users_file` setting: name:verifier lines, atomic updates
  *   users_passwd.c       `iris-pgwire passwd`: read a new password, store its verifier
  *   auth_file.c          reading configuration files whole; errno to SQLSTATE
- *   hba.c                pg_hba.conf: parse, match, and PostgreSQL's rejection messages
+ *   hba.c                pg_hba.conf: tokenize and parse, with PostgreSQL's messages
+ *   hba_match.c          pg_hba.conf: first matching line, rejection and failure messages,
+ *                        client certificate checks
  *
  * Invariants: secrets are compared with CRYPTO_memcmp; unknown users go through exactly the
  * same steps as known ones (mock SCRAM secret, dummy MD5 comparison) and fail at the same
@@ -218,7 +220,11 @@ typedef enum {
 typedef enum { HBA_CLIENTCERT_OFF = 0, HBA_CLIENTCERT_VERIFY_CA, HBA_CLIENTCERT_VERIFY_FULL } hba_clientcert;
 typedef enum { HBA_CLIENTNAME_CN = 0, HBA_CLIENTNAME_DN } hba_clientname;
 
-typedef struct hba_token hba_token;
+/* One word of a field; `quoted` if it began with '"' (then keywords are plain names). */
+typedef struct hba_token {
+    char *string;
+    bool quoted;
+} hba_token;
 typedef enum { HBA_ADDR_NONE = 0, HBA_ADDR_MASK, HBA_ADDR_ALL, HBA_ADDR_SAMEHOST, HBA_ADDR_SAMENET } hba_addr_kind;
 
 /* One parsed line.  The lists and address are read by hba_match only. */
@@ -245,14 +251,16 @@ typedef struct hba_file {
     arena mem;
 } hba_file;
 
-/* Load and parse a pg_hba.conf file.  `ssl_enabled` only affects warnings (hostssl lines
- * with ssl = off), appended one per line to `warnings` if not NULL.  Errors carry
- * F0000 and PostgreSQL's text, with the context "line N of configuration file \"F\"". */
-bool hba_load(const char *path, bool ssl_enabled, strbuf *warnings, hba_file **out,
+/* Load and parse a pg_hba.conf file, as PostgreSQL does at startup and on reload.  Like
+ * PostgreSQL, every line is checked: each problem goes to `log` (one line per problem, with
+ * its hint and "line N of configuration file \"F\"", for the server log; may be NULL), and
+ * `err` holds the first error (F0000, PostgreSQL's text, that context).  Warnings that do not
+ * fail the load (hostssl with ssl = off, hostgssenc) go to `log` only. */
+bool hba_load(const char *path, bool ssl_enabled, strbuf *log, hba_file **out,
               pg_error *err) MUST_CHECK;
 /* The same from text in memory (file_name is only used in messages). */
 bool hba_parse(const char *text, size_t len, const char *file_name, bool ssl_enabled,
-               strbuf *warnings, hba_file **out, pg_error *err) MUST_CHECK;
+               strbuf *log, hba_file **out, pg_error *err) MUST_CHECK;
 void hba_free(hba_file *f);
 
 /* What the server knows about a connection when it looks for its pg_hba.conf line. */
