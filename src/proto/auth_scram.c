@@ -145,6 +145,29 @@ static bool is_scram_printable(const char *s)
 
 /* ---------------------------------------------------------------- begin / free */
 
+/* The secret to check against: the user's SCRAM secret, or a mock one that dooms the
+ * exchange (unknown user, MD5 hash, unusable text).  False only on allocation failure. */
+static bool load_secret(scram_state *st, const scram_begin_args *args)
+{
+    const char *user = args->user ? args->user : "";
+    if (args->stored_secret &&
+        password_type_of(args->stored_secret) == PASSWORD_TYPE_SCRAM_SHA_256 &&
+        scram_secret_parse(args->stored_secret, &st->secret))
+        return true;
+    if (args->stored_secret) {
+        /* An MD5 hash cannot answer a SCRAM exchange.  (No detail for an unknown user: the
+         * caller knows, and logs "Role does not exist".) */
+        size_t n = strlen(user) + 64;
+        if (!(st->logdetail = malloc(n)))
+            return false;
+        snprintf(st->logdetail, n, "User \"%s\" does not have a valid SCRAM secret.", user);
+    }
+    scram_secret_mock(user, args->mock_nonce, args->mock_nonce_len, args->mock_iterations,
+                      &st->secret);
+    st->doomed = true;
+    return true;
+}
+
 scram_state *scram_begin(const scram_begin_args *args, pg_error *err)
 {
     bool offer_plus = args->channel_binding && args->channel_binding_len > 0;
@@ -178,25 +201,8 @@ scram_state *scram_begin(const scram_begin_args *args, pg_error *err)
     if (args->fixed_server_nonce && !(st->fixed_server_nonce = xstrdup(args->fixed_server_nonce)))
         goto oom;
 
-    const char *user = args->user ? args->user : "";
-    bool got_secret = false;
-    if (args->stored_secret) {
-        if (password_type_of(args->stored_secret) == PASSWORD_TYPE_SCRAM_SHA_256) {
-            got_secret = scram_secret_parse(args->stored_secret, &st->secret);
-        } else {
-            /* An MD5 hash cannot answer a SCRAM exchange. */
-            size_t n = strlen(user) + 64;
-            st->logdetail = malloc(n);
-            if (!st->logdetail)
-                goto oom;
-            snprintf(st->logdetail, n, "User \"%s\" does not have a valid SCRAM secret.", user);
-        }
-    }
-    if (!got_secret) {
-        scram_secret_mock(user, args->mock_nonce, args->mock_nonce_len, args->mock_iterations,
-                          &st->secret);
-        st->doomed = true;
-    }
+    if (!load_secret(st, args))
+        goto oom;
     return st;
 
 oom:

@@ -248,8 +248,11 @@ static bool parse_address(parser *ps, const hba_field *fields, size_t nf, size_t
         r->addr_kind = keyword(t, "samehost") ? HBA_ADDR_SAMEHOST : HBA_ADDR_SAMENET;
         return true;
     }
-    char text[256];
-    snprintf(text, sizeof text, "%s", t->string);
+    char *text = arena_strdup(&ps->f->mem, t->string);   /* whole: never a truncated address */
+    if (!text) {
+        report(ps, true, NULL, "out of memory");
+        return false;
+    }
     char *slash = strchr(text, '/');
     if (slash)
         *slash = 0;

@@ -574,6 +574,47 @@ static void test_malformed_final(void)
     finish(&x);
 }
 
+/* Mutated and truncated messages must only ever produce a verdict (ASan/UBSan check the
+ * rest): a cheap stand-in for a fuzzer over the parser of untrusted bytes. */
+static void test_mutations(void)
+{
+    static const char *const seeds[] = {
+        "n,,n=user,r=rOprNGfwEbeRWgbNEkqO",
+        "p=tls-server-end-point,,n=,r=abc,x=1",
+        "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+        "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
+    };
+    static const char alphabet[] = "nyp=,ac rmx\x01\xff";
+    uint32_t rnd = 12345;
+    uint8_t cb[32] = {0};
+    for (int i = 0; i < 20000; i++) {
+        char msg[160];
+        const char *seed = seeds[i % ARRAY_LEN(seeds)];
+        size_t n = strlen(seed);
+        memcpy(msg, seed, n);
+        for (int k = 0; k < 1 + i % 4; k++) {
+            rnd = rnd * 1103515245 + 12345;
+            size_t pos = (rnd >> 8) % n;
+            msg[pos] = alphabet[(rnd >> 20) % (sizeof alphabet - 1)];
+        }
+        rnd = rnd * 1103515245 + 12345;
+        if (rnd & 0x100)
+            n = (rnd >> 9) % (n + 1);
+        exchange x;
+        bool plus = i & 1;
+        CHECK(begin(&x, plus ? "SCRAM-SHA-256-PLUS" : "SCRAM-SHA-256", "u", rfc7677_secret, cb,
+                    sizeof cb, "SN"));
+        x.r = scram_exchange(x.st, msg, n, &x.out, &x.err);
+        if (x.r == SCRAM_EXCHANGE_CONTINUE) {
+            strbuf_reset(&x.out);
+            x.r = scram_exchange(x.st, msg, n, &x.out, &x.err);
+        }
+        CHECK(x.r != SCRAM_EXCHANGE_SUCCESS);
+        CHECK(x.r != SCRAM_EXCHANGE_ERROR || (x.err.sqlstate[0] && x.err.message));
+        finish(&x);
+    }
+}
+
 int main(void)
 {
     RUN(test_base64);
@@ -586,5 +627,6 @@ int main(void)
     RUN(test_channel_binding);
     RUN(test_malformed_first);
     RUN(test_malformed_final);
+    RUN(test_mutations);
     return UNIT_DONE();
 }
