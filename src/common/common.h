@@ -165,6 +165,10 @@ typedef struct logger {
 
 void logger_init(logger *l, int fd, log_level min_level);
 void log_line(logger *l, log_level level, int session_pid, const char *fmt, ...) PRINTF_LIKE(4, 5);
+/* A line that belongs to the previous one (PostgreSQL's DETAIL:, HINT:, STATEMENT:), logged
+ * when `level` would be, under its own label. */
+void log_line_labeled(logger *l, log_level level, const char *label, int session_pid, const char *fmt, ...)
+    PRINTF_LIKE(5, 6);
 
 /* ---------------------------------------------------------------- strings */
 

@@ -44,10 +44,30 @@ static const char *level_name(log_level level)
     return "LOG";
 }
 
+static void log_vline(logger *l, const char *label, int session_pid, const char *fmt, va_list ap);
+
 void log_line(logger *l, log_level level, int session_pid, const char *fmt, ...)
 {
     if (!l || level < l->min_level || l->fd < 0)
         return;
+    va_list ap;
+    va_start(ap, fmt);
+    log_vline(l, level_name(level), session_pid, fmt, ap);
+    va_end(ap);
+}
+
+void log_line_labeled(logger *l, log_level level, const char *label, int session_pid, const char *fmt, ...)
+{
+    if (!l || level < l->min_level || l->fd < 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    log_vline(l, label, session_pid, fmt, ap);
+    va_end(ap);
+}
+
+static void log_vline(logger *l, const char *label, int session_pid, const char *fmt, va_list ap)
+{
     char line[2048];
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -55,11 +75,8 @@ void log_line(logger *l, log_level level, int session_pid, const char *fmt, ...)
     gmtime_r(&ts.tv_sec, &tm);
     size_t n = strftime(line, sizeof line, "%Y-%m-%d %H:%M:%S", &tm);
     n += (size_t)snprintf(line + n, sizeof line - n, ".%03ld UTC [%d] %s:  ", ts.tv_nsec / 1000000,
-                          session_pid ? session_pid : l->server_pid, level_name(level));
-    va_list ap;
-    va_start(ap, fmt);
+                          session_pid ? session_pid : l->server_pid, label);
     int m = vsnprintf(line + n, sizeof line - n - 1, fmt, ap);
-    va_end(ap);
     if (m < 0)
         m = 0;
     n += (size_t)m;

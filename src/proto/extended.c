@@ -66,6 +66,14 @@ void portals_close_all(proto_session *s)
     s->exec_portal = NULL;
 }
 
+void extended_drop_unnamed_portal(proto_session *s)
+{
+    proto_portal *old = hashmap_remove(&s->portals, "");
+    if (old == s->exec_portal)
+        s->exec_portal = NULL;
+    portal_free(old);
+}
+
 /* ---------------------------------------------------------------- Parse */
 
 void extended_parse(proto_session *s, msg_reader *r)
@@ -74,7 +82,7 @@ void extended_parse(proto_session *s, msg_reader *r)
     const char *query = msg_get_string(r);
     int16_t ntypes = msg_get_int16(r);
     if (r->failed || ntypes < 0) {
-        protocol_violation(s, "invalid message format");
+        protocol_violation(s, "%s", r->error ? r->error : "invalid message format");
         return;
     }
     pg_oid *types = ntypes ? calloc((size_t)ntypes, sizeof *types) : NULL;
@@ -88,7 +96,7 @@ void extended_parse(proto_session *s, msg_reader *r)
         types[i] = (pg_oid)msg_get_int32(r);
     if (!msg_end_of_message(r)) {
         free(types);
-        protocol_violation(s, "invalid message format");
+        protocol_violation(s, "%s", r->error ? r->error : "invalid message format");
         return;
     }
     begin_implicit(s);
@@ -138,7 +146,7 @@ void extended_bind(proto_session *s, msg_reader *r)
     const char *stmt_name = msg_get_string(r);
     int16_t nformats = msg_get_int16(r);
     if (r->failed || nformats < 0) {
-        protocol_violation(s, "invalid message format");
+        protocol_violation(s, "%s", r->error ? r->error : "invalid message format");
         return;
     }
     int16_t formats_stack[64];
@@ -318,7 +326,7 @@ void extended_describe(proto_session *s, msg_reader *r)
     uint8_t what = msg_get_int8(r);
     const char *name = msg_get_string(r);
     if (!name || !msg_end_of_message(r)) {
-        protocol_violation(s, "invalid message format");
+        protocol_violation(s, "%s", r->error ? r->error : "invalid message format");
         return;
     }
     begin_implicit(s);
@@ -371,7 +379,7 @@ void extended_execute(proto_session *s, msg_reader *r)
     const char *name = msg_get_string(r);
     int32_t max_rows = msg_get_int32(r);
     if (!name || !msg_end_of_message(r)) {
-        protocol_violation(s, "invalid message format");
+        protocol_violation(s, "%s", r->error ? r->error : "invalid message format");
         return;
     }
     begin_implicit(s);
@@ -455,7 +463,7 @@ void extended_close(proto_session *s, msg_reader *r)
     uint8_t what = msg_get_int8(r);
     const char *name = msg_get_string(r);
     if (!name || !msg_end_of_message(r)) {
-        protocol_violation(s, "invalid message format");
+        protocol_violation(s, "%s", r->error ? r->error : "invalid message format");
         return;
     }
     if (what == 'S') {

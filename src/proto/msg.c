@@ -80,12 +80,20 @@ void msg_reader_init(msg_reader *r, const char *data, size_t len)
     r->len = len;
     r->pos = 0;
     r->failed = false;
+    r->error = NULL;
+}
+
+static void fail(msg_reader *r, const char *error)
+{
+    if (!r->failed)
+        r->error = error;
+    r->failed = true;
 }
 
 static bool need(msg_reader *r, size_t n)
 {
     if (r->failed || r->len - r->pos < n) {
-        r->failed = true;
+        fail(r, "insufficient data left in message");
         return false;
     }
     return true;
@@ -123,7 +131,7 @@ const char *msg_get_string(msg_reader *r)
     const char *start = r->data + r->pos;
     const char *nul = memchr(start, 0, r->len - r->pos);
     if (!nul) {
-        r->failed = true;
+        fail(r, "invalid string in message");
         return NULL;
     }
     r->pos += (size_t)(nul - start) + 1;
@@ -147,7 +155,7 @@ size_t msg_remaining(const msg_reader *r)
 bool msg_end_of_message(msg_reader *r)
 {
     if (r->failed || r->pos != r->len) {
-        r->failed = true;
+        fail(r, "invalid message format");
         return false;
     }
     return true;

@@ -35,6 +35,7 @@ typedef struct msg_reader {
     size_t len;
     size_t pos;
     bool failed;
+    const char *error;   /* PostgreSQL's words for the first failure */
 } msg_reader;
 
 void msg_reader_init(msg_reader *r, const char *data, size_t len);

@@ -135,6 +135,7 @@ void extended_flush(proto_session *s);
 /* The extended-protocol error path: report, abort, skip until Sync. */
 void extended_error(proto_session *s, pg_error *err);
 void portals_close_all(proto_session *s);
+void extended_drop_unnamed_portal(proto_session *s);
 
 void session_install_hooks(proto_session *s);
 void proto_on_tick(void *arg);

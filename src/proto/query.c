@@ -44,6 +44,9 @@ static void fail(proto_session *s, pg_error *err)
 void query_begin(proto_session *s, const char *text)
 {
     pg_error err = {0};
+    /* A simple Query replaces the unnamed statement and portal, as PostgreSQL's does. */
+    sql_session_drop_statement(s->sql, "");
+    extended_drop_unnamed_portal(s);
     s->query_text = strdup(text);
     if (!s->query_text) {
         pg_error_oom(&err);
@@ -68,13 +71,21 @@ void query_begin(proto_session *s, const char *text)
     s->work = WORK_SIMPLE_QUERY;
 }
 
+static void describe_if_needed(proto_session *s);
+
 static bool start_statement(proto_session *s, pg_error *err)
 {
     sql_span *sp = &s->spans[s->span_index];
     if (!sql_plan_create(s->sql, s->query_text + sp->offset, (size_t)sp->length, sp->offset, NULL, 0, &s->plan, err))
         return false;
     s->described = false;
-    return sql_portal_create(s->sql, s->plan, NULL, 0, &s->portal, err);
+    if (!sql_portal_create(s->sql, s->plan, NULL, 0, &s->portal, err))
+        return false;
+    /* RowDescription goes out before the statement runs, as PostgreSQL sends it: a client
+     * sees the columns even if the statement is then cancelled or fails. */
+    if (sql_plan_column_count(s->plan) >= 0)
+        describe_if_needed(s);
+    return true;
 }
 
 static void describe_if_needed(proto_session *s)
@@ -91,6 +102,11 @@ work_result query_continue(proto_session *s)
 {
     pg_error err = {0};
     while (s->span_index < s->nspans) {
+        /* After a COMMIT or ROLLBACK inside the string, what follows is again one implicit
+         * transaction (an error later rolls it back), as in PostgreSQL. */
+        if (!s->portal && s->nspans > 1 && sql_session_transaction_status(s->sql) == 'I' &&
+            !sql_session_in_implicit(s->sql))
+            sql_session_begin_implicit(s->sql);
         if (!s->portal && !start_statement(s, &err)) {
             fail(s, &err);
             return WORK_DONE;

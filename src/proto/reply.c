@@ -55,11 +55,15 @@ void reply_error(proto_session *s, const pg_error *err)
     error_fields(out, err);
     msg_end(out, m);
     log_level level = err->severity == PG_SEVERITY_FATAL ? LOG_LEVEL_FATAL : LOG_LEVEL_ERROR;
-    session_log(s, level, "%s", err->message ? err->message : "");
-    if (s->plan && level == LOG_LEVEL_ERROR)
-        session_log(s, level, "STATEMENT:  %s", sql_plan_text(s->plan));
-    else if (s->query_text && level == LOG_LEVEL_ERROR)
-        session_log(s, level, "STATEMENT:  %s", s->query_text);
+    logger *log = s->srv->log;
+    /* As PostgreSQL logs it: the message with its SQLSTATE-bearing level, then the
+     * statement that caused it. */
+    log_line(log, level, s->pid, "%s: %s", err->sqlstate, err->message ? err->message : "");
+    if (err->detail)
+        log_line_labeled(log, level, "DETAIL", s->pid, "%s", err->detail);
+    const char *stmt = s->plan ? sql_plan_text(s->plan) : s->query_text;
+    if (stmt && level == LOG_LEVEL_ERROR)
+        log_line_labeled(log, level, "STATEMENT", s->pid, "%s", stmt);
 }
 
 void reply_notice(proto_session *s, const pg_error *notice)

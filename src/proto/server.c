@@ -19,7 +19,7 @@ bool proto_server_create(const proto_config *cfg, sql_server *sql, logger *log, 
     }
     p->cfg = *cfg;
     if (!p->cfg.max_message_size)
-        p->cfg.max_message_size = (1u << 30) - 1;
+        p->cfg.max_message_size = (1u << 30) - 2;   /* PQ_LARGE_MESSAGE_LIMIT, counting the length word */
     if (!p->cfg.output_flush_threshold)
         p->cfg.output_flush_threshold = 64 * 1024;
     if (!p->cfg.output_high_water)

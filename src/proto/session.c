@@ -103,6 +103,8 @@ static void on_close(net_conn *conn, void *arg)
 
 /* ---------------------------------------------------------------- messages */
 
+/* The largest length word accepted for a message type (it counts itself), or 0 for a type
+ * the server does not know (PostgreSQL's SocketBackend). */
 static size_t message_limit(proto_session *s, char type)
 {
     switch (type) {
@@ -112,21 +114,36 @@ static size_t message_limit(proto_session *s, char type)
     case 'F':
     case 'd':
         return s->srv->cfg.max_message_size;
-    default:
+    case 'C':
+    case 'D':
+    case 'E':
+    case 'H':
+    case 'S':
+    case 'X':
+    case 'c':
+    case 'f':
         return PROTO_SMALL_MESSAGE_LIMIT;
+    default:
+        return 0;
     }
 }
 
-typedef enum { MSG_NEED_MORE, MSG_READY, MSG_BAD } msg_state;
+typedef enum { MSG_NEED_MORE, MSG_READY, MSG_BAD, MSG_UNKNOWN } msg_state;
 
 static msg_state next_message(proto_session *s, char *type, msg_reader *r, size_t *total)
 {
     strbuf *in = net_conn_input(s->conn);
-    if (in->len < 5)
+    if (in->len < 1)
         return MSG_NEED_MORE;
     *type = in->data[0];
+    size_t limit = message_limit(s, *type);
+    /* The type is judged before the length, as PostgreSQL does. */
+    if (!limit)
+        return MSG_UNKNOWN;
+    if (in->len < 5)
+        return MSG_NEED_MORE;
     uint32_t len = msg_read_be32(in->data + 1);
-    if (len < 4 || len - 4 > message_limit(s, *type)) {
+    if (len < 4 || len > limit) {
         session_log(s, LOG_LEVEL_LOG, "invalid message length");
         return MSG_BAD;
     }
@@ -149,7 +166,7 @@ static void dispatch(proto_session *s, char type, msg_reader *r)
         const char *text = msg_get_string(r);
         if (!text || !msg_end_of_message(r)) {
             pg_error err = {0};
-            pg_error_set(&err, "08P01", "invalid message format");
+            pg_error_set(&err, "08P01", "%s", r->error ? r->error : "invalid message format");
             reply_error(s, &err);
             pg_error_clear(&err);
             reply_ready_for_query(s);
@@ -273,6 +290,10 @@ static net_next on_ready(net_conn *conn, void *arg)
             msg_state m = next_message(s, &type, &r, &total);
             if (m == MSG_BAD)
                 return NET_CLOSE;
+            if (m == MSG_UNKNOWN) {
+                reply_fatal(s, "08P01", "invalid frontend message type %d", (int)(unsigned char)type);
+                continue;
+            }
             if (m == MSG_READY) {
                 atomic_store(&s->idle_since_us, 0);
                 s->sent_ready = false;

@@ -3,6 +3,7 @@
  */
 #include "server/server.h"
 
+#include <locale.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,10 @@ int main(int argc, char **argv)
 {
     /* A client that disappears must not kill the server with SIGPIPE. */
     signal(SIGPIPE, SIG_IGN);
+    /* Character classes for case mapping (towupper) come from a UTF-8 locale; nothing else
+     * depends on the locale (messages, numbers and dates are formatted by our own code). */
+    if (!setlocale(LC_CTYPE, "C.UTF-8"))
+        setlocale(LC_CTYPE, "");
     server_config cfg;
     pg_error err = {0};
     bool exit_now = false;

@@ -134,7 +134,7 @@ static bool analyze_returning(sql_xlate *x, ir_query *q, List *returning)
             if (!exprs || !names)
                 return false;
             exprs[0] = e;
-            names[0] = rt->name ? xlate_strdup(x, rt->name) : ir_column_name(e, q);
+            names[0] = xlate_strdup(x, rt->name ? rt->name : figure_colname(rt->val));
             k = 1;
         }
         for (int i = 0; i < k; i++) {

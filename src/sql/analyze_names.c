@@ -397,3 +397,132 @@ bool analyze_type_name(sql_xlate *x, Node *node, pg_oid *oid, int32_t *typmod)
     *typmod = mod;
     return true;
 }
+
+/* ---------------------------------------------------------------- result column names */
+
+/* PostgreSQL's FigureColnameInternal: the name of an unnamed select-list item comes from the
+ * raw expression (a column's name, a function's, a cast's type ...), with a strength so that
+ * e.g. x::int keeps "x" but 1::int becomes "int4". */
+static int figure(Node *n, const char **name)
+{
+    if (!n)
+        return 0;
+    switch (nodeTag(n)) {
+    case T_ColumnRef: {
+        Node *last = llast(((ColumnRef *)n)->fields);
+        if (IsA(last, String)) {
+            *name = strVal(last);
+            return 2;
+        }
+        return 0;
+    }
+    case T_A_Indirection: {
+        A_Indirection *ind = (A_Indirection *)n;
+        Node *last = llast(ind->indirection);
+        if (IsA(last, String)) {
+            *name = strVal(last);
+            return 2;
+        }
+        return figure(ind->arg, name);
+    }
+    case T_FuncCall:
+        *name = name_list_last(((FuncCall *)n)->funcname);
+        return 2;
+    case T_A_Expr:
+        if (((A_Expr *)n)->kind == AEXPR_NULLIF) {
+            *name = "nullif";
+            return 2;
+        }
+        return 0;
+    case T_TypeCast: {
+        TypeCast *tc = (TypeCast *)n;
+        int strength = figure(tc->arg, name);
+        if (strength <= 1 && tc->typeName) {
+            *name = name_list_last(tc->typeName->names);
+            return 1;
+        }
+        return strength;
+    }
+    case T_CollateClause:
+        return figure(((CollateClause *)n)->arg, name);
+    case T_GroupingFunc:
+        *name = "grouping";
+        return 2;
+    case T_SubLink: {
+        SubLink *s = (SubLink *)n;
+        switch (s->subLinkType) {
+        case EXISTS_SUBLINK:
+            *name = "exists";
+            return 2;
+        case ARRAY_SUBLINK:
+            *name = "array";
+            return 2;
+        case EXPR_SUBLINK: {
+            SelectStmt *sel = (SelectStmt *)s->subselect;
+            while (sel && sel->op != SETOP_NONE)
+                sel = sel->larg;
+            if (sel && sel->targetList) {
+                ResTarget *rt = linitial(sel->targetList);
+                if (rt->name) {
+                    *name = rt->name;
+                    return 2;
+                }
+                return figure(rt->val, name);
+            }
+            return 0;
+        }
+        default:
+            return 0;
+        }
+    }
+    case T_CaseExpr: {
+        int strength = figure((Node *)((CaseExpr *)n)->defresult, name);
+        if (strength <= 1) {
+            *name = "case";
+            return 1;
+        }
+        return strength;
+    }
+    case T_A_ArrayExpr:
+        *name = "array";
+        return 2;
+    case T_RowExpr:
+        *name = "row";
+        return 2;
+    case T_CoalesceExpr:
+        *name = "coalesce";
+        return 2;
+    case T_MinMaxExpr:
+        *name = ((MinMaxExpr *)n)->op == IS_GREATEST ? "greatest" : "least";
+        return 2;
+    case T_SQLValueFunction:
+        switch (((SQLValueFunction *)n)->op) {
+        case SVFOP_CURRENT_DATE: *name = "current_date"; return 2;
+        case SVFOP_CURRENT_TIME:
+        case SVFOP_CURRENT_TIME_N: *name = "current_time"; return 2;
+        case SVFOP_CURRENT_TIMESTAMP:
+        case SVFOP_CURRENT_TIMESTAMP_N: *name = "current_timestamp"; return 2;
+        case SVFOP_LOCALTIME:
+        case SVFOP_LOCALTIME_N: *name = "localtime"; return 2;
+        case SVFOP_LOCALTIMESTAMP:
+        case SVFOP_LOCALTIMESTAMP_N: *name = "localtimestamp"; return 2;
+        case SVFOP_CURRENT_ROLE: *name = "current_role"; return 2;
+        case SVFOP_CURRENT_USER: *name = "current_user"; return 2;
+        case SVFOP_USER: *name = "user"; return 2;
+        case SVFOP_SESSION_USER: *name = "session_user"; return 2;
+        case SVFOP_CURRENT_CATALOG: *name = "current_catalog"; return 2;
+        case SVFOP_CURRENT_SCHEMA: *name = "current_schema"; return 2;
+        }
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+const char *figure_colname(Node *n)
+{
+    const char *name = NULL;
+    if (figure(n, &name) > 0 && name)
+        return name;
+    return "?column?";
+}

@@ -89,8 +89,8 @@ static bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
             setop->rarg = right;
             setop->ntargets = left->ntargets;
             setop->targets = left->targets;
-            left->parent = right->parent = setop;
-            setop->parent = q;
+            /* The arms keep q as their parent: their column references were resolved
+             * through it (the recursive arm finds the CTE there). */
             c->query = setop;
             if (!analyze_sort_clause(x, setop, u->sortClause, true))
                 return false;
@@ -682,7 +682,7 @@ static bool analyze_target_list(sql_xlate *x, ir_query *q, List *targets)
             if (!e)
                 return false;
         }
-        const char *name = rt->name ? xlate_strdup(x, rt->name) : ir_column_name(e, q);
+        const char *name = xlate_strdup(x, rt->name ? rt->name : figure_colname(val));
         if (!add_target(x, q, e, name, false))
             return false;
     }

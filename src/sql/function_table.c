@@ -11,96 +11,9 @@
  * Numeric comparisons carry COLLATE pgw_numeric so that decimal text compares by value;
  * bpchar comparisons carry COLLATE RTRIM (trailing blanks are insignificant in char(n)).
  */
-#include "sql/function_table.h"
+#include "sql/function_macros.h"
 
-#define I2 PG_OID_INT2
-#define I4 PG_OID_INT4
-#define I8 PG_OID_INT8
-#define F4 PG_OID_FLOAT4
-#define F8 PG_OID_FLOAT8
-#define NUM PG_OID_NUMERIC
-#define TXT PG_OID_TEXT
-#define VCH PG_OID_VARCHAR
-#define BPC PG_OID_BPCHAR
-#define NAM PG_OID_NAME
-#define BOO PG_OID_BOOL
-#define BYT PG_OID_BYTEA
-#define DAT PG_OID_DATE
-#define TIM PG_OID_TIME
-#define TTZ PG_OID_TIMETZ
-#define TS PG_OID_TIMESTAMP
-#define TSZ PG_OID_TIMESTAMPTZ
-#define IVL PG_OID_INTERVAL
-#define UID PG_OID_UUID
-#define JSN PG_OID_JSON
-#define JSB PG_OID_JSONB
-#define OID_ PG_OID_OID
-#define ANY PG_OID_ANY
-#define ANYEL PG_OID_ANYELEMENT
-#define ANYNA PG_OID_ANYNONARRAY
-#define ANYARR PG_OID_ANYARRAY
-#define VOID PG_OID_VOID
-#define CHR PG_OID_CHAR
-#define REGCLASS PG_OID_REGCLASS
-#define TXTARR PG_OID_TEXT_ARRAY
-#define VEC PG_OID_VECTOR
-
-#define E(s, i) {s, i}
-#define OP2(op, l, r, ret, sq, ir) {op, 2, {l, r}, ret, FN_PLAIN, 0, E(sq, ir), 0}
-#define OP1(op, a, ret, sq, ir) {op, 1, {a}, ret, FN_PLAIN, 0, E(sq, ir), 0}
-#define F0(n, ret, sq, ir) {n, 0, {0}, ret, FN_PLAIN, 0, E(sq, ir), 0}
-#define F0V(n, ret, sq, ir) {n, 0, {0}, ret, FN_PLAIN, FN_VOLATILE, E(sq, ir), 0}
-#define F1(n, a, ret, sq, ir) {n, 1, {a}, ret, FN_PLAIN, 0, E(sq, ir), 0}
-#define F2(n, a, b, ret, sq, ir) {n, 2, {a, b}, ret, FN_PLAIN, 0, E(sq, ir), 0}
-#define F3(n, a, b, c, ret, sq, ir) {n, 3, {a, b, c}, ret, FN_PLAIN, 0, E(sq, ir), 0}
-#define F4_(n, a, b, c, d, ret, sq, ir) {n, 4, {a, b, c, d}, ret, FN_PLAIN, 0, E(sq, ir), 0}
-#define FV(n, a, ret, sq, ir) {n, 1, {a}, ret, FN_PLAIN, FN_VARIADIC, E(sq, ir), 0}
-#define FV2(n, a, b, ret, sq, ir) {n, 2, {a, b}, ret, FN_PLAIN, FN_VARIADIC, E(sq, ir), 0}
-#define AGG0(n, ret, sq, ir) {n, 0, {0}, ret, FN_AGGREGATE, 0, E(sq, ir), 0}
-#define AGG1(n, a, ret, sq, ir) {n, 1, {a}, ret, FN_AGGREGATE, 0, E(sq, ir), 0}
-#define AGG2(n, a, b, ret, sq, ir) {n, 2, {a, b}, ret, FN_AGGREGATE, 0, E(sq, ir), 0}
-#define WIN0(n, ret, sq, ir) {n, 0, {0}, ret, FN_WINDOW, 0, E(sq, ir), 0}
-#define WIN1(n, a, ret, sq, ir) {n, 1, {a}, ret, FN_WINDOW, 0, E(sq, ir), 0}
-#define WIN2(n, a, b, ret, sq, ir) {n, 2, {a, b}, ret, FN_WINDOW, 0, E(sq, ir), 0}
-#define WIN3(n, a, b, c, ret, sq, ir) {n, 3, {a, b, c}, ret, FN_WINDOW, 0, E(sq, ir), 0}
-#define SRF1(n, a, ret, sq, ir) {n, 1, {a}, ret, FN_SET_RETURNING, 0, E(sq, ir), 0}
-#define SRF2(n, a, b, ret, sq, ir) {n, 2, {a, b}, ret, FN_SET_RETURNING, 0, E(sq, ir), 0}
-#define SRF3(n, a, b, c, ret, sq, ir) {n, 3, {a, b, c}, ret, FN_SET_RETURNING, 0, E(sq, ir), 0}
-
-/* Six comparison operators of one type pair with one SQLite collation suffix. */
-#define CMP(l, r, coll)                                                                 \
-    OP2("=", l, r, BOO, "(%1 = %2" coll ")", "(%1 = %2)"),                              \
-    OP2("<>", l, r, BOO, "(%1 <> %2" coll ")", "(%1 <> %2)"),                           \
-    OP2("<", l, r, BOO, "(%1 < %2" coll ")", "(%1 < %2)"),                              \
-    OP2("<=", l, r, BOO, "(%1 <= %2" coll ")", "(%1 <= %2)"),                           \
-    OP2(">", l, r, BOO, "(%1 > %2" coll ")", "(%1 > %2)"),                              \
-    OP2(">=", l, r, BOO, "(%1 >= %2" coll ")", "(%1 >= %2)")
-
-/* Integer arithmetic: SQLite's own, except division and modulo (22012 on zero). */
-#define INTARITH(l, r, ret)                                                              \
-    OP2("+", l, r, ret, "(%1 + %2)", "(%1 + %2)"),                                       \
-    OP2("-", l, r, ret, "(%1 - %2)", "(%1 - %2)"),                                       \
-    OP2("*", l, r, ret, "(%1 * %2)", "(%1 * %2)"),                                       \
-    OP2("/", l, r, ret, "pgw_int_div(%1, %2)", "(%1 \\ %2)"),                            \
-    OP2("%", l, r, ret, "pgw_int_mod(%1, %2)", "(%1 # %2)")
-
-#define FLOATARITH(l, r, ret)                                                            \
-    OP2("+", l, r, ret, "(%1 + %2)", "(%1 + %2)"),                                       \
-    OP2("-", l, r, ret, "(%1 - %2)", "(%1 - %2)"),                                       \
-    OP2("*", l, r, ret, "(%1 * %2)", "(%1 * %2)"),                                       \
-    OP2("/", l, r, ret, "pgw_float_div(%1, %2)", "(%1 / %2)")
-
-#define STRING_MATCH(t)                                                                  \
-    OP2("~~", t, TXT, BOO, "(%1 LIKE %2 ESCAPE '\\')", "(%1 LIKE %2 ESCAPE '\\')"),       \
-    OP2("!~~", t, TXT, BOO, "(%1 NOT LIKE %2 ESCAPE '\\')", "(%1 NOT LIKE %2 ESCAPE '\\')"), \
-    OP2("~~*", t, TXT, BOO, "pgw_ilike(%1, %2)", "(%%SQLUPPER(%1) LIKE %%SQLUPPER(%2) ESCAPE '\\')"), \
-    OP2("!~~*", t, TXT, BOO, "(NOT pgw_ilike(%1, %2))", "(%%SQLUPPER(%1) NOT LIKE %%SQLUPPER(%2) ESCAPE '\\')"), \
-    OP2("~", t, TXT, BOO, "pgw_regex(%1, %2, 0)", NULL),                                 \
-    OP2("~*", t, TXT, BOO, "pgw_regex(%1, %2, 1)", NULL),                                \
-    OP2("!~", t, TXT, BOO, "(NOT pgw_regex(%1, %2, 0))", NULL),                          \
-    OP2("!~*", t, TXT, BOO, "(NOT pgw_regex(%1, %2, 1))", NULL)
-
-const sql_function function_table[] = {
+const sql_function function_table_core[] = {
     /* ------------------------------------------------------------ comparison */
     CMP(I2, I2, ""), CMP(I4, I4, ""), CMP(I8, I8, ""),
     CMP(I2, I4, ""), CMP(I4, I2, ""), CMP(I2, I8, ""), CMP(I8, I2, ""),
@@ -221,17 +134,6 @@ const sql_function function_table[] = {
     OP2("@>", ANYARR, ANYARR, BOO, "pgw_array_contains(%1, %2)", NULL),
     OP2("<@", ANYARR, ANYARR, BOO, "pgw_array_contains(%2, %1)", NULL),
     OP2("&&", ANYARR, ANYARR, BOO, "pgw_array_overlap(%1, %2)", NULL),
-
-    /* ------------------------------------------------------------ vectors (pgvector) */
-    OP2("<->", VEC, VEC, F8, "pgw_vector_l2(%1, %2)", "VECTOR_L2(%1, %2)"),
-    OP2("<#>", VEC, VEC, F8, "pgw_vector_neg_ip(%1, %2)", "(-VECTOR_DOT_PRODUCT(%1, %2))"),
-    OP2("<=>", VEC, VEC, F8, "pgw_vector_cosine(%1, %2)", "(1 - VECTOR_COSINE(%1, %2))"),
-    OP2("<+>", VEC, VEC, F8, "pgw_vector_l1(%1, %2)", NULL),
-    OP2("+", VEC, VEC, VEC, "pgw_vector_add(%1, %2)", NULL),
-    OP2("-", VEC, VEC, VEC, "pgw_vector_sub(%1, %2)", NULL),
-    OP2("*", VEC, VEC, VEC, "pgw_vector_mul(%1, %2)", NULL),
-    OP2("=", VEC, VEC, BOO, "(%1 = %2)", NULL),
-    OP2("<>", VEC, VEC, BOO, "(%1 <> %2)", NULL),
 
     /* ------------------------------------------------------------ string functions */
     F1("lower", TXT, TXT, "pgw_lower(%1)", "LOWER(%1)"),
@@ -444,13 +346,6 @@ const sql_function function_table[] = {
     FV2("jsonb_extract_path_text", JSB, TXT, TXT, "pgw_jsonb_extract_path_text(%*)", NULL),
     FV2("json_extract_path", JSN, TXT, JSN, "pgw_jsonb_extract_path(%*)", NULL),
     FV2("json_extract_path_text", JSN, TXT, TXT, "pgw_jsonb_extract_path_text(%*)", NULL),
-    F1("vector_dims", VEC, I4, "pgw_vector_dims(%1)", NULL),
-    F1("vector_norm", VEC, F8, "pgw_vector_norm(%1)", NULL),
-    F1("l2_normalize", VEC, VEC, "pgw_vector_l2_normalize(%1)", NULL),
-    F2("l2_distance", VEC, VEC, F8, "pgw_vector_l2(%1, %2)", "VECTOR_L2(%1, %2)"),
-    F2("inner_product", VEC, VEC, F8, "pgw_vector_ip(%1, %2)", "VECTOR_DOT_PRODUCT(%1, %2)"),
-    F2("cosine_distance", VEC, VEC, F8, "pgw_vector_cosine(%1, %2)", "(1 - VECTOR_COSINE(%1, %2))"),
-    F2("l1_distance", VEC, VEC, F8, "pgw_vector_l1(%1, %2)", NULL),
 
     /* ------------------------------------------------------------ aggregates */
     AGG0("count", I8, "count(*)", "COUNT(*)"),
@@ -493,8 +388,6 @@ const sql_function function_table[] = {
     AGG1("jsonb_agg", ANYEL, JSB, "pgw_jsonb_agg(%D%1)", NULL),
     AGG2("json_object_agg", ANY, ANY, JSN, "pgw_json_object_agg(%1, %2)", NULL),
     AGG2("jsonb_object_agg", ANY, ANY, JSB, "pgw_jsonb_object_agg(%1, %2)", NULL),
-    AGG1("avg", VEC, VEC, "pgw_vector_avg(%D%1)", NULL),
-    AGG1("sum", VEC, VEC, "pgw_vector_sum(%D%1)", NULL),
 
     /* ------------------------------------------------------------ window functions */
     WIN0("row_number", I8, "row_number()", "ROW_NUMBER()"),
@@ -532,4 +425,4 @@ const sql_function function_table[] = {
     SRF2("regexp_split_to_table", TXT, TXT, TXT, "pgw_regexp_split_to_table(%1, %2)", NULL),
 };
 
-const size_t function_table_size = sizeof function_table / sizeof function_table[0];
+const size_t function_table_core_size = sizeof function_table_core / sizeof function_table_core[0];

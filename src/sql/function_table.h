@@ -7,7 +7,12 @@
 
 #include "sql/sql_internal.h"
 
-extern const sql_function function_table[];
-extern const size_t function_table_size;
+/* One table per area, each owned by one file; functions.c indexes them all. */
+extern const sql_function function_table_core[];
+extern const size_t function_table_core_size;
+extern const sql_function function_table_catalog[];
+extern const size_t function_table_catalog_size;
+extern const sql_function function_table_vector[];
+extern const size_t function_table_vector_size;
 
 #endif

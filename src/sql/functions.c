@@ -38,13 +38,22 @@ static int by_name(const void *a, const void *b)
 /* The index is built once and never changes: read-only after pthread_once. */
 static void build_index(void)
 {
-    nfunctions = function_table_size;
+    const struct { const sql_function *table; size_t size; } tables[] = {
+        {function_table_core, function_table_core_size},
+        {function_table_catalog, function_table_catalog_size},
+        {function_table_vector, function_table_vector_size},
+    };
+    nfunctions = 0;
+    for (size_t t = 0; t < ARRAY_LEN(tables); t++)
+        nfunctions += tables[t].size;
     sorted_functions = calloc(nfunctions, sizeof *sorted_functions);
     hashmap_init(&name_index);
     if (!sorted_functions)
         return;
-    for (size_t i = 0; i < nfunctions; i++)
-        sorted_functions[i] = &function_table[i];
+    size_t k = 0;
+    for (size_t t = 0; t < ARRAY_LEN(tables); t++)
+        for (size_t i = 0; i < tables[t].size; i++)
+            sorted_functions[k++] = &tables[t].table[i];
     qsort(sorted_functions, nfunctions, sizeof *sorted_functions, by_name);
     for (size_t i = 0; i < nfunctions; i++) {
         if (i == 0 || strcmp(sorted_functions[i]->name, sorted_functions[i - 1]->name) != 0) {

@@ -86,9 +86,43 @@ static void settings_key(sql_session *s, char *buf, size_t size)
              guc_get(s->gucs, "DateStyle"), guc_get(s->gucs, "IntervalStyle"));
 }
 
+/* In a failed transaction only ending it is allowed, and that is checked before any name
+ * is resolved (PostgreSQL answers 25P02, not 42P01, for a missing table then). */
+static bool allowed_in_failed_transaction(const char *text, size_t len)
+{
+    char *copy = xstrndup(text, len);
+    if (!copy)
+        return false;
+    raw_parse p;
+    pg_error ignore = {0};
+    bool allowed = false;
+    if (raw_parse_text(copy, &p, NULL, 0, &ignore)) {
+        if (list_length(p.statements) == 1) {
+            Node *stmt = ((RawStmt *)linitial(p.statements))->stmt;
+            if (IsA(stmt, TransactionStmt)) {
+                TransactionStmtKind k = ((TransactionStmt *)stmt)->kind;
+                allowed = k == TRANS_STMT_COMMIT || k == TRANS_STMT_ROLLBACK || k == TRANS_STMT_ROLLBACK_TO ||
+                          k == TRANS_STMT_PREPARE || k == TRANS_STMT_COMMIT_PREPARED ||
+                          k == TRANS_STMT_ROLLBACK_PREPARED;
+            }
+        }
+        raw_parse_free(&p);
+    } else {
+        /* A syntax error is reported as such, even in a failed transaction. */
+        allowed = true;
+        pg_error_clear(&ignore);
+    }
+    free(copy);
+    return allowed;
+}
+
 bool sql_plan_create(sql_session *s, const char *text, size_t len, int position_offset, const pg_oid *param_types,
                      int nparam_types, sql_plan **out, pg_error *err)
 {
+    if (s->txn == TXN_FAILED && !allowed_in_failed_transaction(text, len)) {
+        pg_error_set(err, "25P02", "current transaction is aborted, commands ignored until end of transaction block");
+        return false;
+    }
     cat_snapshot *cat = NULL;
     if (!session_catalog(s, &cat, err))
         return false;

@@ -576,6 +576,8 @@ const cat_relation *analyze_find_relation(sql_xlate *x, const char *schema, cons
                                           int location, bool missing_ok);
 /* The schema new objects go to: the first existing schema of search_path (3F000). */
 const char *analyze_creation_schema(sql_xlate *x, const char *explicit_schema, int location);
+/* PostgreSQL's name for an unnamed select-list item, from its raw expression. */
+const char *figure_colname(struct Node *n);
 /* Add a relation to a query's range table. */
 int analyze_add_relation_rte(sql_xlate *x, ir_query *q, const cat_relation *rel, const char *alias);
 ir_query *ir_query_new(sql_xlate *x, ir_query_kind kind, ir_query *parent);

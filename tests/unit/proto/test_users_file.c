@@ -4,7 +4,9 @@
  * other lines, and the passwd command reading from a pipe and from a terminal (a pty, with
  * echo off).
  */
-#define _GNU_SOURCE   /* posix_openpt and friends */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
 #include "proto/auth.h"
 #include "unit.h"
 

@@ -1,0 +1,105 @@
+/*
+ * test_parse_abi.c — libpg_query's raw trees read through postgresql-server-dev-15's node
+ * headers: if the layouts ever disagree (docs/parser.md), these checks fail here instead of
+ * queries misbehaving.
+ */
+#include "sql/pg_nodes.h"
+#include "unit.h"
+
+static Node *parse_one(const char *sql, raw_parse *p)
+{
+    pg_error err = {0};
+    if (!raw_parse_text(sql, p, sql, 0, &err)) {
+        pg_error_clear(&err);
+        return NULL;
+    }
+    return ((RawStmt *)linitial(p->statements))->stmt;
+}
+
+static void test_select_layout(void)
+{
+    raw_parse p;
+    Node *n = parse_one("SELECT a, b + 1 AS c FROM s.t AS x WHERE a = $1 ORDER BY 2 DESC LIMIT 5", &p);
+    CHECK(n && IsA(n, SelectStmt));
+    if (!n)
+        return;
+    SelectStmt *s = (SelectStmt *)n;
+    CHECK_INT(list_length(s->targetList), 2);
+    ResTarget *rt = lsecond(s->targetList);
+    CHECK_STR(rt->name, "c");
+    CHECK(IsA(rt->val, A_Expr));
+    RangeVar *rv = linitial(s->fromClause);
+    CHECK(IsA(rv, RangeVar));
+    CHECK_STR(rv->schemaname, "s");
+    CHECK_STR(rv->relname, "t");
+    CHECK_STR(rv->alias->aliasname, "x");
+    A_Expr *w = (A_Expr *)s->whereClause;
+    CHECK(IsA(w, A_Expr) && w->kind == AEXPR_OP);
+    CHECK(IsA(w->rexpr, ParamRef) && ((ParamRef *)w->rexpr)->number == 1);
+    SortBy *sb = linitial(s->sortClause);
+    CHECK(sb->sortby_dir == SORTBY_DESC);
+    A_Const *lim = (A_Const *)s->limitCount;
+    CHECK(IsA(lim, A_Const) && intVal(&lim->val) == 5);
+    raw_parse_free(&p);
+}
+
+static void test_constants_and_locations(void)
+{
+    raw_parse p;
+    Node *n = parse_one("select 'x', 1.5, true, null, 12345678901", &p);
+    CHECK(n != NULL);
+    if (!n)
+        return;
+    SelectStmt *s = (SelectStmt *)n;
+    A_Const *c0 = (A_Const *)((ResTarget *)list_nth(s->targetList, 0))->val;
+    A_Const *c1 = (A_Const *)((ResTarget *)list_nth(s->targetList, 1))->val;
+    A_Const *c2 = (A_Const *)((ResTarget *)list_nth(s->targetList, 2))->val;
+    A_Const *c3 = (A_Const *)((ResTarget *)list_nth(s->targetList, 3))->val;
+    A_Const *c4 = (A_Const *)((ResTarget *)list_nth(s->targetList, 4))->val;
+    CHECK(IsA(&c0->val, String) && strcmp(strVal(&c0->val), "x") == 0);
+    CHECK_INT(c0->location, 7);
+    CHECK(IsA(&c1->val, Float) && strcmp(castNode(Float, &c1->val)->fval, "1.5") == 0);
+    CHECK(IsA(&c2->val, Boolean) && boolVal(&c2->val));
+    CHECK(c3->isnull);
+    CHECK(IsA(&c4->val, Float));
+    raw_parse_free(&p);
+}
+
+static void test_syntax_error_position(void)
+{
+    raw_parse p;
+    pg_error err = {0};
+    CHECK(!raw_parse_text("select 1 from from", &p, "select 1 from from", 0, &err));
+    CHECK_STR(err.sqlstate, "42601");
+    CHECK_STR(err.message, "syntax error at or near \"from\"");
+    CHECK_INT(err.position, 15);
+    pg_error_clear(&err);
+}
+
+static void test_ddl_layout(void)
+{
+    raw_parse p;
+    Node *n = parse_one("create table t (id serial primary key, v numeric(10,2) default 0 check (v > 0))", &p);
+    CHECK(n && IsA(n, CreateStmt));
+    if (!n)
+        return;
+    CreateStmt *cs = (CreateStmt *)n;
+    CHECK_INT(list_length(cs->tableElts), 2);
+    ColumnDef *v = lsecond(cs->tableElts);
+    CHECK_STR(v->colname, "v");
+    CHECK_STR(strVal(llast(v->typeName->names)), "numeric");
+    CHECK_INT(list_length(v->typeName->typmods), 2);
+    CHECK_INT(list_length(v->constraints), 2);
+    Constraint *c = lsecond(v->constraints);
+    CHECK(c->contype == CONSTR_CHECK);
+    raw_parse_free(&p);
+}
+
+int main(void)
+{
+    RUN(test_select_layout);
+    RUN(test_constants_and_locations);
+    RUN(test_syntax_error_position);
+    RUN(test_ddl_layout);
+    return UNIT_DONE();
+}
