@@ -28,7 +28,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all run test unit integration san valgrind bench clean
+.PHONY: all run test unit integration integration-san san valgrind bench clean
 all: $(BUILD)/iris-pgwire
 
 $(BUILD)/iris-pgwire: $(BUILD)/obj/server/main.o $(BUILD)/libpgwire.a
@@ -64,9 +64,18 @@ unit: $(UNIT_BIN)
 integration: $(BUILD)/iris-pgwire
 	PGWIRE_BIN=$(abspath $(BUILD)/iris-pgwire) /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
 
-# `make test`: unit tests, then every integration test against the real server.
+# The integration tests again against the ASan+UBSan server: any report fails the run.
+integration-san:
+	@$(MAKE) --no-print-directory SAN=1 all
+	PGWIRE_BIN=$(abspath build-san/iris-pgwire) ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
+
+# `make test`: unit tests (plain and sanitized), then every integration test against the
+# real server, then against the sanitized server.  The last line is pytest's summary.
 test: all
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory SAN=1 unit
+	@$(MAKE) --no-print-directory integration-san
 	@$(MAKE) --no-print-directory integration
 
 san:

@@ -172,8 +172,13 @@ void net_loop_close_listeners(net_loop *loop)
             unlink(l->lock_path);
         free(l->path);
         free(l->lock_path);
+        l->path = l->lock_path = NULL;
         /* Another worker may have taken this listener's last event; it only reads l->fd,
-         * which is now closed and gives EBADF.  Leak the 64-byte struct rather than race. */
+         * which is now closed and gives EBADF.  The struct is freed when the loop is. */
+        pthread_mutex_lock(&loop->lock);
+        l->next = loop->closed_listeners;
+        loop->closed_listeners = l;
+        pthread_mutex_unlock(&loop->lock);
         l = next;
     }
 }

@@ -338,6 +338,11 @@ void net_loop_destroy(net_loop *loop)
         c = next;
     }
     net_reclaim(loop, true);
+    while (loop->closed_listeners) {
+        net_listener *next = loop->closed_listeners->next;
+        free(loop->closed_listeners);
+        loop->closed_listeners = next;
+    }
     int fds[] = {loop->epfd, loop->wake_fd, loop->stop_fd, loop->timer_fd, loop->signal_fd};
     for (size_t i = 0; i < ARRAY_LEN(fds); i++)
         if (fds[i] >= 0)

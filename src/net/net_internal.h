@@ -66,6 +66,7 @@ struct net_loop {
     net_handler handler;
     net_config cfg;
     net_listener *listeners;
+    net_listener *closed_listeners;  /* freed at destroy: a worker may still hold an event */
     pthread_mutex_t lock;          /* guards the ready queue, the connection list, listeners */
     net_conn *ready_head, *ready_tail;
     net_conn *all_conns;
