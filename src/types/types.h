@@ -235,6 +235,7 @@ typedef struct type_settings {
     interval_style intervalstyle;
     bytea_output_format bytea_output;
     const tz_info *timezone;         /* NULL = UTC */
+    int64_t now_us;                  /* transaction start, µs since 2000-01-01 UTC: 'now', 'today' */
 } type_settings;
 
 void type_settings_default(type_settings *s);
@@ -291,5 +292,76 @@ bool types_has_binary(pg_oid oid);
 /* Julian-day conversions (proleptic Gregorian, as PostgreSQL's date2j/j2date). */
 int types_date2j(int year, int month, int day);
 void types_j2date(int jd, int *year, int *month, int *day);
+
+
+/* ================================================================ additions (types layer) */
+
+/* By exact typname only ("char" is the one-byte type, "bpchar" is character): for names that
+ * come out of a parse tree or the catalog.  types_by_name also accepts SQL spellings, where
+ * `char` means character(1) and the one-byte type is '"char"'. */
+const pg_type_info *types_by_typname(const char *typname);
+
+/* Decoding typmods.  numeric: precision and (PostgreSQL 15: possibly negative) scale.
+ * interval: PostgreSQL encodes (range mask << 16) | precision (0xFFFF = none, range 0x7FFF =
+ * full); values 0..6 are also taken as a bare precision (the short form above). */
+int32_t types_numeric_typmod_precision(int32_t typmod);
+int32_t types_numeric_typmod_scale(int32_t typmod);
+int32_t types_interval_typmod_precision(int32_t typmod);   /* -1 = none */
+int32_t types_interval_typmod_range(int32_t typmod);       /* 0x7FFF = full range */
+
+/* ---------------------------------------------------------------- numeric arithmetic
+ *
+ * On the numeric storage form (canonical text, as PostgreSQL prints it; any numeric_in input
+ * is accepted).  Results are appended to `out` in that form, with PostgreSQL's result scales:
+ * + - keep the larger scale, * adds scales, / uses select_div_scale (at least 16 significant
+ * digits), sqrt/exp/ln/log/power pick at least 16 significant digits.  NaN and ±Infinity
+ * follow PostgreSQL 15.  Errors: 22012 division by zero, 2201E/2201F domain errors of ln,
+ * log, sqrt and power, 22003 overflow, 22P02 when an argument is not a numeric.
+ */
+bool types_numeric_add(const char *a, size_t alen, const char *b, size_t blen, strbuf *out, pg_error *err) MUST_CHECK;
+bool types_numeric_sub(const char *a, size_t alen, const char *b, size_t blen, strbuf *out, pg_error *err) MUST_CHECK;
+bool types_numeric_mul(const char *a, size_t alen, const char *b, size_t blen, strbuf *out, pg_error *err) MUST_CHECK;
+bool types_numeric_div(const char *a, size_t alen, const char *b, size_t blen, strbuf *out, pg_error *err) MUST_CHECK;
+/* div(a, b): the quotient truncated to an integer. */
+bool types_numeric_div_trunc(const char *a, size_t alen, const char *b, size_t blen, strbuf *out, pg_error *err) MUST_CHECK;
+bool types_numeric_mod(const char *a, size_t alen, const char *b, size_t blen, strbuf *out, pg_error *err) MUST_CHECK;
+bool types_numeric_power(const char *a, size_t alen, const char *b, size_t blen, strbuf *out, pg_error *err) MUST_CHECK;
+/* log(base, x) */
+bool types_numeric_log(const char *base, size_t blen, const char *x, size_t xlen, strbuf *out, pg_error *err) MUST_CHECK;
+/* -1, 0, 1 in PostgreSQL's order (NaN above +Infinity, NaN = NaN). */
+bool types_numeric_cmp(const char *a, size_t alen, const char *b, size_t blen, int *result, pg_error *err) MUST_CHECK;
+
+typedef enum {
+    NUMERIC_ABS, NUMERIC_NEG, NUMERIC_CEIL, NUMERIC_FLOOR, NUMERIC_SIGN, NUMERIC_SQRT,
+    NUMERIC_EXP, NUMERIC_LN, NUMERIC_LOG10,
+} numeric_unary_op;
+bool types_numeric_unary(numeric_unary_op op, const char *a, size_t alen, strbuf *out, pg_error *err) MUST_CHECK;
+/* round(x, scale) / trunc(x, scale); scale may be negative (result scale max(scale, 0)). */
+bool types_numeric_round(const char *a, size_t alen, int scale, strbuf *out, pg_error *err) MUST_CHECK;
+bool types_numeric_trunc(const char *a, size_t alen, int scale, strbuf *out, pg_error *err) MUST_CHECK;
+/* numeric(p,s) rounding and its 22003 check, on text. */
+bool types_numeric_apply_typmod(const char *a, size_t alen, int32_t typmod, strbuf *out, pg_error *err) MUST_CHECK;
+
+void types_numeric_from_int64(int64_t v, strbuf *out);
+/* float8::numeric: 15 significant digits as PostgreSQL; NaN/±Infinity map to the specials. */
+void types_numeric_from_double(double v, strbuf *out);
+bool types_numeric_to_double(const char *a, size_t alen, double *out, pg_error *err) MUST_CHECK;
+/* Rounded half away from zero; 22003 "bigint out of range", 0A000 for NaN/Infinity. */
+bool types_numeric_to_int64(const char *a, size_t alen, int64_t *out, pg_error *err) MUST_CHECK;
+
+/* sum()/avg() over numeric (or integer) inputs without re-parsing the running total. */
+struct num;
+typedef struct numeric_accum {
+    int64_t count;         /* non-NULL inputs */
+    int64_t nan_count, pinf_count, ninf_count;
+    struct num *sum;       /* heap, NULL until the first finite input */
+} numeric_accum;
+void types_numeric_accum_init(numeric_accum *acc);
+void types_numeric_accum_free(numeric_accum *acc);
+bool types_numeric_accum_text(numeric_accum *acc, const char *a, size_t alen, pg_error *err) MUST_CHECK;
+bool types_numeric_accum_int64(numeric_accum *acc, int64_t v, pg_error *err) MUST_CHECK;
+/* Results; false with err unset when there were no inputs (SQL NULL). */
+bool types_numeric_accum_sum(const numeric_accum *acc, strbuf *out, pg_error *err) MUST_CHECK;
+bool types_numeric_accum_avg(const numeric_accum *acc, strbuf *out, pg_error *err) MUST_CHECK;
 
 #endif
