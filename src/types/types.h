@@ -364,4 +364,61 @@ bool types_numeric_accum_int64(numeric_accum *acc, int64_t v, pg_error *err) MUS
 bool types_numeric_accum_sum(const numeric_accum *acc, strbuf *out, pg_error *err) MUST_CHECK;
 bool types_numeric_accum_avg(const numeric_accum *acc, strbuf *out, pg_error *err) MUST_CHECK;
 
+/* json_in's validation (22P02 with PostgreSQL's DETAIL/CONTEXT), and jsonb_in + jsonb_out:
+ * the normalised jsonb text appended to `out`. */
+bool types_json_validate(const char *text, size_t len, pg_error *err) MUST_CHECK;
+bool types_jsonb_normalize(const char *text, size_t len, strbuf *out, pg_error *err) MUST_CHECK;
+
+/* ---------------------------------------------------------------- date/time decomposition
+ *
+ * For the SQL functions (extract, date_trunc, to_char, arithmetic): values in storage units
+ * to calendar fields and back.  Years are astronomical (0 = 1 BC, -1 = 2 BC), months and days
+ * 1-based, wday 0 = Sunday, yday 1-based.
+ */
+#define PG_DATE_NOBEGIN INT32_MIN
+#define PG_DATE_NOEND INT32_MAX
+#define PG_TIMESTAMP_NOBEGIN INT64_MIN
+#define PG_TIMESTAMP_NOEND INT64_MAX
+
+typedef struct pg_datetime {
+    int year, month, day;
+    int hour, minute, second;
+    int32_t usec;
+    int wday, yday;
+    int utc_offset;           /* seconds east of UTC: timestamptz in its zone, timetz */
+    const char *tz_abbrev;    /* "CET" for timestamptz fields, else NULL */
+} pg_datetime;
+
+/* An interval as PostgreSQL keeps it (its storage form is "<months> <days> <usecs>"). */
+typedef struct pg_interval {
+    int64_t usecs;
+    int32_t days;
+    int32_t months;
+} pg_interval;
+
+/* False for ±infinity (fields untouched). */
+bool types_timestamp_to_fields(int64_t ts, pg_datetime *f);
+/* In `tz` (NULL = UTC): local fields, utc_offset and tz_abbrev set. */
+bool types_timestamptz_to_fields(int64_t ts, const tz_info *tz, pg_datetime *f);
+/* From fields (hour 24 and second 60 roll over); false when out of timestamp range. */
+bool types_fields_to_timestamp(const pg_datetime *f, int64_t *ts) MUST_CHECK;
+/* Local fields in `tz` to a UTC instant, resolving gaps and overlaps as PostgreSQL. */
+bool types_fields_to_timestamptz(const pg_datetime *f, const tz_info *tz, int64_t *ts) MUST_CHECK;
+/* date (days since 2000-01-01) to and from fields; false for ±infinity / out of range. */
+bool types_date_to_fields(int32_t date, pg_datetime *f);
+bool types_fields_to_date(const pg_datetime *f, int32_t *date) MUST_CHECK;
+void types_time_to_fields(int64_t time_us, pg_datetime *f);
+/* Day of week of a Julian day, 0 = Sunday. */
+int types_j2day(int jd);
+/* The interval storage form; false if `p` is not three integers. */
+bool types_interval_from_storage(const char *p, size_t n, pg_interval *iv) MUST_CHECK;
+void types_interval_to_storage(const pg_interval *iv, strbuf *out);
+/* timetz storage text to (µs since midnight, offset seconds east); false if malformed. */
+bool types_timetz_from_storage(const char *p, size_t n, int64_t *time_us, int32_t *utc_offset) MUST_CHECK;
+void types_timetz_to_storage(int64_t time_us, int32_t utc_offset, strbuf *out);
+/* Interval text in any accepted syntax (typmod applied) / out in the session's IntervalStyle. */
+bool types_interval_parse(const type_settings *s, const char *text, size_t len, int32_t typmod,
+                          pg_interval *iv, pg_error *err) MUST_CHECK;
+void types_interval_format(const type_settings *s, const pg_interval *iv, strbuf *out);
+
 #endif

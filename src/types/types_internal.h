@@ -148,6 +148,69 @@ bool types_array_binary_in(const type_settings *s, const pg_type_info *elem, int
                            const char *p, size_t n, sql_value *out, strbuf *scratch,
                            pg_error *err) MUST_CHECK;
 
+/* ---------------------------------------------------------------- time zones (timezone.c) */
+
+/* One row of timezone_abbreviations: a fixed offset, or a zone to ask (zone != NULL). */
+typedef struct tz_abbrev {
+    const char *name;    /* lower case */
+    int32_t offset;      /* seconds east of UTC */
+    bool is_dst;
+    const char *zone;
+} tz_abbrev;
+extern const tz_abbrev tz_abbrev_table[];
+extern const size_t tz_abbrev_table_len;
+/* Case-insensitive lookup of (p, n); NULL if not an abbreviation. */
+const tz_abbrev *tz_abbrev_lookup(const char *p, size_t n);
+/* Offset east of UTC (seconds) and DST flag at a UTC instant, in seconds since 1970. */
+int tz_offset_at_unix(const tz_info *tz, int64_t unix_sec, const char **abbrev, bool *is_dst);
+/* Offset for a local wall-clock time given as seconds since 1970 as if it were UTC. */
+int tz_offset_for_local_unix(const tz_info *tz, int64_t local_sec, bool *is_dst);
+
+/* ---------------------------------------------------------------- date/time internals */
+
+int types_days_in_month(int year, int month);
+bool types_timestamp_in_range(int64_t ts);
+bool types_valid_julian(int y, int m, int d);
+
+/* What the date/time parser (datetime_parse.c) found in an input string. */
+typedef enum {
+    DT_VALUE,          /* fields below */
+    DT_EPOCH,
+    DT_LATE,           /* infinity */
+    DT_EARLY,          /* -infinity */
+    DT_NOW,
+} dt_special;
+
+typedef struct dt_parsed {
+    dt_special special;
+    pg_datetime tm;    /* year..usec */
+    bool has_date, has_time;
+    bool has_tz;
+    int tz_offset;     /* seconds east, when has_tz and tz_zone is NULL */
+    const tz_info *tz_zone;  /* a named zone or a dynamic abbreviation's zone */
+    const char *tz_abbrev_name;   /* the abbreviation of tz_zone, for dynamic abbreviations */
+} dt_parsed;
+
+typedef enum { DT_MODE_DATETIME, DT_MODE_TIME } dt_mode;
+
+/*
+ * ParseDateTime + DecodeDateTime / DecodeTimeOnly: `type_name` is used in the 22007 message.
+ * Fills `out`; the caller turns it into its type's value (range checks are the caller's).
+ */
+bool types_dt_parse(const type_settings *s, const char *p, size_t n, dt_mode mode, const char *type_name,
+                    dt_parsed *out, pg_error *err) MUST_CHECK;
+/* 22008 "date/time field value out of range: ..." */
+bool types_dt_err_field(pg_error *err, const char *p, size_t n, bool md_hint);
+
+/* Output (datetime_out.c).  `tz_offset` is seconds east; `abbrev` may be NULL. */
+void types_encode_date(const type_settings *s, const pg_datetime *f, strbuf *out);
+void types_encode_time(const pg_datetime *f, bool print_tz, int tz_offset, strbuf *out);
+void types_encode_datetime(const type_settings *s, const pg_datetime *f, bool print_tz, int tz_offset,
+                           const char *abbrev, strbuf *out);
+void types_encode_tz_offset(int tz_offset, strbuf *out);
+/* Round µs values to a time/timestamp typmod precision (AdjustTimestampForTypmod). */
+int64_t types_round_to_precision(int64_t usecs, int32_t precision);
+
 /* ---------------------------------------------------------------- numeric core (numeric.c) */
 
 /*
