@@ -172,7 +172,7 @@ static bool time_text_in(const type_settings *s, int32_t typmod, const char *p, 
     int64_t t;
     dt_parsed d;
     pg_datetime f;
-    if (!parse_time(s, typmod, p, n, "time without time zone", &t, &d, &f, err))
+    if (!parse_time(s, typmod, p, n, "time", &t, &d, &f, err))
         return false;
     *out = value_int(t);
     return true;
@@ -358,7 +358,7 @@ static bool timestamp_in_common(const type_settings *s, int32_t typmod, const ch
                                 sql_value *out, pg_error *err)
 {
     dt_parsed d;
-    const char *type_name = with_tz ? "timestamp with time zone" : "timestamp without time zone";
+    const char *type_name = with_tz ? "timestamp with time zone" : "timestamp";
     if (!types_dt_parse(s, p, n, DT_MODE_DATETIME, type_name, &d, err))
         return false;
     switch (d.special) {

@@ -38,7 +38,7 @@ bool types_err_syntax(pg_error *err, const char *sqlname, const char *text, size
 bool types_err_range(pg_error *err, const char *sqlname, const char *text, size_t len);
 /* 22P03 incorrect binary data format; returns false. */
 bool types_err_binary(pg_error *err);
-/* 22P03 insufficient data left in message; returns false. */
+/* 08P01 insufficient data left in message (as PostgreSQL's pq_getmsg*); returns false. */
 bool types_err_insufficient(pg_error *err);
 
 /* ---------------------------------------------------------------- value helpers */

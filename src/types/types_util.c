@@ -26,9 +26,11 @@ bool types_err_binary(pg_error *err)
     return false;
 }
 
+/* PostgreSQL raises this from pq_getmsg* as a protocol violation (08P01), yet as an ordinary
+ * ERROR of the Bind, not a fatal one. */
 bool types_err_insufficient(pg_error *err)
 {
-    pg_error_set(err, "22P03", "insufficient data left in message");
+    pg_error_set(err, "08P01", "insufficient data left in message");
     return false;
 }
 
