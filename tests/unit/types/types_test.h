@@ -26,7 +26,8 @@ static const char *keep(const char *s, size_t n)
 {
     if (n >= sizeof result_buf)
         n = sizeof result_buf - 1;
-    memcpy(result_buf, s, n);
+    if (n)
+        memcpy(result_buf, s, n);
     result_buf[n] = 0;
     return result_buf;
 }
