@@ -4,12 +4,8 @@
  * Output with extra_float_digits > 0 is PostgreSQL's shortest-exact form (Ryu in PostgreSQL):
  * the fewest significant digits that read back as the same value, the closest such string to
  * the exact binary value, printed fixed-point when the decimal exponent is in [-4, 15) for
- * float8 and [-4, 6) for float4, else as d.ddde±XX.  We find those digits with the C
- * library: the correctly rounded n-digit string for n from the type's guaranteed precision
- * (DBL_DIG / FLT_DIG, below which the rounding of a value is the only candidate) up to 17 / 9,
- * plus the one case where the closest candidate misses but its upper neighbour does not (an
- * exact power of two, whose rounding interval is narrower below).  Subnormals have fewer
- * digits of precision and try every length.  With extra_float_digits <= 0 the output is
+ * float8 and [-4, 6) for float4, else as d.ddde±XX.  The digits come from the Ryu algorithm
+ * below (tables in float_tables.c).  With extra_float_digits <= 0 the output is
  * printf's %.*g at DBL_DIG / FLT_DIG + extra_float_digits, as PostgreSQL does.
  *
  * Storage form: FLOAT (double); float4 values are rounded to float on input.
@@ -22,100 +18,305 @@
 #include <math.h>
 #include <stdlib.h>
 
-/* Parse "%.*e" output "d.ddde±x" into digits (trailing zeros removed) and the exponent. */
-static int split_sci(const char *buf, char *digits, int *exp10)
-{
-    int n = 0;
-    const char *p = buf;
-    for (; *p && *p != 'e'; p++) {
-        if (types_isdigit(*p))
-            digits[n++] = *p;
-    }
-    *exp10 = *p == 'e' ? atoi(p + 1) : 0;
-    while (n > 1 && digits[n - 1] == '0')
-        n--;
-    digits[n] = 0;
-    return n;
-}
-
-/* Add one unit in the last place of a digit string of exactly `prec` digits (no carry out
- * past the first digit is possible for the power-of-two case we use it for, but handle it). */
-static void bump_digits(char *buf_digits, int prec, int *exp10)
-{
-    int i = prec - 1;
-    while (i >= 0 && buf_digits[i] == '9')
-        buf_digits[i--] = '0';
-    if (i >= 0) {
-        buf_digits[i]++;
-    } else {
-        memmove(buf_digits + 1, buf_digits, (size_t)prec);
-        buf_digits[0] = '1';
-        (*exp10)++;
-    }
-}
-
-/* Rebuild "d.ddde±x" from a digit string of length prec, for a round-trip test. */
-static void join_sci(const char *digits, int prec, int exp10, char *buf, size_t cap)
-{
-    char mant[40];
-    size_t m = 0;
-    mant[m++] = digits[0];
-    if (prec > 1) {
-        mant[m++] = '.';
-        for (int i = 1; i < prec; i++)
-            mant[m++] = digits[i];
-    }
-    mant[m] = 0;
-    snprintf(buf, cap, "%se%d", mant, exp10);
-}
-
-/*
- * Shortest digits of a finite positive value: `is_float` selects float4 semantics.  Returns
- * the digit count; *exp10 is the exponent of the first digit.
+/* ---------------------------------------------------------------- shortest digits (Ryu)
+ *
+ * Ulf Adams' Ryu algorithm ("Ryū: fast float-to-string conversion", PLDI 2018), which
+ * PostgreSQL's float4out/float8out use when extra_float_digits > 0: the value's rounding
+ * interval is scaled to decimal with a 128-bit (64-bit for float) multiplication by a power
+ * of five, then digits are removed while the interval still holds a shorter number.
+ * PostgreSQL compiles Ryu without STRICTLY_SHORTEST, so the interval's bounds never count;
+ * we do the same, and so print PostgreSQL's digits where they are longer than the strictly
+ * shortest string (1e23 prints 9.999999999999999e+22, 2^54+... keeps 17 digits).
  */
-static int shortest_digits(double v, bool is_float, char *digits, int *exp10)
+
+extern const uint64_t types_double_pow5_split[326][2];
+extern const uint64_t types_double_pow5_inv_split[342][2];
+extern const uint64_t types_float_pow5_split[47];
+extern const uint64_t types_float_pow5_inv_split[31];
+
+static int32_t pow5bits(int32_t e)
 {
-    char buf[64];
-    int lo, hi = is_float ? 9 : 17;
-    bool subnormal = is_float ? (float)v < FLT_MIN : v < DBL_MIN;
-    lo = subnormal ? 1 : (is_float ? FLT_DIG : DBL_DIG);
-    uint64_t mant_bits;
-    if (is_float) {
-        float f = (float)v;
-        uint32_t u;
-        memcpy(&u, &f, 4);
-        mant_bits = u & 0x7fffff;
-    } else {
-        memcpy(&mant_bits, &v, 8);
-        mant_bits &= UINT64_C(0xfffffffffffff);
+    return (int32_t)(((uint32_t)e * 1217359) >> 19) + 1;
+}
+
+static uint32_t log10_pow2(int32_t e)
+{
+    return ((uint32_t)e * 78913) >> 18;
+}
+
+static uint32_t log10_pow5(int32_t e)
+{
+    return ((uint32_t)e * 732923) >> 20;
+}
+
+static uint32_t pow5_factor(uint64_t v)
+{
+    uint32_t count = 0;
+    while (v % 5 == 0) {
+        v /= 5;
+        count++;
     }
-    for (int prec = lo; prec <= hi; prec++) {
-        snprintf(buf, sizeof buf, "%.*e", prec - 1, v);
-        bool ok = is_float ? strtof(buf, NULL) == (float)v : strtod(buf, NULL) == v;
-        if (ok)
-            return split_sci(buf, digits, exp10);
-        if (mant_bits == 0 && !subnormal && prec > lo) {
-            /* At a power of two the closest candidate may lie below, outside the narrower
-             * lower half-interval, while the next one up is inside. */
-            char d[40];
-            int e;
-            int n = 0;
-            for (const char *p = buf; *p && *p != 'e'; p++)
-                if (types_isdigit(*p))
-                    d[n++] = *p;
-            e = atoi(strchr(buf, 'e') + 1);
-            if (n == prec) {
-                bump_digits(d, prec, &e);
-                char cand[64];
-                join_sci(d, prec, e, cand, sizeof cand);
-                bool up_ok = is_float ? strtof(cand, NULL) == (float)v : strtod(cand, NULL) == v;
-                if (up_ok)
-                    return split_sci(cand, digits, exp10);
-            }
+    return count;
+}
+
+static bool multiple_of_pow5(uint64_t v, uint32_t p)
+{
+    return pow5_factor(v) >= p;
+}
+
+static bool multiple_of_pow2(uint64_t v, uint32_t p)
+{
+    return (v & ((UINT64_C(1) << p) - 1)) == 0;
+}
+
+static uint64_t mul_shift64(uint64_t m, const uint64_t mul[2], int32_t j)
+{
+    unsigned __int128 b0 = (unsigned __int128)m * mul[0];
+    unsigned __int128 b2 = (unsigned __int128)m * mul[1];
+    return (uint64_t)(((b0 >> 64) + b2) >> (j - 64));
+}
+
+/* Shortest decimal of a finite, non-zero double's bits: mantissa and exponent (value =
+ * digits × 10^exp). */
+static void d2d(uint64_t ieee_mantissa, uint32_t ieee_exponent, uint64_t *digits, int32_t *exp10)
+{
+    int32_t e2;
+    uint64_t m2;
+    if (ieee_exponent == 0) {
+        e2 = 1 - 1023 - 52 - 2;
+        m2 = ieee_mantissa;
+    } else {
+        e2 = (int32_t)ieee_exponent - 1023 - 52 - 2;
+        m2 = (UINT64_C(1) << 52) | ieee_mantissa;
+    }
+    /* PostgreSQL builds Ryu without STRICTLY_SHORTEST: interval bounds never count. */
+    const bool accept_bounds = false;
+    uint64_t mv = 4 * m2;
+    uint32_t mm_shift = ieee_mantissa != 0 || ieee_exponent <= 1;
+    uint64_t vr, vp, vm;
+    int32_t e10;
+    bool vm_trailing_zeros = false, vr_trailing_zeros = false;
+    if (e2 >= 0) {
+        uint32_t q = log10_pow2(e2) - (e2 > 3);
+        e10 = (int32_t)q;
+        int32_t k = 125 + pow5bits((int32_t)q) - 1;
+        int32_t i = -e2 + (int32_t)q + k;
+        vr = mul_shift64(4 * m2, types_double_pow5_inv_split[q], i);
+        vp = mul_shift64(4 * m2 + 2, types_double_pow5_inv_split[q], i);
+        vm = mul_shift64(4 * m2 - 1 - mm_shift, types_double_pow5_inv_split[q], i);
+        if (q <= 21) {
+            if (mv % 5 == 0)
+                vr_trailing_zeros = multiple_of_pow5(mv, q);
+            else if (accept_bounds)
+                vm_trailing_zeros = multiple_of_pow5(mv - 1 - mm_shift, q);
+            else
+                vp -= multiple_of_pow5(mv + 2, q);
+        }
+    } else {
+        uint32_t q = log10_pow5(-e2) - (-e2 > 1);
+        e10 = (int32_t)q + e2;
+        int32_t i = -e2 - (int32_t)q;
+        int32_t k = pow5bits(i) - 125;
+        int32_t j = (int32_t)q - k;
+        vr = mul_shift64(4 * m2, types_double_pow5_split[i], j);
+        vp = mul_shift64(4 * m2 + 2, types_double_pow5_split[i], j);
+        vm = mul_shift64(4 * m2 - 1 - mm_shift, types_double_pow5_split[i], j);
+        if (q <= 1) {
+            vr_trailing_zeros = true;
+            if (accept_bounds)
+                vm_trailing_zeros = mm_shift == 1;
+            else
+                --vp;
+        } else if (q < 63) {
+            vr_trailing_zeros = multiple_of_pow2(mv, q - 1);
         }
     }
-    snprintf(buf, sizeof buf, "%.*e", hi - 1, v);
-    return split_sci(buf, digits, exp10);
+    int32_t removed = 0;
+    uint8_t last_removed = 0;
+    uint64_t output;
+    if (vm_trailing_zeros || vr_trailing_zeros) {
+        while (vp / 10 > vm / 10) {
+            vm_trailing_zeros &= vm % 10 == 0;
+            vr_trailing_zeros &= last_removed == 0;
+            last_removed = (uint8_t)(vr % 10);
+            vr /= 10;
+            vp /= 10;
+            vm /= 10;
+            ++removed;
+        }
+        if (vm_trailing_zeros) {
+            while (vm % 10 == 0) {
+                vr_trailing_zeros &= last_removed == 0;
+                last_removed = (uint8_t)(vr % 10);
+                vr /= 10;
+                vp /= 10;
+                vm /= 10;
+                ++removed;
+            }
+        }
+        if (vr_trailing_zeros && last_removed == 5 && vr % 2 == 0)
+            last_removed = 4;   /* round half to even for an exact .5 */
+        output = vr + ((vr == vm && (!accept_bounds || !vm_trailing_zeros)) || last_removed >= 5);
+    } else {
+        bool round_up = false;
+        if (vp / 100 > vm / 100) {
+            round_up = vr % 100 >= 50;
+            vr /= 100;
+            vp /= 100;
+            vm /= 100;
+            removed += 2;
+        }
+        while (vp / 10 > vm / 10) {
+            round_up = vr % 10 >= 5;
+            vr /= 10;
+            vp /= 10;
+            vm /= 10;
+            ++removed;
+        }
+        output = vr + (vr == vm || round_up);
+    }
+    *digits = output;
+    *exp10 = e10 + removed;
+}
+
+static uint32_t mul_shift32(uint32_t m, uint64_t factor, int32_t shift)
+{
+    uint64_t bits0 = (uint64_t)m * (uint32_t)factor;
+    uint64_t bits1 = (uint64_t)m * (uint32_t)(factor >> 32);
+    return (uint32_t)(((bits0 >> 32) + bits1) >> (shift - 32));
+}
+
+static void f2d(uint32_t ieee_mantissa, uint32_t ieee_exponent, uint64_t *digits, int32_t *exp10)
+{
+    int32_t e2;
+    uint32_t m2;
+    if (ieee_exponent == 0) {
+        e2 = 1 - 127 - 23 - 2;
+        m2 = ieee_mantissa;
+    } else {
+        e2 = (int32_t)ieee_exponent - 127 - 23 - 2;
+        m2 = (UINT32_C(1) << 23) | ieee_mantissa;
+    }
+    const bool accept_bounds = false;   /* as in d2d */
+    uint32_t mv = 4 * m2, mp = 4 * m2 + 2;
+    uint32_t mm_shift = ieee_mantissa != 0 || ieee_exponent <= 1;
+    uint32_t mm = 4 * m2 - 1 - mm_shift;
+    uint32_t vr, vp, vm;
+    int32_t e10;
+    bool vm_trailing_zeros = false, vr_trailing_zeros = false;
+    uint8_t last_removed = 0;
+    if (e2 >= 0) {
+        uint32_t q = log10_pow2(e2);
+        e10 = (int32_t)q;
+        int32_t k = 59 + pow5bits((int32_t)q) - 1;
+        int32_t i = -e2 + (int32_t)q + k;
+        vr = mul_shift32(mv, types_float_pow5_inv_split[q], i);
+        vp = mul_shift32(mp, types_float_pow5_inv_split[q], i);
+        vm = mul_shift32(mm, types_float_pow5_inv_split[q], i);
+        if (q != 0 && (vp - 1) / 10 <= vm / 10) {
+            int32_t l = 59 + pow5bits((int32_t)(q - 1)) - 1;
+            last_removed = (uint8_t)(mul_shift32(mv, types_float_pow5_inv_split[q - 1], -e2 + (int32_t)q - 1 + l) % 10);
+        }
+        if (q <= 9) {
+            if (mv % 5 == 0)
+                vr_trailing_zeros = multiple_of_pow5(mv, q);
+            else if (accept_bounds)
+                vm_trailing_zeros = multiple_of_pow5(mm, q);
+            else
+                vp -= multiple_of_pow5(mp, q);
+        }
+    } else {
+        uint32_t q = log10_pow5(-e2);
+        e10 = (int32_t)q + e2;
+        int32_t i = -e2 - (int32_t)q;
+        int32_t k = pow5bits(i) - 61;
+        int32_t j = (int32_t)q - k;
+        vr = mul_shift32(mv, types_float_pow5_split[i], j);
+        vp = mul_shift32(mp, types_float_pow5_split[i], j);
+        vm = mul_shift32(mm, types_float_pow5_split[i], j);
+        if (q != 0 && (vp - 1) / 10 <= vm / 10) {
+            j = (int32_t)q - 1 - (pow5bits(i + 1) - 61);
+            last_removed = (uint8_t)(mul_shift32(mv, types_float_pow5_split[i + 1], j) % 10);
+        }
+        if (q <= 1) {
+            vr_trailing_zeros = true;
+            if (accept_bounds)
+                vm_trailing_zeros = mm_shift == 1;
+            else
+                --vp;
+        } else if (q < 31) {
+            vr_trailing_zeros = multiple_of_pow2(mv, q - 1);
+        }
+    }
+    int32_t removed = 0;
+    uint32_t output;
+    if (vm_trailing_zeros || vr_trailing_zeros) {
+        while (vp / 10 > vm / 10) {
+            vm_trailing_zeros &= vm % 10 == 0;
+            vr_trailing_zeros &= last_removed == 0;
+            last_removed = (uint8_t)(vr % 10);
+            vr /= 10;
+            vp /= 10;
+            vm /= 10;
+            ++removed;
+        }
+        if (vm_trailing_zeros) {
+            while (vm % 10 == 0) {
+                vr_trailing_zeros &= last_removed == 0;
+                last_removed = (uint8_t)(vr % 10);
+                vr /= 10;
+                vp /= 10;
+                vm /= 10;
+                ++removed;
+            }
+        }
+        if (vr_trailing_zeros && last_removed == 5 && vr % 2 == 0)
+            last_removed = 4;
+        output = vr + ((vr == vm && (!accept_bounds || !vm_trailing_zeros)) || last_removed >= 5);
+    } else {
+        while (vp / 10 > vm / 10) {
+            last_removed = (uint8_t)(vr % 10);
+            vr /= 10;
+            vp /= 10;
+            vm /= 10;
+            ++removed;
+        }
+        output = vr + (vr == vm || last_removed >= 5);
+    }
+    *digits = output;
+    *exp10 = e10 + removed;
+}
+
+/* Digits of a finite positive value as characters; *exp10 is the exponent of the first. */
+static int shortest_digits(double v, bool is_float, char *digits, int *exp10)
+{
+    uint64_t d;
+    int32_t e;
+    if (is_float) {
+        float f = (float)v;
+        uint32_t bits;
+        memcpy(&bits, &f, 4);
+        f2d(bits & 0x7fffff, (bits >> 23) & 0xff, &d, &e);
+    } else {
+        uint64_t bits;
+        memcpy(&bits, &v, 8);
+        d2d(bits & UINT64_C(0xfffffffffffff), (uint32_t)((bits >> 52) & 0x7ff), &d, &e);
+    }
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + d % 10);
+        d /= 10;
+    } while (d);
+    for (int i = 0; i < n; i++)
+        digits[i] = tmp[n - 1 - i];
+    /* trailing zeros (possible from the exact-bound paths) move into the exponent */
+    int len = n;
+    while (len > 1 && digits[len - 1] == '0')
+        len--;
+    digits[len] = 0;
+    *exp10 = e + n - 1;
+    return len;
 }
 
 /* PostgreSQL's layout of shortest digits: fixed for exponents in [-4, fixed_limit). */
