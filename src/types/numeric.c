@@ -234,10 +234,10 @@ static bool round_or_trunc(num *x, int scale, bool round)
         return true;
     }
     bool up = round && mag_digit_at(x, (int32_t)k - 1) >= 5;
+    bool neg = x->neg;   /* the shift may leave zero, which clears the sign */
     mag_shift_down(x, (int32_t)k);
     x->exp10 = -scale;
     if (up) {
-        bool neg = x->neg;
         if (!mag_increment(x))
             return false;
         x->neg = neg;

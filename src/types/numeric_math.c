@@ -406,7 +406,7 @@ static bool ln_reduced(const num *y, int W, num *r)
 {
     int s = 0;
     double yd = num_to_double(y);
-    while (yd > 1.1 || yd < 0.9) {
+    while ((yd > 1.1 || yd < 0.9) && s < 64) {
         yd = sqrt(yd);
         s++;
     }
@@ -786,6 +786,12 @@ static bool do_power(const num *x, const num *y, num *r, pg_error *err)
                 return ok ? num_check_limits(r, err) : oom(err);
             }
         }
+    }
+    /* 0 ^ non-integer y > 0 is 0 (power_var avoids ln(0) the same way). */
+    if (x->n == 0) {
+        num_set_zero(r);
+        r->dscale = NUM_MIN_SIG_DIGITS;
+        return true;
     }
     /* General case: exp(y ln |x|), sign from an odd integer exponent. */
     double yd = num_to_double(y);

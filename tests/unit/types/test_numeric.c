@@ -170,6 +170,8 @@ static void test_functions(void)
     CHECK_STR(rnd("1.5", 5, true), "1.50000");
     CHECK_STR(rnd("-1.99", 1, false), "-1.9");
     CHECK_STR(rnd("1234.5", -2, false), "1200");
+    CHECK_STR(rnd("-6.57", -1, true), "-10");   /* rounding up from zero keeps the sign */
+    CHECK_STR(op2("^", "0", "3.87"), "0.0000000000000000");   /* no ln(0) */
     CHECK_STR(op1(NUMERIC_CEIL, "-1.5"), "-1");
     CHECK_STR(op1(NUMERIC_FLOOR, "-1.5"), "-2");
     CHECK_STR(op1(NUMERIC_SIGN, "-3.2"), "-1");
