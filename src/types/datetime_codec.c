@@ -35,7 +35,8 @@ static void now_local(const type_settings *s, pg_datetime *f, int *offset)
         *offset = f->utc_offset;
 }
 
-/* Offset (seconds east) that a parsed value's fields stand in. */
+/* Offset (seconds east) that a parsed value's fields stand in: an explicit offset, a named
+ * zone or zone-backed abbreviation resolved at that local time, else the session zone. */
 static int parsed_offset(const type_settings *s, const dt_parsed *d, const pg_datetime *local)
 {
     if (d->has_tz && !d->tz_zone)
@@ -48,7 +49,15 @@ static int parsed_offset(const type_settings *s, const dt_parsed *d, const pg_da
     f.utc_offset = 0;
     if (!types_fields_to_timestamp(&f, &ts))
         return 0;
-    return tz_offset_for_local(zone, ts);
+    int off = tz_offset_for_local(zone, ts);
+    if (d->has_tz && d->tz_abbrev_name) {
+        /* DetermineTimeZoneAbbrevOffset: what the abbreviation meant around that instant */
+        int64_t unix_sec = (ts - (int64_t)off * 1000000) / 1000000 + PG_UNIX_EPOCH_OFFSET_US / 1000000;
+        int abbrev_off;
+        if (tz_abbrev_offset_at(zone, d->tz_abbrev_name, unix_sec, &abbrev_off))
+            return abbrev_off;
+    }
+    return off;
 }
 
 /* ---------------------------------------------------------------- date */

@@ -294,6 +294,16 @@ static int decode_time(const char *str, state *st)
     return ERR_NONE;
 }
 
+/* PostgreSQL's time_overflows: beyond 24:00:00 or a field out of its range. */
+static bool time_overflows(const pg_datetime *tm)
+{
+    if (tm->hour < 0 || tm->hour > 24 || tm->minute < 0 || tm->minute > 59 || tm->second < 0 || tm->second > 60 ||
+        tm->usec < 0 || tm->usec > 1000000)
+        return true;
+    int64_t total = ((int64_t)tm->hour * 3600 + tm->minute * 60 + tm->second) * 1000000 + tm->usec;
+    return total > PG_USECS_PER_DAY;
+}
+
 static int decode_tz(const char *str, int *east)
 {
     const char *cp;
@@ -605,6 +615,8 @@ static int decode_string(const char *text, int ftype, state *st, int *tmask)
         *tmask = 0;
         return ERR_NONE;
     case K_DOW:
+        if (st->mode == DT_MODE_TIME)
+            return ERR_FORMAT;
         *tmask = M_DOW;
         return ERR_NONE;
     case K_AMPM:
@@ -621,6 +633,8 @@ static int decode_string(const char *text, int ftype, state *st, int *tmask)
         st->ptype = k->kind;
         return ERR_NONE;
     case K_MONTH:
+        if (st->mode == DT_MODE_TIME)
+            return ERR_FORMAT;
         *tmask = M_MONTH;
         if ((st->fmask & M_MONTH) && !st->text_month && !(st->fmask & M_DAY) && st->tm.month >= 1 && st->tm.month <= 31) {
             st->tm.day = st->tm.month;
@@ -655,6 +669,52 @@ static int decode_string(const char *text, int ftype, state *st, int *tmask)
     return ERR_FORMAT;
 }
 
+/* A zone name with punctuation ("america/new_york", or a POSIX spec such as "utc+3"). */
+static int decode_zone_name(const char *text, state *st, int *tmask)
+{
+    const tz_info *z = tz_lookup(text);
+    if (!z)
+        return ERR_TZNAME;
+    st->named = z;
+    st->dyn_abbrev = NULL;
+    st->out->has_tz = true;
+    *tmask = M_TZ;
+    return ERR_NONE;
+}
+
+/* Run-together time with a trailing zone: "hhmmss-zz" (DecodeDateTime / DecodeTimeOnly). */
+static int decode_time_with_zone(const char *text, state *st, int *tmask)
+{
+    if ((st->fmask & M_TIME) == M_TIME)
+        return ERR_FORMAT;
+    const char *dash = strchr(text, '-');
+    if (!dash)
+        return ERR_FORMAT;
+    int east;
+    int r = decode_tz(dash, &east);
+    if (r)
+        return r;
+    char digits[64];
+    size_t len = (size_t)(dash - text);
+    if (len >= sizeof digits)
+        return ERR_FORMAT;
+    memcpy(digits, text, len);
+    digits[len] = 0;
+    int saved = st->fmask;
+    st->fmask |= M_DATE;
+    r = decode_number_field(digits, st, tmask);
+    st->fmask = saved;
+    if (r)
+        return r;
+    st->out->has_tz = true;
+    st->out->tz_offset = east;
+    st->named = NULL;
+    st->dyn_abbrev = NULL;
+    st->ptype = 0;
+    *tmask |= M_TZ;
+    return ERR_NONE;
+}
+
 static int decode_fields(fields *f, state *st)
 {
     for (int i = 0; i < f->n; i++) {
@@ -664,14 +724,16 @@ static int decode_fields(fields *f, state *st)
         case F_DATE:
             if (st->ptype == K_JULIAN) {
                 return ERR_FORMAT;
-            } else if (is_alpha(text[0]) && ((st->fmask & (M_MONTH | M_DAY)) == (M_MONTH | M_DAY) || st->mode == DT_MODE_TIME)) {
-                /* a zone name with punctuation ("america/new_york") once the date is known */
-                const tz_info *z = tz_lookup(text);
-                if (!z)
-                    return ERR_TZNAME;
-                st->named = z;
-                st->out->has_tz = true;
-                tmask = M_TZ;
+            } else if (st->mode == DT_MODE_TIME && i == 0 && f->n >= 2 &&
+                       (f->type[f->n - 1] == F_DATE || f->type[1] == F_TIME)) {
+                /* DecodeTimeOnly takes a leading date only in these shapes */
+                r = decode_date(text, st, &tmask);
+            } else if (st->mode == DT_MODE_TIME || st->ptype ||
+                       (st->fmask & (M_MONTH | M_DAY)) == (M_MONTH | M_DAY)) {
+                if (types_isdigit(text[0]) || st->ptype)
+                    r = decode_time_with_zone(text, st, &tmask);
+                else
+                    r = decode_zone_name(text, st, &tmask);
             } else {
                 r = decode_date(text, st, &tmask);
             }
@@ -683,6 +745,8 @@ static int decode_fields(fields *f, state *st)
                 st->ptype = 0;
             }
             r = decode_time(text, st);
+            if (!r && time_overflows(&st->tm))
+                r = ERR_FIELD;
             tmask = M_TIME;
             break;
         case F_TZ: {
@@ -825,11 +889,10 @@ bool types_dt_parse(const type_settings *s, const char *p, size_t n, dt_mode mod
         st.tm.hour = 0;
     else if (st.mer == 1 && st.tm.hour != 12)
         st.tm.hour += 12;
-    if (st.fmask & M_TIME) {
-        int64_t total = ((int64_t)st.tm.hour * 3600 + st.tm.minute * 60 + st.tm.second) * 1000000 + st.tm.usec;
-        if (st.tm.hour > 24 || total > PG_USECS_PER_DAY)
-            return report(ERR_FIELD, p, n, type_name, NULL, err);
-    }
+    /* DecodeTimeOnly checks the result; DecodeDateTime only colon-form times (a run-together
+     * "246000" rolls over into the next day there). */
+    if (mode == DT_MODE_TIME && time_overflows(&st.tm))
+        return report(ERR_FIELD, p, n, type_name, NULL, err);
     out->has_date = (st.fmask & M_DATE) == M_DATE;
     out->has_time = (st.fmask & M_TIME) != 0;
     if (mode == DT_MODE_DATETIME && !out->has_date)

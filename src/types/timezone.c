@@ -70,12 +70,13 @@ static const char *parse_abbr(const char *p, char *out, size_t cap)
             return NULL;
         p++;
     } else {
-        while ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')) {
+        /* POSIX's getzname: anything up to a digit, ',', '-' or '+' */
+        while (*p && !types_isdigit(*p) && *p != ',' && *p != '-' && *p != '+') {
             if (n + 1 < cap)
                 out[n++] = *p;
             p++;
         }
-        if (n < 3)
+        if (n < 1)
             return NULL;
     }
     out[n] = 0;
@@ -160,7 +161,7 @@ static bool parse_posix(const char *spec, posix_rule *r)
     } else if (!(p = parse_abbr(p, r->std_abbr, sizeof r->std_abbr))) {
         return false;
     }
-    if (!(p = parse_hms(p, &off, 24)))
+    if (!(p = parse_hms(p, &off, 167)))
         return false;
     r->std_off = -off;
     if (*p == 0)
@@ -170,7 +171,7 @@ static bool parse_posix(const char *spec, posix_rule *r)
     r->has_dst = true;
     r->dst_off = r->std_off + 3600;
     if (*p && *p != ',') {
-        if (!(p = parse_hms(p, &off, 24)))
+        if (!(p = parse_hms(p, &off, 167)))
             return false;
         r->dst_off = -off;
     }
@@ -549,6 +550,40 @@ int tz_offset_for_local(const tz_info *tz, int64_t local_us)
 {
     int64_t sec = (local_us >= 0 ? local_us / 1000000 : -((-local_us + 999999) / 1000000)) + PG_UNIX_EPOCH_OFFSET_US / 1000000;
     return tz_offset_for_local_unix(tz, sec, NULL);
+}
+
+/*
+ * pg_interpret_timezone_abbrev: the offset `abbrev` stood for in `tz` in the latest period
+ * using it that began at or before `t` (seconds since 1970), else in the first one after.
+ * This is how a zone-backed abbreviation ("MSK" → Europe/Moscow) is read.
+ */
+bool tz_abbrev_offset_at(const tz_info *tz, const char *abbrev, int64_t t, int *offset)
+{
+    if (!tz || tz->ntrans == 0)
+        return false;
+    size_t lo = 0, hi = tz->ntrans;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (t < tz->trans[mid])
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    for (size_t i = lo; i-- > 0;) {
+        const tz_type *ty = &tz->types[tz->trans_type[i]];
+        if (ascii_streq_ci(tz->abbrs + ty->abbr, abbrev)) {
+            *offset = ty->utoff;
+            return true;
+        }
+    }
+    for (size_t i = lo; i < tz->ntrans; i++) {
+        const tz_type *ty = &tz->types[tz->trans_type[i]];
+        if (ascii_streq_ci(tz->abbrs + ty->abbr, abbrev)) {
+            *offset = ty->utoff;
+            return true;
+        }
+    }
+    return false;
 }
 
 /* ---------------------------------------------------------------- abbreviations */

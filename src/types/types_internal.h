@@ -163,6 +163,8 @@ extern const size_t tz_abbrev_table_len;
 const tz_abbrev *tz_abbrev_lookup(const char *p, size_t n);
 /* Offset east of UTC (seconds) and DST flag at a UTC instant, in seconds since 1970. */
 int tz_offset_at_unix(const tz_info *tz, int64_t unix_sec, const char **abbrev, bool *is_dst);
+/* The offset a zone-backed abbreviation stood for around `unix_sec`; false if never used. */
+bool tz_abbrev_offset_at(const tz_info *tz, const char *abbrev, int64_t unix_sec, int *offset);
 /* Offset for a local wall-clock time given as seconds since 1970 as if it were UTC. */
 int tz_offset_for_local_unix(const tz_info *tz, int64_t local_sec, bool *is_dst);
 

@@ -136,6 +136,13 @@ static void test_timestamptz_input(void)
     for (size_t i = 0; i < ARRAY_LEN(cases); i++)
         CHECK_STR(roundtrip(1184, -1, cases[i][0]), cases[i][1]);
     CHECK_STR(roundtrip(1184, -1, "2024-01-31 12:00 Mars/Phobos"), "ERR 22023 time zone \"mars/phobos\" not recognized");
+    /* found by comparing 6400 generated inputs with PostgreSQL in four DateStyles */
+    CHECK_STR(roundtrip(1184, -1, "Thu, Oct 4, 1970 003545-0800"), "1970-10-04 08:35:45+00");   /* hhmmss-zz */
+    CHECK_STR(roundtrip(1114, -1, "11/10/9999 242832"), "9999-11-11 00:28:32");   /* run-together time rolls over */
+    CHECK_STR(roundtrip(1184, -1, "20000820 23:08 MSK"), "2000-08-20 20:08:00+00");   /* MSK in 2000, not MSD */
+    CHECK_STR(roundtrip(1184, -1, "0001-05-07 13:31 MSK"), "0001-05-07 10:31:00+00");   /* first MSK period */
+    CHECK_STR(roundtrip(1184, -1, "20000430 6:13 pm-03:00"), "2000-04-30 03:13:00+00");   /* a POSIX zone "pm" */
+    CHECK_STR(roundtrip(1184, -1, "2000-11-28 BCT00:12:52.9"), "2000-11-28 00:12:52+00");
     CHECK_STR(roundtrip(1184, -1, "2024-01-31 12:00 +16"), "ERR 22009 time zone displacement out of range: \"2024-01-31 12:00 +16\"");
     CHECK_STR(stored(1184, -1, "2000-01-01 00:00:00+01"), "INT -3600000000");
 }
@@ -205,6 +212,9 @@ static void test_time_timetz(void)
     CHECK_STR(roundtrip(1266, -1, "12:34:56 Europe/Paris"),
               "ERR 22007 invalid input syntax for type time with time zone: \"12:34:56 Europe/Paris\"");
     CHECK_STR(roundtrip(1266, -1, "12:00"), "12:00:00+00");
+    CHECK_STR(roundtrip(1266, -1, "234917-0800"), "23:49:17-08");
+    CHECK_STR(roundtrip(1083, -1, "Wed Jul 31 14:00:00 2024 CEST"), "ERR 22007 invalid input syntax for type time: \"Wed Jul 31 14:00:00 2024 CEST\"");
+    CHECK_STR(roundtrip(1083, -1, "2024-13-01"), "ERR 22007 invalid input syntax for type time: \"2024-13-01\"");
     S.timezone = tz_lookup("Asia/Kolkata");
     CHECK_STR(roundtrip(1266, -1, "12:00"), "12:00:00+05:30");
     settings_reset();
