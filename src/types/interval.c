@@ -293,8 +293,6 @@ static int parse_iso8601(const char *p, size_t n, itm *t)
                 return IV_FORMAT;
             time_part = true;
             i++;
-            if (i >= n)
-                return IV_FORMAT;
             continue;
         }
         size_t start = i;
@@ -331,6 +329,23 @@ static int parse_iso8601(const char *p, size_t n, itm *t)
         }
         if (!parse_number(p + start, i - start, &val, &frac, &ym, &months) || ym)
             return IV_FORMAT;
+        UNUSED(months);
+        {
+            /* ParseISO8601Number: strtod of the whole number, then value - trunc(value), so
+             * the fraction carries the binary rounding PostgreSQL's does */
+            char num[64];
+            size_t len = i - start;
+            if (len >= sizeof num)
+                return IV_FORMAT;
+            memcpy(num, p + start, len);
+            num[len] = 0;
+            double whole = strtod(num, NULL);
+            if (whole < -1.0e15 || whole > 1.0e15)
+                return IV_FIELD;
+            double ip = whole >= 0 ? floor(whole) : -floor(-whole);
+            val = (int64_t)ip;
+            frac = whole - ip;
+        }
         i++;
         int tm = 0;
         switch (unit) {
@@ -362,6 +377,7 @@ static int parse_postgres(const type_settings *s, const char *p, size_t n, int r
         size_t start = i;
         if (p[i] == '@') {
             i++;
+            continue;   /* punctuation to ParseDateTime: not a field */
         } else if ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z')) {
             while (i < n && ((p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z')))
                 i++;

@@ -58,6 +58,13 @@ static void test_typmod_and_errors(void)
     CHECK_STR(roundtrip(1186, -1, "1 day 1 day"), "ERR 22007 invalid input syntax for type interval: \"1 day 1 day\"");
     CHECK_STR(roundtrip(1186, -1, "day"), "ERR 22007 invalid input syntax for type interval: \"day\"");
     CHECK_STR(roundtrip(1186, -1, ""), "ERR 22007 invalid input syntax for type interval: \"\"");
+    /* found by comparing 4800 generated intervals with PostgreSQL in the four styles */
+    CHECK_STR(roundtrip(1186, -1, "PT"), "00:00:00");
+    CHECK_STR(roundtrip(1186, -1, "P2Y2MT"), "2 years 2 mons");
+    CHECK_STR(roundtrip(1186, -1, "P-34.30MT20S"), "-2 years -10 mons -8 days -23:59:40");
+    S.intervalstyle = INTERVALSTYLE_SQL_STANDARD;
+    CHECK_STR(roundtrip(1186, -1, "@ -0.5 hour 0.5 minute ago"), "0:30:30");
+    settings_reset();
 }
 
 static void test_helpers(void)
