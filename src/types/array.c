@@ -364,14 +364,20 @@ bool types_array_text_in(const type_settings *s, const pg_type_info *elem, int32
         if (j >= n || !types_isdigit(p[j]))
             return malformed(err, p, n, "\"[\" must introduce explicitly-specified array dimensions.");
         lb = 0;
-        while (j < n && types_isdigit(p[j]))
-            lb = lb * 10 + (p[j++] - '0');
+        while (j < n && types_isdigit(p[j])) {
+            if (lb < 100000000)
+                lb = lb * 10 + (p[j] - '0');
+            j++;
+        }
         if (neg)
             lb = -lb;
         if (j < n && p[j] == ':') {
             j++;
-            while (j < n && types_isdigit(p[j]))
-                ub = ub * 10 + (p[j++] - '0');
+            while (j < n && types_isdigit(p[j])) {
+                if (ub < 100000000)
+                    ub = ub * 10 + (p[j] - '0');
+                j++;
+            }
         } else {
             ub = lb;
             lb = 1;

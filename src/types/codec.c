@@ -70,6 +70,17 @@ static const pg_type_info *array_elem(pg_oid oid)
     return types_by_oid(t->typelem);
 }
 
+/* The codecs append to buffers whose failure flag is sticky: one check at the end turns an
+ * allocation failure into 53200 instead of a silently empty value. */
+static bool finish(bool ok, const strbuf *buf, pg_error *err)
+{
+    if (ok && buf->failed) {
+        pg_error_oom(err);
+        return false;
+    }
+    return ok;
+}
+
 bool types_text_out(const type_settings *s, pg_oid oid, int32_t typmod, const sql_value *v, strbuf *out, pg_error *err)
 {
     /* Fast path: integers of the integer types, as most result columns are. */
@@ -79,16 +90,16 @@ bool types_text_out(const type_settings *s, pg_oid oid, int32_t typmod, const sq
     }
     const pg_type_info *elem = array_elem(oid);
     if (elem)
-        return types_array_text_out(s, elem, typmod, v, out, err);
-    return codec_or_opaque(oid)->text_out(s, typmod, v, out, err);
+        return finish(types_array_text_out(s, elem, typmod, v, out, err), out, err);
+    return finish(codec_or_opaque(oid)->text_out(s, typmod, v, out, err), out, err);
 }
 
 bool types_text_in(const type_settings *s, pg_oid oid, int32_t typmod, const char *text, size_t len, sql_value *out, strbuf *scratch, pg_error *err)
 {
     const pg_type_info *elem = array_elem(oid);
     if (elem)
-        return types_array_text_in(s, elem, typmod, text, len, out, scratch, err);
-    return codec_or_opaque(oid)->text_in(s, typmod, text, len, out, scratch, err);
+        return finish(types_array_text_in(s, elem, typmod, text, len, out, scratch, err), scratch, err);
+    return finish(codec_or_opaque(oid)->text_in(s, typmod, text, len, out, scratch, err), scratch, err);
 }
 
 bool types_has_binary(pg_oid oid)
@@ -119,12 +130,12 @@ bool types_binary_out(const type_settings *s, pg_oid oid, int32_t typmod, const 
     if (elem) {
         if (!types_has_binary(elem->oid))
             return no_binary(oid, false, err);
-        return types_array_binary_out(s, elem, typmod, v, out, err);
+        return finish(types_array_binary_out(s, elem, typmod, v, out, err), out, err);
     }
     const type_codec *c = types_codec_for(oid);
     if (!c || !c->binary_out)
         return no_binary(oid, false, err);
-    return c->binary_out(s, typmod, v, out, err);
+    return finish(c->binary_out(s, typmod, v, out, err), out, err);
 }
 
 bool types_binary_in(const type_settings *s, pg_oid oid, int32_t typmod, const char *bytes, size_t len, sql_value *out, strbuf *scratch, pg_error *err)
@@ -133,10 +144,10 @@ bool types_binary_in(const type_settings *s, pg_oid oid, int32_t typmod, const c
     if (elem) {
         if (!types_has_binary(elem->oid))
             return no_binary(oid, true, err);
-        return types_array_binary_in(s, elem, typmod, bytes, len, out, scratch, err);
+        return finish(types_array_binary_in(s, elem, typmod, bytes, len, out, scratch, err), scratch, err);
     }
     const type_codec *c = types_codec_for(oid);
     if (!c || !c->binary_in)
         return no_binary(oid, true, err);
-    return c->binary_in(s, typmod, bytes, len, out, scratch, err);
+    return finish(c->binary_in(s, typmod, bytes, len, out, scratch, err), scratch, err);
 }

@@ -11,7 +11,6 @@
 #include "types/types_internal.h"
 
 #include <math.h>
-#include <inttypes.h>
 #include <stdlib.h>
 
 #define USECS_PER_SEC INT64_C(1000000)
@@ -180,8 +179,11 @@ static bool parse_number(const char *p, size_t n, int64_t *val, double *frac, bo
         int m = 0;
         if (i >= n || !types_isdigit(p[i]))
             return false;
-        while (i < n && types_isdigit(p[i]))
-            m = m * 10 + (p[i++] - '0');
+        while (i < n && types_isdigit(p[i])) {
+            if (m < 1000)
+                m = m * 10 + (p[i] - '0');
+            i++;
+        }
         if (i != n || m >= 12)
             return false;
         *year_month = true;
@@ -223,15 +225,21 @@ static bool parse_time_field(const char *p, size_t n, int range, int64_t *usec)
     i++;
     if (i >= n || !types_isdigit(p[i]))
         return false;
-    while (i < n && types_isdigit(p[i]))
-        m = m * 10 + (p[i++] - '0');
+    while (i < n && types_isdigit(p[i])) {
+        if (m < 1000)
+            m = m * 10 + (p[i] - '0');
+        i++;
+    }
     bool has_sec = false;
     if (i < n && p[i] == ':') {
         i++;
         if (i >= n || !types_isdigit(p[i]))
             return false;
-        while (i < n && types_isdigit(p[i]))
-            s = s * 10 + (p[i++] - '0');
+        while (i < n && types_isdigit(p[i])) {
+            if (s < 1000)
+                s = s * 10 + (p[i] - '0');
+            i++;
+        }
         has_sec = true;
     }
     if (i < n && p[i] == '.') {
@@ -318,8 +326,33 @@ static int parse_iso8601(const char *p, size_t n, itm *t)
                 t->usec += usec;
                 return IV_OK;
             }
-            if (sscanf(p + start, "%" SCNd64 "-%" SCNd64 "-%" SCNd64, &y, &mo, &d) != 3)
+            /* three integers separated by '-', up to 'T' or the end (bounds-checked) */
+            int64_t part[3];
+            size_t k = start;
+            for (int f = 0; f < 3; f++) {
+                if (f > 0) {
+                    if (k >= n || p[k] != '-')
+                        return IV_FORMAT;
+                    k++;
+                }
+                bool neg = k < n && p[k] == '-';
+                if (neg || (k < n && p[k] == '+'))
+                    k++;
+                if (k >= n || !types_isdigit(p[k]))
+                    return IV_FORMAT;
+                int64_t v = 0;
+                while (k < n && types_isdigit(p[k])) {
+                    if (v > INT64_C(100000000000))
+                        return IV_FIELD;
+                    v = v * 10 + (p[k++] - '0');
+                }
+                part[f] = neg ? -v : v;
+            }
+            if (k < n && p[k] != 'T')
                 return IV_FORMAT;
+            y = part[0];
+            mo = part[1];
+            d = part[2];
             t->year += y;
             t->mon += mo;
             t->mday += d;

@@ -83,6 +83,18 @@ static const char *parse_abbr(const char *p, char *out, size_t cap)
     return p;
 }
 
+/* Digits at *p, saturating at 1000000 (every caller's limit is far below). */
+static int read_digits(const char **p)
+{
+    int v = 0;
+    while (types_isdigit(**p)) {
+        if (v < 1000000)
+            v = v * 10 + (**p - '0');
+        (*p)++;
+    }
+    return v;
+}
+
 /* [+-]hh[:mm[:ss]] → seconds (sign as written). */
 static const char *parse_hms(const char *p, int32_t *secs, int max_hours)
 {
@@ -92,22 +104,19 @@ static const char *parse_hms(const char *p, int32_t *secs, int max_hours)
     if (!types_isdigit(*p))
         return NULL;
     int h = 0, m = 0, s = 0;
-    while (types_isdigit(*p))
-        h = h * 10 + (*p++ - '0');
+    h = read_digits(&p);
     if (h > max_hours)
         return NULL;
     if (*p == ':') {
         p++;
         if (!types_isdigit(*p))
             return NULL;
-        while (types_isdigit(*p))
-            m = m * 10 + (*p++ - '0');
+        m = read_digits(&p);
         if (*p == ':') {
             p++;
             if (!types_isdigit(*p))
                 return NULL;
-            while (types_isdigit(*p))
-                s = s * 10 + (*p++ - '0');
+            s = read_digits(&p);
         }
     }
     if (m > 59 || s > 59)
@@ -123,12 +132,17 @@ static const char *parse_rule_date(const char *p, rule_date *d)
     if (*p == 'M') {
         d->kind = 'M';
         p++;
-        if (sscanf(p, "%d.%d.%d", &d->month, &d->week, &d->wday) != 3)
+        if (!types_isdigit(*p))
             return NULL;
+        d->month = read_digits(&p);
+        if (*p++ != '.' || !types_isdigit(*p))
+            return NULL;
+        d->week = read_digits(&p);
+        if (*p++ != '.' || !types_isdigit(*p))
+            return NULL;
+        d->wday = read_digits(&p);
         if (d->month < 1 || d->month > 12 || d->week < 1 || d->week > 5 || d->wday < 0 || d->wday > 6)
             return NULL;
-        while (types_isdigit(*p) || *p == '.')
-            p++;
     } else {
         d->kind = 'D';
         if (*p == 'J') {
@@ -137,8 +151,7 @@ static const char *parse_rule_date(const char *p, rule_date *d)
         }
         if (!types_isdigit(*p))
             return NULL;
-        while (types_isdigit(*p))
-            d->day = d->day * 10 + (*p++ - '0');
+        d->day = read_digits(&p);
         if (d->day > 365 || (d->kind == 'J' && d->day < 1))
             return NULL;
     }

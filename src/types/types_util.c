@@ -81,10 +81,14 @@ void types_scratch_finish(strbuf *scratch, size_t start, value_kind kind, sql_va
 {
     memset(out, 0, sizeof *out);
     out->kind = kind;
-    out->ptr = scratch->failed ? NULL : scratch->data + start;
-    out->len = scratch->failed ? 0 : scratch->len - start;
-    if (out->ptr == NULL)
+    if (scratch->failed || !scratch->data) {
+        /* nothing appended (or out of memory, which codec.c reports) */
         out->ptr = "";
+        out->len = 0;
+        return;
+    }
+    out->ptr = scratch->data + start;
+    out->len = scratch->len - start;
 }
 
 void types_scratch_text(strbuf *scratch, const char *p, size_t n, sql_value *out)
