@@ -597,15 +597,27 @@ static int64_t abs64(int64_t v)
     return v < 0 ? -v : v;
 }
 
+/* Zero-padded to two digits at least, without printf (intervals are in result sets). */
+static void append_2digits(strbuf *out, int64_t v)
+{
+    if (v < 10)
+        strbuf_putc(out, '0');
+    types_append_int64(out, v);
+}
+
 static void append_seconds(strbuf *out, int64_t sec, int32_t fsec, bool fillzeros)
 {
     if (fillzeros)
-        strbuf_printf(out, "%02lld", (long long)abs64(sec));
+        append_2digits(out, abs64(sec));
     else
-        strbuf_printf(out, "%lld", (long long)abs64(sec));
+        types_append_int64(out, abs64(sec));
     if (fsec != 0) {
-        char digits[12];
-        snprintf(digits, sizeof digits, "%06d", (fsec < 0 ? -fsec : fsec) % 1000000);
+        char digits[6];
+        int32_t u = (fsec < 0 ? -fsec : fsec) % 1000000;
+        for (int k = 5; k >= 0; k--) {
+            digits[k] = (char)('0' + u % 10);
+            u /= 10;
+        }
         int k = 6;
         while (k > 0 && digits[k - 1] == '0')
             k--;
@@ -618,8 +630,15 @@ static void postgres_part(strbuf *out, int64_t value, const char *units, bool *i
 {
     if (value == 0)
         return;
-    strbuf_printf(out, "%s%s%lld %s%s", !*is_zero ? " " : "", (*is_before && value > 0) ? "+" : "",
-                  (long long)value, units, value != 1 ? "s" : "");
+    if (!*is_zero)
+        strbuf_putc(out, ' ');
+    if (*is_before && value > 0)
+        strbuf_putc(out, '+');
+    types_append_int64(out, value);
+    strbuf_putc(out, ' ');
+    strbuf_puts(out, units);
+    if (value != 1)
+        strbuf_putc(out, 's');
     *is_before = value < 0;
     *is_zero = false;
 }
@@ -656,8 +675,14 @@ void types_interval_format(const type_settings *s, const pg_interval *iv, strbuf
         postgres_part(out, f.mday, "day", &is_zero, &is_before);
         if (is_zero || f.hour != 0 || f.min != 0 || f.sec != 0 || f.fsec != 0) {
             bool minus = f.hour < 0 || f.min < 0 || f.sec < 0 || f.fsec < 0;
-            strbuf_printf(out, "%s%s%02lld:%02lld:", is_zero ? "" : " ", minus ? "-" : (is_before ? "+" : ""),
-                          (long long)abs64(f.hour), (long long)abs64(f.min));
+            if (!is_zero)
+                strbuf_putc(out, ' ');
+            if (minus || is_before)
+                strbuf_putc(out, minus ? '-' : '+');
+            append_2digits(out, abs64(f.hour));
+            strbuf_putc(out, ':');
+            append_2digits(out, abs64(f.min));
+            strbuf_putc(out, ':');
             append_seconds(out, f.sec, f.fsec, true);
         }
         break;
