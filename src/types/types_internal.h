@@ -278,6 +278,17 @@ int num_decimal_weight(const num *x);
 /* PostgreSQL's weight (base 10000) of the first non-zero digit and that digit. */
 void num_pg_weight(const num *x, int *weight, int *first_digit);
 double num_to_double(const num *x);
+/* Shared by numeric_math.c and numeric_transcend.c. */
+bool num_is_int(const num *x);
+int num_sign(const num *x);   /* -1, 0, 1 (infinities included; NaN is 0) */
+bool num_oom(pg_error *err);
+bool num_div_by_zero(pg_error *err);
+bool num_overflow(pg_error *err);
+bool num_sqrt(const num *x, num *r, pg_error *err) MUST_CHECK;
+bool num_exp(const num *x, num *r, pg_error *err) MUST_CHECK;
+bool num_ln(const num *x, num *r, pg_error *err) MUST_CHECK;
+bool num_log(const num *base, const num *x, num *r, pg_error *err) MUST_CHECK;
+bool num_power(const num *x, const num *y, num *r, pg_error *err) MUST_CHECK;
 /* The numeric value of any storage value (TEXT parsed, INT and FLOAT converted). */
 bool types_num_of_value(const sql_value *v, num *x, pg_error *err) MUST_CHECK;
 
