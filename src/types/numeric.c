@@ -733,39 +733,23 @@ bool num_div_scale(const num *a, const num *b, num *r, int rscale, bool round)
 
 /* ---------------------------------------------------------------- PostgreSQL's layout */
 
-bool num_to_pg_digits(const num *x, int16_t **digits, int *ndigits, int *weight)
+bool num_pg_layout(const num *x, num *work, int *weight, uint32_t *low)
 {
-    *digits = NULL;
-    *ndigits = 0;
     *weight = 0;
+    *low = 0;
+    num_set_zero(work);
     if (x->kind != NUM_FINITE || x->n == 0)
         return true;
     /* Rescale so the exponent is a multiple of 4: then coefficient digits are PG digits. */
     int32_t e = x->exp10;
     int32_t r = ((e % 4) + 4) % 4;
-    num t;
-    num_init(&t);
-    if (!num_copy(&t, x) || !mag_shift_up(&t, r)) {
-        num_free(&t);
+    if (!num_copy(work, x) || !mag_shift_up(work, r))
         return false;
-    }
     e -= r;
     /* Trailing zero digits carry no information. */
-    uint32_t low = 0;
-    while (low < t.n && t.d[low] == 0)
-        low++;
-    int16_t *out = malloc((t.n - low) * sizeof *out + 1);
-    if (!out) {
-        num_free(&t);
-        return false;
-    }
-    int cnt = 0;
-    for (uint32_t i = t.n; i-- > low;)
-        out[cnt++] = (int16_t)t.d[i];
-    *digits = out;
-    *ndigits = cnt;
-    *weight = (int)(t.n - 1) + e / 4;
-    num_free(&t);
+    while (*low < work->n && work->d[*low] == 0)
+        (*low)++;
+    *weight = (int)(work->n - 1) + e / 4;
     return true;
 }
 

@@ -102,13 +102,17 @@ static bool numeric_binary_out(const type_settings *s, int32_t typmod, const sql
         num_free(&x);
         return false;
     }
-    int16_t *digits;
-    int ndigits, weight;
-    if (!num_to_pg_digits(&x, &digits, &ndigits, &weight)) {
+    num work;
+    num_init(&work);
+    int weight;
+    uint32_t low;
+    if (!num_pg_layout(&x, &work, &weight, &low)) {
+        num_free(&work);
         num_free(&x);
         pg_error_oom(err);
         return false;
     }
+    int ndigits = (int)(work.n - low);
     int sign = NUMERIC_POS, dscale = x.dscale;
     switch (x.kind) {
     case NUM_NAN: sign = NUMERIC_NAN; dscale = 0; break;
@@ -120,9 +124,9 @@ static bool numeric_binary_out(const type_settings *s, int32_t typmod, const sql
     bin_put_i16(out, (int16_t)weight);
     bin_put_i16(out, (int16_t)sign);
     bin_put_i16(out, (int16_t)dscale);
-    for (int i = 0; i < ndigits; i++)
-        bin_put_i16(out, digits[i]);
-    free(digits);
+    for (uint32_t i = work.n; i-- > low;)
+        bin_put_i16(out, (int16_t)work.d[i]);
+    num_free(&work);
     num_free(&x);
     return true;
 }

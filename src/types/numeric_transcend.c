@@ -323,19 +323,21 @@ static int estimate_ln_dweight(const num *x)
                 result = w * 4 + (int)log10(first);
             }
         } else {
-            int16_t *digits;
-            int nd, w;
-            if (num_to_pg_digits(x, &digits, &nd, &w) && nd > 0) {
-                int dig = digits[0];
+            num work;
+            num_init(&work);
+            int w;
+            uint32_t low;
+            if (num_pg_layout(x, &work, &w, &low) && work.n > low) {
+                int dig = (int)work.d[work.n - 1];
                 int dweight = w * 4;
-                if (nd > 1) {
-                    dig = dig * NUM_NBASE + digits[1];
+                if (work.n - 1 > low) {
+                    dig = dig * NUM_NBASE + (int)work.d[work.n - 2];
                     dweight -= 4;
                 }
                 double ln_var = log((double)dig) + dweight * 2.302585092994046;
                 result = (int)log10(fabs(ln_var));
             }
-            free(digits);
+            num_free(&work);
         }
     }
     pg_error_clear(&err);

@@ -269,8 +269,10 @@ bool num_sub(const num *a, const num *b, num *r) MUST_CHECK;
 bool num_mul(const num *a, const num *b, num *r) MUST_CHECK;   /* exact */
 /* r = a / b rounded (or truncated) to rscale places; b must be finite, non-zero. */
 bool num_div_scale(const num *a, const num *b, num *r, int rscale, bool round) MUST_CHECK;
-/* PostgreSQL's base-10000 layout: weight of the first digit and digits aligned on the point. */
-bool num_to_pg_digits(const num *x, int16_t **digits, int *ndigits, int *weight) MUST_CHECK;
+/* PostgreSQL's base-10000 layout without allocating for ordinary sizes: `work` (num_init'ed
+ * by the caller, freed by it) receives the coefficient aligned on the decimal point; the
+ * digits are work->d[work->n - 1] down to work->d[*low], the first of weight *weight. */
+bool num_pg_layout(const num *x, num *work, int *weight, uint32_t *low) MUST_CHECK;
 /* select_div_scale for a / b. */
 int num_select_div_scale(const num *a, const num *b);
 /* Decimal weight of the leading digit (1234.5 → 3, 0.01 → -2); 0 for zero. */
