@@ -364,6 +364,21 @@ bool types_numeric_accum_int64(numeric_accum *acc, int64_t v, pg_error *err) MUS
 bool types_numeric_accum_sum(const numeric_accum *acc, strbuf *out, pg_error *err) MUST_CHECK;
 bool types_numeric_accum_avg(const numeric_accum *acc, strbuf *out, pg_error *err) MUST_CHECK;
 
+/* ---------------------------------------------------------------- settings (SET / SHOW)
+ *
+ * PostgreSQL's parsing of the settings above, for the SQL layer to keep a type_settings in
+ * step with its GUCs.  Failures are 22023 "invalid value for parameter ..." with PostgreSQL's
+ * DETAIL/HINT; `param` is the parameter name as the client wrote it.  DateStyle's fmt/order
+ * are in/out: an order alone keeps the current style.  SHOW DateStyle prints "ISO, MDY".
+ */
+bool types_datestyle_parse(const char *value, datestyle_format *fmt, datestyle_order *order, pg_error *err) MUST_CHECK;
+void types_datestyle_format(datestyle_format fmt, datestyle_order order, strbuf *out);
+bool types_intervalstyle_parse(const char *param, const char *value, interval_style *style, pg_error *err) MUST_CHECK;
+const char *types_intervalstyle_name(interval_style style);
+bool types_bytea_output_parse(const char *param, const char *value, bytea_output_format *fmt, pg_error *err) MUST_CHECK;
+const char *types_bytea_output_name(bytea_output_format fmt);
+bool types_extra_float_digits_parse(const char *param, const char *value, int *digits, pg_error *err) MUST_CHECK;
+
 /* json_in's validation (22P02 with PostgreSQL's DETAIL/CONTEXT), and jsonb_in + jsonb_out:
  * the normalised jsonb text appended to `out`. */
 bool types_json_validate(const char *text, size_t len, pg_error *err) MUST_CHECK;
