@@ -347,6 +347,116 @@ static bool unsupported_dims(pg_error *err)
     return false;
 }
 
+/*
+ * A literal whose first element is a sub-array: check it the way array_in would, so that a
+ * malformed one gets PostgreSQL's 22P02 and DETAIL, and only a well-formed multidimensional
+ * array gets our 0A000.  `i` is just past the outer '{'.  Returns the error detail, or NULL
+ * when the literal is a valid multidimensional array.
+ */
+typedef struct dim_check {
+    const char *p;
+    size_t n, i;
+    char delim;
+    int counts[7];   /* elements per level seen in the first sub-array at that level */
+    bool seen[7];
+} dim_check;
+
+static const char *check_level(dim_check *c, int level)
+{
+    if (level + 2 > 6)   /* the outer braces are the first dimension, this level the (level+2)th */
+        return "too many dimensions";
+    int count = 0;
+    int kind = 0;   /* 1 sub-arrays, 2 scalars */
+    for (;;) {
+        while (c->i < c->n && types_isspace(c->p[c->i]))
+            c->i++;
+        if (c->i >= c->n)
+            return "Unexpected end of input.";
+        char ch = c->p[c->i];
+        if (ch == '}') {
+            if (count == 0 || kind == 0)
+                return "Unexpected \"}\" character.";
+            c->i++;
+            break;
+        }
+        if (ch == c->delim)
+            return "Unexpected \",\" character.";
+        if (ch == '{') {
+            if (kind == 2)
+                return "Unexpected \"{\" character.";
+            kind = 1;
+            c->i++;
+            const char *e = check_level(c, level + 1);
+            if (e)
+                return e;
+        } else {
+            if (kind == 1)
+                return "Unexpected array element.";
+            kind = 2;
+            bool quoted = false;
+            while (c->i < c->n) {
+                ch = c->p[c->i];
+                if (ch == '\\') {
+                    c->i += 2;
+                    continue;
+                }
+                if (ch == '"')
+                    quoted = !quoted;
+                else if (!quoted && (ch == c->delim || ch == '}'))
+                    break;
+                else if (!quoted && ch == '{')
+                    return "Unexpected \"{\" character.";
+                c->i++;
+            }
+            if (c->i >= c->n)
+                return "Unexpected end of input.";
+        }
+        count++;
+        while (c->i < c->n && types_isspace(c->p[c->i]))
+            c->i++;
+        if (c->i < c->n && c->p[c->i] == c->delim) {
+            c->i++;
+            continue;
+        }
+        if (c->i < c->n && c->p[c->i] == '}') {
+            c->i++;
+            break;
+        }
+        if (c->i >= c->n)
+            return "Unexpected end of input.";
+        return kind == 1 ? "Unexpected array element." : "Unexpected \"{\" character.";
+    }
+    if (c->seen[level] && c->counts[level] != count)
+        return "Multidimensional arrays must have sub-arrays with matching dimensions.";
+    c->seen[level] = true;
+    c->counts[level] = count;
+    return NULL;
+}
+
+static bool multidim_literal(const char *p, size_t n, size_t i, char delim, pg_error *err)
+{
+    dim_check c;
+    memset(&c, 0, sizeof c);
+    c.p = p;
+    c.n = n;
+    c.i = i;
+    c.delim = delim;
+    const char *detail = check_level(&c, 0);
+    if (!detail) {
+        while (c.i < n && types_isspace(p[c.i]))
+            c.i++;
+        if (c.i != n)
+            detail = "Junk after closing right brace.";
+    }
+    if (detail && strcmp(detail, "too many dimensions") == 0) {
+        pg_error_set(err, "54000", "number of array dimensions (%d) exceeds the maximum allowed (%d)", 7, 6);
+        return false;
+    }
+    if (detail)
+        return malformed(err, p, n, detail);
+    return unsupported_dims(err);
+}
+
 bool types_array_text_in(const type_settings *s, const pg_type_info *elem, int32_t typmod, const char *p, size_t n,
                          sql_value *out, strbuf *scratch, pg_error *err)
 {
@@ -418,7 +528,7 @@ bool types_array_text_in(const type_settings *s, const pg_type_info *elem, int32
             break;
         }
         if (p[i] == '{') {
-            ok = unsupported_dims(err);
+            ok = first ? multidim_literal(p, n, i, delim, err) : malformed(err, p, n, "Unexpected \"{\" character.");
             break;
         }
         /* One element: quoted parts, backslash escapes, unquoted text with outer spaces cut. */

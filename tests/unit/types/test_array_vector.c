@@ -48,6 +48,12 @@ static void test_array_errors(void)
     CHECK_STR(roundtrip(1007, -1, "{a,b}"), "ERR 22P02 invalid input syntax for type integer: \"a\"");
     CHECK_STR(roundtrip(1015, types_typmod_varchar(3), "{abc,defghijklm}"), "ERR 22001 value too long for type character varying(3)");
     CHECK_STR(roundtrip(1007, -1, "{{1,2},{3,4}}"), "ERR 0A000 multidimensional arrays and lower bounds other than 1 are not supported");
+    CHECK_STR(in_detail(1009, -1, "{a, {b}}"), "Unexpected \"{\" character.");
+    CHECK_STR(in_detail(1009, -1, "{{a},b}"), "Unexpected array element.");
+    CHECK_STR(in_detail(1009, -1, "{{a},{b,c}}"), "Multidimensional arrays must have sub-arrays with matching dimensions.");
+    CHECK_STR(in_detail(1009, -1, "{{}}"), "Unexpected \"}\" character.");
+    CHECK_STR(in_detail(1009, -1, "{{, \"NULL\", a\\,b, NULL}"), "Unexpected \",\" character.");
+    CHECK_STR(roundtrip(1009, -1, "{{{{{{{a}}}}}}}"), "ERR 54000 number of array dimensions (7) exceeds the maximum allowed (6)");
     CHECK_STR(roundtrip(1007, -1, "[2:3]={1,2}"), "ERR 0A000 multidimensional arrays and lower bounds other than 1 are not supported");
 }
 
