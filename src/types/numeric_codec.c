@@ -56,13 +56,22 @@ static bool numeric_text_out(const type_settings *s, int32_t typmod, const sql_v
         strbuf_append(out, v->ptr, v->len);
         return true;
     }
-    if (v->kind == VALUE_INT) {
+    if (v->kind == VALUE_INT && typmod < 4) {
         types_append_int64(out, v->i);
         return true;
     }
+    /* An engine number in a numeric(p,s) column (SQLite computes in INT/REAL): print it
+     * with the column's scale, as the stored canonical text would have it. */
     num x;
     num_init(&x);
     bool ok = types_num_of_value(v, &x, err);
+    if (ok && typmod >= 4 && x.kind == NUM_FINITE) {
+        int scale = types_numeric_typmod_scale(typmod);
+        ok = num_round(&x, scale);
+        x.dscale = scale < 0 ? 0 : scale;
+        if (!ok)
+            pg_error_oom(err);
+    }
     if (ok)
         num_format(&x, out);
     num_free(&x);

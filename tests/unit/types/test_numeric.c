@@ -68,6 +68,11 @@ static void test_text_in_out(void)
     CHECK_STR(roundtrip(1700, -1, "123456789012345678901234567890.000000000000000000001"),
               "123456789012345678901234567890.000000000000000000001");
     CHECK_STR(stored(1700, NUM(10, 2), "7"), "TEXT 7.00");
+    /* engine numbers in a numeric(p,s) column print with its scale */
+    CHECK_STR(output(1700, NUM(10, 2), value_int(7)), "7.00");
+    CHECK_STR(output(1700, NUM(10, 2), value_float(12.5)), "12.50");
+    CHECK_STR(output(1700, -1, value_float(0.1)), "0.1");
+    CHECK_STR(output(1700, -1, value_int(-42)), "-42");
 }
 
 static void test_text_errors(void)
