@@ -807,3 +807,17 @@ double num_to_double(const num *x)
     strbuf_free(&b);
     return d;
 }
+
+/* The numeric collation's comparison: it must order every pair, so text that is not a
+ * numeric (which the typed columns never hold) sorts after all numbers, bytewise. */
+int types_numeric_text_cmp(const char *a, size_t alen, const char *b, size_t blen)
+{
+    pg_error err = {0};
+    int r = 0;
+    if (types_numeric_cmp(a, alen, b, blen, &r, &err))
+        return r;
+    pg_error_clear(&err);
+    size_t n = alen < blen ? alen : blen;
+    int c = memcmp(a, b, n);
+    return c ? c : (alen < blen ? -1 : alen > blen);
+}
