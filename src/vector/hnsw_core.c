@@ -81,6 +81,10 @@ vector_index *hnsw_new(vector_metric metric, size_t dim, size_t m, size_t ef_con
     idx->ef_construction = (uint32_t)ef_construction;
     idx->seed = seed;
     idx->level_mult = 1.0 / log((double)m);
+    idx->chunk_shift = HNSW_CHUNK_MIN_SHIFT;
+    while (idx->chunk_shift < HNSW_CHUNK_MAX_SHIFT &&
+           ((size_t)2 << idx->chunk_shift) * dim * sizeof(float) <= HNSW_CHUNK_BYTES)
+        idx->chunk_shift++;
     idx->dist = vector_rank_distance(vector_kernels_active(), metric, true);
     idx->entry = HNSW_NONE;
     idx->max_level = -1;
@@ -115,11 +119,6 @@ void vector_index_free(vector_index *idx)
     free(idx);
 }
 
-static size_t chunks_for(size_t slots)
-{
-    return (slots + HNSW_CHUNK_NODES - 1) / HNSW_CHUNK_NODES;
-}
-
 /* Reallocates one per-slot array to `cap` entries of `size` bytes, keeping `used` of them. */
 static bool regrow(void **p, size_t used, size_t cap, size_t size, size_t align)
 {
@@ -146,7 +145,7 @@ bool hnsw_grow(vector_index *idx, size_t min_capacity, pg_error *err)
     while (cap < min_capacity)
         cap = cap > HNSW_MAX_SLOTS / 2 ? HNSW_MAX_SLOTS : cap * 2;
     size_t used = idx->n_slots;
-    size_t old_chunks = chunks_for(idx->capacity), new_chunks = chunks_for(cap);
+    size_t old_chunks = hnsw_chunks(idx, idx->capacity), new_chunks = hnsw_chunks(idx, cap);
     if (!regrow((void **)&idx->vectors, used, cap, idx->stride * sizeof(float), 64) ||
         !regrow((void **)&idx->links0, used, cap, (1 + idx->m0) * sizeof(uint32_t), 64) ||
         !regrow((void **)&idx->upper, used, cap, sizeof(uint32_t *), 0) ||
@@ -324,7 +323,7 @@ void vector_index_get_stats(const vector_index *idx, vector_index_stats *out)
     out->bytes_links = idx->capacity * (1 + idx->m0) * sizeof(uint32_t) + idx->upper_bytes;
     out->bytes_other = sizeof *idx + sizeof *idx->pool +
                        idx->capacity * (sizeof(uint32_t *) + sizeof(int64_t) + 3) +
-                       chunks_for(idx->capacity) + idx->free_cap * sizeof(uint32_t) +
+                       hnsw_chunks(idx, idx->capacity) + idx->free_cap * sizeof(uint32_t) +
                        hnsw_map_bytes(&idx->map);
     pthread_mutex_lock(&idx->pool->lock);
     out->bytes_scratch = idx->pool->bytes;

@@ -51,8 +51,8 @@ static void sort_candidates(hnsw_candidate *c, size_t n)
  * Adds `q` (at distance d_eq) to e's list on `level`; a full list is re-selected with the
  * heuristic among its live members and q, which also drops deleted neighbours.
  */
-static void connect_back(vector_index *idx, hnsw_scratch *s, uint32_t e, uint32_t q,
-                         float d_eq, int level)
+void hnsw_connect_back(vector_index *idx, hnsw_scratch *s, uint32_t e, uint32_t q,
+                       float d_eq, int level)
 {
     const bool locking = idx->concurrent;
     if (locking)
@@ -160,7 +160,7 @@ void hnsw_insert_slot(vector_index *idx, hnsw_scratch *s, uint32_t q)
         write_own_links(idx, q, l, selected, n_sel);
         for (size_t i = 0; i < n_sel; i++) {
             uint32_t e = selected[i];
-            connect_back(idx, s, e, q, idx->dist(qv, hnsw_vector(idx, e), idx->dim), l);
+            hnsw_connect_back(idx, s, e, q, idx->dist(qv, hnsw_vector(idx, e), idx->dim), l);
         }
         ep = s->sorted[0].slot;
         ep_dist = s->sorted[0].dist;

@@ -34,8 +34,11 @@
 #define HNSW_MAX_SLOTS ((size_t)INT32_MAX)
 #define HNSW_FLAG_DELETED 1u
 #define HNSW_FLAG_FREE 2u
-/* Nodes per persistence chunk: one node-data record and one link record each (hnsw_io.c). */
-#define HNSW_CHUNK_NODES 1024u
+/* Nodes per persistence chunk (one node-data and one link record each, hnsw_io.c): a power
+ * of two between these, chosen so a chunk holds about HNSW_CHUNK_BYTES of vectors. */
+#define HNSW_CHUNK_MIN_SHIFT 4
+#define HNSW_CHUNK_MAX_SHIFT 10
+#define HNSW_CHUNK_BYTES (1u << 20)
 #define HNSW_DIRTY_DATA 1u
 #define HNSW_DIRTY_LINKS 2u
 
@@ -110,6 +113,7 @@ struct vector_index {
     uint64_t seed;
     uint64_t insert_seq;            /* insertions so far: input of the level generator */
     double level_mult;              /* 1 / ln(m) */
+    uint32_t chunk_shift;           /* log2(nodes per persistence chunk) */
     vector_dist_fn dist;            /* ranking distance between stored vectors */
 
     size_t capacity, n_slots;
@@ -155,7 +159,7 @@ static inline const float *hnsw_vector(const vector_index *idx, uint32_t s)
 
 static inline void hnsw_mark_dirty(vector_index *idx, uint32_t s, uint8_t what)
 {
-    uint8_t *d = &idx->dirty[s / HNSW_CHUNK_NODES];
+    uint8_t *d = &idx->dirty[s >> idx->chunk_shift];
     if ((__atomic_load_n(d, __ATOMIC_RELAXED) & what) != what)
         __atomic_fetch_or(d, what, __ATOMIC_RELAXED);
 }
@@ -171,6 +175,11 @@ static inline void hnsw_lock(const vector_index *idx, uint32_t s)
 static inline void hnsw_unlock(const vector_index *idx, uint32_t s)
 {
     __atomic_store_n(&idx->locks[s], 0, __ATOMIC_RELEASE);
+}
+
+static inline size_t hnsw_chunks(const vector_index *idx, size_t slots)
+{
+    return (slots + ((size_t)1 << idx->chunk_shift) - 1) >> idx->chunk_shift;
 }
 
 /* hnsw_core.c */
@@ -231,5 +240,9 @@ void hnsw_insert_slot(vector_index *idx, hnsw_scratch *s, uint32_t slot);
 size_t hnsw_select_neighbours(const vector_index *idx, const hnsw_candidate *cand,
                               size_t n, size_t max, uint32_t *out);
 uint32_t hnsw_take_slot(vector_index *idx, pg_error *err);   /* HNSW_NONE on failure */
+/* Adds q (at distance d_eq) to e's list on `level`; a full list is re-selected with the
+ * heuristic among its live members and q (dropping deleted ones). */
+void hnsw_connect_back(vector_index *idx, hnsw_scratch *s, uint32_t e, uint32_t q, float d_eq,
+                       int level);
 
 #endif

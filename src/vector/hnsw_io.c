@@ -1,0 +1,715 @@
+/*
+ * hnsw_io.c — the HNSW index as bytes: save (whole, or only the chunks changed since the last
+ * mark_clean) and load, with a version header and a CRC-32C on every record.
+ *
+ * Format (version 1, all integers little-endian; docs/vector.md has the long form):
+ *   stream     := generation+
+ *   generation := HEADER NODES* LINKS* END
+ *   record     := kind u32 | chunk u32 | length u64 | payload[length] | crc32c u32
+ *                 (the CRC covers kind, chunk, length and payload)
+ *   HEADER     "PGWVHNSW" | version u32 | metric u32 | dim u32 | m u32 | ef_construction u32 |
+ *              chunk_shift u32 | seed u64 | insert_seq u64 | n_slots u64 | entry u32 |
+ *              max_level i32 | live u64 | deleted u64 | free u64
+ *   NODES c    for the count = min(2^chunk_shift, n_slots - c * 2^chunk_shift) slots of chunk c:
+ *              rowid i64[count] | level u8[count] | flags u8[count] | zero pad to 4 |
+ *              vector f32[count * dim]
+ *   LINKS c    per slot of chunk c: level u32, then for each layer 0..level: n u32, slot u32[n]
+ *   END        records u64 (records of this generation before END)
+ * A later generation's records replace the earlier ones for the same chunk; its header
+ * replaces the whole header.  The writer's invariant that makes this sound: a slot's level
+ * only changes when its slot is reused, which marks both of its chunk's records dirty.
+ *
+ * Loading trusts nothing: record lengths are checked against what the header implies before
+ * anything is allocated, every CRC is verified, and after the last record the whole graph is
+ * validated (hnsw_internal.h's invariants) before the index is handed out.
+ */
+#include "vector/crc32c.h"
+#include "vector/hnsw_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define IO_MAGIC "PGWVHNSW"
+#define IO_VERSION 1u
+#define IO_ENVELOPE_BYTES 16
+#define IO_HEADER_BYTES 88
+#define IO_MAX_HEADER_BYTES 4096
+
+enum { REC_HEADER = 1, REC_NODES = 2, REC_LINKS = 3, REC_END = 4 };
+
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "hnsw_io.c writes host arrays as little-endian: add byte swapping for this target"
+#endif
+
+/* ---------------------------------------------------------------- encoding */
+
+static void put_u32(strbuf *b, uint32_t v)
+{
+    strbuf_append(b, &v, 4);
+}
+
+static void put_u64(strbuf *b, uint64_t v)
+{
+    strbuf_append(b, &v, 8);
+}
+
+/* A bounds-checked reader over one record's payload: a read past the end sets `failed` and
+ * returns zeros, and the caller checks once (as pqformat's getmsg* family). */
+typedef struct cursor {
+    const uint8_t *p;
+    size_t len, pos;
+    bool failed;
+} cursor;
+
+static const uint8_t *take(cursor *c, size_t n)
+{
+    if (c->failed || n > c->len - c->pos) {
+        c->failed = true;
+        return NULL;
+    }
+    const uint8_t *p = c->p + c->pos;
+    c->pos += n;
+    return p;
+}
+
+static uint32_t get_u32(cursor *c)
+{
+    uint32_t v = 0;
+    const uint8_t *p = take(c, 4);
+    if (p)
+        memcpy(&v, p, 4);
+    return v;
+}
+
+static uint64_t get_u64(cursor *c)
+{
+    uint64_t v = 0;
+    const uint8_t *p = take(c, 8);
+    if (p)
+        memcpy(&v, p, 8);
+    return v;
+}
+
+/* ---------------------------------------------------------------- save */
+
+typedef struct io_out {
+    vector_write_fn write;
+    void *arg;
+    pg_error *err;
+    strbuf payload;
+    uint64_t records;
+} io_out;
+
+static bool emit(io_out *o, uint32_t kind, uint32_t chunk)
+{
+    if (o->payload.failed) {
+        pg_error_oom(o->err);
+        return false;
+    }
+    uint8_t env[IO_ENVELOPE_BYTES];
+    uint64_t len = o->payload.len;
+    memcpy(env, &kind, 4);
+    memcpy(env + 4, &chunk, 4);
+    memcpy(env + 8, &len, 8);
+    uint32_t crc = crc32c_update(0, env, sizeof env);
+    crc = crc32c_update(crc, o->payload.data, o->payload.len);
+    o->records++;
+    return o->write(o->arg, env, sizeof env, o->err) &&
+           (len == 0 || o->write(o->arg, o->payload.data, o->payload.len, o->err)) &&
+           o->write(o->arg, &crc, 4, o->err);
+}
+
+static void encode_header(const vector_index *idx, strbuf *b)
+{
+    strbuf_append(b, IO_MAGIC, 8);
+    put_u32(b, IO_VERSION);
+    put_u32(b, (uint32_t)idx->metric);
+    put_u32(b, idx->dim);
+    put_u32(b, idx->m);
+    put_u32(b, idx->ef_construction);
+    put_u32(b, idx->chunk_shift);
+    put_u64(b, idx->seed);
+    put_u64(b, idx->insert_seq);
+    put_u64(b, idx->n_slots);
+    put_u32(b, idx->entry);
+    put_u32(b, (uint32_t)idx->max_level);
+    put_u64(b, idx->live);
+    put_u64(b, idx->deleted);
+    put_u64(b, idx->n_free);
+}
+
+static size_t chunk_count(const vector_index *idx, size_t c)
+{
+    size_t first = c << idx->chunk_shift, per = (size_t)1 << idx->chunk_shift;
+    return idx->n_slots - first < per ? idx->n_slots - first : per;
+}
+
+static void encode_nodes(const vector_index *idx, size_t c, strbuf *b)
+{
+    size_t first = c << idx->chunk_shift, count = chunk_count(idx, c);
+    strbuf_append(b, idx->rowids + first, count * sizeof(int64_t));
+    strbuf_append(b, idx->levels + first, count);
+    strbuf_append(b, idx->flags + first, count);
+    static const uint8_t zeros[4] = {0};
+    strbuf_append(b, zeros, (4 - (count * 10) % 4) % 4);
+    for (size_t s = first; s < first + count; s++)
+        strbuf_append(b, hnsw_vector(idx, (uint32_t)s), idx->dim * sizeof(float));
+}
+
+static void encode_links(const vector_index *idx, size_t c, strbuf *b)
+{
+    size_t first = c << idx->chunk_shift, count = chunk_count(idx, c);
+    for (size_t s = first; s < first + count; s++) {
+        put_u32(b, idx->levels[s]);
+        for (int l = 0; l <= idx->levels[s]; l++) {
+            const uint32_t *links = hnsw_links(idx, (uint32_t)s, l);
+            strbuf_append(b, links, (1 + links[0]) * sizeof *links);
+        }
+    }
+}
+
+bool vector_index_save(const vector_index *idx, bool only_dirty, vector_write_fn write,
+                       void *arg, pg_error *err)
+{
+    io_out o = {.write = write, .arg = arg, .err = err};
+    strbuf_init(&o.payload);
+    encode_header(idx, &o.payload);
+    bool ok = emit(&o, REC_HEADER, 0);
+    size_t chunks = hnsw_chunks(idx, idx->n_slots);
+    for (size_t c = 0; ok && c < chunks; c++) {
+        if (only_dirty && !(idx->dirty[c] & HNSW_DIRTY_DATA))
+            continue;
+        strbuf_reset(&o.payload);
+        encode_nodes(idx, c, &o.payload);
+        ok = emit(&o, REC_NODES, (uint32_t)c);
+    }
+    for (size_t c = 0; ok && c < chunks; c++) {
+        if (only_dirty && !(idx->dirty[c] & HNSW_DIRTY_LINKS))
+            continue;
+        strbuf_reset(&o.payload);
+        encode_links(idx, c, &o.payload);
+        ok = emit(&o, REC_LINKS, (uint32_t)c);
+    }
+    if (ok) {
+        strbuf_reset(&o.payload);
+        put_u64(&o.payload, o.records);
+        ok = emit(&o, REC_END, 0);
+    }
+    strbuf_free(&o.payload);
+    return ok;
+}
+
+void vector_index_mark_clean(vector_index *idx)
+{
+    if (idx->dirty)
+        memset(idx->dirty, 0, hnsw_chunks(idx, idx->capacity));
+}
+
+/* ---------------------------------------------------------------- load: records */
+
+typedef struct io_in {
+    vector_read_fn read;
+    void *arg;
+    pg_error *err;
+    uint8_t *buf;
+    size_t buf_cap;
+    vector_index *idx;
+    uint8_t *seen;             /* per chunk: 1 nodes loaded, 2 links match the nodes */
+    size_t seen_len;
+    bool in_generation;
+    uint64_t gen_records;
+    uint64_t live, deleted, n_free;   /* as the last header states */
+} io_in;
+
+#define SEEN_NODES 1u
+#define SEEN_LINKS 2u
+
+static bool corrupt(io_in *in, const char *what)
+{
+    pg_error_set(in->err, "XX002", "vector index data is corrupted");
+    pg_error_detail(in->err, "%s", what);
+    return false;
+}
+
+/* Exactly n bytes; *eof (if given) is set when the stream ended before the first byte. */
+static bool read_exact(io_in *in, void *buf, size_t n, bool *eof)
+{
+    size_t done = 0;
+    while (done < n) {
+        size_t got = 0;
+        if (!in->read(in->arg, (uint8_t *)buf + done, n - done, &got, in->err))
+            return false;
+        if (got == 0)
+            break;
+        done += got;
+    }
+    if (eof)
+        *eof = done == 0;
+    if (done == n || (eof && *eof))
+        return true;
+    return corrupt(in, "the data ends in the middle of a record");
+}
+
+/* The most bytes a LINKS record of `count` slots can need. */
+static uint64_t links_bound(const vector_index *idx, size_t count)
+{
+    uint64_t per = 4 + 4 + 4ull * idx->m0 + (uint64_t)HNSW_MAX_LEVEL * (4 + 4ull * idx->m);
+    return per * count;
+}
+
+static bool check_length(io_in *in, uint32_t kind, uint32_t chunk, uint64_t len)
+{
+    vector_index *idx = in->idx;
+    if (kind == REC_HEADER)
+        return len >= 12 && len <= IO_MAX_HEADER_BYTES ? true : corrupt(in, "bad header length");
+    if (kind == REC_END)
+        return len == 8 ? true : corrupt(in, "bad end record length");
+    if (kind != REC_NODES && kind != REC_LINKS)
+        return corrupt(in, "unknown record kind");
+    if (!in->in_generation)
+        return corrupt(in, "chunk record outside a generation");
+    if (chunk >= hnsw_chunks(idx, idx->n_slots))
+        return corrupt(in, "chunk number past the end of the index");
+    size_t count = chunk_count(idx, chunk);
+    if (kind == REC_NODES) {
+        uint64_t want = count * 10 + (4 - (count * 10) % 4) % 4 + (uint64_t)count * idx->dim * 4;
+        return len == want ? true : corrupt(in, "bad node chunk length");
+    }
+    return len <= links_bound(idx, count) ? true : corrupt(in, "bad link chunk length");
+}
+
+/* Reads the next record into in->buf; *kind = 0 at the end of the stream. */
+static bool next_record(io_in *in, uint32_t *kind, uint32_t *chunk, size_t *len)
+{
+    uint8_t env[IO_ENVELOPE_BYTES];
+    bool eof;
+    if (!read_exact(in, env, sizeof env, &eof))
+        return false;
+    if (eof) {
+        *kind = 0;
+        return true;
+    }
+    uint64_t len64;
+    memcpy(kind, env, 4);
+    memcpy(chunk, env + 4, 4);
+    memcpy(&len64, env + 8, 8);
+    if (!check_length(in, *kind, *chunk, len64))
+        return false;
+    if (len64 > in->buf_cap) {
+        uint8_t *b = realloc(in->buf, len64);
+        if (!b) {
+            pg_error_oom(in->err);
+            return false;
+        }
+        in->buf = b;
+        in->buf_cap = len64;
+    }
+    uint32_t stored;
+    if (!read_exact(in, in->buf, len64, NULL) || !read_exact(in, &stored, 4, NULL))
+        return false;
+    uint32_t crc = crc32c_update(crc32c_update(0, env, sizeof env), in->buf, len64);
+    if (crc != stored)
+        return corrupt(in, "checksum mismatch");
+    *len = len64;
+    return true;
+}
+
+/* ---------------------------------------------------------------- load: applying records */
+
+/* New slots [old, n_slots) start FREE and empty until their chunk's records arrive. */
+static bool extend_slots(io_in *in, size_t n_slots)
+{
+    vector_index *idx = in->idx;
+    if (!hnsw_grow(idx, n_slots, in->err))
+        return false;
+    for (size_t s = idx->n_slots; s < n_slots; s++) {
+        idx->upper[s] = NULL;
+        idx->levels[s] = 0;
+        idx->flags[s] = HNSW_FLAG_FREE;
+        idx->rowids[s] = 0;
+        hnsw_links(idx, (uint32_t)s, 0)[0] = 0;
+    }
+    size_t chunks = hnsw_chunks(idx, n_slots);
+    if (chunks > in->seen_len) {
+        uint8_t *seen = realloc(in->seen, chunks);
+        if (!seen) {
+            pg_error_oom(in->err);
+            return false;
+        }
+        memset(seen + in->seen_len, 0, chunks - in->seen_len);
+        in->seen = seen;
+        in->seen_len = chunks;
+    }
+    /* The last chunk of the previous generation may have grown: its records are resent. */
+    if (idx->n_slots > 0 && n_slots > idx->n_slots && (idx->n_slots >> idx->chunk_shift) < chunks &&
+        (idx->n_slots & (((size_t)1 << idx->chunk_shift) - 1)) != 0)
+        in->seen[idx->n_slots >> idx->chunk_shift] = 0;
+    idx->n_slots = n_slots;
+    return true;
+}
+
+static bool apply_header(io_in *in, const uint8_t *p, size_t len)
+{
+    cursor c = {p, len, 0, false};
+    const uint8_t *magic = take(&c, 8);
+    uint32_t version = get_u32(&c);
+    if (!magic || memcmp(magic, IO_MAGIC, 8) != 0)
+        return corrupt(in, "not a vector index (bad magic)");
+    if (version != IO_VERSION) {
+        pg_error_set(in->err, "0A000", "vector index format version %u is not supported", version);
+        pg_error_detail(in->err, "This server reads version %u.", IO_VERSION);
+        pg_error_hint(in->err, "Rebuild the index (REINDEX).");
+        return false;
+    }
+    if (len != IO_HEADER_BYTES)
+        return corrupt(in, "bad header length");
+    uint32_t metric = get_u32(&c), dim = get_u32(&c), m = get_u32(&c), efc = get_u32(&c);
+    uint32_t shift = get_u32(&c);
+    uint64_t seed = get_u64(&c), seq = get_u64(&c), n_slots = get_u64(&c);
+    uint32_t entry = get_u32(&c);
+    int32_t max_level = (int32_t)get_u32(&c);
+    in->live = get_u64(&c);
+    in->deleted = get_u64(&c);
+    in->n_free = get_u64(&c);
+    if (in->in_generation)
+        return corrupt(in, "header inside a generation");
+    if (shift < HNSW_CHUNK_MIN_SHIFT || shift > HNSW_CHUNK_MAX_SHIFT || n_slots > HNSW_MAX_SLOTS ||
+        max_level < -1 || max_level > HNSW_MAX_LEVEL ||
+        (entry != HNSW_NONE && entry >= n_slots) ||
+        in->live + in->deleted + in->n_free != n_slots)
+        return corrupt(in, "inconsistent header");
+    vector_index *idx = in->idx;
+    if (!idx) {
+        pg_error e = {0};
+        idx = in->idx = hnsw_new((vector_metric)metric, dim, m, efc, seed, &e);
+        if (!idx) {
+            bool oom = strcmp(e.sqlstate, "53200") == 0;
+            if (oom)
+                pg_error_move(in->err, &e);
+            else
+                corrupt(in, e.message ? e.message : "bad parameters");
+            pg_error_clear(&e);
+            return false;
+        }
+        idx->chunk_shift = shift;
+    } else if (idx->metric != (vector_metric)metric || idx->dim != dim || idx->m != m ||
+               idx->ef_construction != efc || idx->chunk_shift != shift || idx->seed != seed ||
+               n_slots < idx->n_slots) {
+        return corrupt(in, "a later generation does not match the first one");
+    }
+    if (!extend_slots(in, n_slots))
+        return false;
+    idx->insert_seq = seq;
+    idx->entry = entry;
+    idx->max_level = max_level;
+    in->in_generation = true;
+    in->gen_records = 1;
+    return true;
+}
+
+static bool apply_nodes(io_in *in, uint32_t chunk, const uint8_t *p, size_t len)
+{
+    vector_index *idx = in->idx;
+    size_t first = (size_t)chunk << idx->chunk_shift, count = chunk_count(idx, chunk);
+    cursor c = {p, len, 0, false};
+    const uint8_t *rowids = take(&c, count * 8), *levels = take(&c, count), *flags = take(&c, count);
+    take(&c, (4 - (count * 10) % 4) % 4);
+    if (c.failed)
+        return corrupt(in, "short node chunk");
+    bool links_ok = in->seen[chunk] & SEEN_LINKS;
+    for (size_t i = 0; i < count; i++) {
+        uint32_t s = (uint32_t)(first + i);
+        int level = levels[i];
+        uint8_t fl = flags[i];
+        if (level > HNSW_MAX_LEVEL || (fl != 0 && fl != HNSW_FLAG_DELETED && fl != HNSW_FLAG_FREE) ||
+            (fl == HNSW_FLAG_FREE && level != 0))
+            return corrupt(in, "bad node level or flags");
+        if (!(in->seen[chunk] & SEEN_NODES) || level != idx->levels[s]) {
+            uint32_t *upper;
+            if (!hnsw_new_upper(idx, level, &upper)) {
+                pg_error_oom(in->err);
+                return false;
+            }
+            hnsw_clear_slot(idx, s);
+            hnsw_attach_upper(idx, s, level, upper);
+            links_ok = false;   /* this slot's lists must come again */
+        }
+        memcpy(&idx->rowids[s], rowids + 8 * i, 8);
+        idx->flags[s] = fl;
+        const uint8_t *v = take(&c, idx->dim * sizeof(float));
+        float *dst = idx->vectors + (size_t)s * idx->stride;
+        memcpy(dst, v, idx->dim * sizeof(float));
+        memset(dst + idx->dim, 0, (idx->stride - idx->dim) * sizeof(float));
+        for (size_t k = 0; k < idx->dim; k++)
+            if (!isfinite(dst[k]))
+                return corrupt(in, "non-finite vector element");
+    }
+    in->seen[chunk] = (uint8_t)(SEEN_NODES | (links_ok ? SEEN_LINKS : 0));
+    return true;
+}
+
+static bool apply_links(io_in *in, uint32_t chunk, const uint8_t *p, size_t len)
+{
+    vector_index *idx = in->idx;
+    size_t first = (size_t)chunk << idx->chunk_shift, count = chunk_count(idx, chunk);
+    if (!(in->seen[chunk] & SEEN_NODES))
+        return corrupt(in, "link chunk before its node chunk");
+    cursor c = {p, len, 0, false};
+    for (size_t i = 0; i < count; i++) {
+        uint32_t s = (uint32_t)(first + i);
+        if (get_u32(&c) != idx->levels[s])
+            return corrupt(in, "link chunk level does not match the node");
+        for (int l = 0; l <= idx->levels[s]; l++) {
+            uint32_t n = get_u32(&c);
+            const uint8_t *ids = take(&c, (size_t)n * 4);
+            if (c.failed || n > hnsw_max_links(idx, l))
+                return corrupt(in, "bad neighbour list");
+            uint32_t *links = hnsw_links(idx, s, l);
+            memcpy(links + 1, ids, (size_t)n * 4);
+            links[0] = n;
+            for (uint32_t j = 1; j <= n; j++)
+                if (links[j] >= idx->n_slots || links[j] == s)
+                    return corrupt(in, "neighbour out of range");
+        }
+    }
+    if (c.failed || c.pos != c.len)
+        return corrupt(in, "bad link chunk length");
+    in->seen[chunk] |= SEEN_LINKS;
+    return true;
+}
+
+static bool apply_end(io_in *in, const uint8_t *p)
+{
+    uint64_t records;
+    memcpy(&records, p, 8);
+    if (!in->in_generation || records != in->gen_records)
+        return corrupt(in, "records are missing from a generation");
+    in->in_generation = false;
+    return true;
+}
+
+/* ---------------------------------------------------------------- load: final validation */
+
+/* Each list: targets in use, high enough, no duplicates (tags: one fresh value per list). */
+static bool validate_lists(io_in *in, uint32_t *tags)
+{
+    vector_index *idx = in->idx;
+    uint32_t tag = 0;
+    for (uint32_t s = 0; s < idx->n_slots; s++) {
+        if (idx->flags[s] & HNSW_FLAG_FREE) {
+            if (hnsw_links(idx, s, 0)[0] != 0)
+                return corrupt(in, "a free slot has neighbours");
+            continue;
+        }
+        for (int l = 0; l <= idx->levels[s]; l++) {
+            const uint32_t *links = hnsw_links(idx, s, l);
+            if (++tag == 0) {
+                memset(tags, 0, idx->n_slots * sizeof *tags);
+                tag = 1;
+            }
+            for (uint32_t j = 1; j <= links[0]; j++) {
+                uint32_t t = links[j];
+                if ((idx->flags[t] & HNSW_FLAG_FREE) || idx->levels[t] < l || tags[t] == tag)
+                    return corrupt(in, "bad neighbour list");
+                tags[t] = tag;
+            }
+        }
+    }
+    return true;
+}
+
+static bool validate(io_in *in)
+{
+    vector_index *idx = in->idx;
+    if (!idx)
+        return corrupt(in, "no header");
+    if (in->in_generation)
+        return corrupt(in, "the data ends before the end record");
+    for (size_t c = 0; c < hnsw_chunks(idx, idx->n_slots); c++)
+        if (in->seen[c] != (SEEN_NODES | SEEN_LINKS))
+            return corrupt(in, "a chunk is missing");
+    size_t live = 0, deleted = 0, n_free = 0;
+    int top = -1;
+    for (uint32_t s = 0; s < idx->n_slots; s++) {
+        uint8_t fl = idx->flags[s];
+        live += fl == 0;
+        deleted += fl == HNSW_FLAG_DELETED;
+        n_free += fl == HNSW_FLAG_FREE;
+        if (fl != HNSW_FLAG_FREE && (int)idx->levels[s] > top)
+            top = idx->levels[s];
+    }
+    if (live != in->live || deleted != in->deleted || n_free != in->n_free)
+        return corrupt(in, "row counts do not match the header");
+    if (top != idx->max_level ||
+        (top < 0 ? idx->entry != HNSW_NONE
+                 : idx->entry == HNSW_NONE || (idx->flags[idx->entry] & HNSW_FLAG_FREE) ||
+                       idx->levels[idx->entry] != top))
+        return corrupt(in, "bad entry point");
+    uint32_t *tags = calloc(idx->n_slots ? idx->n_slots : 1, sizeof *tags);
+    if (!tags) {
+        pg_error_oom(in->err);
+        return false;
+    }
+    bool ok = validate_lists(in, tags);
+    free(tags);
+    return ok;
+}
+
+/* The row id map and the free list, from the validated slots. */
+static bool rebuild_lookups(io_in *in)
+{
+    vector_index *idx = in->idx;
+    idx->live = in->live;
+    idx->deleted = in->deleted;
+    idx->n_free = 0;
+    if (in->n_free > 0) {
+        idx->free_slots = malloc(in->n_free * sizeof *idx->free_slots);
+        if (!idx->free_slots) {
+            pg_error_oom(in->err);
+            return false;
+        }
+        idx->free_cap = in->n_free;
+    }
+    if (!hnsw_map_reserve(&idx->map, in->live)) {
+        pg_error_oom(in->err);
+        return false;
+    }
+    for (uint32_t s = 0; s < idx->n_slots; s++) {
+        if (idx->flags[s] == HNSW_FLAG_FREE) {
+            idx->free_slots[idx->n_free++] = s;
+        } else if (idx->flags[s] == 0) {
+            if (hnsw_map_get(&idx->map, idx->rowids[s]) != HNSW_NONE)
+                return corrupt(in, "a row id appears twice");
+            hnsw_map_put_reserved(&idx->map, idx->rowids[s], s);
+        }
+    }
+    vector_index_mark_clean(idx);
+    return true;
+}
+
+vector_index *vector_index_load(vector_read_fn read, void *arg, pg_error *err)
+{
+    io_in in = {.read = read, .arg = arg, .err = err};
+    bool ok = true;
+    for (;;) {
+        uint32_t kind, chunk;
+        size_t len;
+        if (!(ok = next_record(&in, &kind, &chunk, &len)) || kind == 0)
+            break;
+        if (kind != REC_HEADER && !in.idx) {
+            ok = corrupt(&in, "the data does not start with a header");
+            break;
+        }
+        in.gen_records += kind != REC_END;
+        switch (kind) {
+        case REC_HEADER: ok = apply_header(&in, in.buf, len); break;
+        case REC_NODES: ok = apply_nodes(&in, chunk, in.buf, len); break;
+        case REC_LINKS: ok = apply_links(&in, chunk, in.buf, len); break;
+        default: ok = apply_end(&in, in.buf); break;
+        }
+        if (!ok)
+            break;
+    }
+    ok = ok && validate(&in) && rebuild_lookups(&in);
+    free(in.buf);
+    free(in.seen);
+    if (!ok) {
+        vector_index_free(in.idx);
+        return NULL;
+    }
+    return in.idx;
+}
+
+/* ---------------------------------------------------------------- sinks and sources */
+
+bool vector_write_strbuf(void *strbuf_arg, const void *bytes, size_t n, pg_error *err)
+{
+    strbuf *b = strbuf_arg;
+    strbuf_append(b, bytes, n);
+    if (b->failed) {
+        pg_error_oom(err);
+        return false;
+    }
+    return true;
+}
+
+bool vector_read_memory(void *reader_arg, void *buf, size_t n, size_t *got, pg_error *err)
+{
+    UNUSED(err);
+    vector_memory_reader *r = reader_arg;
+    size_t left = r->len - r->pos;
+    *got = n < left ? n : left;
+    memcpy(buf, r->bytes + r->pos, *got);
+    r->pos += *got;
+    return true;
+}
+
+bool vector_write_file(void *file_arg, const void *bytes, size_t n, pg_error *err)
+{
+    if (fwrite(bytes, 1, n, file_arg) == n)
+        return true;
+    pg_error_set(err, "58030", "could not write vector index: %s", strerror(errno));
+    return false;
+}
+
+bool vector_read_file(void *file_arg, void *buf, size_t n, size_t *got, pg_error *err)
+{
+    *got = fread(buf, 1, n, file_arg);
+    if (*got < n && ferror((FILE *)file_arg)) {
+        pg_error_set(err, "58030", "could not read vector index: %s", strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+bool vector_index_save_file(const vector_index *idx, const char *path, pg_error *err)
+{
+    size_t plen = strlen(path);
+    char *tmp = malloc(plen + 5);
+    if (!tmp) {
+        pg_error_oom(err);
+        return false;
+    }
+    memcpy(tmp, path, plen);
+    memcpy(tmp + plen, ".tmp", 5);
+    FILE *f = fopen(tmp, "wb");
+    if (!f) {
+        pg_error_set(err, "58030", "could not create file \"%s\": %s", tmp, strerror(errno));
+        free(tmp);
+        return false;
+    }
+    bool ok = vector_index_save(idx, false, vector_write_file, f, err);
+    if (ok && (fflush(f) != 0 || fsync(fileno(f)) != 0)) {
+        pg_error_set(err, "58030", "could not fsync file \"%s\": %s", tmp, strerror(errno));
+        ok = false;
+    }
+    if (fclose(f) != 0 && ok) {
+        pg_error_set(err, "58030", "could not close file \"%s\": %s", tmp, strerror(errno));
+        ok = false;
+    }
+    if (ok && rename(tmp, path) != 0) {
+        pg_error_set(err, "58030", "could not rename file \"%s\" to \"%s\": %s", tmp, path,
+                     strerror(errno));
+        ok = false;
+    }
+    if (!ok)
+        unlink(tmp);
+    free(tmp);
+    return ok;
+}
+
+vector_index *vector_index_load_file(const char *path, pg_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        pg_error_set(err, "58030", "could not open file \"%s\": %s", path, strerror(errno));
+        return NULL;
+    }
+    vector_index *idx = vector_index_load(vector_read_file, f, err);
+    fclose(f);
+    return idx;
+}
