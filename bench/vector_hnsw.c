@@ -81,7 +81,8 @@ static bool load_fvecs(const char *path, fvecs *out)
     out->n = (size_t)bytes / row;
     out->data = malloc(out->n * out->dim * sizeof(float));
     for (size_t i = 0; i < out->n; i++) {
-        if (fread(&d, 4, 1, f) != 1 || fread(out->data + i * out->dim, 4, out->dim, f) != out->dim) {
+        float *row = out->data + i * out->dim;
+        if (fread(&d, 4, 1, f) != 1 || fread(row, 4, out->dim, f) != out->dim) {
             fclose(f);
             return false;
         }
@@ -129,7 +130,8 @@ static int64_t *ground_truth(const char *path, const fvecs *base, const fvecs *q
             return truth;
     }
     fprintf(stderr, "computing exact ground truth into %s ...\n", path);
-    gt_job jobs[2] = {{base, query, truth, 0, query->n / 2}, {base, query, truth, query->n / 2, query->n}};
+    gt_job jobs[2] = {{base, query, truth, 0, query->n / 2},
+                      {base, query, truth, query->n / 2, query->n}};
     pthread_t t;
     pthread_create(&t, NULL, gt_worker, &jobs[1]);
     gt_worker(&jobs[0]);
@@ -233,7 +235,8 @@ static void run_set(const char *set, const char *dir, int runs, size_t m, size_t
         rowids[i] = (int64_t)i;
 
     printf("\n== set %s: %zu x %zu, %zu queries, m=%zu ef_construction=%zu, kernels %s, "
-           "median of %d runs ==\n", set, base.n, base.dim, query.n, m, efc, vector_isa_name(), runs);
+           "median of %d runs ==\n",
+           set, base.n, base.dim, query.n, m, efc, vector_isa_name(), runs);
 
     double t1[MAX_RUNS], t2[MAX_RUNS];
     for (int r = 0; r < runs; r++) {

@@ -162,10 +162,14 @@ bool vector_index_build_parallel(vector_index *idx, size_t n, const int64_t *row
     if (!ok)
         pg_error_oom(err);
     bool claimed = ok && claim_rowids(idx, n, rowids, vectors, err);
-    ok = claimed && vector_index_reserve(idx, n, err) && prepare_rows(idx, n, vectors, upper, levels);
+    /* The map already holds the claimed row ids: only the slots need room. */
+    size_t new_slots = n > idx->n_free ? n - idx->n_free : 0;
+    ok = claimed && hnsw_grow(idx, idx->n_slots + new_slots, err) &&
+         prepare_rows(idx, n, vectors, upper, levels);
     for (int t = 0; ok && t < threads; t++) {
         workers[t].scratch = hnsw_scratch_acquire(idx);
-        ok = workers[t].scratch && hnsw_scratch_reserve_insert(idx, workers[t].scratch, idx->n_slots + n);
+        ok = workers[t].scratch &&
+             hnsw_scratch_reserve_insert(idx, workers[t].scratch, idx->n_slots + n);
     }
     if (ok) {
         size_t count = place_rows(idx, n, rowids, vectors, upper, levels, slots);

@@ -141,9 +141,13 @@ bool hnsw_grow(vector_index *idx, size_t min_capacity, pg_error *err)
         pg_error_set(err, "54000", "vector index cannot hold more than %zu rows", HNSW_MAX_SLOTS);
         return false;
     }
-    size_t cap = idx->capacity ? idx->capacity : 64;
-    while (cap < min_capacity)
-        cap = cap > HNSW_MAX_SLOTS / 2 ? HNSW_MAX_SLOTS : cap * 2;
+    /* Doubling keeps one-by-one inserts amortised O(1); a bigger request (reserve, bulk
+     * build, load) gets exactly what it asked for. */
+    size_t cap = idx->capacity < 32 ? 64 : idx->capacity * 2;
+    if (cap > HNSW_MAX_SLOTS)
+        cap = HNSW_MAX_SLOTS;
+    if (cap < min_capacity)
+        cap = min_capacity;
     size_t used = idx->n_slots;
     size_t old_chunks = hnsw_chunks(idx, idx->capacity), new_chunks = hnsw_chunks(idx, cap);
     if (!regrow((void **)&idx->vectors, used, cap, idx->stride * sizeof(float), 64) ||
@@ -292,8 +296,6 @@ bool hnsw_store_vector(vector_index *idx, uint32_t s, const float *vec)
     return true;
 }
 
-/* The search query in the form the stored vectors have; false: no nearest rows (cosine of
- * a zero query).  Used by hnsw_search.c; out has idx->stride floats. */
 bool hnsw_prepare_query(const vector_index *idx, const float *query, float *out)
 {
     if (idx->metric == VECTOR_METRIC_COSINE)
@@ -328,7 +330,8 @@ void vector_index_get_stats(const vector_index *idx, vector_index_stats *out)
     pthread_mutex_lock(&idx->pool->lock);
     out->bytes_scratch = idx->pool->bytes;
     pthread_mutex_unlock(&idx->pool->lock);
-    out->bytes_total = out->bytes_vectors + out->bytes_links + out->bytes_other + out->bytes_scratch;
+    out->bytes_total =
+        out->bytes_vectors + out->bytes_links + out->bytes_other + out->bytes_scratch;
 }
 
 size_t vector_index_memory(const vector_index *idx)

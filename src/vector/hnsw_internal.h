@@ -1,6 +1,6 @@
 /*
- * hnsw_internal.h — the HNSW index's memory layout and the helpers its files share
- * (hnsw_core.c, hnsw_search.c, hnsw_insert.c, hnsw_build.c, hnsw_delete.c, hnsw_io.c).
+ * hnsw_internal.h — the HNSW index's memory layout and the helpers its files share (hnsw_core,
+ * hnsw_rowid_map, hnsw_search, hnsw_insert, hnsw_build, hnsw_delete, hnsw_save, hnsw_load).
  *
  * Layout (struct-of-arrays, indexed by a dense uint32 "slot"):
  *   vectors   capacity x stride floats, 64-byte aligned, row s at vectors + s*stride; the
@@ -34,8 +34,8 @@
 #define HNSW_MAX_SLOTS ((size_t)INT32_MAX)
 #define HNSW_FLAG_DELETED 1u
 #define HNSW_FLAG_FREE 2u
-/* Nodes per persistence chunk (one node-data and one link record each, hnsw_io.c): a power
- * of two between these, chosen so a chunk holds about HNSW_CHUNK_BYTES of vectors. */
+/* Nodes per persistence chunk (one node-data and one link record each, hnsw_format.h): a
+ * power of two between these, chosen so a chunk holds about HNSW_CHUNK_BYTES of vectors. */
 #define HNSW_CHUNK_MIN_SHIFT 4
 #define HNSW_CHUNK_MAX_SHIFT 10
 #define HNSW_CHUNK_BYTES (1u << 20)

@@ -66,7 +66,7 @@ static inline void heap_pop_min(hnsw_heap *h)
         h->items[i] = last;
 }
 
-void hnsw_heap_push_max(hnsw_heap *h, hnsw_candidate c)
+static inline void heap_push_max(hnsw_heap *h, hnsw_candidate c)
 {
     size_t i = h->count++;
     while (i > 0) {
@@ -79,7 +79,7 @@ void hnsw_heap_push_max(hnsw_heap *h, hnsw_candidate c)
     h->items[i] = c;
 }
 
-void hnsw_heap_pop_max(hnsw_heap *h)
+static inline void heap_pop_max(hnsw_heap *h)
 {
     hnsw_candidate last = h->items[--h->count];
     size_t n = h->count, i = 0;
@@ -98,12 +98,22 @@ void hnsw_heap_pop_max(hnsw_heap *h)
         h->items[i] = last;
 }
 
+void hnsw_heap_push_max(hnsw_heap *h, hnsw_candidate c)
+{
+    heap_push_max(h, c);
+}
+
+void hnsw_heap_pop_max(hnsw_heap *h)
+{
+    heap_pop_max(h);
+}
+
 size_t hnsw_results_sorted(hnsw_scratch *s)
 {
     size_t n = s->results.count;
     while (s->results.count > 0) {
         s->sorted[s->results.count - 1] = s->results.items[0];
-        hnsw_heap_pop_max(&s->results);
+        heap_pop_max(&s->results);
     }
     return n;
 }
@@ -296,7 +306,7 @@ bool hnsw_search_layer(const vector_index *idx, hnsw_scratch *s, const float *q,
     float bound = INFINITY;   /* distance to beat once ef accepted nodes are held */
     heap_push_min(cand, (hnsw_candidate){entry_dist, entry});
     if (accept_all || accepts(idx, accept, entry)) {
-        hnsw_heap_push_max(res, (hnsw_candidate){entry_dist, entry});
+        heap_push_max(res, (hnsw_candidate){entry_dist, entry});
         if (res->count >= ef)
             bound = res->items[0].dist;
     }
@@ -305,6 +315,8 @@ bool hnsw_search_layer(const vector_index *idx, hnsw_scratch *s, const float *q,
         if (c.dist > bound)
             break;
         heap_pop_min(cand);
+        if (cand->count > 0)   /* likely expanded soon: start fetching its list */
+            __builtin_prefetch(hnsw_links(idx, cand->items[0].slot, level), 0, 3);
         const uint32_t *links = read_links(idx, s, c.slot, level);
         uint32_t n = links[0], np = 0;
         for (uint32_t j = 1; j <= n; j++) {
@@ -327,9 +339,9 @@ bool hnsw_search_layer(const vector_index *idx, hnsw_scratch *s, const float *q,
             heap_push_min(cand, (hnsw_candidate){d, nb});
             if (!accept_all && !accepts(idx, accept, nb))
                 continue;
-            hnsw_heap_push_max(res, (hnsw_candidate){d, nb});
+            heap_push_max(res, (hnsw_candidate){d, nb});
             if (res->count > ef)
-                hnsw_heap_pop_max(res);
+                heap_pop_max(res);
             if (res->count >= ef)
                 bound = res->items[0].dist;
         }
@@ -366,7 +378,8 @@ static void order_ties(const vector_index *idx, hnsw_candidate *c, size_t n)
     for (size_t i = 1; i < n; i++) {
         hnsw_candidate x = c[i];
         size_t j = i;
-        while (j > 0 && c[j - 1].dist == x.dist && idx->rowids[c[j - 1].slot] > idx->rowids[x.slot]) {
+        while (j > 0 && c[j - 1].dist == x.dist &&
+               idx->rowids[c[j - 1].slot] > idx->rowids[x.slot]) {
             c[j] = c[j - 1];
             j--;
         }

@@ -77,7 +77,8 @@ const char *vector_metric_name(vector_metric metric)
     return NULL;
 }
 
-vector_dist_fn vector_rank_distance(const vector_kernels *k, vector_metric metric, bool unit_vectors)
+vector_dist_fn vector_rank_distance(const vector_kernels *k, vector_metric metric,
+                                    bool unit_vectors)
 {
     switch (metric) {
     case VECTOR_METRIC_L2: return k->l2_squared;

@@ -55,7 +55,8 @@ const vector_kernels *vector_kernels_for_isa(vector_isa isa);
 
 /* The ranking distance a metric uses internally (monotone in the public distance) and the
  * conversion to the public distance.  COSINE ranks unit vectors by one_minus_dot. */
-vector_dist_fn vector_rank_distance(const vector_kernels *k, vector_metric metric, bool unit_vectors);
+vector_dist_fn vector_rank_distance(const vector_kernels *k, vector_metric metric,
+                                    bool unit_vectors);
 static inline float vector_public_distance(vector_metric metric, float rank)
 {
     return metric == VECTOR_METRIC_L2 ? __builtin_sqrtf(rank) : rank;

@@ -22,12 +22,14 @@
 
 static float *base_for(vector_metric metric)
 {
-    return test_clustered_vectors(7, 1, N, DIM, CENTRES, NOISE, metric != VECTOR_METRIC_INNER_PRODUCT);
+    bool unit = metric != VECTOR_METRIC_INNER_PRODUCT;
+    return test_clustered_vectors(7, 1, N, DIM, CENTRES, NOISE, unit);
 }
 
 static float *queries_for(vector_metric metric)
 {
-    return test_clustered_vectors(7, 2, NQ, DIM, CENTRES, NOISE, metric != VECTOR_METRIC_INNER_PRODUCT);
+    bool unit = metric != VECTOR_METRIC_INNER_PRODUCT;
+    return test_clustered_vectors(7, 2, NQ, DIM, CENTRES, NOISE, unit);
 }
 
 static vector_index *build_sequential(vector_metric metric, const float *base, size_t n)
@@ -87,7 +89,8 @@ static void test_recall_each_metric(void)
         if (getenv("VECTOR_TEST_VERBOSE"))
             fprintf(stderr, "  %s recall@10 ef40 %.4f\n", vector_metric_name(metric), r);
         if (r < threshold[m])
-            fprintf(stderr, "  %s recall %.4f < %.2f\n", vector_metric_name(metric), r, threshold[m]);
+            fprintf(stderr, "  %s recall %.4f < %.2f\n", vector_metric_name(metric), r,
+                    threshold[m]);
         CHECK(r >= threshold[m]);
         CHECK(recall(idx, metric, base, qs, 200, NULL) >= 0.99);
         vector_index_stats st;
@@ -114,7 +117,8 @@ static void test_distances_are_public(void)
         CHECK(vector_index_search(idx, qs, K, 40, NULL, NULL, ids, d, &n, &err));
         CHECK_INT(n, K);
         for (size_t i = 0; i < n; i++) {
-            float want = vector_distance((vector_metric)m, qs, base + (size_t)(ids[i] - 3) / 7 * DIM, DIM);
+            const float *row = base + (size_t)(ids[i] - 3) / 7 * DIM;
+            float want = vector_distance((vector_metric)m, qs, row, DIM);
             CHECK(fabsf(d[i] - want) <= 1e-5f * (1 + fabsf(want)));
             if (i > 0)
                 CHECK(d[i] >= d[i - 1]);
@@ -341,7 +345,8 @@ static void results_of(const vector_index *idx, const float *qs, int64_t *out)
     pg_error err = {0};
     for (size_t q = 0; q < NQ; q++) {
         size_t n;
-        CHECK(vector_index_search(idx, qs + q * DIM, K, 40, NULL, NULL, out + q * K, NULL, &n, &err));
+        CHECK(vector_index_search(idx, qs + q * DIM, K, 40, NULL, NULL, out + q * K, NULL, &n,
+                                  &err));
         CHECK_INT(n, K);
     }
 }

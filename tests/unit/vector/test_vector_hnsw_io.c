@@ -19,7 +19,8 @@
 static vector_index *make_index(vector_metric metric, size_t n, uint64_t seed)
 {
     pg_error err = {0};
-    float *base = test_clustered_vectors(seed, 1, n, DIM, 10, 1.0, metric != VECTOR_METRIC_INNER_PRODUCT);
+    bool unit = metric != VECTOR_METRIC_INNER_PRODUCT;
+    float *base = test_clustered_vectors(seed, 1, n, DIM, 10, 1.0, unit);
     vector_index *idx = vector_index_create(metric, DIM, 6, 24, seed, &err);
     for (size_t i = 0; i < n; i++)
         CHECK(vector_index_insert(idx, (int64_t)i * 3 - 1000, base + i * DIM, &err));

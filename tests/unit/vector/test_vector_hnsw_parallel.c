@@ -98,7 +98,8 @@ static void test_bulk_on_top_of_inserts(void)
     CHECK(vector_index_repair(idx, &err));
     for (size_t i = 0; i < N / 3; i += 2)
         CHECK(vector_index_insert(idx, rowids[i], base + i * DIM, &err));
-    CHECK(vector_index_build_parallel(idx, N - N / 3, rowids + N / 3, base + (N / 3) * DIM, 0, &err));
+    CHECK(vector_index_build_parallel(idx, N - N / 3, rowids + N / 3, base + (N / 3) * DIM, 0,
+                                      &err));
     CHECK(recall(idx, VECTOR_METRIC_L2, base, rowids, qs) >= 0.95);
     CHECK(structurally_valid(idx));
     vector_index_free(idx);

@@ -80,9 +80,11 @@ static void test_reductions_match_exact(void)
                           within(k->norm_squared(a, n), na, na, n);
                 double cos_exact = 1.0 - dot / sqrt(na * nb);
                 /* |dot| error over |a||b| is at most gamma (Cauchy-Schwarz), norms likewise. */
-                ok = ok && fabs(k->cosine_distance(a, b, n) - cos_exact) <= 4 * gamma_bound(n) + 1e-6;
+                double cos_err = fabs(k->cosine_distance(a, b, n) - cos_exact);
+                ok = ok && cos_err <= 4 * gamma_bound(n) + 1e-6;
                 if (!ok)
-                    fprintf(stderr, "  kernels %s, n=%zu, trial %d out of bound\n", k->name, n, trial);
+                    fprintf(stderr, "  kernels %s, n=%zu, trial %d out of bound\n", k->name, n,
+                            trial);
                 CHECK(ok);
             }
             free(a);
@@ -245,7 +247,8 @@ static void test_dispatch_once(void)
 
 static void fallback_topk(int64_t *out)
 {
-    float *base = test_uniform_vectors(77, FB_N, FB_DIM), *qs = test_uniform_vectors(78, FB_Q, FB_DIM);
+    float *base = test_uniform_vectors(77, FB_N, FB_DIM);
+    float *qs = test_uniform_vectors(78, FB_Q, FB_DIM);
     pg_error err = {0};
     for (int metric = 0; metric < 4; metric++)
         for (int q = 0; q < FB_Q; q++) {

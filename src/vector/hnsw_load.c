@@ -1,61 +1,18 @@
 /*
- * hnsw_io.c — the HNSW index as bytes: save (whole, or only the chunks changed since the last
- * mark_clean) and load, with a version header and a CRC-32C on every record.
+ * hnsw_load.c — reading the HNSW index back from bytes (format: hnsw_format.h).
  *
- * Format (version 1, all integers little-endian; docs/vector.md has the long form):
- *   stream     := generation+
- *   generation := HEADER NODES* LINKS* END
- *   record     := kind u32 | chunk u32 | length u64 | payload[length] | crc32c u32
- *                 (the CRC covers kind, chunk, length and payload)
- *   HEADER     "PGWVHNSW" | version u32 | metric u32 | dim u32 | m u32 | ef_construction u32 |
- *              chunk_shift u32 | seed u64 | insert_seq u64 | n_slots u64 | entry u32 |
- *              max_level i32 | live u64 | deleted u64 | free u64
- *   NODES c    for the count = min(2^chunk_shift, n_slots - c * 2^chunk_shift) slots of chunk c:
- *              rowid i64[count] | level u8[count] | flags u8[count] | zero pad to 4 |
- *              vector f32[count * dim]
- *   LINKS c    per slot of chunk c: level u32, then for each layer 0..level: n u32, slot u32[n]
- *   END        records u64 (records of this generation before END)
- * A later generation's records replace the earlier ones for the same chunk; its header
- * replaces the whole header.  The writer's invariant that makes this sound: a slot's level
- * only changes when its slot is reused, which marks both of its chunk's records dirty.
- *
- * Loading trusts nothing: record lengths are checked against what the header implies before
- * anything is allocated, every CRC is verified, and after the last record the whole graph is
- * validated (hnsw_internal.h's invariants) before the index is handed out.
+ * Loading trusts nothing: each record's length is checked against what the header implies
+ * before anything is allocated, every CRC is verified, and after the last record the whole
+ * graph is checked against hnsw_internal.h's invariants (neighbours in range, in use, on a
+ * high enough level, no duplicates; counts; entry point; unique row ids) before the index is
+ * handed out.  Any failure is XX002 (0A000 for a newer format version) and frees everything.
  */
 #include "vector/crc32c.h"
-#include "vector/hnsw_internal.h"
+#include "vector/hnsw_format.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-#define IO_MAGIC "PGWVHNSW"
-#define IO_VERSION 1u
-#define IO_ENVELOPE_BYTES 16
-#define IO_HEADER_BYTES 88
-#define IO_MAX_HEADER_BYTES 4096
-
-enum { REC_HEADER = 1, REC_NODES = 2, REC_LINKS = 3, REC_END = 4 };
-
-#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
-#error "hnsw_io.c writes host arrays as little-endian: add byte swapping for this target"
-#endif
-
-/* ---------------------------------------------------------------- encoding */
-
-static void put_u32(strbuf *b, uint32_t v)
-{
-    strbuf_append(b, &v, 4);
-}
-
-static void put_u64(strbuf *b, uint64_t v)
-{
-    strbuf_append(b, &v, 8);
-}
 
 /* A bounds-checked reader over one record's payload: a read past the end sets `failed` and
  * returns zeros, and the caller checks once (as pqformat's getmsg* family). */
@@ -92,121 +49,6 @@ static uint64_t get_u64(cursor *c)
     if (p)
         memcpy(&v, p, 8);
     return v;
-}
-
-/* ---------------------------------------------------------------- save */
-
-typedef struct io_out {
-    vector_write_fn write;
-    void *arg;
-    pg_error *err;
-    strbuf payload;
-    uint64_t records;
-} io_out;
-
-static bool emit(io_out *o, uint32_t kind, uint32_t chunk)
-{
-    if (o->payload.failed) {
-        pg_error_oom(o->err);
-        return false;
-    }
-    uint8_t env[IO_ENVELOPE_BYTES];
-    uint64_t len = o->payload.len;
-    memcpy(env, &kind, 4);
-    memcpy(env + 4, &chunk, 4);
-    memcpy(env + 8, &len, 8);
-    uint32_t crc = crc32c_update(0, env, sizeof env);
-    crc = crc32c_update(crc, o->payload.data, o->payload.len);
-    o->records++;
-    return o->write(o->arg, env, sizeof env, o->err) &&
-           (len == 0 || o->write(o->arg, o->payload.data, o->payload.len, o->err)) &&
-           o->write(o->arg, &crc, 4, o->err);
-}
-
-static void encode_header(const vector_index *idx, strbuf *b)
-{
-    strbuf_append(b, IO_MAGIC, 8);
-    put_u32(b, IO_VERSION);
-    put_u32(b, (uint32_t)idx->metric);
-    put_u32(b, idx->dim);
-    put_u32(b, idx->m);
-    put_u32(b, idx->ef_construction);
-    put_u32(b, idx->chunk_shift);
-    put_u64(b, idx->seed);
-    put_u64(b, idx->insert_seq);
-    put_u64(b, idx->n_slots);
-    put_u32(b, idx->entry);
-    put_u32(b, (uint32_t)idx->max_level);
-    put_u64(b, idx->live);
-    put_u64(b, idx->deleted);
-    put_u64(b, idx->n_free);
-}
-
-static size_t chunk_count(const vector_index *idx, size_t c)
-{
-    size_t first = c << idx->chunk_shift, per = (size_t)1 << idx->chunk_shift;
-    return idx->n_slots - first < per ? idx->n_slots - first : per;
-}
-
-static void encode_nodes(const vector_index *idx, size_t c, strbuf *b)
-{
-    size_t first = c << idx->chunk_shift, count = chunk_count(idx, c);
-    strbuf_append(b, idx->rowids + first, count * sizeof(int64_t));
-    strbuf_append(b, idx->levels + first, count);
-    strbuf_append(b, idx->flags + first, count);
-    static const uint8_t zeros[4] = {0};
-    strbuf_append(b, zeros, (4 - (count * 10) % 4) % 4);
-    for (size_t s = first; s < first + count; s++)
-        strbuf_append(b, hnsw_vector(idx, (uint32_t)s), idx->dim * sizeof(float));
-}
-
-static void encode_links(const vector_index *idx, size_t c, strbuf *b)
-{
-    size_t first = c << idx->chunk_shift, count = chunk_count(idx, c);
-    for (size_t s = first; s < first + count; s++) {
-        put_u32(b, idx->levels[s]);
-        for (int l = 0; l <= idx->levels[s]; l++) {
-            const uint32_t *links = hnsw_links(idx, (uint32_t)s, l);
-            strbuf_append(b, links, (1 + links[0]) * sizeof *links);
-        }
-    }
-}
-
-bool vector_index_save(const vector_index *idx, bool only_dirty, vector_write_fn write,
-                       void *arg, pg_error *err)
-{
-    io_out o = {.write = write, .arg = arg, .err = err};
-    strbuf_init(&o.payload);
-    encode_header(idx, &o.payload);
-    bool ok = emit(&o, REC_HEADER, 0);
-    size_t chunks = hnsw_chunks(idx, idx->n_slots);
-    for (size_t c = 0; ok && c < chunks; c++) {
-        if (only_dirty && !(idx->dirty[c] & HNSW_DIRTY_DATA))
-            continue;
-        strbuf_reset(&o.payload);
-        encode_nodes(idx, c, &o.payload);
-        ok = emit(&o, REC_NODES, (uint32_t)c);
-    }
-    for (size_t c = 0; ok && c < chunks; c++) {
-        if (only_dirty && !(idx->dirty[c] & HNSW_DIRTY_LINKS))
-            continue;
-        strbuf_reset(&o.payload);
-        encode_links(idx, c, &o.payload);
-        ok = emit(&o, REC_LINKS, (uint32_t)c);
-    }
-    if (ok) {
-        strbuf_reset(&o.payload);
-        put_u64(&o.payload, o.records);
-        ok = emit(&o, REC_END, 0);
-    }
-    strbuf_free(&o.payload);
-    return ok;
-}
-
-void vector_index_mark_clean(vector_index *idx)
-{
-    if (idx->dirty)
-        memset(idx->dirty, 0, hnsw_chunks(idx, idx->capacity));
 }
 
 /* ---------------------------------------------------------------- load: records */
@@ -274,9 +116,9 @@ static bool check_length(io_in *in, uint32_t kind, uint32_t chunk, uint64_t len)
         return corrupt(in, "chunk record outside a generation");
     if (chunk >= hnsw_chunks(idx, idx->n_slots))
         return corrupt(in, "chunk number past the end of the index");
-    size_t count = chunk_count(idx, chunk);
+    size_t count = hnsw_chunk_count(idx, chunk);
     if (kind == REC_NODES) {
-        uint64_t want = count * 10 + (4 - (count * 10) % 4) % 4 + (uint64_t)count * idx->dim * 4;
+        uint64_t want = count * 10 + hnsw_nodes_pad(count) + (uint64_t)count * idx->dim * 4;
         return len == want ? true : corrupt(in, "bad node chunk length");
     }
     return len <= links_bound(idx, count) ? true : corrupt(in, "bad link chunk length");
@@ -414,10 +256,11 @@ static bool apply_header(io_in *in, const uint8_t *p, size_t len)
 static bool apply_nodes(io_in *in, uint32_t chunk, const uint8_t *p, size_t len)
 {
     vector_index *idx = in->idx;
-    size_t first = (size_t)chunk << idx->chunk_shift, count = chunk_count(idx, chunk);
+    size_t first = (size_t)chunk << idx->chunk_shift, count = hnsw_chunk_count(idx, chunk);
     cursor c = {p, len, 0, false};
-    const uint8_t *rowids = take(&c, count * 8), *levels = take(&c, count), *flags = take(&c, count);
-    take(&c, (4 - (count * 10) % 4) % 4);
+    const uint8_t *rowids = take(&c, count * 8), *levels = take(&c, count);
+    const uint8_t *flags = take(&c, count);
+    take(&c, hnsw_nodes_pad(count));
     if (c.failed)
         return corrupt(in, "short node chunk");
     bool links_ok = in->seen[chunk] & SEEN_LINKS;
@@ -425,8 +268,8 @@ static bool apply_nodes(io_in *in, uint32_t chunk, const uint8_t *p, size_t len)
         uint32_t s = (uint32_t)(first + i);
         int level = levels[i];
         uint8_t fl = flags[i];
-        if (level > HNSW_MAX_LEVEL || (fl != 0 && fl != HNSW_FLAG_DELETED && fl != HNSW_FLAG_FREE) ||
-            (fl == HNSW_FLAG_FREE && level != 0))
+        bool known_flags = fl == 0 || fl == HNSW_FLAG_DELETED || fl == HNSW_FLAG_FREE;
+        if (level > HNSW_MAX_LEVEL || !known_flags || (fl == HNSW_FLAG_FREE && level != 0))
             return corrupt(in, "bad node level or flags");
         if (!(in->seen[chunk] & SEEN_NODES) || level != idx->levels[s]) {
             uint32_t *upper;
@@ -441,6 +284,8 @@ static bool apply_nodes(io_in *in, uint32_t chunk, const uint8_t *p, size_t len)
         memcpy(&idx->rowids[s], rowids + 8 * i, 8);
         idx->flags[s] = fl;
         const uint8_t *v = take(&c, idx->dim * sizeof(float));
+        if (!v)
+            return corrupt(in, "short node chunk");
         float *dst = idx->vectors + (size_t)s * idx->stride;
         memcpy(dst, v, idx->dim * sizeof(float));
         memset(dst + idx->dim, 0, (idx->stride - idx->dim) * sizeof(float));
@@ -455,7 +300,7 @@ static bool apply_nodes(io_in *in, uint32_t chunk, const uint8_t *p, size_t len)
 static bool apply_links(io_in *in, uint32_t chunk, const uint8_t *p, size_t len)
 {
     vector_index *idx = in->idx;
-    size_t first = (size_t)chunk << idx->chunk_shift, count = chunk_count(idx, chunk);
+    size_t first = (size_t)chunk << idx->chunk_shift, count = hnsw_chunk_count(idx, chunk);
     if (!(in->seen[chunk] & SEEN_NODES))
         return corrupt(in, "link chunk before its node chunk");
     cursor c = {p, len, 0, false};
@@ -624,92 +469,3 @@ vector_index *vector_index_load(vector_read_fn read, void *arg, pg_error *err)
     return in.idx;
 }
 
-/* ---------------------------------------------------------------- sinks and sources */
-
-bool vector_write_strbuf(void *strbuf_arg, const void *bytes, size_t n, pg_error *err)
-{
-    strbuf *b = strbuf_arg;
-    strbuf_append(b, bytes, n);
-    if (b->failed) {
-        pg_error_oom(err);
-        return false;
-    }
-    return true;
-}
-
-bool vector_read_memory(void *reader_arg, void *buf, size_t n, size_t *got, pg_error *err)
-{
-    UNUSED(err);
-    vector_memory_reader *r = reader_arg;
-    size_t left = r->len - r->pos;
-    *got = n < left ? n : left;
-    memcpy(buf, r->bytes + r->pos, *got);
-    r->pos += *got;
-    return true;
-}
-
-bool vector_write_file(void *file_arg, const void *bytes, size_t n, pg_error *err)
-{
-    if (fwrite(bytes, 1, n, file_arg) == n)
-        return true;
-    pg_error_set(err, "58030", "could not write vector index: %s", strerror(errno));
-    return false;
-}
-
-bool vector_read_file(void *file_arg, void *buf, size_t n, size_t *got, pg_error *err)
-{
-    *got = fread(buf, 1, n, file_arg);
-    if (*got < n && ferror((FILE *)file_arg)) {
-        pg_error_set(err, "58030", "could not read vector index: %s", strerror(errno));
-        return false;
-    }
-    return true;
-}
-
-bool vector_index_save_file(const vector_index *idx, const char *path, pg_error *err)
-{
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 5);
-    if (!tmp) {
-        pg_error_oom(err);
-        return false;
-    }
-    memcpy(tmp, path, plen);
-    memcpy(tmp + plen, ".tmp", 5);
-    FILE *f = fopen(tmp, "wb");
-    if (!f) {
-        pg_error_set(err, "58030", "could not create file \"%s\": %s", tmp, strerror(errno));
-        free(tmp);
-        return false;
-    }
-    bool ok = vector_index_save(idx, false, vector_write_file, f, err);
-    if (ok && (fflush(f) != 0 || fsync(fileno(f)) != 0)) {
-        pg_error_set(err, "58030", "could not fsync file \"%s\": %s", tmp, strerror(errno));
-        ok = false;
-    }
-    if (fclose(f) != 0 && ok) {
-        pg_error_set(err, "58030", "could not close file \"%s\": %s", tmp, strerror(errno));
-        ok = false;
-    }
-    if (ok && rename(tmp, path) != 0) {
-        pg_error_set(err, "58030", "could not rename file \"%s\" to \"%s\": %s", tmp, path,
-                     strerror(errno));
-        ok = false;
-    }
-    if (!ok)
-        unlink(tmp);
-    free(tmp);
-    return ok;
-}
-
-vector_index *vector_index_load_file(const char *path, pg_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        pg_error_set(err, "58030", "could not open file \"%s\": %s", path, strerror(errno));
-        return NULL;
-    }
-    vector_index *idx = vector_index_load(vector_read_file, f, err);
-    fclose(f);
-    return idx;
-}
