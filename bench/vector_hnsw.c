@@ -283,8 +283,12 @@ static void run_set(const char *set, const char *dir, int runs, size_t m, size_t
         printf("at equal recall (ours interpolated along ef):\n");
         for (int i = 0; i < 4; i++) {
             double q = qps_at_recall(rec, qps, n_ef, ref->recall[i]);
-            printf("  recall %.3f: ours %7.0f q/s, hnswlib %6.0f q/s, ratio %.2f\n", ref->recall[i],
-                   q, ref->qps[i], q / ref->qps[i]);
+            if (isnan(q))
+                printf("  recall %.3f: outside our measured range (ef %d..%d)\n", ref->recall[i],
+                       ef_list[0], ef_list[n_ef - 1]);
+            else
+                printf("  recall %.3f: ours %7.0f q/s, hnswlib %6.0f q/s, ratio %.2f\n",
+                       ref->recall[i], q, ref->qps[i], q / ref->qps[i]);
         }
     }
     size_t nq = scan_queries < query.n ? scan_queries : query.n;

@@ -112,6 +112,7 @@ void vector_index_free(vector_index *idx)
     free(idx->flags);
     free(idx->locks);
     free(idx->dirty);
+    free(idx->slot_dirty);
     free(idx->free_slots);
     hnsw_map_free(&idx->map);
     hnsw_scratch_pool_free(idx->pool);
@@ -157,12 +158,14 @@ bool hnsw_grow(vector_index *idx, size_t min_capacity, pg_error *err)
         !regrow((void **)&idx->levels, used, cap, 1, 0) ||
         !regrow((void **)&idx->flags, used, cap, 1, 0) ||
         !regrow((void **)&idx->locks, used, cap, 1, 0) ||
+        !regrow((void **)&idx->slot_dirty, used, cap, 1, 0) ||
         !regrow((void **)&idx->dirty, old_chunks, new_chunks, 1, 0)) {
         /* Arrays already regrown hold the same data in more room: the index stays valid. */
         pg_error_oom(err);
         return false;
     }
     memset(idx->locks + used, 0, cap - used);
+    memset(idx->slot_dirty + used, 0, cap - used);
     memset(idx->dirty + old_chunks, 0, new_chunks - old_chunks);
     idx->capacity = cap;
     return true;
@@ -324,7 +327,7 @@ void vector_index_get_stats(const vector_index *idx, vector_index_stats *out)
     out->bytes_vectors = idx->capacity * idx->stride * sizeof(float);
     out->bytes_links = idx->capacity * (1 + idx->m0) * sizeof(uint32_t) + idx->upper_bytes;
     out->bytes_other = sizeof *idx + sizeof *idx->pool +
-                       idx->capacity * (sizeof(uint32_t *) + sizeof(int64_t) + 3) +
+                       idx->capacity * (sizeof(uint32_t *) + sizeof(int64_t) + 4) +
                        hnsw_chunks(idx, idx->capacity) + idx->free_cap * sizeof(uint32_t) +
                        hnsw_map_bytes(&idx->map);
     pthread_mutex_lock(&idx->pool->lock);

@@ -123,7 +123,8 @@ struct vector_index {
     int64_t *rowids;
     uint8_t *levels, *flags;
     uint8_t *locks;                 /* per-slot spin locks, used during build_parallel */
-    uint8_t *dirty;                 /* per chunk: HNSW_DIRTY_* bits */
+    uint8_t *dirty;                 /* per chunk: HNSW_DIRTY_* bits of any of its slots */
+    uint8_t *slot_dirty;            /* per slot: HNSW_DIRTY_* bits since mark_clean */
     size_t upper_bytes;
 
     hnsw_rowid_map map;
@@ -157,11 +158,15 @@ static inline const float *hnsw_vector(const vector_index *idx, uint32_t s)
     return idx->vectors + (size_t)s * idx->stride;
 }
 
+/* Records what changed for the incremental save (hnsw_save.c); atomic because build_parallel's
+ * threads mark neighbours concurrently.  The chunk byte lets a save skip clean chunks. */
 static inline void hnsw_mark_dirty(vector_index *idx, uint32_t s, uint8_t what)
 {
-    uint8_t *d = &idx->dirty[s >> idx->chunk_shift];
-    if ((__atomic_load_n(d, __ATOMIC_RELAXED) & what) != what)
-        __atomic_fetch_or(d, what, __ATOMIC_RELAXED);
+    uint8_t *d = &idx->slot_dirty[s];
+    if ((__atomic_load_n(d, __ATOMIC_RELAXED) & what) == what)
+        return;
+    __atomic_fetch_or(d, what, __ATOMIC_RELAXED);
+    __atomic_fetch_or(&idx->dirty[s >> idx->chunk_shift], what, __ATOMIC_RELAXED);
 }
 
 /* Spin lock per slot: critical sections are a copy or an update of one neighbour list. */

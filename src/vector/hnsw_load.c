@@ -60,14 +60,14 @@ typedef struct io_in {
     uint8_t *buf;
     size_t buf_cap;
     vector_index *idx;
-    uint8_t *seen;             /* per chunk: 1 nodes loaded, 2 links match the nodes */
+    uint8_t *seen;             /* per slot: SEEN_NODE, SEEN_LINKS (lists match the node) */
     size_t seen_len;
     bool in_generation;
     uint64_t gen_records;
     uint64_t live, deleted, n_free;   /* as the last header states */
 } io_in;
 
-#define SEEN_NODES 1u
+#define SEEN_NODE 1u
 #define SEEN_LINKS 2u
 
 static bool corrupt(io_in *in, const char *what)
@@ -96,13 +96,13 @@ static bool read_exact(io_in *in, void *buf, size_t n, bool *eof)
     return corrupt(in, "the data ends in the middle of a record");
 }
 
-/* The most bytes a LINKS record of `count` slots can need. */
-static uint64_t links_bound(const vector_index *idx, size_t count)
+/* The most bytes one slot's lists can need. */
+static uint64_t lists_bound(const vector_index *idx)
 {
-    uint64_t per = 4 + 4 + 4ull * idx->m0 + (uint64_t)HNSW_MAX_LEVEL * (4 + 4ull * idx->m);
-    return per * count;
+    return 4 + 4 + 4ull * idx->m0 + (uint64_t)HNSW_MAX_LEVEL * (4 + 4ull * idx->m);
 }
 
+/* Record lengths are bounded by what the header implies before anything is allocated. */
 static bool check_length(io_in *in, uint32_t kind, uint32_t chunk, uint64_t len)
 {
     vector_index *idx = in->idx;
@@ -110,18 +110,22 @@ static bool check_length(io_in *in, uint32_t kind, uint32_t chunk, uint64_t len)
         return len >= 12 && len <= IO_MAX_HEADER_BYTES ? true : corrupt(in, "bad header length");
     if (kind == REC_END)
         return len == 8 ? true : corrupt(in, "bad end record length");
-    if (kind != REC_NODES && kind != REC_LINKS)
+    if (kind < REC_NODES || kind > REC_LINK_PATCH)
         return corrupt(in, "unknown record kind");
     if (!in->in_generation)
         return corrupt(in, "chunk record outside a generation");
     if (chunk >= hnsw_chunks(idx, idx->n_slots))
         return corrupt(in, "chunk number past the end of the index");
-    size_t count = hnsw_chunk_count(idx, chunk);
-    if (kind == REC_NODES) {
-        uint64_t want = count * 10 + hnsw_nodes_pad(count) + (uint64_t)count * idx->dim * 4;
-        return len == want ? true : corrupt(in, "bad node chunk length");
+    uint64_t count = hnsw_chunk_count(idx, chunk), max;
+    switch (kind) {
+    case REC_NODES:
+        max = count * 10 + hnsw_nodes_pad(count) + count * idx->dim * 4;
+        return len == max ? true : corrupt(in, "bad node chunk length");
+    case REC_LINKS: max = count * lists_bound(idx); break;
+    case REC_NODE_PATCH: max = 4 + count * IO_NODE_ENTRY_BYTES(idx->dim); break;
+    default: max = 4 + count * (4 + lists_bound(idx)); break;
     }
-    return len <= links_bound(idx, count) ? true : corrupt(in, "bad link chunk length");
+    return len <= max ? true : corrupt(in, "bad chunk record length");
 }
 
 /* Reads the next record into in->buf; *kind = 0 at the end of the stream. */
@@ -162,7 +166,7 @@ static bool next_record(io_in *in, uint32_t *kind, uint32_t *chunk, size_t *len)
 
 /* ---------------------------------------------------------------- load: applying records */
 
-/* New slots [old, n_slots) start FREE and empty until their chunk's records arrive. */
+/* New slots [old, n_slots) start FREE, empty and unseen until records describe them. */
 static bool extend_slots(io_in *in, size_t n_slots)
 {
     vector_index *idx = in->idx;
@@ -175,21 +179,16 @@ static bool extend_slots(io_in *in, size_t n_slots)
         idx->rowids[s] = 0;
         hnsw_links(idx, (uint32_t)s, 0)[0] = 0;
     }
-    size_t chunks = hnsw_chunks(idx, n_slots);
-    if (chunks > in->seen_len) {
-        uint8_t *seen = realloc(in->seen, chunks);
+    if (n_slots > in->seen_len) {
+        uint8_t *seen = realloc(in->seen, n_slots);
         if (!seen) {
             pg_error_oom(in->err);
             return false;
         }
-        memset(seen + in->seen_len, 0, chunks - in->seen_len);
+        memset(seen + in->seen_len, 0, n_slots - in->seen_len);
         in->seen = seen;
-        in->seen_len = chunks;
+        in->seen_len = n_slots;
     }
-    /* The last chunk of the previous generation may have grown: its records are resent. */
-    if (idx->n_slots > 0 && n_slots > idx->n_slots && (idx->n_slots >> idx->chunk_shift) < chunks &&
-        (idx->n_slots & (((size_t)1 << idx->chunk_shift) - 1)) != 0)
-        in->seen[idx->n_slots >> idx->chunk_shift] = 0;
     idx->n_slots = n_slots;
     return true;
 }
@@ -253,6 +252,63 @@ static bool apply_header(io_in *in, const uint8_t *p, size_t len)
     return true;
 }
 
+/*
+ * One slot's node: row id, level, flags, vector.  A slot seen for the first time, or whose
+ * level changed, gets fresh (empty) upper lists and must have its lists described again.
+ */
+static bool load_node(io_in *in, uint32_t s, const uint8_t *rowid, int level, uint8_t flags,
+                      const uint8_t *vector)
+{
+    vector_index *idx = in->idx;
+    bool known_flags = flags == 0 || flags == HNSW_FLAG_DELETED || flags == HNSW_FLAG_FREE;
+    if (level > HNSW_MAX_LEVEL || !known_flags || (flags == HNSW_FLAG_FREE && level != 0))
+        return corrupt(in, "bad node level or flags");
+    if (!(in->seen[s] & SEEN_NODE) || level != idx->levels[s]) {
+        uint32_t *upper;
+        if (!hnsw_new_upper(idx, level, &upper)) {
+            pg_error_oom(in->err);
+            return false;
+        }
+        hnsw_clear_slot(idx, s);
+        hnsw_attach_upper(idx, s, level, upper);
+        in->seen[s] = 0;
+    }
+    memcpy(&idx->rowids[s], rowid, 8);
+    idx->flags[s] = flags;
+    float *dst = idx->vectors + (size_t)s * idx->stride;
+    memcpy(dst, vector, idx->dim * sizeof(float));
+    memset(dst + idx->dim, 0, (idx->stride - idx->dim) * sizeof(float));
+    for (size_t k = 0; k < idx->dim; k++)
+        if (!isfinite(dst[k]))
+            return corrupt(in, "non-finite vector element");
+    in->seen[s] |= SEEN_NODE;
+    return true;
+}
+
+/* One slot's lists from the cursor (level, then count and slots per layer). */
+static bool load_lists(io_in *in, cursor *c, uint32_t s)
+{
+    vector_index *idx = in->idx;
+    if (!(in->seen[s] & SEEN_NODE))
+        return corrupt(in, "neighbour lists before their node");
+    if (get_u32(c) != idx->levels[s])
+        return corrupt(in, "neighbour lists do not match the node's level");
+    for (int l = 0; l <= idx->levels[s]; l++) {
+        uint32_t n = get_u32(c);
+        const uint8_t *ids = take(c, (size_t)n * 4);
+        if (c->failed || n > hnsw_max_links(idx, l))
+            return corrupt(in, "bad neighbour list");
+        uint32_t *links = hnsw_links(idx, s, l);
+        memcpy(links + 1, ids, (size_t)n * 4);
+        links[0] = n;
+        for (uint32_t j = 1; j <= n; j++)
+            if (links[j] >= idx->n_slots || links[j] == s)
+                return corrupt(in, "neighbour out of range");
+    }
+    in->seen[s] |= SEEN_LINKS;
+    return true;
+}
+
 static bool apply_nodes(io_in *in, uint32_t chunk, const uint8_t *p, size_t len)
 {
     vector_index *idx = in->idx;
@@ -261,39 +317,13 @@ static bool apply_nodes(io_in *in, uint32_t chunk, const uint8_t *p, size_t len)
     const uint8_t *rowids = take(&c, count * 8), *levels = take(&c, count);
     const uint8_t *flags = take(&c, count);
     take(&c, hnsw_nodes_pad(count));
-    if (c.failed)
-        return corrupt(in, "short node chunk");
-    bool links_ok = in->seen[chunk] & SEEN_LINKS;
     for (size_t i = 0; i < count; i++) {
-        uint32_t s = (uint32_t)(first + i);
-        int level = levels[i];
-        uint8_t fl = flags[i];
-        bool known_flags = fl == 0 || fl == HNSW_FLAG_DELETED || fl == HNSW_FLAG_FREE;
-        if (level > HNSW_MAX_LEVEL || !known_flags || (fl == HNSW_FLAG_FREE && level != 0))
-            return corrupt(in, "bad node level or flags");
-        if (!(in->seen[chunk] & SEEN_NODES) || level != idx->levels[s]) {
-            uint32_t *upper;
-            if (!hnsw_new_upper(idx, level, &upper)) {
-                pg_error_oom(in->err);
-                return false;
-            }
-            hnsw_clear_slot(idx, s);
-            hnsw_attach_upper(idx, s, level, upper);
-            links_ok = false;   /* this slot's lists must come again */
-        }
-        memcpy(&idx->rowids[s], rowids + 8 * i, 8);
-        idx->flags[s] = fl;
         const uint8_t *v = take(&c, idx->dim * sizeof(float));
         if (!v)
             return corrupt(in, "short node chunk");
-        float *dst = idx->vectors + (size_t)s * idx->stride;
-        memcpy(dst, v, idx->dim * sizeof(float));
-        memset(dst + idx->dim, 0, (idx->stride - idx->dim) * sizeof(float));
-        for (size_t k = 0; k < idx->dim; k++)
-            if (!isfinite(dst[k]))
-                return corrupt(in, "non-finite vector element");
+        if (!load_node(in, (uint32_t)(first + i), rowids + 8 * i, levels[i], flags[i], v))
+            return false;
     }
-    in->seen[chunk] = (uint8_t)(SEEN_NODES | (links_ok ? SEEN_LINKS : 0));
     return true;
 }
 
@@ -301,30 +331,46 @@ static bool apply_links(io_in *in, uint32_t chunk, const uint8_t *p, size_t len)
 {
     vector_index *idx = in->idx;
     size_t first = (size_t)chunk << idx->chunk_shift, count = hnsw_chunk_count(idx, chunk);
-    if (!(in->seen[chunk] & SEEN_NODES))
-        return corrupt(in, "link chunk before its node chunk");
     cursor c = {p, len, 0, false};
-    for (size_t i = 0; i < count; i++) {
-        uint32_t s = (uint32_t)(first + i);
-        if (get_u32(&c) != idx->levels[s])
-            return corrupt(in, "link chunk level does not match the node");
-        for (int l = 0; l <= idx->levels[s]; l++) {
-            uint32_t n = get_u32(&c);
-            const uint8_t *ids = take(&c, (size_t)n * 4);
-            if (c.failed || n > hnsw_max_links(idx, l))
-                return corrupt(in, "bad neighbour list");
-            uint32_t *links = hnsw_links(idx, s, l);
-            memcpy(links + 1, ids, (size_t)n * 4);
-            links[0] = n;
-            for (uint32_t j = 1; j <= n; j++)
-                if (links[j] >= idx->n_slots || links[j] == s)
-                    return corrupt(in, "neighbour out of range");
-        }
-    }
-    if (c.failed || c.pos != c.len)
-        return corrupt(in, "bad link chunk length");
-    in->seen[chunk] |= SEEN_LINKS;
+    for (size_t i = 0; i < count; i++)
+        if (!load_lists(in, &c, (uint32_t)(first + i)))
+            return false;
+    return c.pos == c.len ? true : corrupt(in, "bad link chunk length");
+}
+
+/* A patch entry's slot: inside the record's chunk. */
+static bool patch_slot(io_in *in, cursor *c, uint32_t chunk, uint32_t *s)
+{
+    vector_index *idx = in->idx;
+    *s = get_u32(c);
+    size_t first = (size_t)chunk << idx->chunk_shift;
+    if (c->failed || *s < first || *s >= first + hnsw_chunk_count(idx, chunk))
+        return corrupt(in, "patch entry outside its chunk");
     return true;
+}
+
+static bool apply_patch(io_in *in, uint32_t kind, uint32_t chunk, const uint8_t *p, size_t len)
+{
+    vector_index *idx = in->idx;
+    cursor c = {p, len, 0, false};
+    uint32_t n = get_u32(&c);
+    if (kind == REC_NODE_PATCH && len != 4 + (uint64_t)n * IO_NODE_ENTRY_BYTES(idx->dim))
+        return corrupt(in, "bad node patch length");
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t s;
+        if (!patch_slot(in, &c, chunk, &s))
+            return false;
+        if (kind == REC_LINK_PATCH) {
+            if (!load_lists(in, &c, s))
+                return false;
+            continue;
+        }
+        const uint8_t *rowid = take(&c, 8), *level_flags = take(&c, 4);
+        const uint8_t *v = take(&c, idx->dim * sizeof(float));
+        if (!v || !load_node(in, s, rowid, level_flags[0], level_flags[1], v))
+            return v ? false : corrupt(in, "short node patch");
+    }
+    return c.pos == c.len ? true : corrupt(in, "bad patch length");
 }
 
 static bool apply_end(io_in *in, const uint8_t *p)
@@ -374,9 +420,9 @@ static bool validate(io_in *in)
         return corrupt(in, "no header");
     if (in->in_generation)
         return corrupt(in, "the data ends before the end record");
-    for (size_t c = 0; c < hnsw_chunks(idx, idx->n_slots); c++)
-        if (in->seen[c] != (SEEN_NODES | SEEN_LINKS))
-            return corrupt(in, "a chunk is missing");
+    for (size_t s = 0; s < idx->n_slots; s++)
+        if (in->seen[s] != (SEEN_NODE | SEEN_LINKS))
+            return corrupt(in, "a slot's node or lists are missing");
     size_t live = 0, deleted = 0, n_free = 0;
     int top = -1;
     for (uint32_t s = 0; s < idx->n_slots; s++) {
@@ -454,6 +500,8 @@ vector_index *vector_index_load(vector_read_fn read, void *arg, pg_error *err)
         case REC_HEADER: ok = apply_header(&in, in.buf, len); break;
         case REC_NODES: ok = apply_nodes(&in, chunk, in.buf, len); break;
         case REC_LINKS: ok = apply_links(&in, chunk, in.buf, len); break;
+        case REC_NODE_PATCH:
+        case REC_LINK_PATCH: ok = apply_patch(&in, kind, chunk, in.buf, len); break;
         default: ok = apply_end(&in, in.buf); break;
         }
         if (!ok)

@@ -1,7 +1,11 @@
 /*
  * hnsw_save.c — writing the HNSW index as bytes (format: hnsw_format.h): a whole generation,
- * or only the chunks changed since the last vector_index_mark_clean; plus the ready-made
- * byte sinks and sources and the side-file helpers.
+ * or patches for only the slots changed since the last vector_index_mark_clean; plus the
+ * ready-made byte sinks and sources and the side-file helpers.
+ *
+ * Why patches per slot rather than dirty chunks: an HNSW insertion rewrites the lists of
+ * some 30 neighbours scattered over the whole index, so after a few inserts nearly every
+ * chunk is dirty; a patch carries only the changed lists (and the new node).
  *
  * Each record is built in one reused buffer, then handed to the caller's sink with its
  * envelope and CRC-32C.  A NODES record holds about 1 MB of vectors (the chunk size is chosen
@@ -87,15 +91,42 @@ static void encode_nodes(const vector_index *idx, size_t c, strbuf *b)
         strbuf_append(b, hnsw_vector(idx, (uint32_t)s), idx->dim * sizeof(float));
 }
 
+/* A slot's lists: level, then count and slots for each layer. */
+static void encode_lists(const vector_index *idx, uint32_t s, strbuf *b)
+{
+    put_u32(b, idx->levels[s]);
+    for (int l = 0; l <= idx->levels[s]; l++) {
+        const uint32_t *links = hnsw_links(idx, s, l);
+        strbuf_append(b, links, (1 + links[0]) * sizeof *links);
+    }
+}
+
 static void encode_links(const vector_index *idx, size_t c, strbuf *b)
 {
     size_t first = c << idx->chunk_shift, count = hnsw_chunk_count(idx, c);
+    for (size_t s = first; s < first + count; s++)
+        encode_lists(idx, (uint32_t)s, b);
+}
+
+/* The slots of chunk c whose `what` changed since mark_clean, as patch entries. */
+static void encode_patch(const vector_index *idx, size_t c, uint8_t what, strbuf *b)
+{
+    size_t first = c << idx->chunk_shift, count = hnsw_chunk_count(idx, c), n = 0;
+    for (size_t s = first; s < first + count; s++)
+        n += (idx->slot_dirty[s] & what) != 0;
+    put_u32(b, (uint32_t)n);
     for (size_t s = first; s < first + count; s++) {
-        put_u32(b, idx->levels[s]);
-        for (int l = 0; l <= idx->levels[s]; l++) {
-            const uint32_t *links = hnsw_links(idx, (uint32_t)s, l);
-            strbuf_append(b, links, (1 + links[0]) * sizeof *links);
+        if (!(idx->slot_dirty[s] & what))
+            continue;
+        put_u32(b, (uint32_t)s);
+        if (what == HNSW_DIRTY_LINKS) {
+            encode_lists(idx, (uint32_t)s, b);
+            continue;
         }
+        uint8_t level_flags[4] = {idx->levels[s], idx->flags[s], 0, 0};
+        strbuf_append(b, &idx->rowids[s], sizeof(int64_t));
+        strbuf_append(b, level_flags, sizeof level_flags);
+        strbuf_append(b, hnsw_vector(idx, (uint32_t)s), idx->dim * sizeof(float));
     }
 }
 
@@ -108,18 +139,24 @@ bool vector_index_save(const vector_index *idx, bool only_dirty, vector_write_fn
     bool ok = emit(&o, REC_HEADER, 0);
     size_t chunks = hnsw_chunks(idx, idx->n_slots);
     for (size_t c = 0; ok && c < chunks; c++) {
-        if (only_dirty && !(idx->dirty[c] & HNSW_DIRTY_DATA))
-            continue;
         strbuf_reset(&o.payload);
-        encode_nodes(idx, c, &o.payload);
-        ok = emit(&o, REC_NODES, (uint32_t)c);
+        if (!only_dirty) {
+            encode_nodes(idx, c, &o.payload);
+            ok = emit(&o, REC_NODES, (uint32_t)c);
+        } else if (idx->dirty[c] & HNSW_DIRTY_DATA) {
+            encode_patch(idx, c, HNSW_DIRTY_DATA, &o.payload);
+            ok = emit(&o, REC_NODE_PATCH, (uint32_t)c);
+        }
     }
     for (size_t c = 0; ok && c < chunks; c++) {
-        if (only_dirty && !(idx->dirty[c] & HNSW_DIRTY_LINKS))
-            continue;
         strbuf_reset(&o.payload);
-        encode_links(idx, c, &o.payload);
-        ok = emit(&o, REC_LINKS, (uint32_t)c);
+        if (!only_dirty) {
+            encode_links(idx, c, &o.payload);
+            ok = emit(&o, REC_LINKS, (uint32_t)c);
+        } else if (idx->dirty[c] & HNSW_DIRTY_LINKS) {
+            encode_patch(idx, c, HNSW_DIRTY_LINKS, &o.payload);
+            ok = emit(&o, REC_LINK_PATCH, (uint32_t)c);
+        }
     }
     if (ok) {
         strbuf_reset(&o.payload);
@@ -134,6 +171,8 @@ void vector_index_mark_clean(vector_index *idx)
 {
     if (idx->dirty)
         memset(idx->dirty, 0, hnsw_chunks(idx, idx->capacity));
+    if (idx->slot_dirty)
+        memset(idx->slot_dirty, 0, idx->capacity);
 }
 
 /* ---------------------------------------------------------------- sinks and sources */
