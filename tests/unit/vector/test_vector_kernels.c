@@ -82,6 +82,15 @@ static void test_reductions_match_exact(void)
                 /* |dot| error over |a||b| is at most gamma (Cauchy-Schwarz), norms likewise. */
                 double cos_err = fabs(k->cosine_distance(a, b, n) - cos_exact);
                 ok = ok && cos_err <= 4 * gamma_bound(n) + 1e-6;
+                /* And directly against the plain-C table: within twice the bound. */
+                const vector_kernels *sc = &vector_kernels_scalar;
+                ok = ok && fabs(k->l2_squared(a, b, n) - sc->l2_squared(a, b, n)) <=
+                               2 * gamma_bound(n) * l2_abs + 1e-30;
+                ok = ok && fabs(k->inner_product(a, b, n) - sc->inner_product(a, b, n)) <=
+                               2 * gamma_bound(n) * dot_abs + 1e-30;
+                ok = ok && fabs(k->l1(a, b, n) - sc->l1(a, b, n)) <= 2 * gamma_bound(n) * l1 + 1e-30;
+                ok = ok && fabs(k->cosine_distance(a, b, n) - sc->cosine_distance(a, b, n)) <=
+                               8 * gamma_bound(n) + 2e-6;
                 if (!ok)
                     fprintf(stderr, "  kernels %s, n=%zu, trial %d out of bound\n", k->name, n,
                             trial);
