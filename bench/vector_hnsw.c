@@ -203,6 +203,35 @@ static double scan_pass(const fvecs *base, const fvecs *query, size_t nq)
     return (double)nq / (now_s() - t0);
 }
 
+/* ---------------------------------------------------------------- machine check */
+
+static void *spin(void *arg)
+{
+    volatile double x = 0;
+    for (long i = 0; i < 100000000L; i++)
+        x += (double)i * 0.5;
+    UNUSED(arg);
+    return NULL;
+}
+
+/*
+ * These shared machines lend their second vCPU unevenly (the README warns of ±30 %): the same
+ * CPU-bound loop on one and on two threads says how much of a second core there is right now,
+ * so a reader can tell a slow 2-thread build from a busy host.
+ */
+static double two_core_efficiency(void)
+{
+    double t0 = now_s();
+    spin(NULL);
+    double one = now_s() - t0;
+    pthread_t t;
+    t0 = now_s();
+    pthread_create(&t, NULL, spin, NULL);
+    spin(NULL);
+    pthread_join(t, NULL);
+    return one / (now_s() - t0);
+}
+
 /* Our queries/s at a given recall, interpolated (log-linear) along our ef curve. */
 static double qps_at_recall(const double *recall, const double *qps, int n, double target)
 {
@@ -235,8 +264,11 @@ static void run_set(const char *set, const char *dir, int runs, size_t m, size_t
         rowids[i] = (int64_t)i;
 
     printf("\n== set %s: %zu x %zu, %zu queries, m=%zu ef_construction=%zu, kernels %s, "
-           "median of %d runs ==\n",
-           set, base.n, base.dim, query.n, m, efc, vector_isa_name(), runs);
+           "median of %d runs ==\n"
+           "machine: two-core capacity now %.0f%% (a CPU-bound loop on 2 threads; 100%% = two "
+           "free cores, 50%% = one)\n",
+           set, base.n, base.dim, query.n, m, efc, vector_isa_name(), runs,
+           100.0 * two_core_efficiency());
 
     double t1[MAX_RUNS], t2[MAX_RUNS];
     for (int r = 0; r < runs; r++) {

@@ -88,7 +88,8 @@ static void test_reductions_match_exact(void)
                                2 * gamma_bound(n) * l2_abs + 1e-30;
                 ok = ok && fabs(k->inner_product(a, b, n) - sc->inner_product(a, b, n)) <=
                                2 * gamma_bound(n) * dot_abs + 1e-30;
-                ok = ok && fabs(k->l1(a, b, n) - sc->l1(a, b, n)) <= 2 * gamma_bound(n) * l1 + 1e-30;
+                ok = ok && fabs(k->l1(a, b, n) - sc->l1(a, b, n)) <=
+                               2 * gamma_bound(n) * l1 + 1e-30;
                 ok = ok && fabs(k->cosine_distance(a, b, n) - sc->cosine_distance(a, b, n)) <=
                                8 * gamma_bound(n) + 2e-6;
                 if (!ok)
