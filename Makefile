@@ -55,6 +55,9 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libpgwire.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -O3 -march=native -o $@ $< $(BUILD)/libpgwire.a $(LDLIBS)
 
+# The benchmark data must be bit-identical on every machine (bench/vector.md): no FMA fusion.
+$(BUILD)/bench/gen-vectors: CFLAGS += -ffp-contract=off
+
 run: $(BUILD)/iris-pgwire
 	./$(BUILD)/iris-pgwire
 
