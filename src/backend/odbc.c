@@ -95,6 +95,14 @@ static bool map_sqlite_message(const char *msg, pg_error *err)
         if (!at)
             continue;
         const char *name = at + strlen(m[i].prefix);
+        /* The driver appends SQLite's result code: "... failed: t.a (19)". */
+        char trimmed[512];
+        snprintf(trimmed, sizeof trimmed, "%s", at);
+        char *code = strrchr(trimmed, '(');
+        if (code && code > trimmed && code[-1] == ' ' && strchr(code, ')'))
+            code[-1] = 0;
+        at = trimmed;
+        name = trimmed + strlen(m[i].prefix);
         if (strcmp(m[i].state, "42P01") == 0)
             pg_error_set(err, m[i].state, "relation \"%s\" does not exist", name);
         else if (strcmp(m[i].state, "42703") == 0)
