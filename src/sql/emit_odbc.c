@@ -170,16 +170,20 @@ static void emit_column(oemit *em, ir_expr *e)
 
 static void emit_table_name(oemit *em, const cat_relation *rel)
 {
-    const char *schema = rel->engine_schema;
-    if (!schema && rel->schema && strcmp(rel->schema, "public") == 0)
+    /* Catalogs read from the engine carry its schema and name; a relation without an engine
+     * schema is named by its PostgreSQL schema (public → the configured engine schema). */
+    const char *schema = rel->engine_schema, *name = rel->engine_name;
+    if (!schema && rel->schema && strcmp(rel->schema, "public") == 0) {
         schema = em->public_schema && *em->public_schema ? em->public_schema : NULL;
-    else if (!schema && rel->schema && !em->sqlite && strcmp(rel->schema, "public") != 0)
+    } else if (!schema && rel->schema && !em->sqlite) {
         schema = rel->schema;
-    if (schema) {
+        name = rel->name;
+    }
+    if (schema && !em->sqlite) {
         oe_ident(em, schema);
         oe_putc(em, '.');
     }
-    oe_ident(em, rel->engine_name);
+    oe_ident(em, name);
 }
 
 /* ---------------------------------------------------------------- constants */
@@ -371,7 +375,9 @@ static void emit_cast(oemit *em, ir_expr *e)
 {
     ir_expr *arg = e->u.cast.arg;
     pg_oid from = arg->type, to = e->type;
-    if (from == to && e->typmod < 0) {
+    if ((from == to && e->typmod < 0) ||
+        (is_textual(from) && from != PG_OID_BPCHAR && (to == PG_OID_TEXT || (to == PG_OID_VARCHAR && e->typmod < 0)))) {
+        /* Text to unbounded text changes nothing in any engine. */
         oe_value(em, arg);
         return;
     }
@@ -994,10 +1000,24 @@ static void emit_order_by(oemit *em, ir_query *q)
         ir_sort *s = &q->sort[i];
         if (i)
             oe_put(em, ", ");
+        if (em->iris && s->expr->kind == IRE_CALL && s->expr->u.call.nargs == 2 &&
+            s->expr->u.call.args[0]->type == PG_OID_VECTOR &&
+            (strcmp(s->expr->u.call.fn->name, "<=>") == 0 || strcmp(s->expr->u.call.fn->name, "<#>") == 0)) {
+            /* Nearest neighbours: ordering by the similarity itself, descending, is the form
+             * IRIS's HNSW index serves (GSQL_vecsearch); rows without a vector are not
+             * ordered last here. */
+            oe_put(em, strcmp(s->expr->u.call.fn->name, "<=>") == 0 ? "VECTOR_COSINE(" : "VECTOR_DOT_PRODUCT(");
+            oe_value(em, s->expr->u.call.args[0]);
+            oe_put(em, ", ");
+            oe_value(em, s->expr->u.call.args[1]);
+            oe_put(em, s->descending ? ")" : ") DESC");
+            continue;
+        }
         if (em->iris) {
-            /* IRIS sorts NULLs first ascending; PostgreSQL last: an explicit NULL key first. */
+            /* IRIS collates NULL lowest (first ascending, last descending); PostgreSQL
+             * highest: an explicit NULL key where the wanted order differs. */
             bool nulls_first = s->nulls ? s->nulls == 1 : s->descending;
-            if (nulls_first != s->descending) {
+            if (nulls_first == s->descending) {
                 oe_put(em, "CASE WHEN ");
                 oe_value(em, s->expr);
                 oe_printf(em, " IS NULL THEN %d ELSE %d END, ", nulls_first ? 0 : 1, nulls_first ? 1 : 0);
@@ -1235,7 +1255,7 @@ static void emit_setop(oemit *em, ir_query *q, const char *const *names)
             for (int i = 0; i < q->nsort; i++) {
                 ir_sort *s = &q->sort[i];
                 int col = -1;
-                if (s->expr->kind == IRE_COLUMN && s->expr->u.column.levels_up == 0)
+                if (s->expr->kind == IRE_COLUMN)
                     col = s->expr->u.column.column;
                 if (i)
                     oe_put(em, ", ");
@@ -1244,7 +1264,7 @@ static void emit_setop(oemit *em, ir_query *q, const char *const *names)
                     return;
                 }
                 bool nulls_first = s->nulls ? s->nulls == 1 : s->descending;
-                if (em->iris && nulls_first != s->descending)
+                if (em->iris && nulls_first == s->descending)
                     oe_printf(em, "CASE WHEN \"_u\".\"_c%d\" IS NULL THEN %d ELSE %d END, ", col + 1, nulls_first ? 0 : 1,
                               nulls_first ? 1 : 0);
                 oe_printf(em, "\"_u\".\"_c%d\"%s", col + 1, s->descending ? " DESC" : "");
