@@ -410,7 +410,7 @@ static odbc_driver detect_driver(SQLHDBC dbc, char *dbms, size_t size)
     SQLSMALLINT len;
     SQLGetInfo(dbc, SQL_DBMS_NAME, name, sizeof name, &len);
     SQLGetInfo(dbc, SQL_DRIVER_NAME, driver, sizeof driver, &len);
-    snprintf(dbms, size, "%s", (char *)name);
+    snprintf(dbms, size, "%.*s", (int)(size ? size - 1 : 0), (char *)name);
     if (strstr((char *)name, "IRIS") || strstr((char *)name, "InterSystems") || strstr((char *)name, "Cache") ||
         strstr((char *)driver, "irisodbc"))
         return ODBC_DRIVER_IRIS;
