@@ -7,37 +7,7 @@
  */
 #include "sql/pg_nodes.h"
 
-#include <pthread.h>
 #include <string.h>
-
-/* The value libpg_query's parser gives FETCH ... WITH TIES.  Its LimitOption enum was built
- * from PostgreSQL 15.1's nodes.h, whose order differs from later 15.x server headers (where
- * LIMIT_OPTION_WITH_TIES is the value 15.1 gave plain LIMIT), so the value is learnt from the
- * parser itself once. */
-static int with_ties_value = -1;
-static pthread_once_t with_ties_once = PTHREAD_ONCE_INIT;
-
-static void learn_with_ties(void)
-{
-    raw_parse p;
-    pg_error err = {0};
-    char sql[] = "SELECT 1 ORDER BY 1 FETCH FIRST 1 ROWS WITH TIES";
-    if (raw_parse_text(sql, &p, NULL, 0, &err)) {
-        RawStmt *rs = linitial(p.statements);
-        with_ties_value = (int)((SelectStmt *)rs->stmt)->limitOption;
-        raw_parse_free(&p);
-    } else {
-        pg_error_clear(&err);
-        with_ties_value = (int)LIMIT_OPTION_WITH_TIES;
-    }
-}
-
-static int parser_with_ties_value(void)
-{
-    pthread_once(&with_ties_once, learn_with_ties);
-    return with_ties_value;
-}
-
 
 /* ---------------------------------------------------------------- WITH */
 
@@ -1151,7 +1121,7 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     q->offset = limit_expr(x, q, s->limitOffset, "OFFSET");
     if (pg_error_is_set(x->err))
         return NULL;
-    q->limit_with_ties = s->limitOption == (LimitOption)parser_with_ties_value();
+    q->limit_with_ties = (int)s->limitOption == PGQ_LIMIT_OPTION_WITH_TIES;
     if (q->limit_with_ties) {
         xlate_error(x, -1, "0A000", "FETCH FIRST ... WITH TIES is not supported");
         return NULL;
