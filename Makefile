@@ -113,7 +113,9 @@ fuzz-smoke: fuzz
 	@for t in $(FUZZ_BIN); do \
 	  name=$$(basename $$t | sed 's/fuzz_//'); \
 	  echo "fuzz: $$t"; \
-	  $$t -runs=$${FUZZ_RUNS:-4000} -max_len=4096 -seed=1 -rss_limit_mb=4096 tests/fuzz/corpus/$$name 2>&1 | tail -n 2 || exit 1; \
+	  out=$$(mktemp -d); \
+	  $$t -runs=$${FUZZ_RUNS:-4000} -max_len=4096 -seed=1 -rss_limit_mb=4096 $$out tests/fuzz/corpus/$$name 2>&1 | tail -n 2; \
+	  status=$$?; rm -rf $$out; [ $$status -eq 0 ] || exit 1; \
 	done
 
 bench: $(BUILD)/iris-pgwire $(BENCH_BIN)
