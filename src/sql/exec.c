@@ -226,7 +226,7 @@ static void describe_constraint_error(sql_session *s, pg_error *err)
                             conname = ix->name;
             }
         }
-        char fallback[300];
+        char fallback[600];
         snprintf(fallback, sizeof fallback, "%s_%s_key", relname, column);
         pg_error_set(err, "23505", "duplicate key value violates unique constraint \"%s\"", conname ? conname : fallback);
         err->table_name = xstrdup(relname);

@@ -518,6 +518,7 @@ typedef struct sql_xlate {
     sql_plan *plan;
     bool uncacheable;            /* the plan depends on something beyond the cache key */
     int depth;                   /* expression recursion, bounded like max_stack_depth */
+    bool insert_values;          /* the next VALUES is an INSERT's: leave unknowns to assignment */
 } sql_xlate;
 
 /* Set an error with a position (byte offset in the statement) converted to PostgreSQL's
