@@ -244,6 +244,18 @@ static step_result password_message(proto_session *s, msg_reader *r)
     if (a->challenge == AUTH_CHALLENGE_MD5) {
         result = md5_verify_response(s->user, a->stored, a->md5_salt, text, n - 1, &a->logdetail,
                                      &err);
+    } else if (!a->stored) {
+        /* An unknown user costs what a real one does: a mock secret with scram_iterations
+         * (password_verify_plain's own dummy work uses the default count). */
+        scram_secret mock;
+        char mock_text[SCRAM_SECRET_TEXT_MAX];
+        scram_secret_mock(s->user, s->srv->mock_nonce, s->srv->mock_nonce_len,
+                          a->cfg->scram_iterations, &mock);
+        scram_secret_format(&mock, mock_text);
+        result = password_verify_plain(s->user, mock_text, text, NULL, &err);
+        if (result != AUTH_ERROR)
+            result = AUTH_FAILED;
+        strbuf_printf(&a->logdetail, "Role \"%s\" does not exist.", s->user);
     } else {
         result = password_verify_plain(s->user, a->stored, text, &a->logdetail, &err);
         /* The password method gives the engine the client's own credentials (IRIS). */
