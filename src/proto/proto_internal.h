@@ -80,7 +80,8 @@ struct proto_server {
     net_loop *loop;
     pthread_mutex_t lock;          /* sessions list, cancel lookups */
     proto_session *sessions;
-    _Atomic int session_count;
+    _Atomic int session_count;     /* every connection, cancel requests included */
+    _Atomic int backend_count;     /* past the startup packet: what max_connections limits */
     _Atomic int next_pid;
     _Atomic bool shutting_down;
     _Atomic bool fast_shutdown;
@@ -115,6 +116,7 @@ struct proto_session {
                                     * session (IRIS logins), then wiped */
     _Atomic int phase;             /* PHASE_*, for the tick */
     bool counted_for_user;         /* counts toward max_connections_per_user */
+    bool counted_backend;          /* counts toward max_connections (backend_count) */
     bool busy;                     /* told the SQL layer the client waits for an answer */
     /* Extended query. */
     bool ignore_until_sync;

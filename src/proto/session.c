@@ -86,6 +86,8 @@ static void on_close(net_conn *conn, void *arg)
     /* Out of the registry first: the cancel path and the tick must not see a session whose
      * SQL session is being destroyed. */
     proto_unregister_session(s->srv, s);
+    if (s->counted_backend)
+        atomic_fetch_sub(&s->srv->backend_count, 1);
     auth_exchange_free(s);
     startup_free(s);
     portals_close_all(s);

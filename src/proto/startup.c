@@ -211,7 +211,10 @@ static step_result start_session(proto_session *s, const char *body, size_t len,
         pg_error_set(&err, "57P03", "the database system is shutting down");
         return fatal_error(s, &err);
     }
-    if (atomic_load(&srv->session_count) > srv->cfg.max_connections) {
+    /* Like PostgreSQL's PGPROC slots: connections that are only negotiating TLS or sending
+     * a CancelRequest do not take one. */
+    s->counted_backend = true;
+    if (atomic_fetch_add(&srv->backend_count, 1) >= srv->cfg.max_connections) {
         pg_error_set(&err, "53300", "sorry, too many clients already");
         return fatal_error(s, &err);
     }

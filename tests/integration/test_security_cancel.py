@@ -427,3 +427,43 @@ def test_authentication_timeout_covers_the_tls_handshake(make_pgwire, tmp_path):
         c.read_bytes(1, 10)   # no ClientHello ever comes
     assert 0.95 < time.perf_counter() - t0 < 1.5
     c.close()
+
+
+def test_cancels_racing_with_disconnects(pgwire_server):
+    """CancelRequests aimed at sessions that are ending: the registry must never reach a
+    session whose SQL session is being destroyed (run under SAN=1 to see it)."""
+    keys = []
+    stop = time.monotonic() + 3
+    errors = []
+
+    def churn():
+        try:
+            while time.monotonic() < stop:
+                c, pid, key = _open(pgwire_server)
+                keys.append((pid, key))
+                c.send(wire.query("select pg_sleep(0.01)"))
+                _until(c, ("ReadyForQuery",))   # cancelled or not; then gone
+                c.close()
+        except Exception as e:   # reported below
+            errors.append(e)
+
+    def fire():
+        while time.monotonic() < stop:
+            for pid, key in list(keys[-10:]):
+                try:
+                    s = socket.create_connection((pgwire_server.host, pgwire_server.port), timeout=5)
+                    s.sendall(wire.cancel_request(pid, key))
+                    s.close()
+                except OSError:
+                    pass
+            time.sleep(0.02)   # about 1000 cancels a second: a race, not a flood
+
+    threads = [threading.Thread(target=churn) for _ in range(6)] + [threading.Thread(target=fire) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors[:3]
+    assert len(keys) > 50
+    with clients.connect(pgwire_server) as conn:
+        assert conn.execute("select 'alive'").fetchone() == ("alive",)
