@@ -114,8 +114,9 @@ fuzz-smoke: fuzz
 	  name=$$(basename $$t | sed 's/fuzz_//'); \
 	  echo "fuzz: $$t"; \
 	  out=$$(mktemp -d); \
-	  $$t -runs=$${FUZZ_RUNS:-4000} -max_len=4096 -seed=1 -rss_limit_mb=4096 $$out tests/fuzz/corpus/$$name 2>&1 | tail -n 2; \
-	  status=$$?; rm -rf $$out; [ $$status -eq 0 ] || exit 1; \
+	  $$t -runs=$${FUZZ_RUNS:-4000} -max_len=4096 -seed=1 -rss_limit_mb=4096 $$out tests/fuzz/corpus/$$name > $$out.log 2>&1; \
+	  status=$$?; tail -n 2 $$out.log; [ $$status -eq 0 ] || tail -n 60 $$out.log; rm -rf $$out $$out.log; \
+	  [ $$status -eq 0 ] || exit 1; \
 	done
 
 bench: $(BUILD)/iris-pgwire $(BENCH_BIN)
