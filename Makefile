@@ -17,7 +17,7 @@ CFLAGS   += -std=gnu11 $(OPT) -Wall -Wextra -Werror -Wno-missing-field-initializ
             -Wno-clobbered -D_GNU_SOURCE -pthread -MMD -MP -Isrc -I/usr/include/pg_query
 # Files that walk PostgreSQL's own parse nodes include the server headers (docs/parser.md).
 PGNODE_CFLAGS := -isystem $(PG_SERVER_INCLUDE)
-LDLIBS   += -lpg_query -lsqlite3 -lssl -lcrypto -lodbc -lm -pthread
+LDLIBS   += -lpg_query -lsqlite3 -lpcre2-8 -lssl -lcrypto -lodbc -lm -pthread
 LDFLAGS  += $(OPT)
 
 LAYERS   := common types vector catalog backend sql proto net server

@@ -65,9 +65,15 @@ static ir_expr *make_call(sql_xlate *x, const sql_function *fn, ir_expr **args, 
 {
     for (int i = 0; i < nargs; i++) {
         pg_oid want = coerce_to[i];
+        pg_oid slot = i < fn->nargs ? fn->args[i] : fn->nargs ? fn->args[fn->nargs - 1] : PG_OID_ANY;
+        bool polymorphic = slot == PG_OID_ANY || slot == PG_OID_ANYELEMENT || slot == PG_OID_ANYNONARRAY;
         if (want == PG_OID_ANY)
             want = args[i]->type == PG_OID_UNKNOWN ? PG_OID_TEXT : args[i]->type;
         args[i] = ir_coerce(x, args[i], want, -1, COERCE_IMPLICIT, NULL);
+        if (args[i] && polymorphic && (fn->flags & FN_ANY_AS_TEXT))
+            args[i] = ir_text_output(x, args[i]);
+        else if (args[i] && polymorphic && (fn->flags & FN_ANY_AS_JSON))
+            args[i] = ir_json_value(x, args[i]);
         if (!args[i])
             return NULL;
     }
@@ -806,17 +812,17 @@ static ir_expr *special_function(sql_xlate *x, ir_query *q, FuncCall *fc, const 
                             fc->location);
     }
     if ((strcmp(name, "to_json") == 0 || strcmp(name, "to_jsonb") == 0) && nargs == 1) {
-        ir_expr *e = ir_new(x, IRE_RAW, name[7] == 'b' ? PG_OID_JSONB : PG_OID_JSON, fc->location);
-        ir_expr **a = alloc_args(x, 2);
+        ir_expr *j = ir_json_value(x, args[0]);
+        if (!j || name[7] != 'b')
+            return j;
+        ir_expr *e = ir_new(x, IRE_RAW, PG_OID_JSONB, fc->location);
+        ir_expr **a = alloc_args(x, 1);
         if (!e || !a)
             return NULL;
-        a[0] = args[0]->type == PG_OID_UNKNOWN ? ir_coerce(x, args[0], PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL) : args[0];
-        a[1] = ir_const_int(x, PG_OID_OID, a[0] ? (int64_t)a[0]->type : 0, -1);
-        if (!a[0] || !a[1])
-            return NULL;
-        e->u.raw.sql = "pgw_to_json(%1, %2)";
+        a[0] = j;
+        e->u.raw.sql = "pgw_json_to_jsonb(%1)";
         e->u.raw.args = a;
-        e->u.raw.nargs = 2;
+        e->u.raw.nargs = 1;
         return e;
     }
     if (strcmp(name, "array_length") == 0 && nargs == 1) {
@@ -1197,7 +1203,7 @@ static ir_expr *indirection(sql_xlate *x, ir_query *q, A_Indirection *ind)
             e->u.raw.sql = "pgw_array_slice(%1, %2, %3)";
             e->u.raw.nargs = 3;
         } else {
-            e->u.raw.sql = "pgw_array_get(%1, %2)";
+            e->u.raw.sql = "pgw_array_get(%1, %2, %T1)";
             e->u.raw.nargs = 2;
         }
         e->u.raw.args = a;

@@ -97,8 +97,44 @@ void emit_sqlite_value(const sql_value *v, strbuf *out)
     }
 }
 
-/* Expand a template: %1..%9 arguments, %* all arguments, %D "DISTINCT " for aggregates, %%. */
-static void expand(emitter *em, const char *tmpl, ir_expr **args, int nargs, bool distinct)
+static const char *collation_for(pg_oid t);
+
+/* How an order-sensitive aggregate compares a key or its value (pgw_* aggregates that sort
+ * in their finalizer, sqlite_fn_agg.c): numeric by value, char(n) without trailing blanks. */
+static int compare_flags(pg_oid t)
+{
+    return t == PG_OID_NUMERIC ? 4 : t == PG_OID_BPCHAR ? 8 : 0;
+}
+
+/* %O of an aggregate: ", mode" then ", flags, key" per ORDER BY key.  mode = 1 for
+ * DISTINCT plus the value's compare flags; DISTINCT without ORDER BY sorts by the value, as
+ * PostgreSQL's DISTINCT aggregates do. */
+static void emit_agg_order(emitter *em, ir_expr *call)
+{
+    if (!call || (call->kind != IRE_AGG && call->kind != IRE_WINDOW)) {
+        put(em, ", 0");
+        return;
+    }
+    ir_expr *value = call->u.call.nargs ? call->u.call.args[0] : NULL;
+    int mode = (call->u.call.distinct ? 1 : 0) | (value ? compare_flags(value->type) : 0);
+    strbuf_printf(em->out, ", %d", mode);
+    if (call->u.call.norder == 0 && call->u.call.distinct && value) {
+        strbuf_printf(em->out, ", %d, ", compare_flags(value->type));
+        emit_expr(em, value);
+        return;
+    }
+    for (int i = 0; i < call->u.call.norder; i++) {
+        ir_sort *s = &call->u.call.order[i];
+        bool nulls_first = s->nulls ? s->nulls == 1 : s->descending;
+        int flags = (s->descending ? 1 : 0) | (nulls_first ? 2 : 0) | compare_flags(s->expr->type);
+        strbuf_printf(em->out, ", %d, ", flags);
+        emit_expr(em, s->expr);
+    }
+}
+
+/* Expand a template: %1..%9 arguments, %* all arguments, %D "DISTINCT " for aggregates,
+ * %T1..%T9 the type OID of an argument, %O an aggregate's DISTINCT and ORDER BY (above), %%. */
+static void expand(emitter *em, const char *tmpl, ir_expr **args, int nargs, bool distinct, ir_expr *call)
 {
     for (const char *p = tmpl; *p; p++) {
         if (*p != '%') {
@@ -123,6 +159,11 @@ static void expand(emitter *em, const char *tmpl, ir_expr **args, int nargs, boo
         } else if (*p == 'D') {
             if (distinct)
                 put(em, "DISTINCT ");
+        } else if (*p == 'T' && p[1] >= '1' && p[1] <= '9') {
+            int i = *++p - '1';
+            strbuf_printf(em->out, "%u", i < nargs ? args[i]->type : 0);
+        } else if (*p == 'O') {
+            emit_agg_order(em, call);
         } else {
             p--;
             putc_(em, '%');
@@ -346,7 +387,7 @@ static void emit_list(emitter *em, ir_expr **args, int n, const char *sep)
 static void emit_op(emitter *em, const sql_function *op, ir_expr *a, ir_expr *b)
 {
     ir_expr *args[2] = {a, b};
-    expand(em, op->emit.sqlite, args, 2, false);
+    expand(em, op->emit.sqlite, args, 2, false, NULL);
 }
 
 static void emit_sublink_query(emitter *em, ir_query *sub)
@@ -372,7 +413,7 @@ static void emit_sublink(emitter *em, ir_expr *e)
         put(em, ")");
         return;
     case SUBLINK_ARRAY:
-        put(em, "(SELECT json_group_array(\"_v\") FROM (");
+        put(em, "(SELECT coalesce(pgw_array_agg(\"_v\", 0), '[]') FROM (");
         {
             const char *alias[1] = {"_v"};
             emit_query_named(em, sub, alias);
@@ -502,14 +543,18 @@ static void emit_expr(emitter *em, ir_expr *e)
         emit_column(em, e);
         return;
     case IRE_CALL:
-        expand(em, e->u.call.fn->emit.sqlite, e->u.call.args, e->u.call.nargs, false);
+        expand(em, e->u.call.fn->emit.sqlite, e->u.call.args, e->u.call.nargs, false, e);
         return;
     case IRE_AGG:
-        if (e->u.call.norder) {
-            fail(em, e->location, "0A000", "ORDER BY inside an aggregate is not supported by the embedded engine");
+        /* ORDER BY inside an aggregate: the order-sensitive ones take it through %O and
+         * sort in their finalizer; for the others (count, sum, max ...) it cannot change
+         * the result and is dropped.  DISTINCT on several arguments is likewise %O's. */
+        if (e->u.call.distinct && e->u.call.nargs > 1 && !strstr(e->u.call.fn->emit.sqlite, "%O")) {
+            fail(em, e->location, "0A000", "DISTINCT with several aggregate arguments is not supported by the embedded engine");
             return;
         }
-        expand(em, e->u.call.fn->emit.sqlite, e->u.call.args, e->u.call.nargs, e->u.call.distinct);
+        expand(em, e->u.call.fn->emit.sqlite, e->u.call.args, e->u.call.nargs,
+               e->u.call.distinct && !strstr(e->u.call.fn->emit.sqlite, "%O"), e);
         if (e->u.call.filter) {
             put(em, " FILTER (WHERE ");
             emit_expr(em, e->u.call.filter);
@@ -517,7 +562,7 @@ static void emit_expr(emitter *em, ir_expr *e)
         }
         return;
     case IRE_WINDOW:
-        expand(em, e->u.call.fn->emit.sqlite, e->u.call.args, e->u.call.nargs, false);
+        expand(em, e->u.call.fn->emit.sqlite, e->u.call.args, e->u.call.nargs, false, e);
         if (e->u.call.filter) {
             put(em, " FILTER (WHERE ");
             emit_expr(em, e->u.call.filter);
@@ -601,7 +646,7 @@ static void emit_expr(emitter *em, ir_expr *e)
         emit_sublink(em, e);
         return;
     case IRE_ARRAY:
-        put(em, "json_array(");
+        put(em, "pgw_array(");
         emit_list(em, e->u.list.args, e->u.list.nargs, ", ");
         put(em, ")");
         return;
@@ -630,7 +675,7 @@ static void emit_expr(emitter *em, ir_expr *e)
         emit_any_array(em, e);
         return;
     case IRE_RAW:
-        expand(em, e->u.raw.sql, e->u.raw.args, e->u.raw.nargs, false);
+        expand(em, e->u.raw.sql, e->u.raw.args, e->u.raw.nargs, false, NULL);
         return;
     case IRE_SETTING:
         if (strcmp(e->u.setting.name, "session_user") == 0)
@@ -739,7 +784,7 @@ static void emit_from(emitter *em, ir_query *q, ir_from *f)
     case IR_RTE_FUNCTION: {
         ir_expr *fn = r->function;
         if (fn->kind == IRE_CALL && fn->u.call.fn->kind == FN_SET_RETURNING) {
-            expand(em, fn->u.call.fn->emit.sqlite, fn->u.call.args, fn->u.call.nargs, false);
+            expand(em, fn->u.call.fn->emit.sqlite, fn->u.call.args, fn->u.call.nargs, false, fn);
         } else {
             /* A plain function in FROM is a one-row table. */
             put(em, "(SELECT ");

@@ -254,6 +254,49 @@ ir_expr *ir_coerce(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod, coerci
     return c;
 }
 
+static ir_expr *raw_call(sql_xlate *x, const char *tmpl, pg_oid type, ir_expr *arg, int64_t a2, int64_t a3)
+{
+    ir_expr *r = ir_new(x, IRE_RAW, type, arg->location);
+    ir_expr **args = xlate_alloc(x, sizeof *args * 3);
+    if (!r || !args)
+        return NULL;
+    args[0] = arg;
+    args[1] = ir_const_int(x, PG_OID_OID, a2, -1);
+    args[2] = ir_const_int(x, PG_OID_INT4, a3, -1);
+    if (!args[1] || !args[2])
+        return NULL;
+    r->u.raw.sql = tmpl;
+    r->u.raw.args = args;
+    r->u.raw.nargs = 3;
+    return r;
+}
+
+ir_expr *ir_text_output(sql_xlate *x, ir_expr *e)
+{
+    if (!e)
+        return NULL;
+    switch (e->type) {
+    case PG_OID_UNKNOWN:
+        return ir_coerce(x, e, PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL);
+    case PG_OID_TEXT: case PG_OID_VARCHAR: case PG_OID_NAME: case PG_OID_BPCHAR: case PG_OID_NUMERIC:
+    case PG_OID_JSON: case PG_OID_JSONB: case PG_OID_UUID:
+        return e;   /* the storage form is the text output */
+    case PG_OID_INT2: case PG_OID_INT4: case PG_OID_INT8: case PG_OID_OID:
+        return ir_coerce(x, e, PG_OID_TEXT, -1, COERCE_EXPLICIT, NULL);
+    default:
+        return raw_call(x, "pgw_text_out(%1, %2, %3)", PG_OID_TEXT, e, e->type, e->typmod);
+    }
+}
+
+ir_expr *ir_json_value(sql_xlate *x, ir_expr *e)
+{
+    if (!e)
+        return NULL;
+    if (e->type == PG_OID_UNKNOWN && !(e = ir_coerce(x, e, PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL)))
+        return NULL;
+    return raw_call(x, "pgw_to_json(%1, %2, %3)", PG_OID_JSON, e, e->type, e->typmod);
+}
+
 static bool contains_agg(const ir_expr *e, int depth);
 
 static bool list_contains_agg(ir_expr *const *args, int n, int depth)

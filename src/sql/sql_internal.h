@@ -22,8 +22,9 @@
 
 /* ================================================================ functions and operators */
 
-/* How an emitter writes a call; `template` uses %1..%9 for arguments, %% for '%', and %* for
- * all arguments comma-separated.  A NULL template means "no translation for this dialect"
+/* How an emitter writes a call; `template` uses %1..%9 for arguments, %% for '%', %* for
+ * all arguments comma-separated, %T1..%T9 for an argument's type OID, %D for "DISTINCT " and
+ * %O for an order-sensitive aggregate's DISTINCT flag and ORDER BY keys (emit_sqlite.c).  A NULL template means "no translation for this dialect"
  * (0A000 at translation time). */
 typedef struct sql_fn_emit {
     const char *sqlite;
@@ -48,11 +49,13 @@ typedef enum {
 #define FN_STRICT_NULL 0x02       /* emitter may rely on NULL-in NULL-out */
 #define FN_VOLATILE 0x04
 #define FN_SPECIAL 0x08           /* analysed by special code (see analyze_func.c) */
+#define FN_ANY_AS_TEXT 0x10       /* "any" arguments arrive as their type's text output (concat, format) */
+#define FN_ANY_AS_JSON 0x20       /* polymorphic arguments arrive as their to_json() text (json_build_*) */
 
 typedef struct sql_function {
     const char *name;          /* PostgreSQL name: "lower", "+", "~~" */
     int nargs;
-    pg_oid args[4];
+    pg_oid args[8];
     pg_oid ret;
     sql_fn_kind kind;
     unsigned flags;
@@ -555,6 +558,10 @@ ir_expr *ir_const_text(sql_xlate *x, pg_oid type, const char *text, int location
 ir_expr *ir_coerce(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod, coercion_context ctx,
                    const char *what);
 bool ir_contains_aggregate(const ir_expr *e);
+/* `e` as its type's text output (what concat() and format() see of a value). */
+ir_expr *ir_text_output(sql_xlate *x, ir_expr *e);
+/* `e` as JSON text, as to_json() converts it (json_build_object, json_agg ...). */
+ir_expr *ir_json_value(sql_xlate *x, ir_expr *e);
 /* The name PostgreSQL gives an unnamed result column ("?column?", the function name ...). */
 const char *ir_column_name(const ir_expr *e, const ir_query *q);
 /* The type of column `col` of range entry `rte` at `levels_up`. */
