@@ -707,7 +707,7 @@ bool sqlite_register_functions(engine_conn *c, pg_error *err)
     int (*groups[])(sqlite3 *, engine_conn *) = {
         sqlite_register_core, sqlite_register_text, sqlite_register_numeric, sqlite_register_datetime,
         sqlite_register_json, sqlite_register_array, sqlite_register_series, sqlite_register_catalog,
-        sqlite_register_vector, sqlite_register_agg,
+        sqlite_register_vector, sqlite_register_agg, sqlite_register_session,
     };
     for (size_t i = 0; i < ARRAY_LEN(groups); i++) {
         int rc = groups[i](sc->db, c);

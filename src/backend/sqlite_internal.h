@@ -37,6 +37,7 @@ int sqlite_register_array(sqlite3 *db, engine_conn *c);
 int sqlite_register_catalog(sqlite3 *db, engine_conn *c);
 int sqlite_register_vector(sqlite3 *db, engine_conn *c);
 int sqlite_register_agg(sqlite3 *db, engine_conn *c);
+int sqlite_register_session(sqlite3 *db, engine_conn *c);
 
 /* Helpers for function bodies. */
 engine_context *sqlite_fn_context(sqlite3_context *ctx);

@@ -9,11 +9,30 @@
  */
 #include "proto/proto_internal.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <openssl/rand.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAX_STARTUP_PARAMS 64
+
+/* An address as inet_*_addr() prints it; NULL for a Unix socket. */
+static const char *addr_text(const struct sockaddr_storage *ss, char *buf, size_t size, int *port)
+{
+    *port = 0;
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+        *port = ntohs(in->sin_port);
+        return inet_ntop(AF_INET, &in->sin_addr, buf, (socklen_t)size);
+    }
+    if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+        *port = ntohs(in6->sin6_port);
+        return inet_ntop(AF_INET6, &in6->sin6_addr, buf, (socklen_t)size);
+    }
+    return NULL;
+}
 
 static void negotiate_protocol(proto_session *s, int minor, const char *const *unknown, int nunknown)
 {
@@ -125,6 +144,10 @@ static step_result start_session(proto_session *s, msg_reader *r, int minor)
     }
     /* Authentication: trust (access rules and passwords come with the security layer). */
     send_opening(s);
+    char client_buf[64], server_buf[64];
+    int client_port, server_port;
+    const char *client_addr = addr_text(net_conn_peer_addr(s->conn), client_buf, sizeof client_buf, &client_port);
+    const char *server_addr = addr_text(net_conn_local_addr(s->conn), server_buf, sizeof server_buf, &server_port);
     sql_startup st = {
         .user = s->user,
         .database = s->database,
@@ -132,6 +155,10 @@ static step_result start_session(proto_session *s, msg_reader *r, int minor)
         .values = values,
         .count = n,
         .backend_pid = s->pid,
+        .client_addr = client_addr,
+        .client_port = client_port,
+        .server_addr = server_addr,
+        .server_port = server_port,
     };
     pg_error err = {0};
     if (!sql_session_create(srv->sql, &st, &s->sql, &err)) {

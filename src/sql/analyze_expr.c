@@ -941,9 +941,19 @@ static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
         return NULL;
     }
     if (fn->kind == FN_SET_RETURNING && !in_from) {
-        xlate_error(x, fc->location, "0A000",
-                    "set-returning function %s() is only supported in FROM (write SELECT * FROM %s(...))", name, name);
-        return NULL;
+        /* In the select list they are allowed (analyze_select.c turns them into LATERAL
+         * function scans); elsewhere PostgreSQL refuses them. */
+        bool in_select_list = q->kind == QUERY_SELECT && q->clause && strcmp(q->clause, "SELECT") == 0;
+        if (saved_in_agg) {
+            xlate_error(x, fc->location, "0A000", "aggregate function calls cannot contain set-returning function calls");
+            pg_error_hint(x->err, "You might be able to move the set-returning function into a LATERAL FROM item.");
+            return NULL;
+        }
+        if (!in_select_list) {
+            xlate_error(x, fc->location, "0A000", "set-returning functions are not allowed in %s",
+                        q->clause ? q->clause : "this context");
+            return NULL;
+        }
     }
     const sql_fn_emit *emit = &fn->emit;
     const char *tmpl = x->dialect == DIALECT_IRIS ? emit->iris : emit->sqlite;

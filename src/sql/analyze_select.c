@@ -232,6 +232,38 @@ static int add_subselect(sql_xlate *x, ir_query *q, RangeSubselect *rs)
     return ir_add_rte(x, q, r);
 }
 
+/* Set-returning functions whose result columns are OUT parameters (named, possibly
+ * several) rather than one column named after the function. */
+typedef struct srf_out_columns {
+    const char *function;
+    int n;
+    const char *names[2];
+    pg_oid types[2];
+} srf_out_columns;
+
+static const srf_out_columns srf_outs[] = {
+    {"jsonb_array_elements", 1, {"value"}, {PG_OID_JSONB}},
+    {"jsonb_array_elements_text", 1, {"value"}, {PG_OID_TEXT}},
+    {"json_array_elements", 1, {"value"}, {PG_OID_JSON}},
+    {"json_array_elements_text", 1, {"value"}, {PG_OID_TEXT}},
+    {"jsonb_each", 2, {"key", "value"}, {PG_OID_TEXT, PG_OID_JSONB}},
+    {"jsonb_each_text", 2, {"key", "value"}, {PG_OID_TEXT, PG_OID_TEXT}},
+    {"json_each", 2, {"key", "value"}, {PG_OID_TEXT, PG_OID_JSON}},
+    {"json_each_text", 2, {"key", "value"}, {PG_OID_TEXT, PG_OID_TEXT}},
+};
+
+const char *analyze_srf_out_columns(const char *function, int *n, const char *const **names, const pg_oid **types)
+{
+    for (size_t i = 0; i < ARRAY_LEN(srf_outs); i++)
+        if (strcmp(srf_outs[i].function, function) == 0) {
+            *n = srf_outs[i].n;
+            *names = srf_outs[i].names;
+            *types = srf_outs[i].types;
+            return srf_outs[i].function;
+        }
+    return NULL;
+}
+
 static int add_range_function(sql_xlate *x, ir_query *q, RangeFunction *rf)
 {
     if (list_length(rf->functions) != 1) {
@@ -240,6 +272,10 @@ static int add_range_function(sql_xlate *x, ir_query *q, RangeFunction *rf)
     }
     List *pair = linitial(rf->functions);
     Node *call = linitial(pair);
+    if (lsecond(pair)) {
+        xlate_error(x, -1, "0A000", "a column definition list for a function in FROM is not supported");
+        return -1;
+    }
     if (!IsA(call, FuncCall)) {
         xlate_error(x, -1, "0A000", "only function calls are supported in FROM");
         return -1;
@@ -262,9 +298,34 @@ static int add_range_function(sql_xlate *x, ir_query *q, RangeFunction *rf)
     r->function = fn;
     r->lateral = true;   /* functions in FROM may always refer to earlier items */
     r->with_ordinality = rf->ordinality;
-    const char *names[2] = {r->alias, "ordinality"};
-    pg_oid types[2] = {fn->type, PG_OID_INT8};
-    if (!set_rte_columns(x, r, rf->ordinality ? 2 : 1, names, types, NULL, rf->alias, -1))
+    const char *names[4];
+    pg_oid types[4];
+    const char **engine = xlate_alloc(x, sizeof *engine * 4);
+    if (!engine)
+        return -1;
+    int n = 0;
+    int nout;
+    const char *const *out_names;
+    const pg_oid *out_types;
+    if (fn->kind == IRE_CALL && fn->u.call.fn->kind == FN_SET_RETURNING &&
+        analyze_srf_out_columns(fn->u.call.fn->name, &nout, &out_names, &out_types)) {
+        for (int i = 0; i < nout; i++) {
+            names[n] = out_names[i];
+            types[n] = out_types[i];
+            engine[n++] = out_names[i];
+        }
+    } else {
+        names[n] = r->alias;
+        types[n] = fn->type;
+        engine[n++] = "value";
+    }
+    if (rf->ordinality) {
+        names[n] = "ordinality";
+        types[n] = PG_OID_INT8;
+        engine[n++] = "ordinality";
+    }
+    r->engine_colnames = engine;
+    if (!set_rte_columns(x, r, n, names, types, NULL, rf->alias, -1))
         return -1;
     return ir_add_rte(x, q, r);
 }
@@ -1048,6 +1109,111 @@ static ir_expr *limit_expr(sql_xlate *x, ir_query *q, Node *n, const char *claus
 
 static ir_query *analyze_setop(sql_xlate *x, ir_query *parent, SelectStmt *s);
 
+/* ---------------------------------------------------------------- SRFs in the select list */
+
+typedef struct srf_find {
+    ir_expr **slots[8];
+    int n;
+    bool too_many;
+} srf_find;
+
+static bool find_srf(ir_expr **slot, void *arg)
+{
+    srf_find *f = arg;
+    ir_expr *e = *slot;
+    if (e->kind == IRE_CALL && e->u.call.fn->kind == FN_SET_RETURNING) {
+        if (f->n < (int)ARRAY_LEN(f->slots))
+            f->slots[f->n++] = slot;
+        else
+            f->too_many = true;
+        return true;
+    }
+    return true;
+}
+
+/* SELECT srf(...) [FROM ...]: PostgreSQL runs the function once per input row and emits a
+ * row per result (ProjectSet).  With one set-returning call that is a LATERAL function scan
+ * joined after the FROM items, the call replaced by its column; ORDER BY keeps the
+ * function's own order among equal keys through its ordinality.  What ProjectSet does
+ * beyond that (several calls in lock step, calls above grouping) is refused. */
+static bool hoist_select_srfs(sql_xlate *x, ir_query *q, SelectStmt *s)
+{
+    srf_find f = {0};
+    for (int i = 0; i < q->ntargets; i++)
+        if (!ir_walk(&q->targets[i].expr, find_srf, &f))
+            return false;
+    if (f.n == 0)
+        return true;
+    const sql_function *first = (*f.slots[0])->u.call.fn;
+    int location = (*f.slots[0])->location;
+    for (int i = 1; i < f.n; i++)
+        if (*f.slots[i] != *f.slots[0]) {
+            xlate_error(x, (*f.slots[i])->location, "0A000",
+                        "several set-returning functions in one select list are not supported; use ROWS FROM or joins in FROM");
+            return false;
+        }
+    bool grouped = s->groupClause || s->havingClause || s->windowClause;
+    for (int i = 0; i < q->ntargets && !grouped; i++)
+        grouped = ir_contains_aggregate(q->targets[i].expr);
+    if (grouped || q->has_windows) {
+        xlate_error(x, location, "0A000",
+                    "set-returning functions in the select list of a grouped or windowed query are not supported; "
+                    "move %s() into FROM", first->name);
+        return false;
+    }
+    int nout;
+    const char *const *out_names;
+    const pg_oid *out_types;
+    if (analyze_srf_out_columns(first->name, &nout, &out_names, &out_types)) {
+        xlate_error(x, location, "0A000", "%s() in the select list returns a record; call it in FROM instead", first->name);
+        return false;
+    }
+    ir_expr *call = *f.slots[0];
+    ir_rte *r = xlate_alloc(x, sizeof *r);
+    const char **engine = xlate_alloc(x, sizeof *engine * 2);
+    if (!r || !engine)
+        return false;
+    r->kind = IR_RTE_FUNCTION;
+    r->alias = first->name;
+    r->function = call;
+    r->lateral = true;
+    r->with_ordinality = true;
+    engine[0] = "value";
+    engine[1] = "ordinality";
+    r->engine_colnames = engine;
+    const char *names[2] = {first->name, "ordinality"};
+    pg_oid types[2] = {call->type, PG_OID_INT8};
+    if (!set_rte_columns(x, r, 2, names, types, NULL, NULL, -1))
+        return false;
+    r->coltypmods[0] = call->typmod;
+    int rte = ir_add_rte(x, q, r);
+    ir_from *from = xlate_alloc(x, sizeof *from);
+    ir_from **list = xlate_alloc(x, sizeof *list * (size_t)(q->nfrom + 1));
+    if (rte < 0 || !from || !list)
+        return false;
+    from->rte = rte;
+    if (q->nfrom)
+        memcpy(list, q->from, sizeof *list * (size_t)q->nfrom);
+    list[q->nfrom] = from;
+    q->from = list;
+    q->nfrom++;
+    for (int col = 0; col < 2; col++) {
+        ir_expr *c = ir_new(x, IRE_COLUMN, types[col], location);
+        if (!c)
+            return false;
+        c->u.column.rte = rte;
+        c->u.column.column = col;
+        if (col == 0) {
+            c->typmod = call->typmod;
+            for (int i = 0; i < f.n; i++)
+                *f.slots[i] = c;
+        } else {
+            q->srf_ordinality = c;
+        }
+    }
+    return true;
+}
+
 static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt *s)
 {
     if (s->op != SETOP_NONE)
@@ -1062,7 +1228,7 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     if (!q || !analyze_with(x, q, s->withClause) || !analyze_from_list(x, q, s->fromClause) ||
         !analyze_window_clause(x, q, s->windowClause))
         return NULL;
-    if (!analyze_target_list(x, q, s->targetList))
+    if (!analyze_target_list(x, q, s->targetList) || !hoist_select_srfs(x, q, s))
         return NULL;
     if (s->whereClause) {
         q->where = analyze_condition(x, q, s->whereClause, "WHERE");

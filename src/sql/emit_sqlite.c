@@ -199,7 +199,7 @@ static const char *engine_column(ir_query *owner, ir_rte *r, int col)
         return cte_owner ? cte_column_name(cte_owner, r->cte_index, col) : r->colnames[col];
     }
     case IR_RTE_FUNCTION:
-        return col == 0 ? "value" : "ordinality";
+        return r->engine_colnames ? r->engine_colnames[col] : col == 0 ? "value" : "ordinality";
     default:
         return r->colnames[col];
     }
@@ -852,6 +852,11 @@ static void emit_order_by(emitter *em, ir_query *q, bool by_position)
         } else if (!known_not_null(q, s->expr)) {
             put(em, nulls_first ? " NULLS FIRST" : " NULLS LAST");
         }
+    }
+    if (q->srf_ordinality) {
+        /* rows of a select-list set-returning function keep its order among equal keys */
+        put(em, ", ");
+        emit_expr(em, q->srf_ordinality);
     }
 }
 

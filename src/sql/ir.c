@@ -346,6 +346,66 @@ bool ir_contains_aggregate(const ir_expr *e)
     return contains_agg(e, 0);
 }
 
+static bool walk_list(ir_expr **args, int n, ir_visit_fn fn, void *arg, int depth);
+
+static bool walk(ir_expr **slot, ir_visit_fn fn, void *arg, int depth)
+{
+    ir_expr *e = *slot;
+    if (!e)
+        return true;
+    if (depth > 2000)
+        return false;
+    if (!fn(slot, arg))
+        return false;
+    e = *slot;   /* the visitor may have replaced it */
+    switch (e->kind) {
+    case IRE_CALL: case IRE_AGG: case IRE_WINDOW:
+        if (!walk_list(e->u.call.args, e->u.call.nargs, fn, arg, depth))
+            return false;
+        if (e->u.call.filter && !walk(&e->u.call.filter, fn, arg, depth + 1))
+            return false;
+        for (int i = 0; i < e->u.call.norder; i++)
+            if (!walk(&e->u.call.order[i].expr, fn, arg, depth + 1))
+                return false;
+        return true;
+    case IRE_CAST:
+        return walk(&e->u.cast.arg, fn, arg, depth + 1);
+    case IRE_AND: case IRE_OR: case IRE_NOT: case IRE_NULLTEST: case IRE_COALESCE:
+    case IRE_NULLIF: case IRE_GREATEST: case IRE_LEAST: case IRE_ARRAY: case IRE_ROW:
+    case IRE_IN_LIST: case IRE_DISTINCT: case IRE_ANY_ARRAY:
+        return walk_list(e->u.list.args, e->u.list.nargs, fn, arg, depth);
+    case IRE_BOOLTEST:
+        return walk(&e->u.booltest.arg, fn, arg, depth + 1);
+    case IRE_CASE:
+        if (!walk(&e->u.case_.arg, fn, arg, depth + 1) || !walk(&e->u.case_.otherwise, fn, arg, depth + 1))
+            return false;
+        for (int i = 0; i < e->u.case_.nwhen; i++)
+            if (!walk(&e->u.case_.when[i].cond, fn, arg, depth + 1) ||
+                !walk(&e->u.case_.when[i].result, fn, arg, depth + 1))
+                return false;
+        return true;
+    case IRE_SUBLINK:
+        return walk(&e->u.sublink.test, fn, arg, depth + 1);
+    case IRE_RAW:
+        return walk_list(e->u.raw.args, e->u.raw.nargs, fn, arg, depth);
+    default:
+        return true;
+    }
+}
+
+static bool walk_list(ir_expr **args, int n, ir_visit_fn fn, void *arg, int depth)
+{
+    for (int i = 0; i < n; i++)
+        if (!walk(&args[i], fn, arg, depth + 1))
+            return false;
+    return true;
+}
+
+bool ir_walk(ir_expr **slot, ir_visit_fn fn, void *arg)
+{
+    return walk(slot, fn, arg, 0);
+}
+
 ir_rte *ir_rte_at(ir_query *q, int levels_up, int rte)
 {
     while (levels_up-- > 0 && q)

@@ -220,6 +220,21 @@ bool sql_session_create(sql_server *srv, const sql_startup *st, sql_session **ou
     s->ctx.database = s->database;
     s->ctx.backend_pid = s->backend_pid;
     s->ctx.sql_session = s;
+    s->ctx.session_ops = &guc_engine_session_ops;
+    if (st->client_addr && !(s->client_addr = strdup(st->client_addr))) {
+        sql_session_destroy(s);
+        pg_error_oom(err);
+        return false;
+    }
+    if (st->server_addr && !(s->server_addr = strdup(st->server_addr))) {
+        sql_session_destroy(s);
+        pg_error_oom(err);
+        return false;
+    }
+    s->ctx.client_addr = s->client_addr;
+    s->ctx.client_port = st->client_port;
+    s->ctx.server_addr = s->server_addr;
+    s->ctx.server_port = st->server_port;
     pthread_mutex_lock(&srv->defaults_lock);
     for (int i = 0; i < srv->ndefaults; i++) {
         if (!guc_set(s, srv->default_names[i], srv->default_values[i], GUC_SCOPE_DEFAULT, err)) {
@@ -273,6 +288,8 @@ void sql_session_destroy(sql_session *s)
     pthread_mutex_destroy(&s->cancel_lock);
     free(s->user);
     free(s->database);
+    free(s->client_addr);
+    free(s->server_addr);
     free(s);
 }
 

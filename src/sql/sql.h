@@ -52,6 +52,12 @@ typedef struct sql_startup {
     const char *const *values;
     int count;
     int backend_pid;
+    /* The connection's addresses as text (inet_client_addr(), inet_server_addr()); NULL
+     * for a Unix socket. */
+    const char *client_addr;
+    int client_port;
+    const char *server_addr;
+    int server_port;
 } sql_startup;
 
 /* Opens the database (3D000 if missing) and applies the startup parameters (22023/42704 for

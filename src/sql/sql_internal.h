@@ -241,6 +241,7 @@ typedef struct ir_rte {
     const cat_relation *rel;      /* RELATION */
     ir_query *subquery;           /* SUBQUERY, CTE (shared), VALUES (as a query) */
     ir_expr *function;            /* FUNCTION */
+    const char **engine_colnames; /* FUNCTION: the engine-side column of each column */
     bool with_ordinality;
     bool lateral;
     bool in_scope;                /* visible to unqualified names (not hidden by a JOIN alias) */
@@ -356,6 +357,7 @@ struct ir_query {
     const char **window_names;
     void **window_defs;           /* their raw WindowDef nodes, valid during analysis */
     bool in_aggregate;            /* analysing an aggregate's arguments */
+    ir_expr *srf_ordinality;      /* select-list SRF made a FROM item: its ordinality (ORDER BY tie-break) */
     const char *clause;           /* "WHERE", "JOIN/ON" ... for error texts */
 };
 
@@ -395,6 +397,7 @@ struct sql_session {
     char *user;
     char *database;
     int backend_pid;
+    char *client_addr, *server_addr;   /* NULL over a Unix socket */
     guc_values *gucs;
     type_settings types;               /* derived from gucs, for codecs */
     /* Transaction. */
@@ -558,6 +561,10 @@ ir_expr *ir_const_text(sql_xlate *x, pg_oid type, const char *text, int location
 ir_expr *ir_coerce(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod, coercion_context ctx,
                    const char *what);
 bool ir_contains_aggregate(const ir_expr *e);
+/* Visit every expression slot of a tree (not into sub-queries), parents first; the visitor
+ * may replace *slot.  Stops (false) when the visitor returns false. */
+typedef bool (*ir_visit_fn)(ir_expr **slot, void *arg);
+bool ir_walk(ir_expr **slot, ir_visit_fn fn, void *arg);
 /* `e` as its type's text output (what concat() and format() see of a value). */
 ir_expr *ir_text_output(sql_xlate *x, ir_expr *e);
 /* `e` as JSON text, as to_json() converts it (json_build_object, json_agg ...). */
@@ -583,6 +590,9 @@ const cat_relation *analyze_find_relation(sql_xlate *x, const char *schema, cons
                                           int location, bool missing_ok);
 /* The schema new objects go to: the first existing schema of search_path (3F000). */
 const char *analyze_creation_schema(sql_xlate *x, const char *explicit_schema, int location);
+/* The OUT columns of a set-returning function that has them (jsonb_each: key, value);
+ * NULL for functions whose one column is named after the function. */
+const char *analyze_srf_out_columns(const char *function, int *n, const char *const **names, const pg_oid **types);
 /* PostgreSQL's name for an unnamed select-list item, from its raw expression. */
 const char *figure_colname(struct Node *n);
 /* Add a relation to a query's range table. */
@@ -630,6 +640,8 @@ int64_t guc_get_int(const guc_values *g, const char *name);
 bool guc_get_bool(const guc_values *g, const char *name);
 /* The schemas of search_path, resolved ("$user" dropped when missing): for name lookup. */
 size_t guc_search_path(sql_session *s, const cat_snapshot *cat, const char **out, size_t max);
+/* What engine functions ask of the session (current_setting, set_config ...): guc.c. */
+extern const engine_session_ops guc_engine_session_ops;
 void session_refresh_type_settings(sql_session *s);
 void session_notice(sql_session *s, pg_severity severity, const char *sqlstate, const char *fmt, ...) PRINTF_LIKE(4, 5);
 
