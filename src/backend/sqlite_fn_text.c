@@ -963,6 +963,52 @@ static void fn_text_out(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     fnu_result_text(ctx, &out);
 }
 
+/* pgw_regtype_out(oid): regtype's output, format_type(oid, NULL) ("integer", "text[]"). */
+static void fn_regtype_out(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (fnu_null_args(ctx, argc, argv))
+        return;
+    pg_oid oid = (pg_oid)sqlite3_value_int64(argv[0]);
+    if (!types_by_oid(oid)) {
+        char buf[16];
+        snprintf(buf, sizeof buf, "%u", oid);
+        sqlite3_result_text(ctx, buf, -1, SQLITE_TRANSIENT);
+        return;
+    }
+    strbuf out;
+    strbuf_init(&out);
+    types_format_type(oid, -1, &out);
+    fnu_result_text(ctx, &out);
+}
+
+/* pgw_error(sqlstate, message): raise a PostgreSQL error from generated SQL (the emitter's
+ * checks that SQLite does not make, e.g. a scalar subquery returning two rows). */
+static void fn_error(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *state = (const char *)sqlite3_value_text(argv[0]);
+    const char *msg = (const char *)sqlite3_value_text(argv[1]);
+    sqlite_fn_error(ctx, state && strlen(state) == 5 ? state : "XX000", "%s", msg ? msg : "error");
+}
+
+/* sha224/sha256/sha384/sha512(bytea) */
+static void fn_sha(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (fnu_null_args(ctx, argc, argv))
+        return;
+    int bits = sqlite3_value_int(argv[1]);
+    const EVP_MD *md = bits == 224 ? EVP_sha224() : bits == 384 ? EVP_sha384() : bits == 512 ? EVP_sha512() : EVP_sha256();
+    const void *data = sqlite3_value_type(argv[0]) == SQLITE_BLOB ? sqlite3_value_blob(argv[0])
+                                                                  : (const void *)sqlite3_value_text(argv[0]);
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int dlen = 0;
+    if (!EVP_Digest(data ? data : "", (size_t)sqlite3_value_bytes(argv[0]), digest, &dlen, md, NULL)) {
+        sqlite_fn_error(ctx, "XX000", "could not compute SHA-2 hash");
+        return;
+    }
+    sqlite3_result_blob(ctx, digest, (int)dlen, SQLITE_TRANSIENT);
+}
+
 /* ---------------------------------------------------------------- registration */
 
 typedef struct text_fn {
@@ -1000,6 +1046,8 @@ static const text_fn text_functions[] = {
     {"pgw_string_to_array", 2, fn_string_to_array},
     {"pgw_string_to_array", 3, fn_string_to_array},
     {"pgw_text_out", 3, fn_text_out},
+    {"pgw_sha", 2, fn_sha},
+    {"pgw_regtype_out", 1, fn_regtype_out},
 };
 
 int sqlite_register_text(sqlite3 *db, engine_conn *c)
@@ -1011,5 +1059,10 @@ int sqlite_register_text(sqlite3 *db, engine_conn *c)
         if (rc != SQLITE_OK)
             return rc;
     }
+    /* Not deterministic: SQLite may evaluate deterministic calls with constant arguments
+     * once up front, outside the CASE branch that guards this one. */
+    int rc = sqlite3_create_function_v2(db, "pgw_error", 2, SQLITE_UTF8, c, fn_error, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
     return sqlite_register_regex(db, c);
 }

@@ -335,7 +335,9 @@ ir_query *analyze_insert(sql_xlate *x, Node *stmt)
             cols[i] = i;
     }
     if (sel) {
+        x->insert_values = sel->valuesLists && sel->op == SETOP_NONE && !sel->sortClause && !sel->limitCount;
         source = analyze_select(x, NULL, (Node *)sel);
+        x->insert_values = false;
         if (!source)
             return NULL;
     }

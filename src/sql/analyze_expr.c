@@ -42,7 +42,7 @@ static ir_expr *constant(sql_xlate *x, A_Const *c)
                 integral = false;
         int64_t v;
         if (integral && parse_int64(text, &v))
-            return ir_const_int(x, PG_OID_INT8, v, c->location);
+            return ir_const_int(x, v >= INT32_MIN && v <= INT32_MAX ? PG_OID_INT4 : PG_OID_INT8, v, c->location);
         ir_expr *e = ir_const_text(x, PG_OID_UNKNOWN, text, c->location);
         return e ? ir_coerce(x, e, PG_OID_NUMERIC, -1, COERCE_IMPLICIT, NULL) : NULL;
     }
@@ -86,6 +86,19 @@ static ir_expr *make_call(sql_xlate *x, const sql_function *fn, ir_expr **args, 
     } else if (ret == FN_RET_ARG1_ARRAY) {
         const pg_type_info *t = types_by_oid(args[0]->type);
         ret = t && t->typarray ? t->typarray : PG_OID_TEXT_ARRAY;
+    } else if (ret == PG_OID_ANYARRAY || ret == PG_OID_ANYELEMENT) {
+        /* Polymorphic result: the array (or element) type the arguments resolved to. */
+        pg_oid arr = PG_OID_INVALID;
+        for (int i = 0; i < nargs && !arr; i++) {
+            pg_oid slot = i < fn->nargs ? fn->args[i] : fn->args[fn->nargs - 1];
+            const pg_type_info *t = types_by_oid(args[i]->type);
+            if (slot == PG_OID_ANYARRAY && t && types_is_array(t))
+                arr = args[i]->type;
+            else if ((slot == PG_OID_ANYELEMENT || slot == PG_OID_ANYNONARRAY) && t && t->typarray)
+                arr = t->typarray;
+        }
+        const pg_type_info *at = types_by_oid(arr);
+        ret = ret == PG_OID_ANYARRAY ? (arr ? arr : PG_OID_TEXT_ARRAY) : (at && at->typelem ? at->typelem : PG_OID_TEXT);
     }
     ir_expr_kind kind = fn->kind == FN_AGGREGATE ? IRE_AGG : fn->kind == FN_WINDOW ? IRE_WINDOW : IRE_CALL;
     ir_expr *e = ir_new(x, kind, ret, location);

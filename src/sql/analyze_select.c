@@ -49,6 +49,7 @@ static bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
             /* A recursive CTE: the non-recursive term fixes the column types, then the
              * recursive term sees the CTE with them. */
             SelectStmt *u = (SelectStmt *)query;
+            x->setop_arm = true;
             ir_query *left = analyze_subquery(x, q, (Node *)u->larg);
             if (!left)
                 return false;
@@ -59,6 +60,7 @@ static bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
             stub->targets = left->targets;
             c->query = stub;
             q->ncte++;
+            x->setop_arm = true;
             ir_query *right = analyze_subquery(x, q, (Node *)u->rarg);
             if (!right)
                 return false;
@@ -66,16 +68,26 @@ static bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
                 xlate_error(x, cte->location, "42601", "each UNION query must have the same number of columns");
                 return false;
             }
+            for (int i = 0; i < left->ntargets; i++) {
+                /* The non-recursive term's unknown literals become text, as in a plain list. */
+                ir_target *t = &left->targets[i];
+                if (t->expr->type == PG_OID_UNKNOWN && !(t->expr = ir_coerce(x, t->expr, PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL)))
+                    return false;
+            }
             for (int i = 0; i < right->ntargets; i++) {
                 ir_target *t = &right->targets[i];
                 if (t->expr->type != left->targets[i].expr->type) {
+                    ir_expr *before = t->expr;
                     t->expr = ir_coerce(x, t->expr, left->targets[i].expr->type, -1, COERCE_IMPLICIT, NULL);
+                    if (!t->expr && strcmp(x->err->sqlstate, "42804") != 0 && strcmp(x->err->sqlstate, "42846") != 0)
+                        return false;   /* a literal that does not read as the type: its own error */
                     if (!t->expr) {
                         pg_error_clear(x->err);
                         const pg_type_info *a = types_by_oid(left->targets[i].expr->type);
+                        const pg_type_info *b = types_by_oid(before->type);
                         xlate_error(x, cte->location, "42804",
                                     "recursive query \"%s\" column %d has type %s in non-recursive term but type %s overall",
-                                    cte->ctename, i + 1, a ? a->sql_name : "?", a ? a->sql_name : "?");
+                                    cte->ctename, i + 1, a ? a->sql_name : "?", b ? b->sql_name : "?");
                         return false;
                     }
                 }
@@ -737,8 +749,9 @@ static bool analyze_target_list(sql_xlate *x, ir_query *q, List *targets)
         ir_expr *e = analyze_expr(x, q, val);
         if (!e)
             return false;
-        /* Unknown literals in the select list become text (PostgreSQL 10+). */
-        if (e->type == PG_OID_UNKNOWN) {
+        /* Unknown literals in the select list become text (PostgreSQL 10+), except in the
+         * arm of a set operation, where the set operation's common type decides. */
+        if (e->type == PG_OID_UNKNOWN && !q->setop_arm) {
             e = ir_coerce(x, e, PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL);
             if (!e)
                 return false;
@@ -925,6 +938,20 @@ static bool analyze_group_by(sql_xlate *x, ir_query *q, List *group)
     return true;
 }
 
+/* Types without a default btree ordering (json, point, xml): PostgreSQL refuses to sort
+ * or group them. */
+bool analyze_check_ordering(sql_xlate *x, ir_expr *e, int location)
+{
+    pg_oid t = e->type;
+    if (t == PG_OID_JSON || t == PG_OID_XML || t == PG_OID_POINT) {
+        const pg_type_info *ti = types_by_oid(t);
+        xlate_error(x, location, "42883", "could not identify an ordering operator for type %s", ti ? ti->sql_name : "?");
+        pg_error_hint(x->err, "Use an explicit ordering operator or modify the query.");
+        return false;
+    }
+    return true;
+}
+
 bool analyze_sort_clause(sql_xlate *x, ir_query *q, List *sort, bool for_setop)
 {
     int n = list_length(sort);
@@ -957,6 +984,8 @@ bool analyze_sort_clause(sql_xlate *x, ir_query *q, List *sort, bool for_setop)
             xlate_error(x, sb->location, "0A000", "ORDER BY ... USING is not supported");
             return false;
         }
+        if (!analyze_check_ordering(x, e, exprLocation(sb->node)))
+            return false;
         ir_sort *s = &q->sort[q->nsort++];
         s->expr = e;
         s->descending = sb->sortby_dir == SORTBY_DESC;
@@ -1225,6 +1254,10 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
         return NULL;
     }
     ir_query *q = ir_query_new(x, QUERY_SELECT, parent);
+    if (q) {
+        q->setop_arm = x->setop_arm || (parent && parent->kind == QUERY_SETOP);
+        x->setop_arm = false;
+    }
     if (!q || !analyze_with(x, q, s->withClause) || !analyze_from_list(x, q, s->fromClause) ||
         !analyze_window_clause(x, q, s->windowClause))
         return NULL;
@@ -1318,6 +1351,8 @@ static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s)
     ir_query *q = ir_query_new(x, QUERY_VALUES, parent);
     if (!q)
         return NULL;
+    bool assigned_later = x->insert_values;   /* INSERT coerces each value to its column */
+    x->insert_values = false;
     int nrows = list_length(s->valuesLists);
     q->rows = xlate_alloc(x, sizeof *q->rows * (size_t)nrows);
     if (!q->rows)
@@ -1361,6 +1396,15 @@ static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s)
         for (int r = 0; r < nrows; r++)
             if (q->rows[r][c]->kind != IRE_DEFAULT)
                 types[nt++] = q->rows[r][c]->type;
+        if (assigned_later) {
+            ir_expr *col = ir_new(x, IRE_CONST, nt ? types[0] : PG_OID_UNKNOWN, -1);
+            if (!col)
+                return NULL;
+            q->targets[c].expr = col;
+            q->targets[c].name = arena_printf(x->mem, "column%d", c + 1);
+            q->ntargets++;
+            continue;
+        }
         pg_oid common = sql_common_type(types, nt);
         if (common == PG_OID_INVALID) {
             xlate_error(x, q->rows[0][c]->location, "42804", "VALUES types %s and %s cannot be matched",

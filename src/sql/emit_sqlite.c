@@ -26,6 +26,7 @@ typedef struct emitter {
     ir_query *q;          /* query whose columns unqualified levels refer to */
     ir_query *bare_query; /* columns of this query's bare_rte are written unqualified */
     int bare_rte;         /* (RETURNING, CHECK, DEFAULT cannot name the table) */
+    ir_query *top;        /* the statement's own query: its regtype columns print names */
     bool failed;
 } emitter;
 
@@ -305,6 +306,18 @@ static void emit_cast(emitter *em, ir_expr *e)
         strbuf_printf(em->out, ", %d)", tb);
         return;
     }
+    if ((from == PG_OID_FLOAT4 || from == PG_OID_FLOAT8) && (to == PG_OID_INT2 || to == PG_OID_INT4 || to == PG_OID_INT8)) {
+        put(em, "pgw_float_to_int(");
+        emit_expr(em, arg);
+        strbuf_printf(em->out, ", %d)", int_bits(to));
+        return;
+    }
+    if (from == PG_OID_NUMERIC && (to == PG_OID_INT2 || to == PG_OID_INT4 || to == PG_OID_INT8)) {
+        put(em, "pgw_numeric_to_int(");
+        emit_expr(em, arg);
+        strbuf_printf(em->out, ", %d)", int_bits(to));
+        return;
+    }
     if (is_int_type(from) && (to == PG_OID_FLOAT4 || to == PG_OID_FLOAT8)) {
         put(em, "CAST(");
         emit_expr(em, arg);
@@ -337,7 +350,7 @@ static void emit_cast(emitter *em, ir_expr *e)
         emit_expr(em, arg);
         return;
     }
-    if (from == PG_OID_INT4 && to == PG_OID_BOOL) {
+    if ((from == PG_OID_INT4 || from == PG_OID_INT8 || from == PG_OID_INT2) && to == PG_OID_BOOL) {
         put(em, "(");
         emit_expr(em, arg);
         put(em, " <> 0)");
@@ -398,6 +411,22 @@ static void emit_sublink_query(emitter *em, ir_query *sub)
     em->q = saved;
 }
 
+/* A query that cannot return two rows: an aggregate without GROUP BY, or LIMIT 0/1. */
+static bool at_most_one_row(ir_query *q)
+{
+    if (q->kind != QUERY_SELECT)
+        return false;
+    if (q->limit && q->limit->kind == IRE_CONST && q->limit->u.constant.value.kind == VALUE_INT &&
+        q->limit->u.constant.value.i <= 1)
+        return true;
+    if (q->srf_ordinality || q->ngroup || q->has_windows)
+        return false;
+    if (q->has_aggregates)
+        return true;
+    /* SELECT of constants without FROM */
+    return q->nfrom == 0 && !q->where;
+}
+
 static void emit_sublink(emitter *em, ir_expr *e)
 {
     ir_query *sub = e->u.sublink.subquery;
@@ -408,9 +437,20 @@ static void emit_sublink(emitter *em, ir_expr *e)
         put(em, ")");
         return;
     case SUBLINK_SCALAR:
-        put(em, "(");
-        emit_sublink_query(em, sub);
-        put(em, ")");
+        if (at_most_one_row(sub)) {
+            put(em, "(");
+            emit_sublink_query(em, sub);
+            put(em, ")");
+            return;
+        }
+        /* SQLite would take the first row; PostgreSQL raises 21000 on a second one. */
+        put(em, "(SELECT CASE WHEN count(*) > 1 THEN pgw_error('21000', 'more than one row returned by a subquery "
+                "used as an expression') ELSE max(\"_v\") END FROM (SELECT \"_v\" FROM (");
+        {
+            const char *alias[1] = {"_v"};
+            emit_query_named(em, sub, alias);
+        }
+        put(em, ") LIMIT 2))");
         return;
     case SUBLINK_ARRAY:
         put(em, "(SELECT coalesce(pgw_array_agg(\"_v\", 0), '[]') FROM (");
@@ -910,7 +950,15 @@ static void emit_targets(emitter *em, ir_query *q, bool alias_targets, const cha
             continue;
         if (visible)
             put(em, ", ");
-        emit_expr(em, q->targets[i].expr);
+        bool is_top = q == em->top || (em->top && em->top->kind == QUERY_SETOP && (q == em->top->larg || q == em->top->rarg));
+        if (is_top && q->targets[i].expr->type == PG_OID_REGTYPE) {
+            /* regtype prints the type's name (regtypeout), which the engine does here */
+            put(em, "pgw_regtype_out(");
+            emit_expr(em, q->targets[i].expr);
+            put(em, ")");
+        } else {
+            emit_expr(em, q->targets[i].expr);
+        }
         if (alias_targets) {
             put(em, " AS ");
             ident(em, aliases ? aliases[visible] : q->targets[i].name);
@@ -1308,7 +1356,7 @@ static void emit_query_body(emitter *em, ir_query *q)
 
 bool emit_query_sqlite(sql_xlate *x, ir_query *q, emit_result *out)
 {
-    emitter em = {.x = x, .out = &out->sql, .q = q};
+    emitter em = {.x = x, .out = &out->sql, .q = q, .top = q};
     emit_query_body(&em, q);
     if (out->sql.failed) {
         pg_error_oom(x->err);

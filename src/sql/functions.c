@@ -187,25 +187,35 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
         }
     }
 
-    /* 2 and 3: exact matches; reachable candidates. */
+    /* 2 and 3: exact matches; reachable candidates.  A polymorphic slot matches its
+     * argument's own type exactly (it stands for the per-type functions PostgreSQL has),
+     * provided the polymorphic slots of the candidate agree with each other. */
     int kept = 0;
+    pg_oid scratch[MAX_CANDIDATES];
     for (int c = 0; c < ncand; c++) {
         const sql_function *f = cands[c].fn;
-        bool ok = true;
+        bool ok = true, poly = false;
         int exact = 0, preferred = 0;
         for (int i = 0; i < nargs && ok; i++) {
             pg_oid s = slot_type(f, i);
             if (s == args[i])
                 exact++;
-            else if (s == PG_OID_ANYELEMENT || s == PG_OID_ANYARRAY || s == PG_OID_ANYNONARRAY)
-                ok = args[i] == PG_OID_UNKNOWN || (s != PG_OID_ANYARRAY || types_is_array(types_by_oid(args[i])));
-            else if (!slot_accepts(s, args[i]))
+            else if (s == PG_OID_ANYELEMENT || s == PG_OID_ANYARRAY || s == PG_OID_ANYNONARRAY) {
+                bool is_array = args[i] != PG_OID_UNKNOWN && types_is_array(types_by_oid(args[i]));
+                ok = args[i] == PG_OID_UNKNOWN || (s == PG_OID_ANYARRAY ? is_array : s == PG_OID_ANYNONARRAY ? !is_array : true);
+                poly = true;
+                if (args[i] != PG_OID_UNKNOWN)
+                    exact++;
+            } else if (s == PG_OID_ANY) {
+                if (args[i] != PG_OID_UNKNOWN)
+                    exact++;
+            } else if (!slot_accepts(s, args[i]))
                 ok = false;
             else if (sql_type_preferred(s))
                 preferred++;
         }
-        if (ok && f->flags & FN_SPECIAL)
-            ok = true;
+        if (ok && poly)
+            ok = resolve_polymorphic(f, nargs, args, scratch);
         if (!ok)
             continue;
         cands[kept++] = (candidate){.fn = f, .exact = exact, .preferred = preferred};
@@ -262,6 +272,22 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
                     ncand = kept;
             }
         }
+    }
+    if (ncand > 1) {
+        /* A specific function beats a polymorphic one that matches as well (min(numeric)
+         * over min(anyelement) for a numeric argument). */
+        kept = 0;
+        for (int c = 0; c < ncand; c++) {
+            bool poly = false;
+            for (int i = 0; i < nargs; i++) {
+                pg_oid s = slot_type(cands[c].fn, i);
+                poly |= s == PG_OID_ANYELEMENT || s == PG_OID_ANYARRAY || s == PG_OID_ANYNONARRAY || s == PG_OID_ANY;
+            }
+            if (!poly)
+                cands[kept++] = cands[c];
+        }
+        if (kept)
+            ncand = kept;
     }
     if (ncand > 1) {
         /* Identical signatures listed twice (an alias spelling): take the first. */

@@ -5,6 +5,7 @@
  */
 #include "sql/sql_internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -148,10 +149,93 @@ static bool is_time_sensitive_literal(const char *text)
     return false;
 }
 
+static const char *int_range_message(pg_oid t)
+{
+    return t == PG_OID_INT2 ? "smallint out of range" : t == PG_OID_INT4 ? "integer out of range" : "bigint out of range";
+}
+
+static bool int_fits(pg_oid t, int64_t v)
+{
+    return t == PG_OID_INT2 ? v >= INT16_MIN && v <= INT16_MAX : t == PG_OID_INT4 ? v >= INT32_MIN && v <= INT32_MAX : true;
+}
+
+/* Casts PostgreSQL implements with a function rather than through text (bool to int,
+ * float and numeric to integers with their rounding, bool to text as 'true'): folded here
+ * with that function's semantics.  NULL + no error when the pair is an I/O conversion. */
+static ir_expr *fold_function_cast(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod, bool *handled)
+{
+    *handled = true;
+    const sql_value *v = &e->u.constant.value;
+    pg_oid from = e->type;
+    bool to_int = type == PG_OID_INT2 || type == PG_OID_INT4 || type == PG_OID_INT8;
+    if (from == PG_OID_BOOL && type == PG_OID_INT4 && v->kind == VALUE_INT)
+        return ir_const_int(x, type, v->i ? 1 : 0, e->location);
+    if ((from == PG_OID_INT2 || from == PG_OID_INT4 || from == PG_OID_INT8) && type == PG_OID_BOOL && v->kind == VALUE_INT)
+        return ir_const_int(x, type, v->i != 0, e->location);
+    if (from == PG_OID_BOOL && (type == PG_OID_TEXT || type == PG_OID_VARCHAR || type == PG_OID_BPCHAR) &&
+        v->kind == VALUE_INT) {
+        ir_expr *t = ir_const_text(x, PG_OID_UNKNOWN, v->i ? "true" : "false", e->location);
+        return t ? ir_coerce(x, t, type, typmod, COERCE_EXPLICIT, NULL) : NULL;
+    }
+    if ((from == PG_OID_FLOAT4 || from == PG_OID_FLOAT8) && to_int && v->kind == VALUE_FLOAT) {
+        double r = rint(v->f);
+        if (isnan(r) || r < -9223372036854775808.0 || r >= 9223372036854775808.0 || !int_fits(type, (int64_t)r)) {
+            xlate_error(x, e->location, "22003", "%s", int_range_message(type));
+            return NULL;
+        }
+        return ir_const_int(x, type, (int64_t)r, e->location);
+    }
+    if (from == PG_OID_NUMERIC && to_int && v->kind == VALUE_TEXT) {
+        /* round half away from zero on the decimal text */
+        const char *p = v->ptr, *end = v->ptr + v->len;
+        bool neg = p < end && *p == '-';
+        if (neg)
+            p++;
+        if (p < end && !(*p >= '0' && *p <= '9')) {
+            *handled = false;   /* NaN, Infinity: the engine function reports them */
+            return NULL;
+        }
+        uint64_t acc = 0;
+        bool overflow = false;
+        for (; p < end && *p >= '0' && *p <= '9'; p++) {
+            if (acc > (UINT64_MAX - 9) / 10)
+                overflow = true;
+            acc = acc * 10 + (uint64_t)(*p - '0');
+        }
+        if (p < end && *p == 'e') {
+            *handled = false;
+            return NULL;
+        }
+        if (p + 1 < end && *p == '.' && p[1] >= '5')
+            acc++;
+        if (overflow || acc > (uint64_t)INT64_MAX + (neg ? 1u : 0u) ||
+            !int_fits(type, neg ? (int64_t)(0 - acc) : (int64_t)acc)) {
+            xlate_error(x, e->location, "22003", "%s", int_range_message(type));
+            return NULL;
+        }
+        return ir_const_int(x, type, neg ? (int64_t)(0 - acc) : (int64_t)acc, e->location);
+    }
+    if ((from == PG_OID_INT2 || from == PG_OID_INT4 || from == PG_OID_INT8) && to_int && v->kind == VALUE_INT) {
+        if (!int_fits(type, v->i)) {
+            xlate_error(x, e->location, "22003", "%s", int_range_message(type));
+            return NULL;
+        }
+        return ir_const_int(x, type, v->i, e->location);
+    }
+    *handled = false;
+    return NULL;
+}
+
 /* Fold a constant into `type` by its text form: output with the source type, input with the
  * target type (PostgreSQL's I/O conversion), using the session's settings. */
 static ir_expr *fold_constant(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod)
 {
+    if (e->type != PG_OID_UNKNOWN) {
+        bool handled;
+        ir_expr *f = fold_function_cast(x, e, type, typmod, &handled);
+        if (handled)
+            return f;
+    }
     const type_settings *ts = &x->session->types;
     strbuf text, scratch;
     strbuf_init(&text);

@@ -358,6 +358,7 @@ struct ir_query {
     void **window_defs;           /* their raw WindowDef nodes, valid during analysis */
     bool in_aggregate;            /* analysing an aggregate's arguments */
     ir_expr *srf_ordinality;      /* select-list SRF made a FROM item: its ordinality (ORDER BY tie-break) */
+    bool setop_arm;               /* an arm of UNION/INTERSECT/EXCEPT: unknown literals stay unknown */
     const char *clause;           /* "WHERE", "JOIN/ON" ... for error texts */
 };
 
@@ -518,6 +519,9 @@ typedef struct sql_xlate {
     sql_plan *plan;
     bool uncacheable;            /* the plan depends on something beyond the cache key */
     int depth;                   /* expression recursion, bounded like max_stack_depth */
+    bool insert_values;          /* the next VALUES is INSERT's: each value is assigned to its
+                                  * column on its own, no common type per column */
+    bool setop_arm;              /* the next SELECT is an arm of a set operation (recursive CTE) */
 } sql_xlate;
 
 /* Set an error with a position (byte offset in the statement) converted to PostgreSQL's
@@ -609,6 +613,8 @@ int analyze_expand_star(sql_xlate *x, ir_query *q, const char *qualifier, int lo
 bool analyze_from_list(sql_xlate *x, ir_query *q, struct List *from) MUST_CHECK;
 /* Analyse a sub-SELECT whose parent is q (for sublinks and FROM subqueries). */
 ir_query *analyze_subquery(sql_xlate *x, ir_query *parent, struct Node *stmt);
+/* 42883 for types that cannot be sorted (json ...). */
+bool analyze_check_ordering(sql_xlate *x, ir_expr *e, int location) MUST_CHECK;
 /* Sort clauses (ORDER BY) of q, with output-column name/ordinal rules. */
 bool analyze_sort_clause(sql_xlate *x, ir_query *q, struct List *sort, bool for_setop) MUST_CHECK;
 /* Coerce an expression to a boolean condition. */
