@@ -9,7 +9,6 @@
 
 #include <string.h>
 
-
 /* ---------------------------------------------------------------- WITH */
 
 static bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
@@ -342,7 +341,7 @@ static int add_range_function(sql_xlate *x, ir_query *q, RangeFunction *rf)
     return ir_add_rte(x, q, r);
 }
 
-static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s);
+static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s, bool for_insert);
 
 /* One FROM item, returning its join-tree node and appending its namespace items to `ns`
  * (as PostgreSQL's transformFromClauseItem returns its namespace). */
@@ -1247,8 +1246,12 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
 {
     if (s->op != SETOP_NONE)
         return analyze_setop(x, parent, s);
-    if (s->valuesLists)
-        return analyze_values(x, parent, s);
+    if (s->valuesLists) {
+        bool for_insert = x->insert_values;
+        x->insert_values = false;
+        return analyze_values(x, parent, s, for_insert);
+    }
+    x->insert_values = false;
     if (s->intoClause) {
         xlate_error(x, -1, "0A000", "SELECT INTO is not supported; use CREATE TABLE AS");
         return NULL;
@@ -1317,7 +1320,7 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     q->offset = limit_expr(x, q, s->limitOffset, "OFFSET");
     if (pg_error_is_set(x->err))
         return NULL;
-    q->limit_with_ties = s->limitOption == LIMIT_OPTION_WITH_TIES;
+    q->limit_with_ties = (int)s->limitOption == PGQ_LIMIT_OPTION_WITH_TIES;
     if (q->limit_with_ties) {
         xlate_error(x, -1, "0A000", "FETCH FIRST ... WITH TIES is not supported");
         return NULL;
@@ -1346,13 +1349,13 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     return q;
 }
 
-static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s)
+/* VALUES rows.  For an INSERT's own VALUES (for_insert), PostgreSQL coerces each value to
+ * its target column in assignment context, so unknown literals are left untyped here. */
+static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s, bool for_insert)
 {
     ir_query *q = ir_query_new(x, QUERY_VALUES, parent);
     if (!q)
         return NULL;
-    bool assigned_later = x->insert_values;   /* INSERT coerces each value to its column */
-    x->insert_values = false;
     int nrows = list_length(s->valuesLists);
     q->rows = xlate_alloc(x, sizeof *q->rows * (size_t)nrows);
     if (!q->rows)
@@ -1392,12 +1395,8 @@ static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s)
     if (!q->targets || !types)
         return NULL;
     for (int c = 0; c < ncols; c++) {
-        int nt = 0;
-        for (int r = 0; r < nrows; r++)
-            if (q->rows[r][c]->kind != IRE_DEFAULT)
-                types[nt++] = q->rows[r][c]->type;
-        if (assigned_later) {
-            ir_expr *col = ir_new(x, IRE_CONST, nt ? types[0] : PG_OID_UNKNOWN, -1);
+        if (for_insert) {
+            ir_expr *col = ir_new(x, IRE_CONST, q->rows[0][c]->type, -1);
             if (!col)
                 return NULL;
             q->targets[c].expr = col;
@@ -1405,6 +1404,10 @@ static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s)
             q->ntargets++;
             continue;
         }
+        int nt = 0;
+        for (int r = 0; r < nrows; r++)
+            if (q->rows[r][c]->kind != IRE_DEFAULT)
+                types[nt++] = q->rows[r][c]->type;
         pg_oid common = sql_common_type(types, nt);
         if (common == PG_OID_INVALID) {
             xlate_error(x, q->rows[0][c]->location, "42804", "VALUES types %s and %s cannot be matched",
