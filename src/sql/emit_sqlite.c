@@ -324,6 +324,13 @@ static void emit_cast(emitter *em, ir_expr *e)
         put(em, " AS REAL)");
         return;
     }
+    if ((from == PG_OID_FLOAT4 || from == PG_OID_FLOAT8) && to == PG_OID_NUMERIC) {
+        /* float8::numeric keeps 15 significant digits, as PostgreSQL's float8_numeric */
+        put(em, "pgw_to_numeric(");
+        emit_expr(em, arg);
+        strbuf_printf(em->out, ", %d)", typmod);
+        return;
+    }
     if (is_int_type(from) && to == PG_OID_NUMERIC && typmod < 0) {
         put(em, "CAST(");
         emit_expr(em, arg);

@@ -266,7 +266,8 @@ const sql_function function_table_core[] = {
     F2("mod", I4, I4, I4, "pgw_int_mod(%1, %2)", "MOD(%1, %2)"),
     F2("mod", I8, I8, I8, "pgw_int_mod(%1, %2)", "MOD(%1, %2)"),
     F2("mod", NUM, NUM, NUM, "pgw_numeric_mod(%1, %2)", "MOD(%1, %2)"),
-    F2("div", NUM, NUM, NUM, "pgw_numeric_trunc(pgw_numeric_div(%1, %2), 0)", NULL),
+    F2("div", NUM, NUM, NUM, "pgw_numeric_div_trunc(%1, %2)", NULL),
+    F2("log", NUM, NUM, NUM, "pgw_numeric_log(%1, %2)", NULL),
     F0V("random", F8, "pgw_random()", "$RANDOM"),
     F0("pi", F8, "3.141592653589793", "$PI"),
     F1("degrees", F8, F8, "((%1) * 57.29577951308232)", "DEGREES(%1)"),
@@ -438,6 +439,15 @@ const sql_function function_table_core[] = {
     AGG1("variance", F8, F8, "pgw_var_samp(%D%1)", "VARIANCE(%D%1)"),
     AGG1("var_samp", F8, F8, "pgw_var_samp(%D%1)", "VAR_SAMP(%D%1)"),
     AGG1("var_pop", F8, F8, "pgw_var_pop(%D%1)", "VAR_POP(%D%1)"),
+#define NUMVAR(t)                                                                        \
+    AGG1("stddev", t, NUM, "pgw_numeric_stddev_samp(%D%1)", "STDDEV(%D%1)"),             \
+    AGG1("stddev_samp", t, NUM, "pgw_numeric_stddev_samp(%D%1)", "STDDEV_SAMP(%D%1)"),   \
+    AGG1("stddev_pop", t, NUM, "pgw_numeric_stddev_pop(%D%1)", "STDDEV_POP(%D%1)"),      \
+    AGG1("variance", t, NUM, "pgw_numeric_var_samp(%D%1)", "VARIANCE(%D%1)"),            \
+    AGG1("var_samp", t, NUM, "pgw_numeric_var_samp(%D%1)", "VAR_SAMP(%D%1)"),            \
+    AGG1("var_pop", t, NUM, "pgw_numeric_var_pop(%D%1)", "VAR_POP(%D%1)")
+    NUMVAR(I2), NUMVAR(I4), NUMVAR(I8), NUMVAR(NUM),
+#undef NUMVAR
     {"json_agg", 1, {ANYEL}, JSN, FN_AGGREGATE, FN_ANY_AS_JSON, E("pgw_json_agg(%1%O)", NULL), 0},
     {"jsonb_agg", 1, {ANYEL}, JSB, FN_AGGREGATE, FN_ANY_AS_JSON, E("pgw_jsonb_agg(%1%O)", NULL), 0},
     {"json_object_agg", 2, {ANY, ANY}, JSN, FN_AGGREGATE, FN_ANY_AS_JSON, E("pgw_json_object_agg(%1, %2%O)", NULL), 0},
