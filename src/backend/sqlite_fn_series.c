@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { SRF_INT_SERIES, SRF_UNNEST, SRF_JSON_ELEMENTS, SRF_JSON_KEYS, SRF_JSON_EACH } srf_kind;
+typedef enum { SRF_INT_SERIES, SRF_NUM_SERIES, SRF_TS_SERIES, SRF_UNNEST, SRF_JSON_ELEMENTS, SRF_JSON_KEYS, SRF_JSON_EACH } srf_kind;
 
 typedef struct srf_def {
     const char *name;
@@ -28,15 +28,25 @@ typedef struct srf_def {
 
 static const srf_def srf_defs[] = {
     {"pgw_generate_series", SRF_INT_SERIES, 3, 2, "CREATE TABLE x(value, ordinality, a0 HIDDEN, a1 HIDDEN, a2 HIDDEN)"},
+    {"pgw_generate_series_numeric", SRF_NUM_SERIES, 3, 2, "CREATE TABLE x(value, ordinality, a0 HIDDEN, a1 HIDDEN, a2 HIDDEN)"},
+    {"pgw_generate_series_ts", SRF_TS_SERIES, 4, 2,
+     "CREATE TABLE x(value, ordinality, a0 HIDDEN, a1 HIDDEN, a2 HIDDEN, a3 HIDDEN)"},
     {"pgw_unnest", SRF_UNNEST, 2, 2, "CREATE TABLE x(value, ordinality, a0 HIDDEN, a1 HIDDEN)"},
     {"pgw_json_elements", SRF_JSON_ELEMENTS, 2, 2, "CREATE TABLE x(value, ordinality, a0 HIDDEN, a1 HIDDEN)"},
     {"pgw_json_keys", SRF_JSON_KEYS, 1, 2, "CREATE TABLE x(value, ordinality, a0 HIDDEN)"},
     {"pgw_json_each", SRF_JSON_EACH, 2, 3, "CREATE TABLE x(key, value, ordinality, a0 HIDDEN, a1 HIDDEN)"},
 };
 
+/* A module's aux: its definition and the engine connection (for the session's zone). */
+typedef struct srf_aux {
+    const srf_def *def;
+    engine_conn *conn;
+} srf_aux;
+
 typedef struct srf_vtab {
     sqlite3_vtab base;
     const srf_def *def;
+    engine_conn *conn;
 } srf_vtab;
 
 typedef struct srf_cursor {
@@ -44,8 +54,15 @@ typedef struct srf_cursor {
     const srf_def *def;
     bool eof;
     int64_t ordinality;
-    /* integer series */
+    /* integer and timestamp series */
     int64_t value, stop, step;
+    /* numeric series: decimal texts */
+    strbuf num_value, num_stop, num_step;
+    int num_dir;
+    /* timestamp series */
+    pg_interval ts_step;
+    bool ts_with_tz;
+    const tz_info *tz;
     /* JSON-backed */
     arena mem;
     jv *doc;
@@ -59,7 +76,8 @@ static int srf_connect(sqlite3 *db, void *aux, int argc, const char *const *argv
     (void)argc;
     (void)argv;
     (void)err;
-    const srf_def *def = aux;
+    const srf_aux *a = aux;
+    const srf_def *def = a->def;
     int rc = sqlite3_declare_vtab(db, def->schema);
     if (rc != SQLITE_OK)
         return rc;
@@ -68,6 +86,7 @@ static int srf_connect(sqlite3 *db, void *aux, int argc, const char *const *argv
         return SQLITE_NOMEM;
     memset(v, 0, sizeof *v);
     v->def = def;
+    v->conn = a->conn;
     sqlite3_vtab_config(db, SQLITE_VTAB_INNOCUOUS);
     *out = &v->base;
     return SQLITE_OK;
@@ -114,6 +133,9 @@ static int srf_open(sqlite3_vtab *vt, sqlite3_vtab_cursor **out)
     memset(c, 0, sizeof *c);
     c->def = ((srf_vtab *)vt)->def;
     arena_init(&c->mem);
+    strbuf_init(&c->num_value);
+    strbuf_init(&c->num_stop);
+    strbuf_init(&c->num_step);
     *out = &c->base;
     return SQLITE_OK;
 }
@@ -122,6 +144,9 @@ static int srf_close(sqlite3_vtab_cursor *cur)
 {
     srf_cursor *c = (srf_cursor *)cur;
     arena_free(&c->mem);
+    strbuf_free(&c->num_value);
+    strbuf_free(&c->num_stop);
+    strbuf_free(&c->num_step);
     sqlite3_free(c);
     return SQLITE_OK;
 }
@@ -191,6 +216,49 @@ static int srf_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int
             return fail(c, "22023", "step size cannot equal zero");
         c->eof = c->step > 0 ? c->value > c->stop : c->value < c->stop;
         return SQLITE_OK;
+    case SRF_NUM_SERIES: {
+        strbuf *dst[3] = {&c->num_value, &c->num_stop, &c->num_step};
+        for (int i = 0; i < 3; i++) {
+            strbuf_reset(dst[i]);
+            if (sqlite3_value_type(argv[i]) == SQLITE_INTEGER)
+                types_numeric_from_int64(sqlite3_value_int64(argv[i]), dst[i]);
+            else
+                strbuf_append(dst[i], sqlite3_value_text(argv[i]), (size_t)sqlite3_value_bytes(argv[i]));
+            if (dst[i]->failed)
+                return SQLITE_NOMEM;
+            if (dst[i]->len == 3 && memcmp(dst[i]->data, "NaN", 3) == 0)
+                return fail(c, "22023", i == 0 ? "start value cannot be NaN" : i == 1 ? "stop value cannot be NaN"
+                                                                                 : "step size cannot be NaN");
+        }
+        pg_error err = {0};
+        int sign = 0, cmp = 0;
+        if (!types_numeric_cmp(c->num_step.data, c->num_step.len, "0", 1, &sign, &err) ||
+            !types_numeric_cmp(c->num_value.data, c->num_value.len, c->num_stop.data, c->num_stop.len, &cmp, &err))
+            return fail_pg(c, &err);
+        if (sign == 0)
+            return fail(c, "22023", "step size cannot equal zero");
+        c->num_dir = sign;
+        c->eof = sign > 0 ? cmp > 0 : cmp < 0;
+        return SQLITE_OK;
+    }
+    case SRF_TS_SERIES: {
+        c->value = sqlite3_value_int64(argv[0]);
+        c->stop = sqlite3_value_int64(argv[1]);
+        const char *iv = (const char *)sqlite3_value_text(argv[2]);
+        if (!iv || !types_interval_from_storage(iv, (size_t)sqlite3_value_bytes(argv[2]), &c->ts_step))
+            return fail(c, "22P02", "invalid interval value");
+        c->ts_with_tz = sqlite3_value_int(argv[3]) != 0;
+        engine_conn *conn = ((srf_vtab *)c->base.pVtab)->conn;
+        engine_context *ec = conn ? engine_conn_context(conn) : NULL;
+        c->tz = ec && ec->settings ? ec->settings->timezone : NULL;
+        pg_interval zero = {0, 0, 0};
+        int dir = fnu_interval_cmp(&c->ts_step, &zero);
+        if (dir == 0)
+            return fail(c, "22023", "step size cannot equal zero");
+        c->step = dir;
+        c->eof = dir > 0 ? c->value > c->stop : c->value < c->stop;
+        return SQLITE_OK;
+    }
     case SRF_UNNEST:
         c->storage = fnu_element_storage((pg_oid)sqlite3_value_int64(argv[1]));
         rc = load_json(c, argv[0], JV_ARRAY, "unnest");
@@ -217,6 +285,29 @@ static int srf_next(sqlite3_vtab_cursor *cur)
 {
     srf_cursor *c = (srf_cursor *)cur;
     c->ordinality++;
+    if (c->def->kind == SRF_NUM_SERIES) {
+        strbuf next;
+        strbuf_init(&next);
+        pg_error err = {0};
+        int cmp = 0;
+        if (!types_numeric_add(c->num_value.data, c->num_value.len, c->num_step.data, c->num_step.len, &next, &err) ||
+            !types_numeric_cmp(next.data, next.len, c->num_stop.data, c->num_stop.len, &cmp, &err)) {
+            strbuf_free(&next);
+            return fail_pg(c, &err);
+        }
+        strbuf_free(&c->num_value);
+        c->num_value = next;
+        c->eof = c->num_dir > 0 ? cmp > 0 : cmp < 0;
+        return SQLITE_OK;
+    }
+    if (c->def->kind == SRF_TS_SERIES) {
+        int64_t next;
+        if (!fnu_timestamp_add_interval(c->value, &c->ts_step, c->tz, c->ts_with_tz, &next))
+            return fail(c, "22008", "timestamp out of range");
+        c->value = next;
+        c->eof = c->step > 0 ? c->value > c->stop : c->value < c->stop;
+        return SQLITE_OK;
+    }
     if (c->def->kind == SRF_INT_SERIES) {
         if ((c->step > 0 && c->value > INT64_MAX - c->step) || (c->step < 0 && c->value < INT64_MIN - c->step)) {
             c->eof = true;   /* PostgreSQL stops at the type's end rather than overflowing */
@@ -258,7 +349,12 @@ static int srf_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
         return SQLITE_OK;   /* hidden arguments are never read back */
     switch (c->def->kind) {
     case SRF_INT_SERIES:
+    case SRF_TS_SERIES:
         sqlite3_result_int64(ctx, c->value);
+        break;
+    case SRF_NUM_SERIES:
+        sqlite3_result_text64(ctx, c->num_value.data ? c->num_value.data : "0", c->num_value.len, SQLITE_TRANSIENT,
+                              SQLITE_UTF8);
         break;
     case SRF_UNNEST:
         fnu_result_element(ctx, c->doc->items[c->index], c->storage);
@@ -303,9 +399,14 @@ static const sqlite3_module srf_module = {
 
 int sqlite_register_series(sqlite3 *db, engine_conn *c)
 {
-    (void)c;
     for (size_t i = 0; i < ARRAY_LEN(srf_defs); i++) {
-        int rc = sqlite3_create_module_v2(db, srf_defs[i].name, &srf_module, (void *)&srf_defs[i], NULL);
+        srf_aux *aux = sqlite3_malloc(sizeof *aux);
+        if (!aux)
+            return SQLITE_NOMEM;
+        aux->def = &srf_defs[i];
+        aux->conn = c;
+        /* SQLite frees the aux with the module (also when registration fails). */
+        int rc = sqlite3_create_module_v2(db, srf_defs[i].name, &srf_module, aux, sqlite3_free);
         if (rc != SQLITE_OK)
             return rc;
     }

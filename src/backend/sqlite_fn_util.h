@@ -86,6 +86,18 @@ bool fnu_element_equal(const jv *a, const jv *b);
 /* An element equal to an engine value (for array_position, array_remove, ANY). */
 bool fnu_element_equals_value(const jv *e, sqlite3_value *v);
 
+/* ---------------------------------------------------------------- date/time (sqlite_fn_datetime.c) */
+
+const tz_info *fnu_session_tz(sqlite3_context *ctx);
+/* An interval argument in storage form (22P02 result set when malformed). */
+bool fnu_interval_arg(sqlite3_context *ctx, sqlite3_value *v, pg_interval *iv);
+void fnu_result_interval(sqlite3_context *ctx, const pg_interval *iv);
+int fnu_interval_cmp(const pg_interval *a, const pg_interval *b);
+/* timestamp(tz) + interval as PostgreSQL: false when out of range. */
+bool fnu_timestamp_add_interval(int64_t ts, const pg_interval *iv, const tz_info *tz, bool with_tz, int64_t *out);
+/* to_char, to_date, to_timestamp, to_number (sqlite_fn_format.c). */
+int sqlite_register_format(sqlite3 *db, engine_conn *c);
+
 /* ---------------------------------------------------------------- regular expressions */
 
 /* Defined in sqlite_fn_regex.c (registered with the text group). */

@@ -391,6 +391,8 @@ static const char *collation_for(pg_oid t)
         return " COLLATE pgw_numeric";
     if (t == PG_OID_BPCHAR)
         return " COLLATE RTRIM";
+    if (t == PG_OID_INTERVAL)
+        return " COLLATE pgw_interval";
     return "";
 }
 
