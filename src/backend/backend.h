@@ -106,6 +106,10 @@ typedef struct engine_session_ops {
     size_t (*search_path)(void *session, bool implicit, const char **out, size_t max, arena *mem);
     /* NOTIFY channel, payload (delivered at commit). */
     bool (*notify)(void *session, const char *channel, const char *payload, pg_error *err);
+    /* Values nextval()/setval() gave this session, for currval() and lastval(). */
+    void (*sequence_value)(void *session, pg_oid sequence, int64_t value);
+    bool (*sequence_current)(void *session, pg_oid sequence, int64_t *value);
+    bool (*sequence_last)(void *session, int64_t *value);
 } engine_session_ops;
 
 typedef struct engine_context {

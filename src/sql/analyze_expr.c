@@ -820,8 +820,22 @@ static ir_expr *special_function(sql_xlate *x, ir_query *q, FuncCall *fc, const 
 {
     *handled = true;
     if (strcmp(name, "pg_typeof") == 0 && nargs == 1) {
-        return ir_const_int(x, PG_OID_REGTYPE, args[0]->type == PG_OID_UNKNOWN ? PG_OID_UNKNOWN : args[0]->type,
-                            fc->location);
+        ir_expr *oid = ir_const_int(x, PG_OID_REGTYPE, args[0]->type == PG_OID_UNKNOWN ? PG_OID_UNKNOWN : args[0]->type,
+                                    fc->location);
+        if (!oid || !ir_contains_aggregate(args[0]))
+            return oid;
+        /* pg_typeof(count(*)): the constant, but the aggregate must stay in the query (it
+         * makes the query grouped: one row). */
+        ir_expr *e = ir_new(x, IRE_RAW, PG_OID_REGTYPE, fc->location);
+        ir_expr **a = alloc_args(x, 2);
+        if (!e || !a)
+            return NULL;
+        a[0] = oid;
+        a[1] = args[0];
+        e->u.raw.sql = "coalesce(%1, %2)";
+        e->u.raw.args = a;
+        e->u.raw.nargs = 2;
+        return e;
     }
     if ((strcmp(name, "to_json") == 0 || strcmp(name, "to_jsonb") == 0) && nargs == 1) {
         ir_expr *j = ir_json_value(x, args[0]);
@@ -846,6 +860,71 @@ static ir_expr *special_function(sql_xlate *x, ir_query *q, FuncCall *fc, const 
     return NULL;
 }
 
+/* Functions whose parameters have names and defaults applications rely on (PostgreSQL's
+ * pg_proc.proargnames / proargdefaults): named notation is mapped to positions and omitted
+ * trailing parameters take their defaults. */
+typedef struct named_params {
+    const char *function;
+    int n;
+    const char *names[7];
+    int64_t defaults[7];
+} named_params;
+
+static const named_params named_functions[] = {
+    {"make_interval", 7, {"years", "months", "weeks", "days", "hours", "mins", "secs"}, {0, 0, 0, 0, 0, 0, 0}},
+};
+
+static bool apply_parameter_defaults(sql_xlate *x, FuncCall *fc, const char *name, ir_expr ***args_io, int *nargs_io,
+                                     const char **arg_names)
+{
+    int nargs = *nargs_io;
+    bool any_named = false;
+    for (int i = 0; i < nargs && i < 64; i++)
+        any_named |= arg_names[i] != NULL;
+    const named_params *np = NULL;
+    for (size_t k = 0; k < ARRAY_LEN(named_functions); k++)
+        if (strcmp(named_functions[k].function, name) == 0)
+            np = &named_functions[k];
+    if (!np) {
+        if (any_named) {
+            xlate_error(x, fc->location, "42883", "function %s with named arguments does not exist", name);
+            pg_error_hint(x->err, "No function matches the given name and argument types. You might need to add explicit type casts.");
+            return false;
+        }
+        return true;
+    }
+    if (nargs > np->n)
+        return true;   /* resolution reports it */
+    ir_expr **full = xlate_alloc(x, sizeof *full * (size_t)np->n);
+    if (!full)
+        return false;
+    for (int i = 0; i < nargs; i++) {
+        int pos = i;
+        if (arg_names[i]) {
+            pos = -1;
+            for (int k = 0; k < np->n; k++)
+                if (strcmp(np->names[k], arg_names[i]) == 0)
+                    pos = k;
+            if (pos < 0) {
+                xlate_error(x, fc->location, "42883", "function %s(%s => ...) does not exist", name, arg_names[i]);
+                pg_error_hint(x->err, "No function matches the given name and argument types. You might need to add explicit type casts.");
+                return false;
+            }
+        }
+        if (full[pos]) {
+            xlate_error(x, fc->location, "42601", "argument name \"%s\" used more than once", np->names[pos]);
+            return false;
+        }
+        full[pos] = (*args_io)[i];
+    }
+    for (int k = 0; k < np->n; k++)
+        if (!full[k] && !(full[k] = ir_const_int(x, PG_OID_INT4, np->defaults[k], -1)))
+            return false;
+    *args_io = full;
+    *nargs_io = np->n;
+    return true;
+}
+
 static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
 {
     const char *name = name_list_last(fc->funcname);
@@ -867,10 +946,16 @@ static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
     const char *saved_clause = q->clause;
     if (in_from)
         q->clause = "FROM function";
+    const char *arg_names[64] = {0};
     foreach (lc, fc->args) {
         Node *a = lfirst(lc);
         if (IsA(a, NamedArgExpr)) {
-            xlate_error(x, fc->location, "0A000", "named function arguments are not supported");
+            if (i >= 64)
+                break;
+            arg_names[i] = ((NamedArgExpr *)a)->name;
+            a = (Node *)((NamedArgExpr *)a)->arg;
+        } else if (i > 0 && arg_names[i - 1]) {
+            xlate_error(x, exprLocation(a), "42601", "positional argument cannot follow named argument");
             return NULL;
         }
         args[i] = expr(x, q, a);
@@ -879,6 +964,8 @@ static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
         i++;
     }
     q->clause = saved_clause;
+    if (!apply_parameter_defaults(x, fc, name, &args, &nargs, arg_names))
+        return NULL;
     bool handled;
     ir_expr *special = special_function(x, q, fc, name, args, nargs, &handled);
     if (handled)
@@ -1098,51 +1185,15 @@ static ir_expr *type_cast(sql_xlate *x, ir_query *q, TypeCast *tc)
         return NULL;
     /* 'name'::regclass and friends look the object up now, as PostgreSQL's input function does. */
     if ((oid == PG_OID_REGCLASS || oid == PG_OID_REGTYPE || oid == PG_OID_REGNAMESPACE) && IsA(tc->arg, A_Const) &&
-        IsA(&((A_Const *)tc->arg)->val, String)) {
-        const char *text = strVal(&((A_Const *)tc->arg)->val);
-        if (oid == PG_OID_REGTYPE) {
-            const pg_type_info *t = types_by_name(text);
-            if (!t) {
-                xlate_error(x, tc->location, "42704", "type \"%s\" does not exist", text);
-                return NULL;
-            }
-            return ir_const_int(x, PG_OID_REGTYPE, t->oid, tc->location);
-        }
-        if (oid == PG_OID_REGNAMESPACE) {
-            const cat_namespace *ns = cat_find_namespace(x->catalog, text);
-            if (!ns) {
-                xlate_error(x, tc->location, "3F000", "schema \"%s\" does not exist", text);
-                return NULL;
-            }
-            return ir_const_int(x, PG_OID_REGNAMESPACE, ns->oid, tc->location);
-        }
-        /* "schema.name" or "name", with PostgreSQL's quoting rules. */
-        char schema[256] = "", name[256] = "";
-        const char *dot = NULL;
-        bool quoted = false;
-        for (const char *p = text; *p; p++) {
-            if (*p == '"')
-                quoted = !quoted;
-            else if (*p == '.' && !quoted)
-                dot = p;
-        }
-        const char *rel = dot ? dot + 1 : text;
-        if (dot)
-            snprintf(schema, sizeof schema, "%.*s", (int)(dot - text), text);
-        snprintf(name, sizeof name, "%s", rel);
-        for (char *s = name; *s; s++)
-            if (*s >= 'A' && *s <= 'Z' && name[0] != '"')
-                *s = (char)(*s - 'A' + 'a');
-        if (name[0] == '"') {
-            size_t len = strlen(name);
-            memmove(name, name + 1, len);
-            if (len >= 2 && name[len - 2] == '"')
-                name[len - 2] = 0;
-        }
-        const cat_relation *r = analyze_find_relation(x, dot ? schema : NULL, name, tc->location, false);
-        if (!r)
+        IsA(&((A_Const *)tc->arg)->val, String))
+        return analyze_reg_literal(x, strVal(&((A_Const *)tc->arg)->val), oid, tc->location);
+    if (IsA(tc->arg, A_ArrayExpr) && list_length(((A_ArrayExpr *)tc->arg)->elements) == 0) {
+        /* ARRAY[]::int[]: the cast gives the empty array its type */
+        if (!types_is_array(types_by_oid(oid))) {
+            xlate_error(x, tc->location, "42846", "cannot cast type %s[] to %s", "unknown", tname(oid));
             return NULL;
-        return ir_const_int(x, PG_OID_REGCLASS, r->oid, tc->location);
+        }
+        return ir_new(x, IRE_ARRAY, oid, tc->location);
     }
     ir_expr *arg = expr(x, q, tc->arg);
     if (!arg)

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static sql_plan *ddl_plan(sql_xlate *x, const char *command)
+sql_plan *ddl_plan(sql_xlate *x, const char *command)
 {
     sql_plan *p = plan_new(PLAN_ENGINE, command);
     if (!p) {
@@ -26,7 +26,7 @@ static sql_plan *ddl_plan(sql_xlate *x, const char *command)
     return p;
 }
 
-static sql_plan *noop_plan(sql_xlate *x, const char *command)
+sql_plan *ddl_noop_plan(sql_xlate *x, const char *command)
 {
     sql_plan *p = plan_new(PLAN_UTILITY, command);
     if (!p)
@@ -37,7 +37,7 @@ static sql_plan *noop_plan(sql_xlate *x, const char *command)
     return p;
 }
 
-static bool reserve_oids(sql_xlate *x, sql_plan *p, oid_block *b, int count)
+bool ddl_reserve_oids(sql_xlate *x, sql_plan *p, oid_block *b, int count)
 {
     b->count = count;
     b->used = 1;
@@ -462,7 +462,7 @@ static bool build_table(sql_xlate *x, CreateStmt *cs, const char *schema, ddl_ta
     memset(t, 0, sizeof *t);
     t->schema = schema;
     const cat_namespace *ns = cat_find_namespace(x->catalog, schema);
-    t->namespace_oid = ns ? ns->oid : CAT_OID_PUBLIC;
+    t->namespace_oid = ns ? ns->oid : 0;   /* 0: created by this plan (the temporary schema) */
     t->name = xlate_strdup(x, cs->relation->relname);
     strbuf en;
     strbuf_init(&en);
@@ -537,11 +537,23 @@ static bool create_table(sql_xlate *x, CreateStmt *cs, sql_plan **out)
         xlate_error(x, cs->relation->location, "0A000", "table inheritance and partitioning are not supported");
         return false;
     }
-    if (cs->relation->relpersistence == 't') {
-        xlate_error(x, cs->relation->location, "0A000", "temporary tables are not supported yet");
+    bool temp = cs->relation->relpersistence == 't';
+    if (temp && cs->relation->schemaname && strcmp(cs->relation->schemaname, "pg_temp") != 0) {
+        xlate_error(x, cs->relation->location, "42P16", "cannot create temporary relation in non-temporary schema");
         return false;
     }
-    const char *schema = analyze_creation_schema(x, cs->relation->schemaname, cs->relation->location);
+    if (!temp && cs->relation->schemaname && strcmp(cs->relation->schemaname, "pg_temp") == 0)
+        temp = true;
+    if (temp && cs->oncommit == ONCOMMIT_DELETE_ROWS) {
+        xlate_error(x, cs->relation->location, "0A000", "ON COMMIT DELETE ROWS is not supported");
+        return false;
+    }
+    if (temp && cs->oncommit == ONCOMMIT_DROP) {
+        xlate_error(x, cs->relation->location, "0A000", "ON COMMIT DROP is not supported");
+        return false;
+    }
+    const char *schema = temp ? ddl_temp_schema(x)
+                              : analyze_creation_schema(x, cs->relation->schemaname, cs->relation->location);
     if (!schema)
         return false;
     if (strcmp(schema, "pg_catalog") == 0 || strcmp(schema, "information_schema") == 0) {
@@ -553,7 +565,7 @@ static bool create_table(sql_xlate *x, CreateStmt *cs, sql_plan **out)
         if (cs->if_not_exists) {
             session_notice(x->session, PG_SEVERITY_NOTICE, "42P07", "relation \"%s\" already exists, skipping",
                            cs->relation->relname);
-            *out = noop_plan(x, "CREATE TABLE");
+            *out = ddl_noop_plan(x, "CREATE TABLE");
             return *out != NULL;
         }
         xlate_error(x, cs->relation->location, "42P07", "relation \"%s\" already exists", cs->relation->relname);
@@ -577,7 +589,8 @@ static bool create_table(sql_xlate *x, CreateStmt *cs, sql_plan **out)
     oid_block oids = {0};
     strbuf sql;
     strbuf_init(&sql);
-    bool ok = reserve_oids(x, p, &oids, nobjects) && ddl_sqlite_create_table(x, &t, t.engine_name, &sql) &&
+    bool ok = ddl_ensure_schema_step(x, p, schema) && ddl_reserve_oids(x, p, &oids, nobjects) &&
+              ddl_sqlite_create_table(x, &t, t.engine_name, &sql) &&
               ddl_step(x, p, sql.data) && ddl_record_table(x, p, &t, &oids, 0, 'r');
     strbuf_free(&sql);
     if (!ok) {
@@ -719,11 +732,148 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
     }
     if (!dropped) {
         sql_plan_unref(p);
-        *out = noop_plan(x, command);
+        *out = ddl_noop_plan(x, command);
         return *out != NULL;
     }
     *out = p;
     return true;
+}
+
+/* Steps dropping every relation of a schema: views first (they read the tables), then
+ * tables, newest first (a table referencing another was made after it), then sequences. */
+bool ddl_drop_schema_members(sql_xlate *x, sql_plan *p, const cat_namespace *ns)
+{
+    size_t n = cat_relation_count(x->catalog);
+    const cat_relation **order = xlate_alloc(x, sizeof *order * (n + 1));
+    if (!order)
+        return false;
+    size_t count = 0;
+    static const char kinds[] = "vrS";
+    for (const char *k = kinds; *k; k++) {
+        size_t first = count;
+        for (size_t i = 0; i < n; i++) {
+            const cat_relation *r = cat_relation_at(x->catalog, i);
+            if (r->namespace_oid == ns->oid && r->kind == *k)
+                order[count++] = r;
+        }
+        /* newest (highest OID) first */
+        for (size_t i = first + 1; i < count; i++)
+            for (size_t j = i; j > first && order[j - 1]->oid < order[j]->oid; j--) {
+                const cat_relation *t = order[j];
+                order[j] = order[j - 1];
+                order[j - 1] = t;
+            }
+    }
+    bool ok = true;
+    for (size_t i = 0; i < count && ok; i++) {
+        const cat_relation *r = order[i];
+        if (r->kind == 'r' || r->kind == 'v') {
+            strbuf sql;
+            strbuf_init(&sql);
+            strbuf_printf(&sql, "DROP %s IF EXISTS ", r->kind == 'r' ? "TABLE" : "VIEW");
+            catalog_quote_ident(r->engine_name, &sql);
+            ok = !sql.failed && ddl_step(x, p, sql.data);
+            strbuf_free(&sql);
+        } else
+            ok = ddl_stepf(x, p, "DELETE FROM " CAT_META_SEQUENCE " WHERE seqrelid = %u", r->oid);
+        ok = ok && ddl_forget_relation(x, p, r);
+    }
+    return ok;
+}
+
+/* ---------------------------------------------------------------- the temporary schema */
+
+/*
+ * Temporary objects live in pg_temp_<pid>, a schema of this session's own, because the
+ * engine connections are pooled (SQLite's TEMP tables belong to a connection, not to a
+ * session).  The schema is made by the first CREATE TEMP ..., emptied by DISCARD TEMP/ALL
+ * and dropped when the session ends; the server remembers which ones have a live owner, so
+ * that ones left by a session that could not clean up (its engine pool was exhausted, the
+ * server stopped) are dropped by the next session making its own.
+ */
+const char *ddl_temp_schema(sql_xlate *x)
+{
+    sql_session *s = x->session;
+    if (s->temp_schema)
+        return s->temp_schema;
+    char name[32];
+    snprintf(name, sizeof name, "pg_temp_%d", s->backend_pid);
+    char *copy = strdup(name);
+    bool ok = copy != NULL;
+    if (ok && s->srv) {
+        pthread_mutex_lock(&s->srv->temp_lock);
+        ok = hashmap_put(&s->srv->temp_owners, name, s);
+        pthread_mutex_unlock(&s->srv->temp_lock);
+    }
+    if (!ok) {
+        free(copy);
+        pg_error_oom(x->err);
+        return NULL;
+    }
+    s->temp_schema = copy;
+    return copy;
+}
+
+static bool temp_schema_has_owner(sql_server *srv, const char *name)
+{
+    if (!srv)
+        return true;
+    pthread_mutex_lock(&srv->temp_lock);
+    bool live = hashmap_get(&srv->temp_owners, name) != NULL;
+    pthread_mutex_unlock(&srv->temp_lock);
+    return live;
+}
+
+void ddl_forget_temp_schema(sql_session *s)
+{
+    if (!s->temp_schema)
+        return;
+    if (s->srv) {
+        pthread_mutex_lock(&s->srv->temp_lock);
+        hashmap_remove(&s->srv->temp_owners, s->temp_schema);
+        pthread_mutex_unlock(&s->srv->temp_lock);
+    }
+    free(s->temp_schema);
+    s->temp_schema = NULL;
+    s->temp_schema_checked = false;
+}
+
+/* Make sure `schema` exists when the plan's later steps run (it is the temporary schema,
+ * the only one created implicitly).  Must come before the plan's own OID reservation. */
+bool ddl_ensure_schema_step(sql_xlate *x, sql_plan *p, const char *schema)
+{
+    sql_session *s = x->session;
+    bool temp = s->temp_schema && strcmp(schema, s->temp_schema) == 0;
+    const cat_namespace *ns = cat_find_namespace(x->catalog, schema);
+    if (!temp)
+        return true;
+    if (ns) {
+        if (s->temp_schema_checked)
+            return true;
+        /* Left by an earlier server run whose session had this process id. */
+        s->temp_schema_checked = true;
+        return ddl_drop_schema_members(x, p, ns);
+    }
+    s->temp_schema_checked = true;
+    bool ok = true;
+    for (size_t i = 0; i < cat_namespace_count(x->catalog) && ok; i++) {
+        const cat_namespace *other = cat_namespace_at(x->catalog, i);
+        if (strncmp(other->name, "pg_temp_", 8) != 0 || temp_schema_has_owner(s->srv, other->name))
+            continue;
+        ok = ddl_drop_schema_members(x, p, other) &&
+             ddl_stepf(x, p, "DELETE FROM " CAT_META_NAMESPACE " WHERE oid = %u", other->oid);
+    }
+    oid_block oids = {0};
+    strbuf sql;
+    strbuf_init(&sql);
+    strbuf_puts(&sql, "INSERT INTO " CAT_META_NAMESPACE " (oid, nspname) VALUES (");
+    ddl_oid_expr(&(oid_block){.count = 1}, 0, &sql);
+    strbuf_puts(&sql, ", ");
+    catalog_quote_literal(schema, &sql);
+    strbuf_putc(&sql, ')');
+    ok = ok && !sql.failed && ddl_reserve_oids(x, p, &oids, 1) && ddl_step(x, p, sql.data);
+    strbuf_free(&sql);
+    return ok;
 }
 
 static bool drop_schemas(sql_xlate *x, DropStmt *d, sql_plan **out)
@@ -760,21 +910,7 @@ static bool drop_schemas(sql_xlate *x, DropStmt *d, sql_plan **out)
             sql_plan_unref(p);
             return false;
         }
-        bool ok = true;
-        for (size_t i = 0; i < cat_relation_count(x->catalog) && ok; i++) {
-            const cat_relation *r = cat_relation_at(x->catalog, i);
-            if (r->namespace_oid != ns->oid)
-                continue;
-            strbuf sql;
-            strbuf_init(&sql);
-            if (r->kind == 'r' || r->kind == 'v') {
-                strbuf_printf(&sql, "DROP %s ", r->kind == 'r' ? "TABLE" : "VIEW");
-                catalog_quote_ident(r->engine_name, &sql);
-                ok = ddl_step(x, p, sql.data);
-            }
-            strbuf_free(&sql);
-            ok = ok && ddl_forget_relation(x, p, r);
-        }
+        bool ok = ddl_drop_schema_members(x, p, ns);
         if (members)
             session_notice(x->session, PG_SEVERITY_NOTICE, "00000", "drop cascades to %d other object%s", members,
                            members == 1 ? "" : "s");
@@ -787,7 +923,7 @@ static bool drop_schemas(sql_xlate *x, DropStmt *d, sql_plan **out)
     }
     if (!dropped) {
         sql_plan_unref(p);
-        *out = noop_plan(x, "DROP SCHEMA");
+        *out = ddl_noop_plan(x, "DROP SCHEMA");
         return *out != NULL;
     }
     *out = p;
@@ -871,7 +1007,7 @@ static bool create_index(sql_xlate *x, IndexStmt *is, sql_plan **out)
                     strbuf_free(&names);
                     strbuf_free(&pred);
                     free(pred_text);
-                    *out = noop_plan(x, "CREATE INDEX");
+                    *out = ddl_noop_plan(x, "CREATE INDEX");
                     return *out != NULL;
                 }
                 xlate_error(x, -1, "42P07", "relation \"%s\" already exists", name);
@@ -897,7 +1033,7 @@ static bool create_index(sql_xlate *x, IndexStmt *is, sql_plan **out)
         oid_block oids = {0};
         strbuf meta;
         strbuf_init(&meta);
-        ok = reserve_oids(x, p, &oids, 1) && ddl_step(x, p, sql.data);
+        ok = ddl_reserve_oids(x, p, &oids, 1) && ddl_step(x, p, sql.data);
         if (ok) {
             strbuf_puts(&meta, "INSERT INTO " CAT_META_CLASS " (oid, relnamespace, relname, relkind, engine_name) VALUES (");
             ddl_oid_expr(&oids, 0, &meta);
@@ -982,7 +1118,7 @@ static bool create_schema(sql_xlate *x, CreateSchemaStmt *cs, sql_plan **out)
     if (cat_find_namespace(x->catalog, name)) {
         if (cs->if_not_exists) {
             session_notice(x->session, PG_SEVERITY_NOTICE, "42P06", "schema \"%s\" already exists, skipping", name);
-            *out = noop_plan(x, "CREATE SCHEMA");
+            *out = ddl_noop_plan(x, "CREATE SCHEMA");
             return *out != NULL;
         }
         xlate_error(x, -1, "42P06", "schema \"%s\" already exists", name);
@@ -1002,7 +1138,7 @@ static bool create_schema(sql_xlate *x, CreateSchemaStmt *cs, sql_plan **out)
     strbuf_puts(&sql, ", ");
     catalog_quote_literal(name, &sql);
     strbuf_putc(&sql, ')');
-    bool ok = p && reserve_oids(x, p, &oids, 1) && ddl_step(x, p, sql.data);
+    bool ok = p && ddl_reserve_oids(x, p, &oids, 1) && ddl_step(x, p, sql.data);
     strbuf_free(&sql);
     if (!ok) {
         if (p)
@@ -1049,7 +1185,7 @@ static bool create_view(sql_xlate *x, ViewStmt *vs, sql_plan **out)
     ddl_table t = {0};
     t.schema = schema;
     const cat_namespace *ns = cat_find_namespace(x->catalog, schema);
-    t.namespace_oid = ns ? ns->oid : CAT_OID_PUBLIC;
+    t.namespace_oid = ns ? ns->oid : 0;
     t.name = vs->view->relname;
     strbuf en;
     strbuf_init(&en);
@@ -1101,7 +1237,7 @@ static bool create_view(sql_xlate *x, ViewStmt *vs, sql_plan **out)
             catalog_quote_ident(t.cols[i].name, &sql);
         }
         strbuf_printf(&sql, ") AS %s", r.sql.data);
-        ok = reserve_oids(x, p, &oids, 1) && ddl_step(x, p, sql.data) && ddl_record_table(x, p, &t, &oids, 0, 'v');
+        ok = ddl_reserve_oids(x, p, &oids, 1) && ddl_step(x, p, sql.data) && ddl_record_table(x, p, &t, &oids, 0, 'v');
     }
     if (ok) {
         int start = scan_view_query_start(x->text);
@@ -1198,7 +1334,7 @@ static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
             return false;
         session_notice(x->session, PG_SEVERITY_NOTICE, "00000", "relation \"%s\" does not exist, skipping",
                        at->relation->relname);
-        *out = noop_plan(x, "ALTER TABLE");
+        *out = ddl_noop_plan(x, "ALTER TABLE");
         return *out != NULL;
     }
     if (rel->kind != 'r') {
@@ -1414,7 +1550,7 @@ static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
             nobjects += (t.cons[i].type == 'p' || t.cons[i].type == 'u') ? 2 : 1;
         reserved = nobjects;
         oids.table_oid = rel->oid;
-        ok = reserve_oids(x, p, &oids, reserved) && ddl_rebuild_table(x, p, rel, &t, &oids) &&
+        ok = ddl_reserve_oids(x, p, &oids, reserved) && ddl_rebuild_table(x, p, rel, &t, &oids) &&
              ddl_record_table(x, p, &t, &oids, 0, 'r');
     }
     if (!ok) {
@@ -1423,7 +1559,7 @@ static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
     }
     if (!p->nsteps) {
         sql_plan_unref(p);
-        *out = noop_plan(x, "ALTER TABLE");
+        *out = ddl_noop_plan(x, "ALTER TABLE");
         return *out != NULL;
     }
     *out = p;
@@ -1461,7 +1597,7 @@ static bool rename_object(sql_xlate *x, RenameStmt *rs, sql_plan **out)
         sql_plan_unref(p);
         if (pg_error_is_set(x->err))
             return false;
-        *out = noop_plan(x, "ALTER TABLE");
+        *out = ddl_noop_plan(x, "ALTER TABLE");
         return *out != NULL;
     }
     strbuf sql;
@@ -1614,7 +1750,7 @@ static bool create_extension(sql_xlate *x, CreateExtensionStmt *ce, sql_plan **o
         return false;
     }
     /* The extensions we provide are built in; recording them is the catalog's business. */
-    *out = noop_plan(x, "CREATE EXTENSION");
+    *out = ddl_noop_plan(x, "CREATE EXTENSION");
     return *out != NULL;
 }
 
@@ -1635,7 +1771,7 @@ bool xlate_ddl(sql_xlate *x, Node *stmt, sql_plan **out, bool *handled)
         case OBJECT_SEQUENCE: return drop_relations(x, d, 'S', "DROP SEQUENCE", out);
         case OBJECT_SCHEMA: return drop_schemas(x, d, out);
         case OBJECT_EXTENSION:
-            *out = noop_plan(x, "DROP EXTENSION");
+            *out = ddl_noop_plan(x, "DROP EXTENSION");
             return *out != NULL;
         default:
             xlate_error(x, -1, "0A000", "DROP of this kind of object is not supported");
@@ -1658,6 +1794,10 @@ bool xlate_ddl(sql_xlate *x, Node *stmt, sql_plan **out, bool *handled)
         return comment_on(x, (CommentStmt *)stmt, out);
     case T_CreateExtensionStmt:
         return create_extension(x, (CreateExtensionStmt *)stmt, out);
+    case T_CreateSeqStmt:
+        return ddl_create_sequence(x, (CreateSeqStmt *)stmt, out);
+    case T_AlterSeqStmt:
+        return ddl_alter_sequence(x, (AlterSeqStmt *)stmt, out);
     default:
         *handled = false;
         return true;

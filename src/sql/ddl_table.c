@@ -290,6 +290,19 @@ static void literal_or_null(strbuf *b, const char *s)
         strbuf_puts(b, "NULL");
 }
 
+/* The table's namespace OID, or (0: a schema created by the same plan, the temporary
+ * schema) its lookup by name at execution. */
+static void namespace_ref(strbuf *b, const ddl_table *t)
+{
+    if (t->namespace_oid) {
+        strbuf_printf(b, "%u", t->namespace_oid);
+        return;
+    }
+    strbuf_puts(b, "(SELECT oid FROM " CAT_META_NAMESPACE " WHERE nspname = ");
+    catalog_quote_literal(t->schema, b);
+    strbuf_putc(b, ')');
+}
+
 static int column_attnum(ddl_table *t, const char *name)
 {
     for (int i = 0; i < t->ncols; i++)
@@ -374,7 +387,9 @@ bool ddl_record_table(sql_xlate *x, sql_plan *p, ddl_table *t, oid_block *oids, 
     } while (0)
     strbuf_puts(&b, "INSERT INTO " CAT_META_CLASS " (oid, relnamespace, relname, relkind, engine_name) VALUES (");
     ddl_oid_expr(oids, table_slot, &b);
-    strbuf_printf(&b, ", %u, ", t->namespace_oid);
+    strbuf_puts(&b, ", ");
+    namespace_ref(&b, t);
+    strbuf_puts(&b, ", ");
     catalog_quote_literal(t->name, &b);
     strbuf_printf(&b, ", '%c', ", relkind);
     catalog_quote_literal(t->engine_name, &b);
@@ -397,7 +412,9 @@ bool ddl_record_table(sql_xlate *x, sql_plan *p, ddl_table *t, oid_block *oids, 
         int slot = oids->used++;
         strbuf_puts(&b, "INSERT INTO " CAT_META_CLASS " (oid, relnamespace, relname, relkind, engine_name) VALUES (");
         ddl_oid_expr(oids, slot, &b);
-        strbuf_printf(&b, ", %u, ", t->namespace_oid);
+        strbuf_puts(&b, ", ");
+        namespace_ref(&b, t);
+        strbuf_puts(&b, ", ");
         catalog_quote_literal(c->sequence_name, &b);
         strbuf_puts(&b, ", 'S', '')");
         FLUSH();
@@ -424,7 +441,9 @@ bool ddl_record_table(sql_xlate *x, sql_plan *p, ddl_table *t, oid_block *oids, 
             index_slot = oids->used++;
             strbuf_puts(&b, "INSERT INTO " CAT_META_CLASS " (oid, relnamespace, relname, relkind, engine_name) VALUES (");
             ddl_oid_expr(oids, index_slot, &b);
-            strbuf_printf(&b, ", %u, ", t->namespace_oid);
+            strbuf_puts(&b, ", ");
+            namespace_ref(&b, t);
+            strbuf_puts(&b, ", ");
             catalog_quote_literal(k->name, &b);
             strbuf_puts(&b, ", 'i', '')");
             FLUSH();
@@ -453,7 +472,9 @@ bool ddl_record_table(sql_xlate *x, sql_plan *p, ddl_table *t, oid_block *oids, 
         ddl_oid_expr(oids, con_slot, &b);
         strbuf_puts(&b, ", ");
         catalog_quote_literal(k->name, &b);
-        strbuf_printf(&b, ", %u, '%c', ", t->namespace_oid, k->type);
+        strbuf_puts(&b, ", ");
+        namespace_ref(&b, t);
+        strbuf_printf(&b, ", '%c', ", k->type);
         ddl_oid_expr(oids, table_slot, &b);
         strbuf_puts(&b, ", ");
         if (index_slot >= 0)
@@ -592,21 +613,12 @@ bool ddl_forget_relation(sql_xlate *x, sql_plan *p, const cat_relation *rel)
 }
 
 /* SQLite cannot add or drop constraints or change a column's type in place: build the new
- * table beside the old, copy the rows, swap.  Only done when no foreign key involves the
- * table (dropping a referenced table would fire its ON DELETE actions in SQLite). */
+ * table beside the old, copy the rows, swap.  The swap renames with legacy_alter_table on,
+ * so that foreign keys of other tables keep naming the table (and reach the new one), and
+ * the old copy is dropped under a name nothing references: its implicit DELETE fires no
+ * ON DELETE action of another table. */
 bool ddl_rebuild_table(sql_xlate *x, sql_plan *p, const cat_relation *rel, ddl_table *t, oid_block *oids)
 {
-    for (size_t i = 0; i < cat_relation_count(x->catalog); i++) {
-        const cat_relation *other = cat_relation_at(x->catalog, i);
-        for (int c = 0; c < other->nconstraints; c++)
-            if (other->constraints[c].type == 'f' && other->constraints[c].ref_relation == rel->oid && other != rel) {
-                xlate_error(x, -1, "0A000",
-                            "cannot change table \"%s\" while foreign key \"%s\" of table \"%s\" references it",
-                            rel->name, other->constraints[c].name, other->name);
-                pg_error_hint(x->err, "Drop the foreign key first, or create the table with its final definition.");
-                return false;
-            }
-    }
     strbuf tmpname;
     strbuf_init(&tmpname);
     strbuf_printf(&tmpname, "_pgwire_rebuild_%s", rel->engine_name);
@@ -640,10 +652,17 @@ bool ddl_rebuild_table(sql_xlate *x, sql_plan *p, const cat_relation *rel, ddl_t
         catalog_quote_ident(rel->engine_name, &sql);
         ok = ddl_step(x, p, sql.data);
     }
+    strbuf oldname;
+    strbuf_init(&oldname);
+    strbuf_printf(&oldname, "_pgwire_old_%s", rel->engine_name);
+    if (ok)
+        ok = !oldname.failed && ddl_step(x, p, "PRAGMA legacy_alter_table = ON");
     if (ok) {
         strbuf_reset(&sql);
-        strbuf_puts(&sql, "DROP TABLE ");
+        strbuf_puts(&sql, "ALTER TABLE ");
         catalog_quote_ident(rel->engine_name, &sql);
+        strbuf_puts(&sql, " RENAME TO ");
+        catalog_quote_ident(oldname.data, &sql);
         ok = ddl_step(x, p, sql.data);
     }
     if (ok) {
@@ -654,6 +673,15 @@ bool ddl_rebuild_table(sql_xlate *x, sql_plan *p, const cat_relation *rel, ddl_t
         catalog_quote_ident(rel->engine_name, &sql);
         ok = ddl_step(x, p, sql.data);
     }
+    if (ok)
+        ok = ddl_step(x, p, "PRAGMA legacy_alter_table = OFF");
+    if (ok) {
+        strbuf_reset(&sql);
+        strbuf_puts(&sql, "DROP TABLE ");
+        catalog_quote_ident(oldname.data, &sql);
+        ok = ddl_step(x, p, sql.data);
+    }
+    strbuf_free(&oldname);
     /* Indexes that are not constraints are recreated from their definitions' engine SQL. */
     for (int i = 0; ok && i < rel->nindexes; i++) {
         const cat_index *ix = &rel->indexes[i];

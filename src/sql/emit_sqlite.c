@@ -533,6 +533,20 @@ static void emit_any_array(emitter *em, ir_expr *e)
     put(em, ")))");
 }
 
+/* A GROUP BY / ORDER BY key.  An integer literal there is a column position to SQLite;
+ * PostgreSQL has already resolved positions, so a constant is a value: written so that
+ * SQLite reads it as one. */
+static void emit_key(emitter *em, ir_expr *e)
+{
+    if (e->kind == IRE_CONST && e->u.constant.value.kind == VALUE_INT) {
+        put(em, "CAST(");
+        emit_expr(em, e);
+        put(em, " AS INTEGER)");
+        return;
+    }
+    emit_expr(em, e);
+}
+
 static void emit_window_spec(emitter *em, ir_window *w)
 {
     put(em, " OVER (");
@@ -889,7 +903,7 @@ static void emit_order_by(emitter *em, ir_query *q, bool by_position)
         if (pos > 0)
             strbuf_printf(em->out, "%d", pos);
         else
-            emit_expr(em, s->expr);
+            emit_key(em, s->expr);
         put(em, collation_for(s->expr->type));
         if (s->descending)
             put(em, " DESC");
@@ -1001,7 +1015,7 @@ static void emit_select_core(emitter *em, ir_query *q, bool alias_targets, const
         for (int i = 0; i < q->ngroup; i++) {
             if (i)
                 put(em, ", ");
-            emit_expr(em, q->group[i]);
+            emit_key(em, q->group[i]);
             put(em, collation_for(q->group[i]->type));
         }
     }
@@ -1064,7 +1078,7 @@ static void emit_select(emitter *em, ir_query *q, bool alias_targets, const char
                 ir_sort *s = &q->sort[i];
                 if (i)
                     put(em, ", ");
-                emit_expr(em, s->expr);
+                emit_key(em, s->expr);
                 put(em, collation_for(s->expr->type));
                 if (s->descending)
                     put(em, " DESC");
@@ -1095,7 +1109,7 @@ static void emit_select(emitter *em, ir_query *q, bool alias_targets, const char
             for (int i = 0; i < q->ngroup; i++) {
                 if (i)
                     put(em, ", ");
-                emit_expr(em, q->group[i]);
+                emit_key(em, q->group[i]);
             }
         }
         if (q->having) {

@@ -469,6 +469,23 @@ sql_run_status sql_portal_next(sql_portal *portal, pg_error *err)
     case PLAN_UTILITY:
         if (portal->plan->utility == UTIL_EXECUTE)
             return run_execute(portal, err);
+        if (portal->plan->prepared && (portal->plan->utility == UTIL_DISCARD_ALL ||
+                                       portal->plan->utility == UTIL_DISCARD_TEMP) && !portal->started) {
+            /* DISCARD TEMP / ALL: drop the temporary objects first (a DDL plan). */
+            if (!portal->inner && !sql_portal_create(portal->s, portal->plan->prepared, NULL, 0, &portal->inner, err)) {
+                portal->done = portal->failed = true;
+                return SQL_RUN_ERROR;
+            }
+            sql_run_status r;
+            while ((r = sql_portal_next(portal->inner, err)) == SQL_RUN_ROW)
+                ;
+            if (r == SQL_RUN_WAIT)
+                return SQL_RUN_WAIT;
+            if (r == SQL_RUN_ERROR) {
+                portal->done = portal->failed = true;
+                return SQL_RUN_ERROR;
+            }
+        }
         if (!portal->started) {
             portal->started = true;
             int r = utility_execute(portal, err);

@@ -160,7 +160,9 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
                        (kind == FN_PLAIN && f->kind == FN_SET_RETURNING);
         if (!kind_ok)
             continue;
-        bool count_ok = f->nargs == nargs || ((f->flags & FN_VARIADIC) && nargs >= f->nargs - 1 && f->nargs > 0);
+        /* VARIADIC needs at least one argument for the variadic parameter, as in
+         * PostgreSQL (concat() does not exist; zero-argument forms are entries of their own). */
+        bool count_ok = f->nargs == nargs || ((f->flags & FN_VARIADIC) && nargs >= f->nargs && f->nargs > 0);
         if (!count_ok || ncand >= MAX_CANDIDATES)
             continue;
         cands[ncand++] = (candidate){.fn = f};

@@ -753,4 +753,7 @@ const engine_session_ops guc_engine_session_ops = {
     .set_setting = engine_set_setting,
     .search_path = engine_search_path,
     .notify = engine_notify,
+    .sequence_value = session_sequence_value,
+    .sequence_current = session_sequence_current,
+    .sequence_last = session_sequence_last,
 };

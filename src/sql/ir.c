@@ -215,6 +215,17 @@ static ir_expr *fold_function_cast(sql_xlate *x, ir_expr *e, pg_oid type, int32_
         }
         return ir_const_int(x, type, neg ? (int64_t)(0 - acc) : (int64_t)acc, e->location);
     }
+    if (from == PG_OID_BPCHAR && (type == PG_OID_TEXT || type == PG_OID_VARCHAR) && v->kind == VALUE_TEXT && typmod < 0) {
+        /* rtrim, as PostgreSQL's char(n) → text */
+        size_t n = v->len;
+        while (n && v->ptr[n - 1] == ' ')
+            n--;
+        char *copy = arena_strndup(x->mem, v->ptr, n);
+        ir_expr *t = copy ? ir_new(x, IRE_CONST, type, e->location) : NULL;
+        if (t)
+            t->u.constant.value = value_text(copy, n);
+        return t;
+    }
     if ((from == PG_OID_INT2 || from == PG_OID_INT4 || from == PG_OID_INT8) && to_int && v->kind == VALUE_INT) {
         if (!int_fits(type, v->i)) {
             xlate_error(x, e->location, "22003", "%s", int_range_message(type));
@@ -228,8 +239,41 @@ static ir_expr *fold_function_cast(sql_xlate *x, ir_expr *e, pg_oid type, int32_
 
 /* Fold a constant into `type` by its text form: output with the source type, input with the
  * target type (PostgreSQL's I/O conversion), using the session's settings. */
-static ir_expr *fold_constant(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod)
+/* An explicit cast to varchar(n) or char(n) truncates (input functions refuse): the
+ * constant's text cut to n characters before it is read as the type. */
+static bool truncates(const ir_expr *e, pg_oid type, int32_t typmod)
 {
+    return (type == PG_OID_VARCHAR || type == PG_OID_BPCHAR) && typmod >= 4 && e->u.constant.value.kind == VALUE_TEXT &&
+           (e->type == PG_OID_UNKNOWN || e->type == PG_OID_TEXT || e->type == PG_OID_VARCHAR || e->type == PG_OID_BPCHAR);
+}
+
+static void explicit_truncation(ir_expr *e, int32_t typmod)
+{
+    size_t max = (size_t)(typmod - 4);
+    const char *p = e->u.constant.value.ptr;
+    size_t n = e->u.constant.value.len, chars = 0, cut = n;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)p[i] & 0xC0) != 0x80) {
+            if (chars == max) {
+                cut = i;
+                break;
+            }
+            chars++;
+        }
+    e->u.constant.value.len = cut;
+}
+
+static ir_expr *fold_constant(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod, coercion_context ctx)
+{
+    if (ctx == COERCE_EXPLICIT && truncates(e, type, typmod)) {
+        /* on a copy of the node: the original may be shared */
+        ir_expr *c = ir_new(x, IRE_CONST, e->type, e->location);
+        if (!c)
+            return NULL;
+        *c = *e;
+        e = c;
+        explicit_truncation(e, typmod);
+    }
     if (e->type != PG_OID_UNKNOWN) {
         bool handled;
         ir_expr *f = fold_function_cast(x, e, type, typmod, &handled);
@@ -323,11 +367,17 @@ ir_expr *ir_coerce(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod, coerci
             pg_error_hint(x->err, "You will need to rewrite or cast the expression.");
         return NULL;
     }
+    if (e->kind == IRE_CONST && e->type == PG_OID_UNKNOWN && e->u.constant.value.kind == VALUE_TEXT &&
+        (type == PG_OID_REGCLASS || type == PG_OID_REGTYPE || type == PG_OID_REGNAMESPACE)) {
+        /* regclass_in & co. look the name up in the catalog */
+        char *text = arena_strndup(x->mem, e->u.constant.value.ptr, e->u.constant.value.len);
+        return text ? analyze_reg_literal(x, text, type, e->location) : NULL;
+    }
     if (e->kind == IRE_CONST && type != PG_OID_RECORD &&
         !(e->type == PG_OID_UNKNOWN && e->u.constant.text && is_time_sensitive_literal(e->u.constant.text))) {
         const pg_type_info *ti = types_by_oid(type);
         if (ti && ti->typtype != 'p')
-            return fold_constant(x, e, type, typmod);
+            return fold_constant(x, e, type, typmod, ctx);
     }
     ir_expr *c = ir_new(x, IRE_CAST, type, e->location);
     if (c) {

@@ -390,6 +390,8 @@ struct sql_server {
     int ndefaults;
     char **default_names;
     char **default_values;
+    pthread_mutex_t temp_lock;         /* temp_owners */
+    hashmap temp_owners;               /* "pg_temp_<pid>" of live sessions → session */
 };
 
 struct sql_session {
@@ -399,6 +401,9 @@ struct sql_session {
     char *database;
     int backend_pid;
     char *client_addr, *server_addr;   /* NULL over a Unix socket */
+    char *temp_schema;                 /* "pg_temp_<pid>" once a temporary object was planned */
+    bool temp_schema_checked;          /* a leftover schema of that name was emptied */
+    struct session_sequences *sequences;   /* currval()/lastval() state (ddl_sequence.c) */
     guc_values *gucs;
     type_settings types;               /* derived from gucs, for codecs */
     /* Transaction. */
@@ -602,6 +607,11 @@ bool analyze_type_name(sql_xlate *x, struct Node *type_name, pg_oid *oid, int32_
 /* Find a relation by possibly-qualified name using search_path (42P01). */
 const cat_relation *analyze_find_relation(sql_xlate *x, const char *schema, const char *name,
                                           int location, bool missing_ok);
+/* This session's temporary schema (pg_temp_<pid>) if it exists, else NULL. */
+const char *analyze_temp_schema(sql_xlate *x);
+/* 'name'::regclass / regtype / regnamespace of a literal, resolved now (as the input
+ * functions do): the OID constant, or NULL with PostgreSQL's error. */
+ir_expr *analyze_reg_literal(sql_xlate *x, const char *text, pg_oid type, int location);
 /* The schema new objects go to: the first existing schema of search_path (3F000). */
 const char *analyze_creation_schema(sql_xlate *x, const char *explicit_schema, int location);
 /* The OUT columns of a set-returning function that has them (jsonb_each: key, value);
@@ -656,6 +666,13 @@ int64_t guc_get_int(const guc_values *g, const char *name);
 bool guc_get_bool(const guc_values *g, const char *name);
 /* The schemas of search_path, resolved ("$user" dropped when missing): for name lookup. */
 size_t guc_search_path(sql_session *s, const cat_snapshot *cat, const char **out, size_t max);
+/* currval()/lastval() state of a session (ddl_sequence.c). */
+void session_sequence_value(void *session, pg_oid sequence, int64_t value);
+bool session_sequence_current(void *session, pg_oid sequence, int64_t *value);
+bool session_sequence_last(void *session, int64_t *value);
+void session_sequences_reset(sql_session *s);
+/* The session's temporary schema is no longer its own (after it was dropped, at the end). */
+void ddl_forget_temp_schema(sql_session *s);
 /* What engine functions ask of the session (current_setting, set_config ...): guc.c. */
 extern const engine_session_ops guc_engine_session_ops;
 void session_refresh_type_settings(sql_session *s);
