@@ -188,6 +188,11 @@ static bool apply_constraint(sql_xlate *x, ddl_table *t, Constraint *c, ddl_colu
     case CONSTR_DEFAULT:
         if (!col)
             return true;
+        if (col->generated) {
+            xlate_error(x, c->location, "42601", "both default and generation expression specified for column \"%s\" of table \"%s\"",
+                        col->name, t->name);
+            return false;
+        }
         if (col->default_text) {
             xlate_error(x, c->location, "42601", "multiple default values specified for column \"%s\" of table \"%s\"",
                         col->name, t->name);
@@ -216,8 +221,33 @@ static bool apply_constraint(sql_xlate *x, ddl_table *t, Constraint *c, ddl_colu
         col->sequence_name = ddl_choose_name(x, t->schema, t->name, col->name, "seq", t);
         return true;
     case CONSTR_GENERATED:
-        xlate_error(x, c->location, "0A000", "generated columns are not supported yet");
-        return false;
+        if (!col)
+            return true;
+        if (col->identity) {
+            xlate_error(x, c->location, "42601", "both identity and generation expression specified for column \"%s\" of table \"%s\"",
+                        col->name, t->name);
+            return false;
+        }
+        if (col->default_text) {
+            xlate_error(x, c->location, "42601", "both default and generation expression specified for column \"%s\" of table \"%s\"",
+                        col->name, t->name);
+            return false;
+        }
+        if (c->generated_when != ATTRIBUTE_IDENTITY_ALWAYS) {
+            xlate_error(x, c->location, "42601", "for a generated column, GENERATED ALWAYS must be specified");
+            return false;
+        }
+        {
+            char *text = scan_expression(x->text, exprLocation(c->raw_expr));
+            if (!text) {
+                xlate_error(x, c->location, "42601", "could not read the generation expression of column \"%s\"", col->name);
+                return false;
+            }
+            col->default_text = xlate_strdup(x, text);
+            free(text);
+        }
+        col->generated = 's';
+        return true;
     case CONSTR_CHECK: {
         ddl_constraint *k = add_constraint(x, t);
         if (!k)
@@ -457,6 +487,74 @@ static bool finish_constraints(sql_xlate *x, ddl_table *t)
     return true;
 }
 
+/* LIKE source [INCLUDING ...]: the source's columns with their types and NOT NULL, and as
+ * asked its defaults, generation expressions, identity, CHECK constraints and unique /
+ * primary keys (which get this table's names, as PostgreSQL's indexes do). */
+static bool like_table(sql_xlate *x, ddl_table *t, TableLikeClause *like)
+{
+    RangeVar *rv = like->relation;
+    const cat_relation *rel = analyze_find_relation(x, rv->schemaname, rv->relname, rv->location, false);
+    if (!rel)
+        return false;
+    if (rel->kind != 'r' && rel->kind != 'v') {
+        xlate_error(x, rv->location, "42809", "\"%s\" is not a table, view, materialized view, composite type, or foreign table",
+                    rel->name);
+        return false;
+    }
+    ddl_table src;
+    if (!ddl_table_from_catalog(x, rel, &src))
+        return false;
+    bits32 o = like->options;
+    for (int i = 0; i < src.ncols; i++) {
+        const ddl_column *from = &src.cols[i];
+        if (find_col(t, from->name)) {
+            xlate_error(x, rv->location, "42701", "column \"%s\" specified more than once", from->name);
+            return false;
+        }
+        ddl_column *c = add_column(x, t);
+        if (!c)
+            return false;
+        c->name = from->name;
+        c->type = from->type;
+        c->typmod = from->typmod;
+        c->notnull = from->notnull;
+        c->attnum = t->next_attnum++;
+        if (from->generated && (o & CREATE_TABLE_LIKE_GENERATED)) {
+            c->generated = 's';
+            c->default_text = from->default_text;
+        } else if (from->identity && (o & CREATE_TABLE_LIKE_IDENTITY)) {
+            c->identity = from->identity;
+            c->sequence_name = ddl_choose_name(x, t->schema, t->name, c->name, "seq", t);
+            strbuf d;
+            strbuf_init(&d);
+            strbuf_puts(&d, "nextval('");
+            if (strcmp(t->schema, "public") != 0)
+                strbuf_printf(&d, "%s.", t->schema);
+            strbuf_printf(&d, "%s'::regclass)", c->sequence_name);
+            c->default_text = xlate_strdup(x, d.data);
+            strbuf_free(&d);
+        } else if (!from->generated && !from->identity && (o & CREATE_TABLE_LIKE_DEFAULTS))
+            c->default_text = from->default_text;
+    }
+    for (int i = 0; i < src.ncons; i++) {
+        const ddl_constraint *from = &src.cons[i];
+        bool want = (from->type == 'c' && (o & CREATE_TABLE_LIKE_CONSTRAINTS)) ||
+                    ((from->type == 'p' || from->type == 'u') && (o & CREATE_TABLE_LIKE_INDEXES));
+        if (!want)
+            continue;
+        ddl_constraint *k = add_constraint(x, t);
+        if (!k)
+            return false;
+        *k = *from;
+        k->location = rv->location;
+        if (from->type == 'p')
+            k->name = ddl_choose_name(x, t->schema, t->name, NULL, "pkey", t);
+        else if (from->type == 'u')
+            k->name = ddl_choose_name(x, t->schema, t->name, from->nkeys == 1 ? from->keys[0] : NULL, "key", t);
+    }
+    return true;
+}
+
 static bool build_table(sql_xlate *x, CreateStmt *cs, const char *schema, ddl_table *t)
 {
     memset(t, 0, sizeof *t);
@@ -523,8 +621,11 @@ static bool build_table(sql_xlate *x, CreateStmt *cs, const char *schema, ddl_ta
         } else if (IsA(n, Constraint)) {
             if (!apply_constraint(x, t, (Constraint *)n, NULL))
                 return false;
+        } else if (IsA(n, TableLikeClause)) {
+            if (!like_table(x, t, (TableLikeClause *)n))
+                return false;
         } else {
-            xlate_error(x, -1, "0A000", "CREATE TABLE ... LIKE is not supported");
+            xlate_error(x, -1, "0A000", "this CREATE TABLE element is not supported");
             return false;
         }
     }
@@ -601,13 +702,178 @@ static bool create_table(sql_xlate *x, CreateStmt *cs, sql_plan **out)
     return true;
 }
 
+/* ---------------------------------------------------------------- CREATE TABLE AS, SELECT INTO */
+
+/* The schema a new relation goes to (the temporary schema for TEMP), after PostgreSQL's
+ * checks; NULL with the error, or NULL and *noop for IF NOT EXISTS of an existing one. */
+static const char *creation_target(sql_xlate *x, RangeVar *rv, bool if_not_exists, const char *command, sql_plan **noop)
+{
+    *noop = NULL;
+    bool temp = rv->relpersistence == 't';
+    if (temp && rv->schemaname && strcmp(rv->schemaname, "pg_temp") != 0) {
+        xlate_error(x, rv->location, "42P16", "cannot create temporary relation in non-temporary schema");
+        return NULL;
+    }
+    if (!temp && rv->schemaname && strcmp(rv->schemaname, "pg_temp") == 0)
+        temp = true;
+    const char *schema = temp ? ddl_temp_schema(x) : analyze_creation_schema(x, rv->schemaname, rv->location);
+    if (!schema)
+        return NULL;
+    if (strcmp(schema, "pg_catalog") == 0 || strcmp(schema, "information_schema") == 0) {
+        xlate_error(x, rv->location, "42501", "permission denied to create \"%s.%s\"", schema, rv->relname);
+        return NULL;
+    }
+    if (cat_find_relation(x->catalog, schema, rv->relname)) {
+        if (if_not_exists) {
+            session_notice(x->session, PG_SEVERITY_NOTICE, "42P07", "relation \"%s\" already exists, skipping", rv->relname);
+            *noop = ddl_noop_plan(x, command);
+            return NULL;
+        }
+        xlate_error(x, rv->location, "42P07", "relation \"%s\" already exists", rv->relname);
+        return NULL;
+    }
+    if (strncmp(rv->relname, "_pgwire_", 8) == 0 || strncmp(rv->relname, "sqlite_", 7) == 0) {
+        xlate_error(x, rv->location, "42939", "table name \"%s\" is reserved", rv->relname);
+        return NULL;
+    }
+    return schema;
+}
+
+/* A table made from a query's result columns (their names, types and typmods; an unknown
+ * literal's column is text), filled by INSERT ... SELECT in the same plan.  The tag is
+ * "SELECT n" as PostgreSQL's, "CREATE TABLE AS" for WITH NO DATA. */
+static bool create_table_as(sql_xlate *x, IntoClause *into, Node *query, bool if_not_exists, sql_plan **out)
+{
+    RangeVar *rv = into->rel;
+    if (into->onCommit == ONCOMMIT_DELETE_ROWS || into->onCommit == ONCOMMIT_DROP) {
+        xlate_error(x, rv->location, "0A000", "ON COMMIT DELETE ROWS and ON COMMIT DROP are not supported");
+        return false;
+    }
+    if (!IsA(query, SelectStmt)) {
+        xlate_error(x, rv->location, "0A000", "CREATE TABLE AS EXECUTE is not supported");
+        return false;
+    }
+    sql_plan *noop;
+    const char *schema = creation_target(x, rv, if_not_exists, "CREATE TABLE AS", &noop);
+    if (!schema) {
+        *out = noop;
+        return noop != NULL;
+    }
+    ir_query *q = analyze_select(x, NULL, query);
+    if (!q)
+        return false;
+    emit_result r = {0};
+    strbuf_init(&r.sql);
+    if (!emit_query(x, q, &r)) {
+        emit_result_free(&r);
+        return false;
+    }
+    if (r.nparams || r.next) {
+        bool params = r.nparams > 0;
+        emit_result_free(&r);
+        xlate_error(x, -1, params ? "42P02" : "0A000", params ? "there is no parameter $1" : "this query cannot fill a new table");
+        return false;
+    }
+    int ncol = 0;
+    for (int i = 0; i < q->ntargets; i++)
+        ncol += !q->targets[i].junk;
+    int nnames = list_length(into->colNames);
+    if (nnames > ncol) {
+        emit_result_free(&r);
+        xlate_error(x, -1, "42601", "too many column names were specified");
+        return false;
+    }
+    ddl_table t = {0};
+    t.schema = schema;
+    const cat_namespace *ns = cat_find_namespace(x->catalog, schema);
+    t.namespace_oid = ns ? ns->oid : 0;
+    t.name = xlate_strdup(x, rv->relname);
+    strbuf en;
+    strbuf_init(&en);
+    catalog_engine_table_name(schema, t.name, &en);
+    t.engine_name = xlate_strdup(x, en.data ? en.data : t.name);
+    strbuf_free(&en);
+    t.cols = xlate_alloc(x, sizeof *t.cols * (size_t)(ncol + 1));
+    t.cols_cap = ncol + 1;
+    if (!t.cols || !t.name || !t.engine_name) {
+        emit_result_free(&r);
+        return false;
+    }
+    for (int i = 0, k = 0; i < q->ntargets; i++) {
+        if (q->targets[i].junk)
+            continue;
+        ddl_column *c = &t.cols[t.ncols++];
+        c->name = k < nnames ? strVal(list_nth(into->colNames, k)) : q->targets[i].name;
+        pg_oid type = q->targets[i].expr->type;
+        c->type = type == PG_OID_UNKNOWN ? PG_OID_TEXT : type;
+        c->typmod = type == PG_OID_UNKNOWN ? -1 : q->targets[i].expr->typmod;
+        c->attnum = (int16_t)(k + 1);
+        if (!types_by_oid(c->type) || c->type == PG_OID_RECORD) {
+            emit_result_free(&r);
+            xlate_error(x, -1, "42P16", "column \"%s\" has pseudo-type %s", c->name, tname(c->type));
+            return false;
+        }
+        for (int j = 0; j < t.ncols - 1; j++)
+            if (strcmp(t.cols[j].name, c->name) == 0) {
+                emit_result_free(&r);
+                xlate_error(x, -1, "42701", "column \"%s\" specified more than once", c->name);
+                return false;
+            }
+        k++;
+    }
+    t.next_attnum = (int16_t)(t.ncols + 1);
+    sql_plan *p = ddl_plan(x, "CREATE TABLE AS");
+    oid_block oids = {0};
+    strbuf sql;
+    strbuf_init(&sql);
+    bool ok = p && ddl_ensure_schema_step(x, p, schema) && ddl_reserve_oids(x, p, &oids, 1) &&
+              ddl_sqlite_create_table(x, &t, t.engine_name, &sql) && ddl_step(x, p, sql.data) &&
+              ddl_record_table(x, p, &t, &oids, 0, 'r');
+    if (ok && !into->skipData) {
+        strbuf_reset(&sql);
+        strbuf_puts(&sql, "INSERT INTO ");
+        catalog_quote_ident(t.engine_name, &sql);
+        strbuf_puts(&sql, " (");
+        for (int i = 0; i < t.ncols; i++) {
+            if (i)
+                strbuf_puts(&sql, ", ");
+            catalog_quote_ident(t.cols[i].name, &sql);
+        }
+        strbuf_puts(&sql, ") ");
+        strbuf_append(&sql, r.sql.data, r.sql.len);
+        ok = !sql.failed && plan_add_step(p, sql.data, 0, NULL, false, true);
+        if (!ok && !pg_error_is_set(x->err))
+            pg_error_oom(x->err);
+        p->tag = TAG_SELECT_COUNT;
+    }
+    strbuf_free(&sql);
+    emit_result_free(&r);
+    if (!ok) {
+        if (p)
+            sql_plan_unref(p);
+        return false;
+    }
+    *out = p;
+    return true;
+}
+
 /* ---------------------------------------------------------------- DROP */
 
-static bool referenced_by_others(sql_xlate *x, const cat_relation *rel, const cat_relation **by, const char **conname)
+static bool in_set(const cat_relation *const *set, int n, const cat_relation *r)
+{
+    for (int i = 0; i < n; i++)
+        if (set[i] == r)
+            return true;
+    return false;
+}
+
+/* A foreign key of a table outside `dropping` (the tables the statement drops) to `rel`. */
+static bool referenced_by_others(sql_xlate *x, const cat_relation *rel, const cat_relation **by, const char **conname,
+                                 const cat_relation *const *dropping, int ndropping)
 {
     for (size_t i = 0; i < cat_relation_count(x->catalog); i++) {
         const cat_relation *other = cat_relation_at(x->catalog, i);
-        if (other == rel)
+        if (other == rel || in_set(dropping, ndropping, other))
             continue;
         for (int c = 0; c < other->nconstraints; c++)
             if (other->constraints[c].type == 'f' && other->constraints[c].ref_relation == rel->oid) {
@@ -636,10 +902,62 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
     sql_plan *p = ddl_plan(x, command);
     if (!p)
         return false;
-    ListCell *lc;
+    /* Tables dropped together may reference each other: each goes after the tables that
+     * reference it (SQLite's DROP TABLE deletes the rows first, checking foreign keys). */
+    int nobj = list_length(d->objects), nset = 0;
+    List **order = xlate_alloc(x, sizeof *order * (size_t)(nobj + 1));
+    const cat_relation **set = xlate_alloc(x, sizeof *set * (size_t)(nobj + 1));
+    const cat_relation **set_of = xlate_alloc(x, sizeof *set_of * (size_t)(nobj + 1));
+    if (!order || !set || !set_of) {
+        sql_plan_unref(p);
+        return false;
+    }
+    for (int i = 0; i < nobj; i++) {
+        List *names = list_nth(d->objects, i);
+        const cat_relation *r = want == 'r' ? analyze_find_relation(x, name_list_schema(names), name_list_last(names), -1, true)
+                                            : NULL;
+        pg_error_clear(x->err);
+        set_of[i] = r && r->kind == 'r' ? r : NULL;
+        if (set_of[i])
+            set[nset++] = set_of[i];
+    }
+    {
+        bool *placed = xlate_alloc(x, sizeof *placed * (size_t)(nobj + 1));
+        if (!placed) {
+            sql_plan_unref(p);
+            return false;
+        }
+        int n = 0;
+        while (n < nobj) {
+            bool progress = false;
+            for (int i = 0; i < nobj; i++) {
+                if (placed[i])
+                    continue;
+                bool blocked = false;
+                for (int j = 0; j < nobj && set_of[i] && !blocked; j++) {
+                    if (j == i || placed[j] || !set_of[j])
+                        continue;
+                    for (int c = 0; c < set_of[j]->nconstraints; c++)
+                        if (set_of[j]->constraints[c].type == 'f' && set_of[j]->constraints[c].ref_relation == set_of[i]->oid)
+                            blocked = true;
+                }
+                if (blocked)
+                    continue;
+                placed[i] = true;
+                order[n++] = list_nth(d->objects, i);
+                progress = true;
+            }
+            if (!progress)   /* a cycle: the statement's order */
+                for (int i = 0; i < nobj; i++)
+                    if (!placed[i]) {
+                        placed[i] = true;
+                        order[n++] = list_nth(d->objects, i);
+                    }
+        }
+    }
     int dropped = 0;
-    foreach (lc, d->objects) {
-        List *names = lfirst(lc);
+    for (int oi = 0; oi < nobj; oi++) {
+        List *names = order[oi];
         const char *name = name_list_last(names);
         const char *schema = name_list_schema(names);
         const cat_relation *rel = analyze_find_relation(x, schema, name, -1, true);
@@ -653,7 +971,7 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
                                kind_word(want), name);
                 continue;
             }
-            xlate_error(x, -1, "42P01", "%s \"%s\" does not exist", kind_word(want), name);
+            xlate_error(x, -1, want == 'i' ? "42704" : "42P01", "%s \"%s\" does not exist", kind_word(want), name);
             sql_plan_unref(p);
             return false;
         }
@@ -676,7 +994,7 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
         if (want == 'r') {
             const cat_relation *by;
             const char *conname;
-            if (referenced_by_others(x, rel, &by, &conname)) {
+            if (referenced_by_others(x, rel, &by, &conname, set, nset)) {
                 if (d->behavior != DROP_CASCADE) {
                     xlate_error(x, -1, "2BP01", "cannot drop table %s because other objects depend on it", name);
                     pg_error_detail(x->err, "constraint %s on table %s depends on table %s", conname, by->name, name);
@@ -1288,12 +1606,8 @@ static bool truncate_tables(sql_xlate *x, TruncateStmt *ts, sql_plan **out)
     for (int i = 0; i < n; i++) {
         const cat_relation *by;
         const char *conname;
-        if (referenced_by_others(x, rels[i], &by, &conname)) {
-            bool listed = false;
-            for (int j = 0; j < n; j++)
-                if (rels[j] == by)
-                    listed = true;
-            if (!listed && ts->behavior != DROP_CASCADE) {
+        if (referenced_by_others(x, rels[i], &by, &conname, rels, n)) {
+            if (ts->behavior != DROP_CASCADE) {
                 xlate_error(x, -1, "0A000", "cannot truncate a table referenced in a foreign key constraint");
                 pg_error_detail(x->err, "Table \"%s\" references \"%s\".", by->name, rels[i]->name);
                 pg_error_hint(x->err, "Truncate table \"%s\" at the same time, or use TRUNCATE ... CASCADE.", by->name);
@@ -1794,6 +2108,25 @@ bool xlate_ddl(sql_xlate *x, Node *stmt, sql_plan **out, bool *handled)
         return comment_on(x, (CommentStmt *)stmt, out);
     case T_CreateExtensionStmt:
         return create_extension(x, (CreateExtensionStmt *)stmt, out);
+    case T_CreateTableAsStmt: {
+        CreateTableAsStmt *c = (CreateTableAsStmt *)stmt;
+        if (c->objtype != OBJECT_TABLE) {
+            xlate_error(x, -1, "0A000", "materialized views are not supported");
+            return false;
+        }
+        return create_table_as(x, c->into, c->query, c->if_not_exists, out);
+    }
+    case T_SelectStmt: {
+        /* SELECT ... INTO t: CREATE TABLE t AS SELECT ... */
+        SelectStmt *sel = (SelectStmt *)stmt;
+        IntoClause *into = sel->intoClause;
+        if (!into) {
+            *handled = false;
+            return true;
+        }
+        sel->intoClause = NULL;
+        return create_table_as(x, into, stmt, false, out);
+    }
     case T_CreateSeqStmt:
         return ddl_create_sequence(x, (CreateSeqStmt *)stmt, out);
     case T_AlterSeqStmt:

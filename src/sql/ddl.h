@@ -16,6 +16,7 @@ typedef struct ddl_column {
     bool notnull;
     const char *default_text;    /* PostgreSQL text of the default */
     char identity;               /* 'a', 'd' or 0 */
+    char generated;              /* 's': default_text is the generation expression (STORED) */
     const char *sequence_name;   /* owned sequence (serial, identity) */
     int16_t attnum;
     bool rowid_pk;               /* INTEGER PRIMARY KEY in SQLite */

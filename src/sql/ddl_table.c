@@ -134,16 +134,18 @@ static const cat_relation *fake_relation(sql_xlate *x, ddl_table *t)
     return r;
 }
 
-/* Parse and analyse a CHECK expression's text over the table's columns, emit it. */
-static bool emit_check(sql_xlate *x, ddl_table *t, const char *text, strbuf *out)
+/* Parse and analyse an expression's text over the table's columns, emit it: a CHECK
+ * (gen == NULL) or the generation expression of column `gen`. */
+static bool emit_table_expr(sql_xlate *x, ddl_table *t, const char *text, const ddl_column *gen, strbuf *out)
 {
+    const char *what = gen ? "column generation expression" : "check constraint";
     strbuf sql;
     strbuf_init(&sql);
     strbuf_printf(&sql, "SELECT (%s)", text);
     raw_parse p;
     pg_error perr = {0};
     if (sql.failed || !raw_parse_text(sql.data, &p, NULL, 0, &perr)) {
-        xlate_error(x, -1, perr.sqlstate[0] ? perr.sqlstate : "42601", "invalid CHECK expression: %s",
+        xlate_error(x, -1, perr.sqlstate[0] ? perr.sqlstate : "42601", "invalid %s: %s", what,
                     perr.message ? perr.message : "out of memory");
         pg_error_clear(&perr);
         strbuf_free(&sql);
@@ -161,16 +163,42 @@ static bool emit_check(sql_xlate *x, ddl_table *t, const char *text, strbuf *out
             int saved_offset = x->position_offset;
             x->text = sql.data;
             x->position_offset = 0;
-            ir_expr *e = analyze_condition(x, q, rt->val, "CHECK");
+            ir_expr *e = gen ? analyze_expr(x, q, rt->val) : analyze_condition(x, q, rt->val, "CHECK");
             x->text = saved;
             x->position_offset = saved_offset;
             if (e && ir_contains_aggregate(e)) {
-                xlate_error(x, -1, "42803", "aggregate functions are not allowed in check constraints");
+                xlate_error(x, -1, "42803", "aggregate functions are not allowed in %s%s", gen ? "" : "",
+                            gen ? "column generation expressions" : "check constraints");
                 e = NULL;
             }
-            if (e && e->kind == IRE_SUBLINK) {
-                xlate_error(x, -1, "0A000", "cannot use subquery in check constraint");
+            if (e && ir_contains_sublink(e)) {
+                xlate_error(x, -1, "0A000", "cannot use subquery in %s", what);
                 e = NULL;
+            }
+            if (e && gen) {
+                for (int i = 0; i < t->ncols; i++)
+                    if (t->cols[i].generated && &t->cols[i] != gen && ir_references_column(e, i)) {
+                        xlate_error(x, -1, "42P17", "cannot use generated column \"%s\" in column generation expression",
+                                    t->cols[i].name);
+                        pg_error_detail(x->err, "A generated column cannot reference another generated column.");
+                        e = NULL;
+                        break;
+                    }
+                if (e && ir_references_column(e, (int)(gen - t->cols))) {
+                    xlate_error(x, -1, "42P17", "cannot use generated column \"%s\" in column generation expression",
+                                gen->name);
+                    pg_error_detail(x->err, "A generated column cannot reference another generated column.");
+                    e = NULL;
+                }
+                if (e && ir_contains_volatile(e)) {
+                    xlate_error(x, -1, "42P17", "generation expression is not immutable");
+                    e = NULL;
+                }
+                if (e) {
+                    char where[300];
+                    snprintf(where, sizeof where, "column \"%s\"", gen->name);
+                    e = ir_coerce(x, e, gen->type, gen->typmod, COERCE_ASSIGNMENT, where);
+                }
             }
             ok = e && emit_expr_sqlite(x, q, e, out);
         }
@@ -231,6 +259,12 @@ bool ddl_sqlite_create_table(sql_xlate *x, ddl_table *t, const char *engine_name
         }
         if (c->notnull)
             strbuf_puts(out, " NOT NULL");
+        if (c->generated) {
+            strbuf_puts(out, " GENERATED ALWAYS AS (");
+            if (!emit_table_expr(x, t, c->default_text, c, out))
+                return false;
+            strbuf_puts(out, ") STORED");
+        }
     }
     for (int i = 0; i < t->ncons; i++) {
         ddl_constraint *k = &t->cons[i];
@@ -255,7 +289,7 @@ bool ddl_sqlite_create_table(sql_xlate *x, ddl_table *t, const char *engine_name
             break;
         case 'c':
             strbuf_puts(out, " CHECK (");
-            if (!emit_check(x, t, k->check_text, out))
+            if (!emit_table_expr(x, t, k->check_text, NULL, out))
                 return false;
             strbuf_puts(out, ")");
             break;
@@ -398,13 +432,16 @@ bool ddl_record_table(sql_xlate *x, sql_plan *p, ddl_table *t, oid_block *oids, 
     for (int i = 0; ok && i < t->ncols; i++) {
         ddl_column *c = &t->cols[i];
         strbuf_puts(&b, "INSERT INTO " CAT_META_ATTRIBUTE
-                        " (attrelid, attnum, attname, atttypid, atttypmod, attnotnull, attdefault, attidentity) VALUES (");
+                        " (attrelid, attnum, attname, atttypid, atttypmod, attnotnull, attdefault, attidentity,"
+                        " attgenerated) VALUES (");
         ddl_oid_expr(oids, table_slot, &b);
         strbuf_printf(&b, ", %d, ", c->attnum);
         catalog_quote_literal(c->name, &b);
         strbuf_printf(&b, ", %u, %d, %d, ", c->type, c->typmod, c->notnull ? 1 : 0);
-        literal_or_null(&b, c->identity ? NULL : c->default_text);
-        strbuf_printf(&b, ", '%s')", c->identity == 'a' ? "a" : c->identity == 'd' ? "d" : "");
+        /* An identity column's default is its sequence's nextval (the catalog shows none). */
+        literal_or_null(&b, c->default_text);
+        strbuf_printf(&b, ", '%s', '%s')", c->identity == 'a' ? "a" : c->identity == 'd' ? "d" : "",
+                      c->generated ? "s" : "");
         FLUSH();
         if (!c->sequence_name || !ok)
             continue;
@@ -542,8 +579,9 @@ bool ddl_table_from_catalog(sql_xlate *x, const cat_relation *rel, ddl_table *t)
         d->notnull = c->notnull;
         d->default_text = c->default_expr;
         d->identity = c->identity;
+        d->generated = c->generated;
         d->attnum = c->attnum;
-        d->copy_from = c->name;
+        d->copy_from = c->generated ? NULL : c->name;   /* the engine computes it */
         if (c->attnum > max_attnum)
             max_attnum = c->attnum;
     }

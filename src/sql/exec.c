@@ -168,7 +168,7 @@ static void statement_finished(sql_session *s)
 
 /* The engine's words for a constraint failure, turned into PostgreSQL's message with the
  * constraint's name from the catalog ("UNIQUE constraint failed: t.a" → t_a_key). */
-static void describe_constraint_error(sql_session *s, pg_error *err)
+static void describe_constraint_error(sql_session *s, const sql_plan *plan, pg_error *err)
 {
     if (!err->internal_query)
         return;
@@ -194,11 +194,14 @@ static void describe_constraint_error(sql_session *s, pg_error *err)
         cat = NULL;
     }
     const cat_relation *rel = NULL;
-    for (size_t i = 0; cat && i < cat_relation_count(cat); i++) {
+    for (size_t i = 0; cat && table[0] && i < cat_relation_count(cat); i++) {
         const cat_relation *r = cat_relation_at(cat, i);
-        if (strcmp(r->engine_name, table) == 0)
+        if (r->kind == 'r' && strcmp(r->engine_name, table) == 0)
             rel = r;
     }
+    const cat_relation *target = cat && plan->target_relation ? cat_relation_by_oid(cat, plan->target_relation) : NULL;
+    if (!rel)
+        rel = target;
     const char *relname = rel ? rel->name : table;
     if (strcmp(err->sqlstate, "23502") == 0) {
         free(err->message);
@@ -238,7 +241,39 @@ static void describe_constraint_error(sql_session *s, pg_error *err)
                      relname[0] ? relname : "?", name);
         err->constraint_name = xstrdup(name);
     } else if (strcmp(err->sqlstate, "23503") == 0) {
-        pg_error_set(err, "23503", "insert or update on table violates foreign key constraint");
+        /* The engine names no constraint: PostgreSQL's message when only one can be meant. */
+        const cat_constraint *fk = NULL;
+        const cat_relation *child = NULL;
+        int nfk = 0;
+        bool deleting = strcmp(plan->command, "DELETE") == 0;
+        if (target && !deleting)
+            for (int i = 0; i < target->nconstraints; i++)
+                if (target->constraints[i].type == 'f') {
+                    fk = &target->constraints[i];
+                    nfk++;
+                }
+        if (target && nfk == 0)
+            for (size_t i = 0; i < cat_relation_count(cat); i++) {
+                const cat_relation *r = cat_relation_at(cat, i);
+                for (int c = 0; c < r->nconstraints; c++)
+                    if (r->constraints[c].type == 'f' && r->constraints[c].ref_relation == target->oid) {
+                        fk = &r->constraints[c];
+                        child = r;
+                        nfk++;
+                    }
+            }
+        if (nfk == 1 && child)
+            pg_error_set(err, "23503", "update or delete on table \"%s\" violates foreign key constraint \"%s\" on table \"%s\"",
+                         target->name, fk->name, child->name);
+        else if (nfk == 1)
+            pg_error_set(err, "23503", "insert or update on table \"%s\" violates foreign key constraint \"%s\"",
+                         target->name, fk->name);
+        else
+            pg_error_set(err, "23503", "insert or update on table violates foreign key constraint");
+        if (nfk == 1) {
+            err->table_name = xstrdup(child ? child->name : target->name);
+            err->constraint_name = xstrdup(fk->name);
+        }
     }
     if (cat)
         cat_snapshot_unref(cat);
@@ -252,7 +287,7 @@ static sql_run_status fail(sql_portal *portal, pg_error *err)
         portal->stmt = NULL;
     }
     if (err->sqlstate[0] == '2' && err->sqlstate[1] == '3')
-        describe_constraint_error(s, err);
+        describe_constraint_error(s, portal->plan, err);
     portal->failed = true;
     portal->done = true;
     statement_finished(s);
@@ -310,6 +345,9 @@ static void finish_tag(sql_portal *portal)
         break;
     case TAG_PLAIN:
         snprintf(portal->tag, sizeof portal->tag, "%s", p->command);
+        break;
+    case TAG_SELECT_COUNT:
+        snprintf(portal->tag, sizeof portal->tag, "SELECT %lld", (long long)portal->changes);
         break;
     }
 }

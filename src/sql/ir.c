@@ -540,6 +540,43 @@ bool ir_walk(ir_expr **slot, ir_visit_fn fn, void *arg)
     return walk(slot, fn, arg, 0);
 }
 
+static bool visit_sublink(ir_expr **slot, void *arg)
+{
+    UNUSED(arg);
+    return (*slot)->kind != IRE_SUBLINK;
+}
+
+bool ir_contains_sublink(ir_expr *e)
+{
+    return !ir_walk(&e, visit_sublink, NULL);
+}
+
+static bool visit_volatile(ir_expr **slot, void *arg)
+{
+    UNUSED(arg);
+    ir_expr *e = *slot;
+    if ((e->kind == IRE_CALL || e->kind == IRE_AGG || e->kind == IRE_WINDOW) && e->u.call.fn &&
+        (e->u.call.fn->flags & FN_VOLATILE))
+        return false;
+    return true;
+}
+
+bool ir_contains_volatile(ir_expr *e)
+{
+    return !ir_walk(&e, visit_volatile, NULL);
+}
+
+static bool visit_column(ir_expr **slot, void *arg)
+{
+    ir_expr *e = *slot;
+    return !(e->kind == IRE_COLUMN && e->u.column.levels_up == 0 && e->u.column.column == *(int *)arg);
+}
+
+bool ir_references_column(ir_expr *e, int column)
+{
+    return !ir_walk(&e, visit_column, &column);
+}
+
 ir_rte *ir_rte_at(ir_query *q, int levels_up, int rte)
 {
     while (levels_up-- > 0 && q)

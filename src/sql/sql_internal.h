@@ -473,7 +473,7 @@ typedef struct plan_step {
     bool ignore_no_rows;
 } plan_step;
 
-typedef enum { TAG_PLAIN, TAG_ROWS, TAG_INSERT } tag_style;
+typedef enum { TAG_PLAIN, TAG_ROWS, TAG_INSERT, TAG_SELECT_COUNT /* "SELECT n", n rows changed (CREATE TABLE AS) */ } tag_style;
 
 struct sql_plan {
     _Atomic int refs;
@@ -494,6 +494,7 @@ struct sql_plan {
     bool allowed_in_failed;
     bool no_transaction_block;  /* CREATE DATABASE ... "cannot run inside a transaction block" */
     bool read_only_ok;
+    pg_oid target_relation;     /* INSERT/UPDATE/DELETE: the table (constraint error messages) */
     /* Utility arguments. */
     char *arg_name;             /* SET/SHOW/RESET name, savepoint, database, channel, statement */
     char *arg_value;            /* SET value (already flattened), NOTIFY payload */
@@ -590,6 +591,11 @@ bool ir_contains_aggregate(const ir_expr *e);
  * may replace *slot.  Stops (false) when the visitor returns false. */
 typedef bool (*ir_visit_fn)(ir_expr **slot, void *arg);
 bool ir_walk(ir_expr **slot, ir_visit_fn fn, void *arg);
+/* Whether a tree has a sub-query, a volatile call, a reference to column `column` of its
+ * own query's range entries (level 0). */
+bool ir_contains_sublink(ir_expr *e);
+bool ir_contains_volatile(ir_expr *e);
+bool ir_references_column(ir_expr *e, int column);
 /* `e` as its type's text output (what concat() and format() see of a value). */
 ir_expr *ir_text_output(sql_xlate *x, ir_expr *e);
 /* `e` as JSON text, as to_json() converts it (json_build_object, json_agg ...). */
