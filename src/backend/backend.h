@@ -70,6 +70,9 @@ uint64_t engine_db_schema_version(engine_db *db);
 void engine_db_bump_schema_version(engine_db *db);
 /* Opaque slot the SQL layer uses to hang per-database caches (catalog snapshot). */
 void *engine_db_sql_state(engine_db *db);
+/* State the engine's functions share across the database's connections (made by `make` on
+ * first use, freed with the database): sequence positions, which no transaction undoes. */
+void *engine_db_function_state(engine_db *db, void *(*make)(void), void (*free_fn)(void *));
 void engine_db_set_sql_state(engine_db *db, void *state, void (*free_fn)(void *));
 /* The same for the catalog layer (its shared snapshot). */
 void *engine_db_catalog_state(engine_db *db);

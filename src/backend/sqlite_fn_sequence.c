@@ -4,12 +4,77 @@
  *
  * currval and lastval are per client session (not per engine connection, which sessions
  * share): the values are reported to and read from the session through engine_context's
- * session_ops.  Unlike PostgreSQL, a sequence's advance is part of the engine transaction:
- * a rolled-back transaction gives its numbers back (docs/differences.md).
+ * session_ops.
+ *
+ * As in PostgreSQL, a number handed out stays used when its transaction rolls back: the
+ * position is written to the table inside the transaction (so it survives a restart once
+ * some transaction commits) and also kept in the database's shared function state, which no
+ * rollback undoes; nextval starts from whichever is further along.  Numbers given out by
+ * transactions that all rolled back may come again after a server restart — no committed
+ * row has them.  ALTER SEQUENCE forgets the shared position (pgw_sequence_forget).
  */
 #include "backend/sqlite_fn_util.h"
 
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+typedef struct seq_position {
+    int64_t last;
+    bool called;
+} seq_position;
+
+typedef struct seq_state {
+    pthread_mutex_t lock;
+    hashmap positions;   /* decimal OID → seq_position */
+} seq_state;
+
+static void *state_make(void)
+{
+    seq_state *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    pthread_mutex_init(&s->lock, NULL);
+    hashmap_init(&s->positions);
+    return s;
+}
+
+static void state_free(void *p)
+{
+    seq_state *s = p;
+    size_t cur = 0;
+    void *v;
+    while (hashmap_next(&s->positions, &cur, NULL, &v))
+        free(v);
+    hashmap_free(&s->positions);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+static seq_state *shared_state(engine_conn *c)
+{
+    return engine_db_function_state(c->db, state_make, state_free);
+}
+
+/* Record the position handed out (lock held). */
+static void remember(seq_state *st, int64_t oid, int64_t last, bool called)
+{
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)oid);
+    seq_position *p = hashmap_get(&st->positions, key);
+    if (!p) {
+        p = malloc(sizeof *p);
+        if (!p)
+            return;
+        if (!hashmap_put(&st->positions, key, p)) {
+            free(p);
+            return;
+        }
+    }
+    p->last = last;
+    p->called = called;
+}
 
 typedef struct seq_row {
     int64_t increment, max, min, last;
@@ -102,10 +167,26 @@ static void fn_nextval(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     seq_row r;
     if (!load(ctx, sc, oid, &r))
         return;
+    seq_state *st = shared_state(c);
+    if (st) {
+        pthread_mutex_lock(&st->lock);
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)oid);
+        const seq_position *p = hashmap_get(&st->positions, key);
+        /* Further along than the table: numbers a rolled-back transaction used. */
+        if (p && p->called && !r.cycle &&
+            (r.increment > 0 ? (r.called ? p->last > r.last : p->last >= r.last)
+                             : (r.called ? p->last < r.last : p->last <= r.last))) {
+            r.last = p->last;
+            r.called = true;
+        }
+    }
     int64_t next = r.last;
     if (r.called) {
         if (r.increment > 0 && r.last > r.max - r.increment) {
             if (!r.cycle) {
+                if (st)
+                    pthread_mutex_unlock(&st->lock);
                 sqlite_fn_error(ctx, "2200H", "nextval: reached maximum value of sequence \"%s\" (%lld)", r.name,
                                 (long long)r.max);
                 return;
@@ -113,6 +194,8 @@ static void fn_nextval(sqlite3_context *ctx, int argc, sqlite3_value **argv)
             next = r.min;
         } else if (r.increment < 0 && r.last < r.min - r.increment) {
             if (!r.cycle) {
+                if (st)
+                    pthread_mutex_unlock(&st->lock);
                 sqlite_fn_error(ctx, "2200H", "nextval: reached minimum value of sequence \"%s\" (%lld)", r.name,
                                 (long long)r.min);
                 return;
@@ -122,10 +205,32 @@ static void fn_nextval(sqlite3_context *ctx, int argc, sqlite3_value **argv)
             next = r.last + r.increment;
         }
     }
-    if (!store(ctx, sc, oid, next, true))
+    bool stored = store(ctx, sc, oid, next, true);
+    if (st) {
+        if (stored)
+            remember(st, oid, next, true);
+        pthread_mutex_unlock(&st->lock);
+    }
+    if (!stored)
         return;
     report(ctx, oid, next);
     sqlite3_result_int64(ctx, next);
+}
+
+/* pgw_sequence_forget(oid): ALTER SEQUENCE set a new position; the shared one is stale. */
+static void fn_forget(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    engine_conn *c = sqlite3_user_data(ctx);
+    seq_state *st = shared_state(c);
+    if (st) {
+        char key[24];
+        snprintf(key, sizeof key, "%lld", (long long)sqlite3_value_int64(argv[0]));
+        pthread_mutex_lock(&st->lock);
+        free(hashmap_remove(&st->positions, key));
+        pthread_mutex_unlock(&st->lock);
+    }
+    sqlite3_result_null(ctx);
 }
 
 static void fn_currval(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -178,7 +283,16 @@ static void fn_setval(sqlite3_context *ctx, int argc, sqlite3_value **argv)
                         (long long)value, r.name, (long long)r.min, (long long)r.max);
         return;
     }
-    if (!store(ctx, sc, oid, value, called))
+    seq_state *st = shared_state(c);
+    if (st)
+        pthread_mutex_lock(&st->lock);
+    bool stored = store(ctx, sc, oid, value, called);
+    if (st) {
+        if (stored)
+            remember(st, oid, value, called);   /* setval is not undone by a rollback either */
+        pthread_mutex_unlock(&st->lock);
+    }
+    if (!stored)
         return;
     if (called)
         report(ctx, oid, value);
@@ -189,7 +303,7 @@ int sqlite_register_sequence(sqlite3 *db, engine_conn *c)
 {
     static const struct { const char *name; int nargs; void (*fn)(sqlite3_context *, int, sqlite3_value **); } fns[] = {
         {"pgw_nextval", 1, fn_nextval}, {"pgw_currval", 1, fn_currval}, {"pgw_lastval", 0, fn_lastval},
-        {"pgw_setval", 2, fn_setval}, {"pgw_setval", 3, fn_setval},
+        {"pgw_setval", 2, fn_setval}, {"pgw_setval", 3, fn_setval}, {"pgw_sequence_forget", 1, fn_forget},
     };
     for (size_t i = 0; i < ARRAY_LEN(fns); i++) {
         int rc = sqlite3_create_function_v2(db, fns[i].name, fns[i].nargs, SQLITE_UTF8, c, fns[i].fn, NULL, NULL, NULL);

@@ -318,10 +318,8 @@ ir_query *analyze_insert(sql_xlate *x, Node *stmt)
     ir_query *q = ir_query_new(x, QUERY_INSERT, NULL);
     if (!q)
         return NULL;
-    if (s->withClause) {
-        xlate_error(x, s->withClause->location, "0A000", "WITH on INSERT is not supported");
+    if (s->withClause && !analyze_with(x, q, s->withClause))
         return NULL;
-    }
     /* The source is analysed before the target is in scope (INSERT ... SELECT cannot see it). */
     ir_query *source = NULL;
     SelectStmt *sel = (SelectStmt *)s->selectStmt;
@@ -359,7 +357,7 @@ ir_query *analyze_insert(sql_xlate *x, Node *stmt)
     if (sel) {
         x->insert_values = sel->valuesLists != NIL && sel->op == SETOP_NONE && !sel->sortClause && !sel->limitCount &&
                            !sel->limitOffset && !sel->withClause;
-        source = analyze_select(x, NULL, (Node *)sel);
+        source = analyze_select(x, s->withClause ? q : NULL, (Node *)sel);   /* q holds the WITH */
         x->insert_values = false;
         if (!source)
             return NULL;
@@ -540,10 +538,8 @@ ir_query *analyze_update(sql_xlate *x, Node *stmt)
     ir_query *q = ir_query_new(x, QUERY_UPDATE, NULL);
     if (!q)
         return NULL;
-    if (s->withClause) {
-        xlate_error(x, s->withClause->location, "0A000", "WITH on UPDATE is not supported");
+    if (s->withClause && !analyze_with(x, q, s->withClause))
         return NULL;
-    }
     if (!target_relation(x, q, s->relation, "update"))
         return NULL;
     const cat_relation *rel = q->rtes[q->result_rte]->rel;
@@ -652,10 +648,8 @@ ir_query *analyze_delete(sql_xlate *x, Node *stmt)
     ir_query *q = ir_query_new(x, QUERY_DELETE, NULL);
     if (!q)
         return NULL;
-    if (s->withClause) {
-        xlate_error(x, s->withClause->location, "0A000", "WITH on DELETE is not supported");
+    if (s->withClause && !analyze_with(x, q, s->withClause))
         return NULL;
-    }
     if (!target_relation(x, q, s->relation, "delete from"))
         return NULL;
     if (s->usingClause && !analyze_from_list(x, q, s->usingClause))

@@ -11,7 +11,7 @@
 
 /* ---------------------------------------------------------------- WITH */
 
-static bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
+bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
 {
     if (!with)
         return true;
@@ -29,6 +29,12 @@ static bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
                             cte->ctename);
                 return false;
             }
+        if (!IsA(cte->ctequery, SelectStmt)) {
+            /* SQLite has no INSERT/UPDATE/DELETE ... RETURNING as a table source. */
+            xlate_error(x, cte->location, "0A000", "data-modifying statements in WITH are not supported");
+            pg_error_hint(x->err, "Run the INSERT, UPDATE or DELETE ... RETURNING as its own statement.");
+            return false;
+        }
         ir_cte *c = &q->ctes[q->ncte];
         c->name = xlate_strdup(x, cte->ctename);
         c->recursive = with->recursive;

@@ -1627,7 +1627,9 @@ static bool truncate_tables(sql_xlate *x, TruncateStmt *ts, sql_plan **out)
         strbuf_free(&sql);
         if (ok && ts->restart_seqs)
             ok = ddl_stepf(x, p, "UPDATE " CAT_META_SEQUENCE " SET last_value = seqstart, is_called = 0 WHERE seqrelid IN"
-                                 " (SELECT objid FROM " CAT_META_DEPEND " WHERE refobjid = %u)", rels[i]->oid);
+                                 " (SELECT objid FROM " CAT_META_DEPEND " WHERE refobjid = %u)", rels[i]->oid) &&
+                 ddl_stepf(x, p, "SELECT pgw_sequence_forget(objid) FROM " CAT_META_DEPEND " WHERE refobjid = %u",
+                           rels[i]->oid);
     }
     if (!ok) {
         sql_plan_unref(p);

@@ -326,7 +326,8 @@ bool ddl_alter_sequence(sql_xlate *x, AlterSeqStmt *as, sql_plan **out)
             strbuf_printf(&sql, ", last_value = %lld, is_called = 0", (long long)o.restart);
     }
     strbuf_printf(&sql, " WHERE seqrelid = %u", rel->oid);
-    bool ok = !sql.failed && ddl_step(x, p, sql.data);
+    bool ok = !sql.failed && ddl_step(x, p, sql.data) &&
+              ddl_stepf(x, p, "SELECT pgw_sequence_forget(%u)", rel->oid);   /* the table's position rules now */
     /* PostgreSQL's checks on the result, in the engine (pgw_error aborts the plan). */
     ok = ok && ddl_stepf(x, p,
                          "SELECT CASE WHEN seqmin >= seqmax THEN pgw_error('22023', 'MINVALUE (' || seqmin ||"

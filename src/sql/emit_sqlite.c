@@ -1242,6 +1242,7 @@ static void emit_returning(emitter *em, ir_query *q)
 static void emit_insert(emitter *em, ir_query *q)
 {
     ir_rte *r = q->rtes[q->result_rte];
+    emit_with(em, q);
     put(em, "INSERT INTO ");
     emit_target_table(em, q);
     ir_query *src = q->insert_source;
@@ -1317,6 +1318,7 @@ static void emit_insert(emitter *em, ir_query *q)
 static void emit_update(emitter *em, ir_query *q)
 {
     ir_rte *r = q->rtes[q->result_rte];
+    emit_with(em, q);
     put(em, "UPDATE ");
     emit_target_table(em, q);
     put(em, " SET ");
@@ -1344,6 +1346,7 @@ static void emit_update(emitter *em, ir_query *q)
 
 static void emit_delete(emitter *em, ir_query *q)
 {
+    emit_with(em, q);
     put(em, "DELETE FROM ");
     emit_target_table(em, q);
     if (q->nfrom) {

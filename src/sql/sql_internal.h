@@ -546,6 +546,7 @@ pg_oid xlate_param_type(sql_xlate *x, int number);
 
 /* Translation entry point (translate.c): one raw statement node → plan. */
 struct Node;
+struct WithClause;
 struct List;
 bool xlate_statement(sql_xlate *x, struct Node *stmt, sql_plan **out) MUST_CHECK;
 
@@ -621,6 +622,8 @@ const cat_relation *analyze_find_relation(sql_xlate *x, const char *schema, cons
                                           int location, bool missing_ok);
 /* This session's temporary schema (pg_temp_<pid>) if it exists, else NULL. */
 const char *analyze_temp_schema(sql_xlate *x);
+/* WITH: the CTEs become q's (SELECT ones only; a data-modifying one is 0A000). */
+bool analyze_with(sql_xlate *x, ir_query *q, struct WithClause *with);
 /* 'name'::regclass / regtype / regnamespace of a literal, resolved now (as the input
  * functions do): the OID constant, or NULL with PostgreSQL's error. */
 ir_expr *analyze_reg_literal(sql_xlate *x, const char *text, pg_oid type, int location);

@@ -15,8 +15,14 @@ with counts as (select parent, count(*) c from tree group by parent) select t.la
 with x as (select 1) select * from x, x as y;
 with t as (select 1) select * from t where exists (with u as (select 2) select * from u);
 with dup as (select 1), dup as (select 2) select 1;
+begin;
 with ins as (insert into tree values (6, 3, 'b1') returning id, label) select * from ins;
-with del as (delete from tree where id = 6 returning label) select count(*) from del;
+rollback;
+begin;
+with del as (delete from tree where id = 3 returning label) select count(*) from del;
+rollback;
+begin;
 with upd as (update tree set label = upper(label) where parent = 1 returning id, label) select * from upd order by id;
+rollback;
 select id, label from tree order by id;
 with recursive bad as (select 1 union all select 'x' from bad) select * from bad;
