@@ -206,6 +206,83 @@ static const char *engine_column(ir_query *owner, ir_rte *r, int col)
     }
 }
 
+/*
+ * LATERAL subqueries: SQLite's subqueries in FROM cannot refer to the items before them,
+ * but a table-valued function's arguments can.  So the subquery's rows are gathered by a
+ * correlated scalar subquery into a JSON array of arrays, which json_each() unrolls:
+ *   json_each((WITH "_lat"("_c1", ...) AS (<subquery>)
+ *              SELECT json_group_array(json_array(<enc _c1>, ...)) FROM "_lat")) AS x
+ * and x's column i is read back as json_extract(x.value, '$[i]'), decoded to its storage
+ * class: REAL travels as 17-digit text (SQLite's JSON keeps 15 digits and cannot write
+ * infinities), BLOB as hex.
+ */
+static bool lateral_json(const ir_rte *r)
+{
+    return r->lateral && (r->kind == IR_RTE_SUBQUERY || r->kind == IR_RTE_VALUES);
+}
+
+static storage_class storage_of(pg_oid type)
+{
+    const pg_type_info *t = types_by_oid(type);
+    return t ? t->storage : STORAGE_TEXT;
+}
+
+static void emit_lateral_source(emitter *em, ir_rte *r)
+{
+    put(em, "json_each((WITH ");
+    strbuf_printf(em->out, "\"_lat_%s\"(", r->engine_alias);
+    for (int i = 0; i < r->ncols; i++)
+        strbuf_printf(em->out, "%s\"_c%d\"", i ? ", " : "", i + 1);
+    put(em, ") AS (");
+    if (r->subquery->kind == QUERY_VALUES) {
+        /* the CTE's column list names VALUES' columns (SQLite cannot read column1 of a
+         * VALUES whose rows refer to outer columns) */
+        ir_query *saved = em->q;
+        em->q = r->subquery;
+        emit_query_body(em, r->subquery);
+        em->q = saved;
+    } else {
+        emit_query_named(em, r->subquery, r->colnames);
+    }
+    put(em, ") SELECT json_group_array(json_array(");
+    for (int i = 0; i < r->ncols; i++) {
+        if (i)
+            put(em, ", ");
+        switch (storage_of(r->coltypes[i])) {
+        case STORAGE_FLOAT:
+            strbuf_printf(em->out, "printf('%%!.17g', \"_c%d\")", i + 1);
+            break;
+        case STORAGE_BLOB:
+            strbuf_printf(em->out, "iif(\"_c%d\" IS NULL, NULL, hex(\"_c%d\"))", i + 1, i + 1);
+            break;
+        default:
+            strbuf_printf(em->out, "\"_c%d\"", i + 1);
+        }
+    }
+    strbuf_printf(em->out, ")) FROM \"_lat_%s\"))", r->engine_alias);
+}
+
+static void emit_lateral_column(emitter *em, ir_rte *r, int col)
+{
+    strbuf v;
+    strbuf_init(&v);
+    strbuf_puts(&v, "json_extract(");
+    catalog_quote_ident(r->engine_alias, &v);
+    strbuf_printf(&v, ".value, '$[%d]')", col);
+    switch (storage_of(r->coltypes[col])) {
+    case STORAGE_FLOAT:
+        strbuf_printf(em->out, "(CASE %s WHEN 'Inf' THEN 9e999 WHEN '-Inf' THEN -9e999 ELSE CAST(%s AS REAL) END)",
+                      v.data, v.data);
+        break;
+    case STORAGE_BLOB:
+        strbuf_printf(em->out, "pgw_decode(%s, 'hex')", v.data);
+        break;
+    default:
+        put(em, v.data);
+    }
+    strbuf_free(&v);
+}
+
 static void emit_column(emitter *em, ir_expr *e)
 {
     ir_query *owner = query_up(em->q, e->u.column.levels_up);
@@ -214,6 +291,10 @@ static void emit_column(emitter *em, ir_expr *e)
         return;
     }
     ir_rte *r = owner->rtes[e->u.column.rte];
+    if (lateral_json(r)) {
+        emit_lateral_column(em, r, e->u.column.column);
+        return;
+    }
     if (owner == em->bare_query && e->u.column.rte == em->bare_rte) {
         ident(em, engine_column(owner, r, e->u.column.column));
         return;
@@ -840,6 +921,10 @@ static void emit_from(emitter *em, ir_query *q, ir_from *f)
         break;
     case IR_RTE_SUBQUERY:
     case IR_RTE_VALUES:
+        if (lateral_json(r)) {
+            emit_lateral_source(em, r);
+            break;
+        }
         put(em, "(");
         emit_query_named(em, r->subquery, r->colnames);
         put(em, ")");
