@@ -70,7 +70,9 @@ static ir_expr *make_call(sql_xlate *x, const sql_function *fn, ir_expr **args, 
         if (want == PG_OID_ANY)
             want = args[i]->type == PG_OID_UNKNOWN ? PG_OID_TEXT : args[i]->type;
         args[i] = ir_coerce(x, args[i], want, -1, COERCE_IMPLICIT, NULL);
-        if (args[i] && polymorphic && (fn->flags & FN_ANY_AS_TEXT))
+        if (args[i] && polymorphic && (fn->flags & FN_ANY_CAST_TEXT))
+            args[i] = ir_coerce(x, args[i], PG_OID_TEXT, -1, COERCE_EXPLICIT, NULL);
+        else if (args[i] && polymorphic && (fn->flags & FN_ANY_AS_TEXT))
             args[i] = ir_text_output(x, args[i]);
         else if (args[i] && polymorphic && (fn->flags & FN_ANY_AS_JSON))
             args[i] = ir_json_value(x, args[i]);

@@ -109,8 +109,9 @@ const sql_function function_table_core[] = {
 
     /* ------------------------------------------------------------ strings */
     OP2("||", TXT, TXT, TXT, "(%1 || %2)", "(%1 || %2)"),
-    OP2("||", TXT, ANYNA, TXT, "(%1 || %2)", "(%1 || %2)"),
-    OP2("||", ANYNA, TXT, TXT, "(%1 || %2)", "(%1 || %2)"),
+    /* anytextcat / textanycat: the other side as its type's text output */
+    {"||", 2, {TXT, ANYNA}, TXT, FN_PLAIN, FN_ANY_CAST_TEXT, E("(%1 || %2)", "(%1 || %2)"), 0},
+    {"||", 2, {ANYNA, TXT}, TXT, FN_PLAIN, FN_ANY_CAST_TEXT, E("(%1 || %2)", "(%1 || %2)"), 0},
     OP2("||", BYT, BYT, BYT, "pgw_bytea_concat(%1, %2)", "(%1 || %2)"),
     OP2("||", ANYARR, ANYARR, ANYARR, "pgw_array_cat(%1, %2)", NULL),
     OP2("||", ANYARR, ANYEL, ANYARR, "pgw_array_append(%1, %2)", NULL),

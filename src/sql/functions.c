@@ -198,6 +198,15 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
         const sql_function *f = cands[c].fn;
         bool ok = true, poly = false;
         int exact = 0, preferred = 0;
+        /* Only anyelement-only signatures stand for per-type functions (min, max ...);
+         * with anyarray or anynonarray they are PostgreSQL's own polymorphic functions, whose
+         * polymorphic slots match nothing exactly. */
+        bool stand_in = true;
+        for (int i = 0; i < nargs; i++) {
+            pg_oid s = slot_type(f, i);
+            if (s == PG_OID_ANYARRAY || s == PG_OID_ANYNONARRAY)
+                stand_in = false;
+        }
         for (int i = 0; i < nargs && ok; i++) {
             pg_oid s = slot_type(f, i);
             if (s == args[i])
@@ -206,7 +215,7 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
                 bool is_array = args[i] != PG_OID_UNKNOWN && types_is_array(types_by_oid(args[i]));
                 ok = args[i] == PG_OID_UNKNOWN || (s == PG_OID_ANYARRAY ? is_array : s == PG_OID_ANYNONARRAY ? !is_array : true);
                 poly = true;
-                if (args[i] != PG_OID_UNKNOWN)
+                if (args[i] != PG_OID_UNKNOWN && stand_in)
                     exact++;
             } else if (s == PG_OID_ANY) {
                 if (args[i] != PG_OID_UNKNOWN)
@@ -272,6 +281,49 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
                         cands[kept++] = cands[c];
                 if (kept)
                     ncand = kept;
+            }
+        }
+    }
+    if (ncand > 1) {
+        /* 7. unknown and known arguments, the known ones all of one type: take the unknown
+         * ones as that type too; if exactly one candidate accepts that, it is the one. */
+        pg_oid known = PG_OID_INVALID;
+        bool same = true, any_unknown = false;
+        for (int i = 0; i < nargs; i++) {
+            if (args[i] == PG_OID_UNKNOWN)
+                any_unknown = true;
+            else if (known == PG_OID_INVALID)
+                known = args[i];
+            else if (args[i] != known)
+                same = false;
+        }
+        if (any_unknown && same && known != PG_OID_INVALID && nargs <= MAX_CANDIDATES) {
+            pg_oid assumed[MAX_CANDIDATES];
+            for (int i = 0; i < nargs; i++)
+                assumed[i] = args[i] == PG_OID_UNKNOWN ? known : args[i];
+            int passing = -1, npass = 0;
+            for (int c = 0; c < ncand; c++) {
+                const sql_function *f = cands[c].fn;
+                bool ok = true, poly = false;
+                for (int i = 0; i < nargs && ok; i++) {
+                    pg_oid st = slot_type(f, i);
+                    if (st == PG_OID_ANYELEMENT || st == PG_OID_ANYARRAY || st == PG_OID_ANYNONARRAY) {
+                        bool is_array = types_is_array(types_by_oid(assumed[i]));
+                        ok = st == PG_OID_ANYARRAY ? is_array : st == PG_OID_ANYNONARRAY ? !is_array : true;
+                        poly = true;
+                    } else if (st != PG_OID_ANY && st != assumed[i] && !slot_accepts(st, assumed[i]))
+                        ok = false;
+                }
+                if (ok && poly)
+                    ok = resolve_polymorphic(f, nargs, assumed, scratch);
+                if (ok) {
+                    passing = c;
+                    npass++;
+                }
+            }
+            if (npass == 1) {
+                cands[0] = cands[passing];
+                ncand = 1;
             }
         }
     }

@@ -51,6 +51,7 @@ typedef enum {
 #define FN_SPECIAL 0x08           /* analysed by special code (see analyze_func.c) */
 #define FN_ANY_AS_TEXT 0x10       /* "any" arguments arrive as their type's text output (concat, format) */
 #define FN_ANY_AS_JSON 0x20       /* polymorphic arguments arrive as their to_json() text (json_build_*) */
+#define FN_ANY_CAST_TEXT 0x40     /* polymorphic arguments arrive cast to text (anytextcat: true → 'true') */
 
 typedef struct sql_function {
     const char *name;          /* PostgreSQL name: "lower", "+", "~~" */
