@@ -628,6 +628,59 @@ static ir_expr *array_expr(sql_xlate *x, ir_query *q, A_ArrayExpr *a)
 
 /* ---------------------------------------------------------------- sublinks */
 
+/* (a, b) IN (SELECT x, y ...) and (a, b) <> ALL (...): row values, which SQLite compares
+ * with the same three-valued logic.  Other operators, and types SQLite cannot compare with
+ * `=` (numeric text, char(n), interval), are refused. */
+static ir_expr *row_sublink(sql_xlate *x, ir_query *q, SubLink *s, ir_query *sub, ir_expr *e, int ncols)
+{
+    RowExpr *row = (RowExpr *)s->testexpr;
+    int n = list_length(row->args);
+    if (n != ncols) {
+        xlate_error(x, s->location, "42601", n < ncols ? "subquery has too many columns" : "subquery has too few columns");
+        return NULL;
+    }
+    const char *op = s->operName ? op_name(s->operName) : "=";
+    bool any = s->subLinkType == ANY_SUBLINK;
+    if (strcmp(op, any ? "=" : "<>") != 0) {
+        xlate_error(x, s->location, "0A000", "row comparison with a subquery is supported only as IN and NOT IN");
+        return NULL;
+    }
+    ir_expr *test = ir_new(x, IRE_ROW, PG_OID_RECORD, row->location);
+    ir_expr **args = alloc_args(x, n);
+    if (!test || !args)
+        return NULL;
+    const sql_function *fn = NULL;
+    for (int i = 0, t = 0; i < n; i++, t++) {
+        while (sub->targets[t].junk)
+            t++;
+        ir_expr *a = expr(x, q, list_nth(row->args, i));
+        if (!a)
+            return NULL;
+        ir_expr *col = sub->targets[t].expr;
+        pg_oid coerce[2];
+        if (sql_operator_lookup(op, a->type, col->type, &fn, coerce) != FN_FOUND) {
+            xlate_error(x, s->location, "42883", "operator does not exist: %s %s %s", tname(a->type), op, tname(col->type));
+            return NULL;
+        }
+        if (coerce[0] == PG_OID_NUMERIC || coerce[0] == PG_OID_BPCHAR || coerce[0] == PG_OID_INTERVAL ||
+            coerce[1] == PG_OID_NUMERIC || coerce[1] == PG_OID_BPCHAR || coerce[1] == PG_OID_INTERVAL) {
+            xlate_error(x, s->location, "0A000", "row comparison with a subquery over %s columns is not supported",
+                        tname(coerce[0]));
+            return NULL;
+        }
+        if (!(args[i] = ir_coerce(x, a, coerce[0], -1, COERCE_IMPLICIT, NULL)))
+            return NULL;
+        if (coerce[1] != col->type && !(sub->targets[t].expr = ir_coerce(x, col, coerce[1], -1, COERCE_IMPLICIT, NULL)))
+            return NULL;
+    }
+    test->u.list.args = args;
+    test->u.list.nargs = n;
+    e->u.sublink.sublink = any ? SUBLINK_ANY : SUBLINK_ALL;
+    e->u.sublink.test = test;
+    e->u.sublink.op = fn;
+    return e;
+}
+
 static ir_expr *sublink(sql_xlate *x, ir_query *q, SubLink *s)
 {
     ir_query *sub = analyze_subquery(x, q, s->subselect);
@@ -665,12 +718,10 @@ static ir_expr *sublink(sql_xlate *x, ir_query *q, SubLink *s)
     }
     case ANY_SUBLINK:
     case ALL_SUBLINK: {
+        if (s->testexpr && IsA(s->testexpr, RowExpr))
+            return row_sublink(x, q, s, sub, e, ncols);
         if (ncols != 1) {
             xlate_error(x, s->location, "42601", ncols > 1 ? "subquery has too many columns" : "subquery has too few columns");
-            return NULL;
-        }
-        if (s->testexpr && IsA(s->testexpr, RowExpr)) {
-            xlate_error(x, s->location, "0A000", "row comparison with a subquery is not supported");
             return NULL;
         }
         ir_expr *test = expr(x, q, s->testexpr);

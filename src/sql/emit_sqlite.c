@@ -556,6 +556,15 @@ static void emit_sublink(emitter *em, ir_expr *e)
         bool simple_in = strcmp(op->name, e->u.sublink.sublink == SUBLINK_ANY ? "=" : "<>") == 0 &&
                          e->u.sublink.test->type != PG_OID_NUMERIC && e->u.sublink.test->type != PG_OID_BPCHAR &&
                          e->u.sublink.test->type != PG_OID_INTERVAL;
+        if (e->u.sublink.test->kind == IRE_ROW) {
+            /* a row value (analyze_expr.c admits only IN / NOT IN of comparable types) */
+            put(em, "((");
+            emit_list(em, e->u.sublink.test->u.list.args, e->u.sublink.test->u.list.nargs, ", ");
+            put(em, e->u.sublink.sublink == SUBLINK_ANY ? ") IN (" : ") NOT IN (");
+            emit_sublink_query(em, sub);
+            put(em, "))");
+            return;
+        }
         if (simple_in) {
             put(em, "(");
             emit_expr(em, e->u.sublink.test);

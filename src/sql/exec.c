@@ -43,6 +43,12 @@ static const char *const empty_tag = "";
 bool sql_portal_create(sql_session *s, sql_plan *p, const sql_value *params, int nparams, sql_portal **out,
                        pg_error *err)
 {
+    if (!params && nparams == 0 && p->nparams > 0) {
+        /* A query string with $n and no values (the simple query protocol): PostgreSQL
+         * finds no parameter while analysing it. */
+        pg_error_set(err, "42P02", "there is no parameter $1");
+        return false;
+    }
     if (nparams != p->nparams) {
         pg_error_set(err, "08P01", "bind message supplies %d parameters, but prepared statement \"\" requires %d",
                      nparams, p->nparams);
@@ -279,6 +285,38 @@ static void describe_constraint_error(sql_session *s, const sql_plan *plan, pg_e
         cat_snapshot_unref(cat);
 }
 
+/* SQLite's "datatype mismatch" from an INSERT or UPDATE is a NULL given to an INTEGER
+ * PRIMARY KEY column (the only column whose type it enforces; values are coerced before):
+ * PostgreSQL's not-null violation of the primary key column. */
+static void describe_rowid_null(sql_session *s, const sql_plan *plan, pg_error *err)
+{
+    cat_snapshot *cat = NULL;
+    pg_error ignore = {0};
+    if (!session_catalog(s, &cat, &ignore)) {
+        pg_error_clear(&ignore);
+        return;
+    }
+    const cat_relation *rel = cat_relation_by_oid(cat, plan->target_relation);
+    for (int i = 0; rel && i < rel->nconstraints; i++) {
+        const cat_constraint *c = &rel->constraints[i];
+        if (c->type != 'p' || c->nkeys != 1)
+            continue;
+        for (int k = 0; k < rel->ncolumns; k++) {
+            const cat_column *col = &rel->columns[k];
+            if (col->attnum != c->keys[0] ||
+                !(col->type == PG_OID_INT2 || col->type == PG_OID_INT4 || col->type == PG_OID_INT8))
+                continue;
+            free(err->message);
+            err->message = NULL;
+            pg_error_set(err, "23502", "null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+                         col->name, rel->name);
+            err->table_name = xstrdup(rel->name);
+            err->column_name = xstrdup(col->name);
+        }
+    }
+    cat_snapshot_unref(cat);
+}
+
 static sql_run_status fail(sql_portal *portal, pg_error *err)
 {
     sql_session *s = portal->s;
@@ -288,6 +326,8 @@ static sql_run_status fail(sql_portal *portal, pg_error *err)
     }
     if (err->sqlstate[0] == '2' && err->sqlstate[1] == '3')
         describe_constraint_error(s, portal->plan, err);
+    else if (strcmp(err->sqlstate, "42804") == 0 && portal->plan->target_relation)
+        describe_rowid_null(s, portal->plan, err);
     portal->failed = true;
     portal->done = true;
     statement_finished(s);
