@@ -1138,7 +1138,7 @@ static ir_expr *limit_expr(sql_xlate *x, ir_query *q, Node *n, const char *claus
     q->clause = saved;
     if (!e)
         return NULL;
-    return ir_coerce(x, e, PG_OID_INT8, -1, COERCE_IMPLICIT, NULL);
+    return ir_coerce(x, e, PG_OID_INT8, -1, COERCE_ASSIGNMENT, NULL);
 }
 
 static ir_query *analyze_setop(sql_xlate *x, ir_query *parent, SelectStmt *s);

@@ -1017,17 +1017,42 @@ static void emit_order_by(emitter *em, ir_query *q, bool by_position)
     }
 }
 
+/* A LIMIT or OFFSET count: negative is PostgreSQL's 2201W / 2201X, NULL means none (SQLite
+ * reads a negative LIMIT as none and would not complain). */
+static void emit_count(emitter *em, ir_expr *e, bool is_limit)
+{
+    const char *state = is_limit ? "2201W" : "2201X";
+    const char *msg = is_limit ? "LIMIT must not be negative" : "OFFSET must not be negative";
+    if (e->kind == IRE_CONST && e->u.constant.value.kind == VALUE_INT) {
+        if (e->u.constant.value.i < 0) {
+            fail(em, e->location, state, msg);
+            return;
+        }
+        emit_expr(em, e);
+        return;
+    }
+    if (e->kind == IRE_CONST && e->u.constant.value.kind == VALUE_NULL) {
+        put(em, is_limit ? "-1" : "0");
+        return;
+    }
+    put(em, "(CASE WHEN (");
+    emit_expr(em, e);
+    strbuf_printf(em->out, ") < 0 THEN pgw_error('%s', '%s') ELSE coalesce((", state, msg);
+    emit_expr(em, e);
+    put(em, is_limit ? "), -1) END)" : "), 0) END)");
+}
+
 static void emit_limit(emitter *em, ir_query *q)
 {
     if (q->limit) {
         put(em, " LIMIT ");
-        emit_expr(em, q->limit);
+        emit_count(em, q->limit, true);
     } else if (q->offset) {
         put(em, " LIMIT -1");
     }
     if (q->offset) {
         put(em, " OFFSET ");
-        emit_expr(em, q->offset);
+        emit_count(em, q->offset, false);
     }
 }
 
@@ -1260,8 +1285,25 @@ static void emit_setop_operand(emitter *em, ir_query *op, bool right)
 static void emit_setop(emitter *em, ir_query *q)
 {
     if ((q->setop == IRS_INTERSECT || q->setop == IRS_EXCEPT) && q->setop_all) {
-        fail(em, -1, "0A000", q->setop == IRS_INTERSECT ? "INTERSECT ALL is not supported by the embedded engine"
-                                                          : "EXCEPT ALL is not supported by the embedded engine");
+        /* SQLite has only the distinct forms: number each row's duplicates on both sides
+         * (row_number() per distinct row); then (row, k) INTERSECT / EXCEPT (row, k) keeps
+         * min(m, n) / max(m - n, 0) copies, as PostgreSQL's ALL forms do. */
+        emit_with(em, q);
+        int n = visible_targets(q);
+        strbuf cols;
+        strbuf_init(&cols);
+        for (int i = 0; i < n; i++)
+            strbuf_printf(&cols, "%s\"_c%d\"", i ? ", " : "", i + 1);
+        strbuf_printf(em->out, "SELECT %s FROM (SELECT *, row_number() OVER (PARTITION BY %s) AS \"_n\" FROM (", cols.data,
+                      cols.data);
+        emit_setop_operand(em, q->larg, true);
+        put(em, q->setop == IRS_INTERSECT ? ") INTERSECT " : ") EXCEPT ");
+        strbuf_printf(em->out, "SELECT *, row_number() OVER (PARTITION BY %s) AS \"_n\" FROM (", cols.data);
+        emit_setop_operand(em, q->rarg, true);
+        put(em, "))");
+        strbuf_free(&cols);
+        emit_order_by(em, q, true);
+        emit_limit(em, q);
         return;
     }
     emit_with(em, q);
