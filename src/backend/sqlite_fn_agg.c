@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { AGG_STRING, AGG_BYTEA, AGG_ARRAY, AGG_JSON, AGG_JSONB, AGG_JSON_OBJECT, AGG_JSONB_OBJECT } agg_kind;
+typedef enum { AGG_STRING, AGG_BYTEA, AGG_ARRAY, AGG_JSON, AGG_JSON_STRUCTURED, AGG_JSONB, AGG_JSON_OBJECT, AGG_JSONB_OBJECT } agg_kind;
 
 typedef struct agg_def {
     const char *name;
@@ -362,16 +362,21 @@ static void compute(sqlite3_context *ctx, agg_state *st, const agg_def *def)
         fnu_result_text(ctx, &out);
         break;
     case AGG_JSON:
+    case AGG_JSON_STRUCTURED:
     case AGG_JSONB:
         strbuf_putc(&out, '[');
         for (int i = 0; i < n; i++) {
             sqlite3_value *v = st->cells[(size_t)rows[i] * st->width];
             if (i)
                 strbuf_puts(&out, ", ");
-            if (sqlite3_value_type(v) == SQLITE_NULL)
+            if (sqlite3_value_type(v) == SQLITE_NULL) {
                 strbuf_puts(&out, "null");
-            else
-                strbuf_append(&out, sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v));
+                continue;
+            }
+            /* PostgreSQL's json_agg puts arrays and records after the first on new lines */
+            if (i && def->kind == AGG_JSON_STRUCTURED)
+                strbuf_puts(&out, "\n ");
+            strbuf_append(&out, sqlite3_value_text(v), (size_t)sqlite3_value_bytes(v));
         }
         strbuf_putc(&out, ']');
         if (def->kind == AGG_JSONB)
@@ -467,6 +472,7 @@ static const agg_def agg_defs[] = {
     {"pgw_bytea_agg", AGG_BYTEA, 2},
     {"pgw_array_agg", AGG_ARRAY, 1},
     {"pgw_json_agg", AGG_JSON, 1},
+    {"pgw_json_agg_structured", AGG_JSON_STRUCTURED, 1},
     {"pgw_jsonb_agg", AGG_JSONB, 1},
     {"pgw_json_object_agg", AGG_JSON_OBJECT, 2},
     {"pgw_jsonb_object_agg", AGG_JSONB_OBJECT, 2},

@@ -893,6 +893,26 @@ static void fn_json_build_object(sqlite3_context *ctx, int argc, sqlite3_value *
         strbuf_free(&out);
 }
 
+/* pgw_json_row(name, json, ...): a record as row_to_json writes it, without spaces */
+static void fn_json_row(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    strbuf out;
+    strbuf_init(&out);
+    strbuf_putc(&out, '{');
+    for (int i = 0; i + 1 < argc; i += 2) {
+        if (i)
+            strbuf_putc(&out, ',');
+        if (!put_key(ctx, &out, argv[i], i + 1)) {
+            strbuf_free(&out);
+            return;
+        }
+        strbuf_putc(&out, ':');
+        put_fragment(&out, argv[i + 1]);
+    }
+    strbuf_putc(&out, '}');
+    fnu_result_text(ctx, &out);
+}
+
 static void fn_jsonb_build_object(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     strbuf out;
@@ -1015,6 +1035,7 @@ static const json_fn json_functions[] = {
     {"pgw_jsonb_strip_nulls", 1, fn_strip_nulls, true},
     {"pgw_jsonb_pretty", 1, fn_pretty, true},
     {"pgw_json_build_object", -1, fn_json_build_object, true},
+    {"pgw_json_row", -1, fn_json_row, true},
     {"pgw_jsonb_build_object", -1, fn_jsonb_build_object, true},
     {"pgw_json_build_array", -1, fn_json_build_array, true},
     {"pgw_jsonb_build_array", -1, fn_jsonb_build_array, true},

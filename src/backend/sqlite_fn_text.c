@@ -418,6 +418,39 @@ static void fn_translate(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* ---------------------------------------------------------------- concat, format */
 
+/* pgw_record(text, ...): a record's text output as record_out writes it: "(a,,\"b c\")"
+ * — NULL fields empty, fields quoted when empty or holding quotes, backslashes, commas,
+ * parentheses or spaces, with quotes and backslashes doubled. */
+static void fn_record(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    strbuf out;
+    strbuf_init(&out);
+    strbuf_putc(&out, '(');
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            strbuf_putc(&out, ',');
+        if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
+            continue;
+        const char *v = (const char *)sqlite3_value_text(argv[i]);
+        size_t n = (size_t)sqlite3_value_bytes(argv[i]);
+        bool quote = n == 0;
+        for (size_t k = 0; k < n && !quote; k++)
+            quote = v[k] == '"' || v[k] == '\\' || v[k] == ',' || v[k] == '(' || v[k] == ')' || v[k] == ' ' ||
+                    v[k] == '\t' || v[k] == '\n' || v[k] == '\r' || v[k] == '\v' || v[k] == '\f';
+        if (quote)
+            strbuf_putc(&out, '"');
+        for (size_t k = 0; k < n; k++) {
+            if (v[k] == '"' || v[k] == '\\')
+                strbuf_putc(&out, v[k]);
+            strbuf_putc(&out, v[k]);
+        }
+        if (quote)
+            strbuf_putc(&out, '"');
+    }
+    strbuf_putc(&out, ')');
+    fnu_result_text(ctx, &out);
+}
+
 static void fn_concat(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     strbuf out;
@@ -1033,6 +1066,7 @@ static const text_fn text_functions[] = {
     {"pgw_split_part", 3, fn_split_part},
     {"pgw_translate", 3, fn_translate},
     {"pgw_concat", -1, fn_concat},
+    {"pgw_record", -1, fn_record},
     {"pgw_concat_ws", -1, fn_concat_ws},
     {"pgw_format", -1, fn_format},
     {"pgw_quote_ident", 1, fn_quote_ident},

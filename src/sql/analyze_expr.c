@@ -66,7 +66,8 @@ static ir_expr *make_call(sql_xlate *x, const sql_function *fn, ir_expr **args, 
     for (int i = 0; i < nargs; i++) {
         pg_oid want = coerce_to[i];
         pg_oid slot = i < fn->nargs ? fn->args[i] : fn->nargs ? fn->args[fn->nargs - 1] : PG_OID_ANY;
-        bool polymorphic = slot == PG_OID_ANY || slot == PG_OID_ANYELEMENT || slot == PG_OID_ANYNONARRAY;
+        bool polymorphic = slot == PG_OID_ANY || slot == PG_OID_ANYELEMENT || slot == PG_OID_ANYNONARRAY ||
+                           slot == PG_OID_ANYARRAY || slot == PG_OID_RECORD;
         if (want == PG_OID_ANY)
             want = args[i]->type == PG_OID_UNKNOWN ? PG_OID_TEXT : args[i]->type;
         args[i] = ir_coerce(x, args[i], want, -1, COERCE_IMPLICIT, NULL);
@@ -889,6 +890,14 @@ static ir_expr *special_function(sql_xlate *x, ir_query *q, FuncCall *fc, const 
         e->u.raw.args = a;
         e->u.raw.nargs = 2;
         return e;
+    }
+    if (strcmp(name, "row_to_json") == 0 && nargs == 1) {
+        if (args[0]->type != PG_OID_RECORD) {
+            xlate_error(x, fc->location, "42883", "function row_to_json(%s) does not exist", tname(args[0]->type));
+            pg_error_hint(x->err, "No function matches the given name and argument types. You might need to add explicit type casts.");
+            return NULL;
+        }
+        return ir_json_value(x, args[0]);
     }
     if ((strcmp(name, "to_json") == 0 || strcmp(name, "to_jsonb") == 0) && nargs == 1) {
         ir_expr *j = ir_json_value(x, args[0]);

@@ -275,6 +275,47 @@ static int find_column(const ir_rte *r, const char *name, int *second)
     return found;
 }
 
+/* `t` for range entry t: a record of its columns (named, for row_to_json and json_agg);
+ * for a function returning one column, that column (PostgreSQL's scalar function rows). */
+static ir_expr *whole_row(sql_xlate *x, ir_query *owner, int levels_up, int rte, int location)
+{
+    ir_rte *r = owner->rtes[rte];
+    if (r->kind == IR_RTE_FUNCTION && r->ncols - (r->with_ordinality ? 1 : 0) == 1) {
+        ir_expr *e = column_expr(x, owner, levels_up, rte, 0, location);
+        ir_expr *row = e ? ir_new(x, IRE_ROW, e->type, location) : NULL;
+        ir_expr **args = xlate_alloc(x, sizeof *args);
+        if (!row || !args)
+            return NULL;
+        /* a one-element "row" that is its value, named after the entry */
+        args[0] = e;
+        row->typmod = e->typmod;
+        row->u.list.args = args;
+        row->u.list.nargs = 1;
+        row->u.list.alias = r->alias;
+        return row;
+    }
+    int n = 0;
+    for (int i = 0; i < r->ncols; i++)
+        n += !(r->coldropped && r->coldropped[i]);
+    ir_expr *row = ir_new(x, IRE_ROW, PG_OID_RECORD, location);
+    ir_expr **args = xlate_alloc(x, sizeof *args * (size_t)(n + 1));
+    const char **names = xlate_alloc(x, sizeof *names * (size_t)(n + 1));
+    if (!row || !args || !names)
+        return NULL;
+    for (int i = 0, k = 0; i < r->ncols; i++) {
+        if (r->coldropped && r->coldropped[i])
+            continue;
+        if (!(args[k] = column_expr(x, owner, levels_up, rte, i, location)))
+            return NULL;
+        names[k++] = r->colnames[i];
+    }
+    row->u.list.args = args;
+    row->u.list.nargs = n;
+    row->u.list.names = names;
+    row->u.list.alias = r->alias;
+    return row;
+}
+
 ir_expr *analyze_column_ref(sql_xlate *x, ir_query *q, const char **names, int nnames, int location)
 {
     const char *colname = names[nnames - 1];
@@ -324,6 +365,18 @@ ir_expr *analyze_column_ref(sql_xlate *x, ir_query *q, const char **names, int n
             }
             return column_expr(x, cur, level, cur->ns[i].rte, c, location);
         }
+    }
+    if (!qualifier) {
+        /* No such column: a range entry's name is a whole-row reference. */
+        level = 0;
+        for (ir_query *cur = q; cur; cur = cur->parent, level++)
+            for (int i = 0; i < cur->nns; i++) {
+                if (!cur->ns[i].rel_visible)
+                    continue;
+                ir_rte *r = cur->rtes[cur->ns[i].rte];
+                if (r->alias && strcmp(r->alias, colname) == 0)
+                    return whole_row(x, cur, level, cur->ns[i].rte, location);
+            }
     }
     if (qualifier)
         xlate_error(x, location, "42P01", "missing FROM-clause entry for table \"%s\"", qualifier);

@@ -804,8 +804,21 @@ static void emit_expr(emitter *em, ir_expr *e)
         put(em, ")");
         return;
     case IRE_ROW:
+        if (e->type != PG_OID_RECORD) {   /* the row of a scalar function: its value */
+            emit_expr(em, e->u.list.args[0]);
+            return;
+        }
         put(em, "pgw_record(");
-        emit_list(em, e->u.list.args, e->u.list.nargs, ", ");
+        for (int i = 0; i < e->u.list.nargs; i++) {
+            ir_expr *field = ir_text_output(em->x, e->u.list.args[i]);
+            if (!field) {
+                em->failed = true;
+                return;
+            }
+            if (i)
+                put(em, ", ");
+            emit_expr(em, field);
+        }
         put(em, ")");
         return;
     case IRE_IN_LIST:

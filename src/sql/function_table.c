@@ -456,7 +456,9 @@ const sql_function function_table_core[] = {
     AGG1("var_pop", t, NUM, "pgw_numeric_var_pop(%D%1)", "VAR_POP(%D%1)")
     NUMVAR(I2), NUMVAR(I4), NUMVAR(I8), NUMVAR(NUM),
 #undef NUMVAR
-    {"json_agg", 1, {ANYEL}, JSN, FN_AGGREGATE, FN_ANY_AS_JSON, E("pgw_json_agg(%1%O)", NULL), 0},
+    {"json_agg", 1, {ANYNA}, JSN, FN_AGGREGATE, FN_ANY_AS_JSON, E("pgw_json_agg(%1%O)", NULL), 0},
+    {"json_agg", 1, {ANYARR}, JSN, FN_AGGREGATE, FN_ANY_AS_JSON, E("pgw_json_agg_structured(%1%O)", NULL), 0},
+    {"json_agg", 1, {PG_OID_RECORD}, JSN, FN_AGGREGATE, FN_ANY_AS_JSON, E("pgw_json_agg_structured(%1%O)", NULL), 0},
     {"jsonb_agg", 1, {ANYEL}, JSB, FN_AGGREGATE, FN_ANY_AS_JSON, E("pgw_jsonb_agg(%1%O)", NULL), 0},
     {"json_object_agg", 2, {ANY, ANY}, JSN, FN_AGGREGATE, FN_ANY_AS_JSON, E("pgw_json_object_agg(%1, %2%O)", NULL), 0},
     {"jsonb_object_agg", 2, {ANY, ANY}, JSB, FN_AGGREGATE, FN_ANY_AS_JSON, E("pgw_jsonb_object_agg(%1, %2%O)", NULL), 0},

@@ -426,6 +426,25 @@ ir_expr *ir_json_value(sql_xlate *x, ir_expr *e)
 {
     if (!e)
         return NULL;
+    if (e->kind == IRE_ROW && e->type == PG_OID_RECORD) {
+        /* a record as row_to_json writes it: {"col":value,...}, names when known (whole-row
+         * references), else f1, f2 ... as PostgreSQL names an anonymous record's fields */
+        int n = e->u.list.nargs;
+        ir_expr *r = ir_new(x, IRE_RAW, PG_OID_JSON, e->location);
+        ir_expr **args = xlate_alloc(x, sizeof *args * (size_t)(2 * n + 1));
+        if (!r || !args)
+            return NULL;
+        for (int i = 0; i < n; i++) {
+            const char *name = e->u.list.names ? e->u.list.names[i] : arena_printf(x->mem, "f%d", i + 1);
+            if (!name || !(args[2 * i] = ir_const_text(x, PG_OID_TEXT, name, -1)) ||
+                !(args[2 * i + 1] = ir_json_value(x, e->u.list.args[i])))
+                return NULL;
+        }
+        r->u.raw.sql = "pgw_json_row(%*)";
+        r->u.raw.args = args;
+        r->u.raw.nargs = 2 * n;
+        return r;
+    }
     if (e->type == PG_OID_UNKNOWN && !(e = ir_coerce(x, e, PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL)))
         return NULL;
     return raw_call(x, "pgw_to_json(%1, %2, %3)", PG_OID_JSON, e, e->type, e->typmod);
@@ -593,6 +612,8 @@ const char *ir_column_name(const ir_expr *e, const ir_query *q)
     if (!e)
         return "?column?";
     switch (e->kind) {
+    case IRE_ROW:
+        return e->u.list.alias ? e->u.list.alias : "row";
     case IRE_COLUMN: {
         ir_rte *r = ir_rte_at((ir_query *)q, e->u.column.levels_up, e->u.column.rte);
         if (r && e->u.column.column < r->ncols)
@@ -626,8 +647,6 @@ const char *ir_column_name(const ir_expr *e, const ir_query *q)
         return "least";
     case IRE_ARRAY:
         return "array";
-    case IRE_ROW:
-        return "row";
     case IRE_SUBLINK:
         if (e->u.sublink.sublink == SUBLINK_EXISTS)
             return "exists";

@@ -191,6 +191,8 @@ struct ir_expr {
             bool negated;            /* NOT IN, IS NOT DISTINCT FROM, IS NOT NULL */
             bool all;                /* IRE_ANY_ARRAY: ALL instead of ANY */
             const sql_function *op;  /* IRE_ANY_ARRAY / IRE_IN_LIST comparison */
+            const char **names;      /* IRE_ROW of a whole-row reference: the column names */
+            const char *alias;       /* ... and the range entry's name (the result column's) */
         } list;
         struct {
             ir_expr *arg;            /* CASE arg WHEN ... (NULL for searched CASE) */
