@@ -68,6 +68,8 @@ struct engine_db {
     void (*sql_state_free)(void *);
     void *catalog_state;
     void (*catalog_state_free)(void *);
+    void *function_state;              /* engine functions' shared state (sequences) */
+    void (*function_state_free)(void *);
     void *impl;
 };
 
