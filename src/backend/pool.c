@@ -48,7 +48,7 @@ engine_conn *engine_pool_acquire(engine_pool *p, engine_waiter *waiter, pg_error
         p->lent++;
         pthread_mutex_unlock(&p->lock);
         engine_conn *c = NULL;
-        if (engine_conn_open(p->db, &c, err))
+        if (engine_conn_open_pooled(p->db, &c, err))
             return c;
         pthread_mutex_lock(&p->lock);
         p->total--;
