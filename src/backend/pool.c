@@ -1,5 +1,7 @@
 /*
- * pool.c — lending engine connections to sessions.
+ * pool.c — lending engine connections to sessions.  One pool per database, or per database
+ * and user under odbc_login = client (a login's handle, backend.c): a pool opens its
+ * connections with its own login, so a session only ever gets its own user's connections.
  *
  * Invariants (under p->lock): total <= max; lent + idle_count == total, where a connection
  * granted to a queued waiter counts as lent; a waiter is queued at most once.  A release with
