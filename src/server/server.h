@@ -23,6 +23,7 @@ typedef struct server_config {
     int engine_pool_size;
     char *backend;                 /* sqlite | odbc */
     char *odbc_connection_string;
+    char *odbc_login;              /* service | client (docs/security.md) */
     char *dialect;                 /* iris | sqlite | postgres */
     char *engine_public_schema;
     char *iris_version;
