@@ -23,6 +23,8 @@ struct sql_portal {
     int step;
     engine_stmt *stmt;
     sql_value *row;
+    int nfetch;                /* engine columns per row: ncolumns, or a COPY TO's columns */
+    bool copy_in;              /* COPY FROM: started, taking rows (sql_portal_copy_row) */
     int ncolumns;
     const sql_column *columns; /* the plan's, or utility's own */
     int64_t rows;
@@ -59,6 +61,7 @@ bool sql_portal_create(sql_session *s, sql_plan *p, const sql_value *params, int
     sql_plan_ref(p);
     portal->ncolumns = p->ncolumns;
     portal->columns = p->columns;
+    portal->nfetch = p->copy && !p->copy->is_from ? p->copy->ncolumns : p->ncolumns;
     if (nparams) {
         portal->params = arena_alloc(&portal->mem, sizeof *portal->params * (size_t)nparams);
         if (!portal->params) {
@@ -82,8 +85,8 @@ bool sql_portal_create(sql_session *s, sql_plan *p, const sql_value *params, int
         }
         portal->nparams = nparams;
     }
-    if (p->ncolumns > 0) {
-        portal->row = calloc((size_t)p->ncolumns, sizeof *portal->row);
+    if (portal->nfetch > 0) {
+        portal->row = calloc((size_t)portal->nfetch, sizeof *portal->row);
         if (!portal->row) {
             sql_portal_close(portal);
             pg_error_oom(err);
@@ -165,7 +168,7 @@ static void statement_finished(sql_session *s)
 
 /* The engine's words for a constraint failure, turned into PostgreSQL's message with the
  * constraint's name from the catalog ("UNIQUE constraint failed: t.a" → t_a_key). */
-static void describe_constraint_error(sql_session *s, pg_error *err)
+void sql_describe_constraint_error(sql_session *s, pg_error *err)
 {
     if (!err->internal_query)
         return;
@@ -249,7 +252,7 @@ static sql_run_status fail(sql_portal *portal, pg_error *err)
         portal->stmt = NULL;
     }
     if (err->sqlstate[0] == '2' && err->sqlstate[1] == '3')
-        describe_constraint_error(s, err);
+        sql_describe_constraint_error(s, err);
     portal->failed = true;
     portal->done = true;
     statement_finished(s);
@@ -284,6 +287,10 @@ static bool start_step(sql_portal *portal, pg_error *err)
 static void finish_tag(sql_portal *portal)
 {
     sql_plan *p = portal->plan;
+    if (p->copy) {
+        snprintf(portal->tag, sizeof portal->tag, "COPY %lld", (long long)portal->rows);
+        return;
+    }
     switch (p->tag) {
     case TAG_INSERT:
         snprintf(portal->tag, sizeof portal->tag, "%s 0 %lld", p->command,
@@ -343,7 +350,8 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
             return SQL_RUN_ERROR;
         }
         if (p->writes && (s->txn_read_only || guc_get_bool(s->gucs, "transaction_read_only"))) {
-            pg_error_set(err, "25006", "cannot execute %s in a read-only transaction", p->command);
+            pg_error_set(err, "25006", "cannot execute %s in a read-only transaction",
+                         p->copy && p->copy->is_from ? "COPY FROM" : p->command);
             portal->done = true;
             portal->failed = true;
             return SQL_RUN_ERROR;
@@ -360,12 +368,18 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
         portal->started = true;
         /* An engine transaction is needed inside a block or implicit transaction, and in
          * autocommit for statements made of several engine steps (DDL + metadata). */
-        bool need_txn = s->txn != TXN_IDLE || p->nsteps > 1 || p->ddl;
+        bool copy_in = p->copy && p->copy->is_from;
+        bool need_txn = s->txn != TXN_IDLE || p->nsteps > 1 || p->ddl || copy_in;
         if (need_txn && !session_ensure_engine_txn(s, p->writes || p->ddl, err))
             return fail(portal, err);
         if (!start_step(portal, err))
             return fail(portal, err);
+        /* COPY FROM: every row of the stream is one step of this statement, all in one
+         * engine transaction (sql_portal_copy_row). */
+        portal->copy_in = copy_in;
     }
+    if (portal->copy_in)
+        return SQL_RUN_COPY_IN;
     for (;;) {
         if (!portal->stmt)
             return finish(portal, err);
@@ -374,7 +388,7 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
         if (r == ENGINE_ROW) {
             if (!st->returns_rows)
                 continue;
-            for (int i = 0; i < portal->ncolumns; i++)
+            for (int i = 0; i < portal->nfetch; i++)
                 engine_column_value(portal->stmt, i, &portal->row[i]);
             portal->rows++;
             return SQL_RUN_ROW;
@@ -392,6 +406,50 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
         }
         return finish(portal, err);
     }
+}
+
+/* COPY FROM: one row through the prepared INSERT.  No allocation: values are bound where
+ * they are (the engine copies them), the statement is reset for the next row. */
+bool sql_portal_copy_row(sql_portal *portal, const sql_value *values, pg_error *err)
+{
+    if (!portal->copy_in || !portal->stmt) {
+        pg_error_set(err, "XX000", "COPY FROM is not in progress");
+        return false;
+    }
+    const plan_step *st = &portal->plan->steps[0];
+    for (int i = 0; i < st->nparams; i++)
+        if (!engine_bind(portal->stmt, i + 1, &values[st->param_map[i] - 1], err)) {
+            fail(portal, err);
+            return false;
+        }
+    engine_step_result r;
+    while ((r = engine_step(portal->stmt, err)) == ENGINE_ROW)
+        ;
+    if (r == ENGINE_ERROR) {
+        portal->copy_in = false;
+        fail(portal, err);
+        return false;
+    }
+    engine_stmt_reset(portal->stmt);
+    portal->rows++;
+    return true;
+}
+
+sql_run_status sql_portal_copy_end(sql_portal *portal, pg_error *err)
+{
+    if (!portal->copy_in) {
+        if (portal->done)
+            return portal->failed ? SQL_RUN_ERROR : SQL_RUN_DONE;
+        pg_error_set(err, "XX000", "COPY FROM is not in progress");
+        return SQL_RUN_ERROR;
+    }
+    portal->copy_in = false;
+    engine_stmt_release(portal->stmt);
+    portal->stmt = NULL;
+    sql_run_status r = finish(portal, err);
+    if (r == SQL_RUN_ERROR)
+        portal->failed = true;
+    return r;
 }
 
 /* EXECUTE name(args): the prepared statement runs in an inner portal whose rows and tag

@@ -485,6 +485,7 @@ struct sql_plan {
     struct sql_plan *prepared;  /* PREPARE: the statement; EXECUTE: plan of the arguments */
     int nexec_args;
     char **exec_args;           /* EXECUTE: argument expressions as literal texts */
+    sql_copy *copy;             /* COPY: the stream's description (copy.c), in mem */
     /* Cache bookkeeping. */
     arena mem;
 };
@@ -661,6 +662,10 @@ int utility_execute(sql_portal *portal, pg_error *err);
 
 /* utility.c: statements the SQL layer answers itself. */
 bool xlate_utility(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;
+/* copy.c: COPY → a plan whose step is the INSERT (FROM) or the query (TO). */
+bool xlate_copy(sql_xlate *x, struct Node *stmt, sql_plan **out) MUST_CHECK;
+/* exec.c: an engine constraint error in PostgreSQL's words, with the constraint's name. */
+void sql_describe_constraint_error(sql_session *s, pg_error *err);
 /* ddl.c: CREATE/ALTER/DROP → engine statements and metadata. */
 bool xlate_ddl(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;
 
