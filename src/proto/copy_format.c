@@ -260,6 +260,19 @@ static scan_result scan_line(copy_reader *r, const char *buf, size_t len, bool a
         escape = 0;   /* the quote character toggles; no separate escape processing */
     bool in_quote = st->in_quote, last_esc = st->last_was_escape;
     size_t i = st->pos;
+    if (i == 0 && r->eol == COPY_EOL_NL) {
+        /* The common line: up to the next \n, without a backslash, a \r or (csv) a quote.
+         * memchr finds each of them faster than the loop below walks. */
+        const char *nl = memchr(buf, '\n', len);
+        if (nl) {
+            size_t n = (size_t)(nl - buf);
+            if (!memchr(buf, '\\', n) && !memchr(buf, '\r', n) && (!csv || !memchr(buf, quote, n))) {
+                *line_len = n;
+                *consumed = n + 1;
+                return SCAN_LINE;
+            }
+        }
+    }
     /* Out of data in the middle of a look-ahead: stop before this character, with the
      * state it had, so that the next call processes it once. */
 #define NEED_MORE_DATA()            \
@@ -774,8 +787,10 @@ static bool read_tuples(copy_reader *r, const char *buf, size_t len, bool at_eof
         /* All the fields' bytes must be here before the row is handed over. */
         size_t at = pos + 2;
         bool complete = true;
+        int incomplete_field = 0;
         r->nfields = 0;
         for (int i = 0; i < ncols; i++) {
+            incomplete_field = i;
             if (len - at < 4) {
                 complete = false;
                 break;
@@ -807,7 +822,7 @@ static bool read_tuples(copy_reader *r, const char *buf, size_t len, bool at_eof
             if (at_eof) {
                 r->lineno++;
                 pg_error_set(err, "22P04", "unexpected EOF in COPY data");
-                copy_reader_line_context(r, false, err);
+                copy_reader_column_context(r, r->spec->columns[incomplete_field].name, NULL, err);
                 return false;
             }
             break;

@@ -522,6 +522,7 @@ static bool synthesized_step(sql_xlate *x, sql_plan *p, const char *sql, int npa
     emit_result r = {0};
     strbuf_init(&r.sql);
     ok = q && emit_query(x, q, &r);
+    if (getenv("PGW_DEBUG_COPY")) fprintf(stderr, "COPY step: %s\n", r.sql.data);
     if (ok && !plan_add_step(p, r.sql.data, r.nparams, r.param_map, returns_rows, !returns_rows)) {
         pg_error_oom(x->err);
         ok = false;
@@ -733,7 +734,8 @@ bool xlate_copy(sql_xlate *x, Node *stmt, sql_plan **out)
     const cat_relation *rel = NULL;
     int *cols = NULL, ncols = 0;
     if (cs->relation) {
-        rel = analyze_find_relation(x, cs->relation->schemaname, cs->relation->relname, cs->relation->location, false);
+        /* PostgreSQL opens COPY's relation without a parse position. */
+        rel = analyze_find_relation(x, cs->relation->schemaname, cs->relation->relname, -1, false);
         if (!rel)
             return false;
         if (!cs->is_from && !check_relation_kind(x, rel, false))
