@@ -381,6 +381,11 @@ void engine_stmt_release(engine_stmt *s)
 
 int engine_stmt_param_count(engine_stmt *s) { return s->conn->ops->param_count(s); }
 bool engine_bind(engine_stmt *s, int index, const sql_value *v, pg_error *err) { return s->conn->ops->bind(s, index, v, err); }
+bool engine_bind_borrowed(engine_stmt *s, int index, const sql_value *v, pg_error *err)
+{
+    const backend_ops *ops = s->conn->ops;
+    return ops->bind_borrowed ? ops->bind_borrowed(s, index, v, err) : ops->bind(s, index, v, err);
+}
 engine_step_result engine_step(engine_stmt *s, pg_error *err) { return s->conn->ops->step(s, err); }
 int engine_column_count(engine_stmt *s) { return s->conn->ops->column_count(s); }
 const char *engine_column_name(engine_stmt *s, int col) { return s->conn->ops->column_name(s, col); }

@@ -133,6 +133,11 @@ int engine_stmt_param_count(engine_stmt *s);
 /* 1-based, as the engine numbers placeholders. */
 bool engine_bind(engine_stmt *s, int index, const sql_value *v, pg_error *err) MUST_CHECK;
 
+/* As engine_bind, but the engine may read the value's bytes where they are instead of
+ * copying them: they must stay unchanged until the statement has been stepped and reset
+ * (COPY's batches, copy_exec.c). */
+bool engine_bind_borrowed(engine_stmt *s, int index, const sql_value *v, pg_error *err) MUST_CHECK;
+
 typedef enum { ENGINE_ROW, ENGINE_DONE, ENGINE_ERROR } engine_step_result;
 engine_step_result engine_step(engine_stmt *s, pg_error *err);
 int engine_column_count(engine_stmt *s);

@@ -27,6 +27,8 @@ typedef struct backend_ops {
     void (*reset)(engine_stmt *s, bool clear_bindings);
     int (*param_count)(engine_stmt *s);
     bool (*bind)(engine_stmt *s, int index, const sql_value *v, pg_error *err);
+    /* Optional: bind without copying the bytes (they outlive the next step). */
+    bool (*bind_borrowed)(engine_stmt *s, int index, const sql_value *v, pg_error *err);
     engine_step_result (*step)(engine_stmt *s, pg_error *err);
     int (*column_count)(engine_stmt *s);
     const char *(*column_name)(engine_stmt *s, int col);

@@ -487,6 +487,23 @@ static bool sqlite_bind(engine_stmt *s, int index, const sql_value *v, pg_error 
     return true;
 }
 
+static bool sqlite_bind_borrowed(engine_stmt *s, int index, const sql_value *v, pg_error *err)
+{
+    sqlite3_stmt *st = s->native;
+    int rc;
+    if (v->kind == VALUE_TEXT)
+        rc = sqlite3_bind_text64(st, index, v->ptr, v->len, SQLITE_STATIC, SQLITE_UTF8);
+    else if (v->kind == VALUE_BLOB)
+        rc = sqlite3_bind_blob64(st, index, v->ptr, v->len, SQLITE_STATIC);
+    else
+        return sqlite_bind(s, index, v, err);
+    if (rc != SQLITE_OK) {
+        sqlite_error(s->conn, rc, err);
+        return false;
+    }
+    return true;
+}
+
 static engine_step_result sqlite_step(engine_stmt *s, pg_error *err)
 {
     int rc = sqlite3_step(s->native);
@@ -625,6 +642,7 @@ const backend_ops sqlite_backend_ops = {
     .reset = sqlite_reset,
     .param_count = sqlite_param_count,
     .bind = sqlite_bind,
+    .bind_borrowed = sqlite_bind_borrowed,
     .step = sqlite_step,
     .column_count = sqlite_column_count,
     .column_name = sqlite_column_name,

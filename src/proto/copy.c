@@ -46,6 +46,12 @@ struct copy_state {
     bool *fast_text;               /* per column: text taken as it is (no typmod, no codec) */
     int fd;                        /* server-side file, -1 for the protocol */
     strbuf filebuf;
+    /* The rows of the engine's current batch (sql_copy.batch_rows): an error found when
+     * the batch is inserted names one of them, and its CONTEXT needs its line. */
+    int ring_size;
+    int64_t rows_given;
+    uint64_t *ring_lineno;
+    strbuf *ring_text;
 };
 
 static void state_destroy(copy_state *cs)
@@ -56,6 +62,10 @@ static void state_destroy(copy_state *cs)
     copy_writer_free(&cs->writer);
     for (int i = 0; cs->scratch && i < cs->spec->ncolumns; i++)
         strbuf_free(&cs->scratch[i]);
+    for (int i = 0; cs->ring_text && i < cs->ring_size; i++)
+        strbuf_free(&cs->ring_text[i]);
+    free(cs->ring_text);
+    free(cs->ring_lineno);
     free(cs->scratch);
     free(cs->values);
     free(cs->fast_text);
@@ -113,6 +123,16 @@ static copy_state *state_new(proto_session *s, sql_portal *portal, pg_error *err
         pg_error_oom(err);
         return NULL;
     }
+    cs->ring_size = spec->is_from && spec->batch_rows > 1 ? spec->batch_rows : 1;
+    cs->ring_lineno = calloc((size_t)cs->ring_size, sizeof *cs->ring_lineno);
+    cs->ring_text = calloc((size_t)cs->ring_size, sizeof *cs->ring_text);
+    if (!cs->ring_lineno || !cs->ring_text) {
+        state_destroy(cs);
+        pg_error_oom(err);
+        return NULL;
+    }
+    for (int i = 0; i < cs->ring_size; i++)
+        strbuf_init(&cs->ring_text[i]);
     for (int i = 0; i < n; i++) {
         strbuf_init(&cs->scratch[i]);
         pg_oid t = spec->columns[i].type_oid;
@@ -159,6 +179,23 @@ static void reading_context(copy_state *cs, pg_error *err)
 }
 
 /* ---------------------------------------------------------------- rows */
+
+/* The CONTEXT of an engine error that belongs to row `failed` (-1: the current line).
+ * PostgreSQL checks unique indexes after the row left its line buffer (batched inserts),
+ * so that context has no line text; NOT NULL and CHECK have it. */
+static void engine_error_context(copy_state *cs, const copy_reader *r, int64_t failed, pg_error *err)
+{
+    bool with_text = strcmp(err->sqlstate, "23505") != 0;
+    if (failed < 0 || failed >= cs->rows_given || failed < cs->rows_given - cs->ring_size) {
+        copy_reader_line_context(r, with_text, err);
+        return;
+    }
+    int slot = (int)(failed % cs->ring_size);
+    const strbuf *text = &cs->ring_text[slot];
+    bool has_text = with_text && cs->spec->format != SQL_COPY_BINARY;
+    copy_line_context(cs->spec, cs->ring_lineno[slot], has_text ? (text->data ? text->data : "") : NULL,
+                      has_text ? text->len : 0, err);
+}
 
 /* One row of fields → values → the prepared INSERT. */
 static bool on_row(void *arg, copy_reader *r, pg_error *err)
@@ -208,10 +245,16 @@ static bool on_row(void *arg, copy_reader *r, pg_error *err)
             return false;
         }
     }
-    if (!sql_portal_copy_row(cs->portal, cs->values, err)) {
-        /* PostgreSQL checks unique indexes after the row left the line buffer (batched
-         * inserts), so that context has no line text; NOT NULL and CHECK have it. */
-        copy_reader_line_context(r, strcmp(err->sqlstate, "23505") != 0, err);
+    int slot = (int)(cs->rows_given % cs->ring_size);
+    cs->ring_lineno[slot] = r->lineno;
+    if (cs->ring_size > 1 && spec->format != SQL_COPY_BINARY) {
+        strbuf_reset(&cs->ring_text[slot]);
+        strbuf_append(&cs->ring_text[slot], r->line, r->line_len);
+    }
+    cs->rows_given++;
+    int64_t failed = -1;
+    if (!sql_portal_copy_row(cs->portal, cs->values, &failed, err)) {
+        engine_error_context(cs, r, failed, err);
         return false;
     }
     return true;
@@ -223,10 +266,13 @@ static bool finish_in(proto_session *s, pg_error *err)
     copy_state *cs = s->copy;
     if (!copy_reader_finish(&cs->reader, on_row, cs, err))
         return false;
-    sql_run_status r = sql_portal_copy_end(cs->portal, err);
+    int64_t failed = -1;
+    sql_run_status r = sql_portal_copy_end(cs->portal, &failed, err);
     if (r != SQL_RUN_DONE) {
         if (!pg_error_is_set(err))
             pg_error_set(err, "XX000", "COPY could not finish");
+        else if (failed >= 0)
+            engine_error_context(cs, &cs->reader, failed, err);
         return false;
     }
     state_destroy(cs);

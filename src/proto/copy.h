@@ -62,6 +62,8 @@ bool copy_reader_feed(copy_reader *r, const char *data, size_t len, copy_row_fn 
 bool copy_reader_finish(copy_reader *r, copy_row_fn fn, void *arg, pg_error *err) MUST_CHECK;
 /* PostgreSQL's CONTEXT line for an error at the current line: "COPY t, line 3[: "..."]". */
 void copy_reader_line_context(const copy_reader *r, bool with_line, pg_error *err);
+/* ... for any line (`line` NULL: without its text). */
+void copy_line_context(const sql_copy *spec, uint64_t lineno, const char *line, size_t len, pg_error *err);
 /* ... and for an error in a column: "COPY t, line 3, column c: "value"" (or ": null input"). */
 void copy_reader_column_context(const copy_reader *r, const char *column, const copy_field *f, pg_error *err);
 /* Verify UTF-8 as PostgreSQL does (22021 "invalid byte sequence for encoding "UTF8": 0x..");

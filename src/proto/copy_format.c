@@ -63,20 +63,25 @@ static void printable(const char *s, size_t len, strbuf *out)
     strbuf_puts(out, "...");
 }
 
-void copy_reader_line_context(const copy_reader *r, bool with_line, pg_error *err)
+void copy_line_context(const sql_copy *spec, uint64_t lineno, const char *line, size_t len, pg_error *err)
 {
     strbuf b;
     strbuf_init(&b);
-    const char *rel = r->spec->relation ? r->spec->relation : "";
-    strbuf_printf(&b, "COPY %s, line %llu", rel, (unsigned long long)r->lineno);
-    if (with_line && r->line_valid && r->spec->format != SQL_COPY_BINARY) {
+    strbuf_printf(&b, "COPY %s, line %llu", spec->relation ? spec->relation : "", (unsigned long long)lineno);
+    if (line && spec->format != SQL_COPY_BINARY) {
         strbuf_puts(&b, ": \"");
-        printable(r->line, r->line_len, &b);
+        printable(line, len, &b);
         strbuf_putc(&b, '"');
     }
     if (!b.failed)
         append_context(err, b.data);
     strbuf_free(&b);
+}
+
+void copy_reader_line_context(const copy_reader *r, bool with_line, pg_error *err)
+{
+    bool text = with_line && r->line_valid;
+    copy_line_context(r->spec, r->lineno, text ? r->line : NULL, text ? r->line_len : 0, err);
 }
 
 void copy_reader_column_context(const copy_reader *r, const char *column, const copy_field *f, pg_error *err)

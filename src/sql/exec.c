@@ -25,6 +25,7 @@ struct sql_portal {
     sql_value *row;
     int nfetch;                /* engine columns per row: ncolumns, or a COPY TO's columns */
     bool copy_in;              /* COPY FROM: started, taking rows (sql_portal_copy_row) */
+    copy_batch *batch;         /* COPY FROM: rows on their way to the engine */
     int ncolumns;
     const sql_column *columns; /* the plan's, or utility's own */
     int64_t rows;
@@ -61,7 +62,7 @@ bool sql_portal_create(sql_session *s, sql_plan *p, const sql_value *params, int
     sql_plan_ref(p);
     portal->ncolumns = p->ncolumns;
     portal->columns = p->columns;
-    portal->nfetch = p->copy && !p->copy->is_from ? p->copy->ncolumns : p->ncolumns;
+    portal->nfetch = p->copy && !p->copy->pub.is_from ? p->copy->pub.ncolumns : p->ncolumns;
     if (nparams) {
         portal->params = arena_alloc(&portal->mem, sizeof *portal->params * (size_t)nparams);
         if (!portal->params) {
@@ -196,10 +197,14 @@ void sql_describe_constraint_error(sql_session *s, pg_error *err)
     const cat_relation *rel = NULL;
     for (size_t i = 0; cat && i < cat_relation_count(cat); i++) {
         const cat_relation *r = cat_relation_at(cat, i);
-        if (strcmp(r->engine_name, table) == 0)
+        if (table[0] && strcmp(r->engine_name, table) == 0)
             rel = r;
     }
-    const char *relname = rel ? rel->name : table;
+    /* SQLite's CHECK message names no table: the caller may know it (COPY does).  A copy,
+     * since pg_error_set below frees the error's fields. */
+    char known_table[256];
+    snprintf(known_table, sizeof known_table, "%s", err->table_name ? err->table_name : table);
+    const char *relname = rel ? rel->name : known_table;
     if (strcmp(err->sqlstate, "23502") == 0) {
         free(err->message);
         err->message = NULL;
@@ -233,10 +238,13 @@ void sql_describe_constraint_error(sql_session *s, pg_error *err)
         err->constraint_name = xstrdup(conname ? conname : fallback);
     } else if (strcmp(err->sqlstate, "23514") == 0) {
         /* "CHECK constraint failed: name" */
-        const char *name = colon ? colon + 2 : "";
+        /* Copies: pg_error_set frees the engine's message these point into. */
+        char *name = xstrdup(colon ? colon + 2 : "");
+        char *relcopy = xstrdup(relname[0] ? relname : "?");
         pg_error_set(err, "23514", "new row for relation \"%s\" violates check constraint \"%s\"",
-                     relname[0] ? relname : "?", name);
-        err->constraint_name = xstrdup(name);
+                     relcopy ? relcopy : "?", name ? name : "");
+        err->constraint_name = name;
+        err->table_name = relcopy;
     } else if (strcmp(err->sqlstate, "23503") == 0) {
         pg_error_set(err, "23503", "insert or update on table violates foreign key constraint");
     }
@@ -247,11 +255,13 @@ void sql_describe_constraint_error(sql_session *s, pg_error *err)
 static sql_run_status fail(sql_portal *portal, pg_error *err)
 {
     sql_session *s = portal->s;
+    copy_batch_destroy(portal->batch);
+    portal->batch = NULL;
     if (portal->stmt) {
         engine_stmt_release(portal->stmt);
         portal->stmt = NULL;
     }
-    if (err->sqlstate[0] == '2' && err->sqlstate[1] == '3')
+    if (err->sqlstate[0] == '2' && err->sqlstate[1] == '3' && !err->column_name)
         sql_describe_constraint_error(s, err);
     portal->failed = true;
     portal->done = true;
@@ -351,7 +361,7 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
         }
         if (p->writes && (s->txn_read_only || guc_get_bool(s->gucs, "transaction_read_only"))) {
             pg_error_set(err, "25006", "cannot execute %s in a read-only transaction",
-                         p->copy && p->copy->is_from ? "COPY FROM" : p->command);
+                         p->copy && p->copy->pub.is_from ? "COPY FROM" : p->command);
             portal->done = true;
             portal->failed = true;
             return SQL_RUN_ERROR;
@@ -368,14 +378,16 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
         portal->started = true;
         /* An engine transaction is needed inside a block or implicit transaction, and in
          * autocommit for statements made of several engine steps (DDL + metadata). */
-        bool copy_in = p->copy && p->copy->is_from;
+        bool copy_in = p->copy && p->copy->pub.is_from;
         bool need_txn = s->txn != TXN_IDLE || p->nsteps > 1 || p->ddl || copy_in;
         if (need_txn && !session_ensure_engine_txn(s, p->writes || p->ddl, err))
             return fail(portal, err);
         if (!start_step(portal, err))
             return fail(portal, err);
-        /* COPY FROM: every row of the stream is one step of this statement, all in one
-         * engine transaction (sql_portal_copy_row). */
+        /* COPY FROM: every row of the stream goes through this statement's INSERTs, all
+         * in one engine transaction (copy_exec.c). */
+        if (copy_in && !copy_batch_create(s, p, portal->stmt, &portal->batch, err))
+            return fail(portal, err);
         portal->copy_in = copy_in;
     }
     if (portal->copy_in)
@@ -408,35 +420,25 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
     }
 }
 
-/* COPY FROM: one row through the prepared INSERT.  No allocation: values are bound where
- * they are (the engine copies them), the statement is reset for the next row. */
-bool sql_portal_copy_row(sql_portal *portal, const sql_value *values, pg_error *err)
+/* COPY FROM: rows go through copy_exec.c's batches on the portal's statements. */
+bool sql_portal_copy_row(sql_portal *portal, const sql_value *values, int64_t *failed_row, pg_error *err)
 {
-    if (!portal->copy_in || !portal->stmt) {
+    *failed_row = -1;
+    if (!portal->copy_in || !portal->batch) {
         pg_error_set(err, "XX000", "COPY FROM is not in progress");
         return false;
     }
-    const plan_step *st = &portal->plan->steps[0];
-    for (int i = 0; i < st->nparams; i++)
-        if (!engine_bind(portal->stmt, i + 1, &values[st->param_map[i] - 1], err)) {
-            fail(portal, err);
-            return false;
-        }
-    engine_step_result r;
-    while ((r = engine_step(portal->stmt, err)) == ENGINE_ROW)
-        ;
-    if (r == ENGINE_ERROR) {
+    if (!copy_batch_add(portal->batch, values, failed_row, err)) {
         portal->copy_in = false;
         fail(portal, err);
         return false;
     }
-    engine_stmt_reset(portal->stmt);
-    portal->rows++;
     return true;
 }
 
-sql_run_status sql_portal_copy_end(sql_portal *portal, pg_error *err)
+sql_run_status sql_portal_copy_end(sql_portal *portal, int64_t *failed_row, pg_error *err)
 {
+    *failed_row = -1;
     if (!portal->copy_in) {
         if (portal->done)
             return portal->failed ? SQL_RUN_ERROR : SQL_RUN_DONE;
@@ -444,6 +446,13 @@ sql_run_status sql_portal_copy_end(sql_portal *portal, pg_error *err)
         return SQL_RUN_ERROR;
     }
     portal->copy_in = false;
+    if (!copy_batch_flush(portal->batch, failed_row, err)) {
+        fail(portal, err);
+        return SQL_RUN_ERROR;
+    }
+    portal->rows = copy_batch_rows(portal->batch);
+    copy_batch_destroy(portal->batch);
+    portal->batch = NULL;
     engine_stmt_release(portal->stmt);
     portal->stmt = NULL;
     sql_run_status r = finish(portal, err);
@@ -552,6 +561,8 @@ void sql_portal_close(sql_portal *portal)
         return;
     if (portal->inner)
         sql_portal_close(portal->inner);
+    copy_batch_destroy(portal->batch);
+    portal->batch = NULL;
     if (portal->stmt) {
         engine_stmt_release(portal->stmt);
         portal->stmt = NULL;

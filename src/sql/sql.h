@@ -232,16 +232,20 @@ typedef struct sql_copy {
     const bool *force_quote;      /* per column, NULL = none */
     const bool *force_not_null;
     const bool *force_null;
+    int batch_rows;               /* COPY FROM: rows inserted per engine statement (>= 1) */
 } sql_copy;
 
 /* NULL when the plan is not a COPY. */
 const sql_copy *sql_plan_copy(const sql_plan *p);
-/* COPY FROM: insert one row (values in storage form, sql_copy.ncolumns of them).  The
- * engine's error comes back as PostgreSQL's (23505 with the constraint's name ...); the
- * caller adds the COPY context line and fails the statement. */
-bool sql_portal_copy_row(sql_portal *portal, const sql_value *values, pg_error *err) MUST_CHECK;
-/* COPY FROM: the data ended (CopyDone): SQL_RUN_DONE with the tag "COPY n", or an error. */
-sql_run_status sql_portal_copy_end(sql_portal *portal, pg_error *err);
+/* COPY FROM: one row (values in storage form, sql_copy.ncolumns of them; the bytes are
+ * copied).  Rows go to the engine sql_copy.batch_rows at a time, so an error may belong
+ * to an earlier row: *failed_row is its number (0 = the first row given).  The engine's
+ * error comes back as PostgreSQL's (23505 with the constraint's name ...); the caller adds
+ * the COPY context line and fails the statement. */
+bool sql_portal_copy_row(sql_portal *portal, const sql_value *values, int64_t *failed_row, pg_error *err) MUST_CHECK;
+/* COPY FROM: the data ended (CopyDone): the last rows, then SQL_RUN_DONE with the tag
+ * "COPY n", or an error (with *failed_row as above, -1 when no row is to blame). */
+sql_run_status sql_portal_copy_end(sql_portal *portal, int64_t *failed_row, pg_error *err);
 
 /* ---------------------------------------------------------------- prepared statements */
 
