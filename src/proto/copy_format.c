@@ -178,7 +178,9 @@ static int utf8_char(const unsigned char *s, size_t n)
     return len;
 }
 
-bool copy_verify_utf8(const char *text, size_t len, pg_error *err)
+/* `avail` >= len bytes may be shown in the message: PostgreSQL verifies the raw stream, so
+ * the bytes it prints for a character cut by the end of the line include the newline. */
+static bool verify_utf8(const char *text, size_t len, size_t avail, pg_error *err)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
@@ -197,8 +199,8 @@ bool copy_verify_utf8(const char *text, size_t len, pg_error *err)
         int l = utf8_char(s + i, len - i);
         if (l == 0) {
             int show = utf8_lead_length(s[i]);
-            if ((size_t)show > len - i)
-                show = (int)(len - i);
+            if ((size_t)show > avail - i)
+                show = (int)(avail - i);
             char buf[48];
             size_t at = 0;
             for (int j = 0; j < show && j < 8; j++)
@@ -209,6 +211,11 @@ bool copy_verify_utf8(const char *text, size_t len, pg_error *err)
         i += (size_t)l;
     }
     return true;
+}
+
+bool copy_verify_utf8(const char *text, size_t len, pg_error *err)
+{
+    return verify_utf8(text, len, len, err);
 }
 
 /* ---------------------------------------------------------------- reader */
@@ -638,13 +645,14 @@ static bool check_header(copy_reader *r, pg_error *err)
     return true;
 }
 
-/* A complete line: the header, or a row for the callback. */
-static bool process_line(copy_reader *r, const char *line, size_t len, copy_row_fn fn, void *arg, pg_error *err)
+/* A complete line (`avail` bytes with its newline): the header, or a row for the callback. */
+static bool process_line(copy_reader *r, const char *line, size_t len, size_t avail, copy_row_fn fn, void *arg,
+                         pg_error *err)
 {
     r->line = line;
     r->line_len = len;
     r->line_valid = false;
-    if (!copy_verify_utf8(line, len, err)) {
+    if (!verify_utf8(line, len, avail, err)) {
         copy_reader_line_context(r, false, err);
         return false;
     }
@@ -693,7 +701,7 @@ static bool read_lines(copy_reader *r, const char *buf, size_t len, bool at_eof,
                 break;
             }
         }
-        if (!process_line(r, buf + pos, line_len, fn, arg, err))
+        if (!process_line(r, buf + pos, line_len, consumed, fn, arg, err))
             return false;
         pos += consumed;
         *used = pos;

@@ -50,6 +50,7 @@ static const setting_def settings[] = {
     S("timezone", SET_STRING, timezone, "", false),
     S("sqlite_mmap_size", SET_INT64, sqlite_mmap_size, "268435456", false),
     S("sqlite_cache_size", SET_INT, sqlite_cache_size_kib, "16384", false),
+    S("copy_server_files", SET_BOOL, copy_server_files, "off", false),
 };
 
 void server_usage(FILE *out)
@@ -76,7 +77,8 @@ void server_usage(FILE *out)
             "Main parameters:\n"
             "  backend = sqlite | odbc, odbc_connection_string, dialect = iris | sqlite | postgres,\n"
             "  engine_pool_size, log_file, log_statement = none | all, log_connections, log_disconnections,\n"
-            "  authentication_timeout (ms), shutdown_timeout (ms), synchronous_commit, timezone\n\n"
+            "  authentication_timeout (ms), shutdown_timeout (ms), synchronous_commit, timezone,\n"
+            "  copy_server_files (COPY to and from files on the server, off)\n\n"
             "Report bugs to the iris-pgwire project.\n");
 }
 

@@ -192,7 +192,8 @@ int server_run(server_config *cfg)
                  : strcmp(cfg->dialect, "sqlite") == 0 ? DIALECT_SQLITE : DIALECT_IRIS;
     if (!backend_create(&bc, &srv.engine, &err))
         goto out;
-    sql_server_config sc = {.plan_cache_entries = 8192, .default_timezone = cfg->timezone};
+    sql_server_config sc = {.plan_cache_entries = 8192, .default_timezone = cfg->timezone,
+                            .copy_server_files = cfg->copy_server_files};
     if (!sql_server_create(srv.engine, &sc, &srv.sql, &err) ||
         !sql_server_set_session_defaults(srv.sql, cfg->nsession_defaults, cfg->session_default_names,
                                          cfg->session_default_values, &err))

@@ -32,6 +32,7 @@ typedef struct server_config {
     int authentication_timeout_ms;
     int shutdown_timeout_ms;
     bool synchronous_commit;
+    bool copy_server_files;
     char *timezone;
     int64_t sqlite_mmap_size;
     int sqlite_cache_size_kib;
