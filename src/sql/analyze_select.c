@@ -9,7 +9,6 @@
 
 #include <string.h>
 
-
 /* ---------------------------------------------------------------- WITH */
 
 static bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
@@ -269,7 +268,7 @@ static int add_range_function(sql_xlate *x, ir_query *q, RangeFunction *rf)
     return ir_add_rte(x, q, r);
 }
 
-static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s);
+static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s, bool for_insert);
 
 /* One FROM item, returning its join-tree node and appending its namespace items to `ns`
  * (as PostgreSQL's transformFromClauseItem returns its namespace). */
@@ -1052,8 +1051,12 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
 {
     if (s->op != SETOP_NONE)
         return analyze_setop(x, parent, s);
-    if (s->valuesLists)
-        return analyze_values(x, parent, s);
+    if (s->valuesLists) {
+        bool for_insert = x->insert_values;
+        x->insert_values = false;
+        return analyze_values(x, parent, s, for_insert);
+    }
+    x->insert_values = false;
     if (s->intoClause) {
         xlate_error(x, -1, "0A000", "SELECT INTO is not supported; use CREATE TABLE AS");
         return NULL;
@@ -1118,7 +1121,7 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     q->offset = limit_expr(x, q, s->limitOffset, "OFFSET");
     if (pg_error_is_set(x->err))
         return NULL;
-    q->limit_with_ties = s->limitOption == LIMIT_OPTION_WITH_TIES;
+    q->limit_with_ties = (int)s->limitOption == PGQ_LIMIT_OPTION_WITH_TIES;
     if (q->limit_with_ties) {
         xlate_error(x, -1, "0A000", "FETCH FIRST ... WITH TIES is not supported");
         return NULL;
@@ -1147,7 +1150,9 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     return q;
 }
 
-static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s)
+/* VALUES rows.  For an INSERT's own VALUES (for_insert), PostgreSQL coerces each value to
+ * its target column in assignment context, so unknown literals are left untyped here. */
+static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s, bool for_insert)
 {
     ir_query *q = ir_query_new(x, QUERY_VALUES, parent);
     if (!q)
@@ -1191,6 +1196,15 @@ static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s)
     if (!q->targets || !types)
         return NULL;
     for (int c = 0; c < ncols; c++) {
+        if (for_insert) {
+            ir_expr *col = ir_new(x, IRE_CONST, q->rows[0][c]->type, -1);
+            if (!col)
+                return NULL;
+            q->targets[c].expr = col;
+            q->targets[c].name = arena_printf(x->mem, "column%d", c + 1);
+            q->ntargets++;
+            continue;
+        }
         int nt = 0;
         for (int r = 0; r < nrows; r++)
             if (q->rows[r][c]->kind != IRE_DEFAULT)

@@ -84,11 +84,14 @@ int64_t copy_batch_rows(const copy_batch *b)
 /* Bind `base` (rows of values, TEXT/BLOB as offsets into bytes) to st's placeholders. */
 static bool bind_values(copy_batch *b, engine_stmt *st, const plan_step *step, const sql_value *base, pg_error *err)
 {
+    const sql_column *cols = b->plan->pub.columns;
     for (int j = 0; j < step->nparams; j++) {
-        sql_value v = base[step->param_map[j] - 1];
+        int pg = step->param_map[j] - 1;
+        sql_value v = base[pg];
         if (v.kind == VALUE_TEXT || v.kind == VALUE_BLOB)
             v.ptr = b->bytes.data + (uintptr_t)v.ptr;
-        if (!engine_bind_borrowed(st, j + 1, &v, err))
+        const sql_column *c = &cols[pg % b->ncols];
+        if (!engine_bind_borrowed(st, j + 1, &v, c->type_oid, c->typmod, err))
             return false;
     }
     return true;

@@ -231,7 +231,7 @@ void sql_describe_constraint_error(sql_session *s, pg_error *err)
                             conname = ix->name;
             }
         }
-        char fallback[300];
+        char fallback[600];
         snprintf(fallback, sizeof fallback, "%s_%s_key", relname, column);
         pg_error_set(err, "23505", "duplicate key value violates unique constraint \"%s\"", conname ? conname : fallback);
         err->table_name = xstrdup(relname);
@@ -288,8 +288,21 @@ static bool start_step(sql_portal *portal, pg_error *err)
         int pg = st->param_map[i];
         const sql_value *v = pg >= 1 && pg <= portal->nparams ? &portal->params[pg - 1] : NULL;
         sql_value null = value_null();
-        if (!engine_bind(portal->stmt, i + 1, v ? v : &null, err))
+        pg_oid type = pg >= 1 && pg <= portal->plan->nparams ? portal->plan->param_types[pg - 1] : PG_OID_TEXT;
+        if (!engine_bind_typed(portal->stmt, i + 1, v ? v : &null, type, -1, err))
             return false;
+    }
+    if (st->returns_rows && portal->nfetch > 0) {
+        /* Engines with their own value types (ODBC) convert to these columns' storage forms
+         * (a COPY TO's columns are its own: the plan has no result columns). */
+        const sql_column *cols = portal->plan->copy ? portal->plan->copy->pub.columns : portal->columns;
+        pg_oid types[portal->nfetch];
+        int32_t typmods[portal->nfetch];
+        for (int i = 0; i < portal->nfetch; i++) {
+            types[i] = cols[i].type_oid;
+            typmods[i] = cols[i].typmod;
+        }
+        engine_stmt_expect_columns(portal->stmt, portal->nfetch, types, typmods);
     }
     return true;
 }
