@@ -378,21 +378,8 @@ TYPE_CASES = [
 ]
 
 
-# Binary codecs for these arrive with the types layer (branch types); until it is merged,
-# src/types/bootstrap_codecs.c has none and the server answers 0A000.
-BINARY_PENDING = {"numeric", "interval", "uuid", "jsonb", "int4[]", "text[]"}
-
-
-def _type_params():
-    for typ, values in TYPE_CASES:
-        for fmt in ("text", "csv", "binary"):
-            marks = ()
-            if fmt == "binary" and typ in BINARY_PENDING:
-                marks = pytest.mark.xfail(reason="binary codec of the types layer not merged yet", strict=False)
-            yield pytest.param(typ, values, fmt, id=f"{typ}-{fmt}", marks=marks)
-
-
-@pytest.mark.parametrize("typ,values,fmt", list(_type_params()))
+@pytest.mark.parametrize("fmt", ["text", "csv", "binary"])
+@pytest.mark.parametrize("typ,values", TYPE_CASES, ids=[t for t, _ in TYPE_CASES])
 def test_types_round_trip_every_format(typ, values, fmt, oracle_conn, pgwire_conn):
     """PostgreSQL's COPY TO bytes load into the server to the same values, and the server's
     COPY TO gives PostgreSQL's bytes back."""
@@ -446,9 +433,6 @@ def test_defaults_serials_and_constraints(oracle_conn, pgwire_conn):
     both(oracle_conn, pgwire_conn, "drop table copy_sem")
 
 
-@pytest.mark.xfail(reason="the typmod is applied by the input function of the types layer (branch "
-                          "types); bootstrap_codecs.c leaves it to the engine, whose error has no column",
-                   strict=False)
 def test_too_long_value_fails_in_its_column(oracle_conn, pgwire_conn):
     both(oracle_conn, pgwire_conn, "drop table if exists copy_len", "create table copy_len (id int, note varchar(4))")
     sql, data = "copy copy_len from stdin", "1\tabcd\n2\ttoolong\n"
