@@ -20,6 +20,7 @@ Servers listen on 127.0.0.1 and private socket directories and are stopped by PI
 """
 
 import argparse
+import contextlib
 import os
 import shutil
 import sys
@@ -62,11 +63,12 @@ def chunks(data):
 
 
 class MemorySampler:
-    """Peak RssAnon of a process, sampled while a load runs."""
+    """RssAnon of a process when a load starts and its peak while the load runs."""
 
     def __init__(self, pid):
         self.pid = pid
         self.peak_anon = 0
+        self.start_anon = 0
         self._stop = threading.Event()
         self._thread = None
 
@@ -88,7 +90,8 @@ class MemorySampler:
             time.sleep(0.02)
 
     def __enter__(self):
-        self.peak_anon = self._read().get("RssAnon", 0)
+        self._stop.clear()
+        self.start_anon = self.peak_anon = self._read().get("RssAnon", 0)
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
         return self
@@ -106,18 +109,20 @@ def connect(server):
     return psycopg.connect(server.dsn(), autocommit=True)
 
 
-def load(server, fmt, data):
+def load(server, fmt, data, sampler=None):
+    """A fresh table, then the timed (and, for the server, memory-sampled) COPY FROM."""
     with connect(server) as conn:
         conn.execute("drop table if exists copybench")
         conn.execute(DDL)
         opts = {"text": "", "csv": " (format csv)", "binary": " (format binary)"}[fmt]
-        t0 = time.perf_counter()
-        with conn.cursor() as cur:
-            with cur.copy("copy copybench from stdin" + opts) as cp:
-                for block in chunks(data):
-                    cp.write(block)
-            n = cur.rowcount
-        elapsed = time.perf_counter() - t0
+        with (sampler if sampler else contextlib.nullcontext()):
+            t0 = time.perf_counter()
+            with conn.cursor() as cur:
+                with cur.copy("copy copybench from stdin" + opts) as cp:
+                    for block in chunks(data):
+                        cp.write(block)
+                n = cur.rowcount
+            elapsed = time.perf_counter() - t0
     return n, elapsed
 
 
@@ -166,14 +171,16 @@ def main():
         sampler_pid = pgwire.pid
         for fmt in ("text", "csv", "binary"):
             best = {}
-            peak_anon = 0
+            peak_anon = None
             for target, server in (("postgresql", oracle), ("iris-pgwire", pgwire)):
                 times = []
                 for _ in range(args.runs):
                     if server is pgwire:
-                        with MemorySampler(sampler_pid) as m:
-                            n, t = load(server, fmt, data[fmt])
-                        peak_anon = max(peak_anon, m.peak_anon)
+                        m = MemorySampler(sampler_pid)
+                        n, t = load(server, fmt, data[fmt], m)
+                        growth = (m.start_anon, m.peak_anon)
+                        if peak_anon is None or growth[1] > peak_anon[1]:
+                            peak_anon = growth
                     else:
                         n, t = load(server, fmt, data[fmt])
                     if n != args.rows:
@@ -209,14 +216,15 @@ def main():
                                   f"iris-pgwire {b[first][:80] if first < len(b) else b''!r})")
 
         print()
-        print(f"{'':10} {'format':7} {'PostgreSQL 15':>16} {'iris-pgwire':>16} {'ratio':>7}  server peak RssAnon")
+        print(f"{'':10} {'format':7} {'PostgreSQL 15':>16} {'iris-pgwire':>16} {'ratio':>7}  "
+              f"server RssAnon at start -> peak of the load")
         for what, fmt, best, anon in results:
             pg = args.rows / best["postgresql"]
             pw = args.rows / best["iris-pgwire"]
-            mem = f"{anon / 1024:.1f} MiB" if anon is not None else ""
+            mem = f"{anon[0] / 1024:.1f} -> {anon[1] / 1024:.1f} MiB" if anon is not None else ""
             print(f"{what:10} {fmt:7} {pg:>12,.0f} r/s {pw:>12,.0f} r/s {pw / pg:>7.2f}  {mem}")
         print(f"\nrows: {args.rows}, best of {args.runs}; iris-pgwire VmHWM (whole run, incl. mmapped "
-              f"database pages): {hwm / 1024:.1f} MiB")
+              f"database pages and the DROP TABLEs between runs): {hwm / 1024:.1f} MiB")
         if mismatches:
             print("WARNING: exports differ from PostgreSQL's:\n  " + "\n  ".join(mismatches))
         else:

@@ -46,6 +46,7 @@ typedef struct copy_reader {
     const char *line;             /* the current line, for error contexts (text/csv) */
     size_t line_len;
     bool line_valid;
+    bool line_plain;              /* ASCII, no escapes or quotes: split without copying */
 } copy_reader;
 
 /* Called for every data row; r->fields[0..nfields) are its fields.  Returning false stops

@@ -238,24 +238,55 @@ void copy_reader_free(copy_reader *r)
     r->fields_cap = 0;
 }
 
-static copy_field *next_field(copy_reader *r, pg_error *err)
+static __attribute__((noinline)) bool grow_fields(copy_reader *r, pg_error *err)
 {
-    if (r->nfields == r->fields_cap) {
-        int cap = r->fields_cap ? r->fields_cap * 2 : 16;
-        copy_field *grown = realloc(r->fields, sizeof *grown * (size_t)cap);
-        if (!grown) {
-            pg_error_oom(err);
-            return NULL;
-        }
-        r->fields = grown;
-        r->fields_cap = cap;
+    int cap = r->fields_cap ? r->fields_cap * 2 : 16;
+    copy_field *grown = realloc(r->fields, sizeof *grown * (size_t)cap);
+    if (!grown) {
+        pg_error_oom(err);
+        return false;
     }
+    r->fields = grown;
+    r->fields_cap = cap;
+    return true;
+}
+
+static inline copy_field *next_field(copy_reader *r, pg_error *err)
+{
+    if (r->nfields == r->fields_cap && !grow_fields(r, err))
+        return NULL;
     copy_field *f = &r->fields[r->nfields++];
-    memset(f, 0, sizeof *f);
+    f->ptr = NULL;
+    f->len = 0;
+    f->null = false;
     return f;
 }
 
 typedef enum { SCAN_LINE, SCAN_END_MARKER, SCAN_MORE, SCAN_ERROR } scan_result;
+
+/* The first byte of buf[0, len) that is a newline, a carriage return, `special`, a NUL or
+ * not ASCII, eight bytes at a time (the zero-byte test of "Bit Twiddling Hacks"); len if
+ * there is none. */
+static size_t first_interesting(const char *buf, size_t len, char special)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    const uint64_t nl = ones * '\n', cr = ones * '\r', sp = ones * (unsigned char)special;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, buf + i, 8);
+        uint64_t a = w ^ nl, b = w ^ cr, c = w ^ sp;
+        uint64_t zero = ((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c) | ((w - ones) & ~w);
+        if ((zero | w) & highs)
+            break;
+    }
+    for (; i < len; i++) {
+        unsigned char c = (unsigned char)buf[i];
+        if (c == '\n' || c == '\r' || c == (unsigned char)special || c == 0 || c >= 0x80)
+            return i;
+    }
+    return len;
+}
 
 /*
  * Find the end of the line that starts at buf (CopyReadLineText).  `st` holds where an
@@ -272,17 +303,18 @@ static scan_result scan_line(copy_reader *r, const char *buf, size_t len, bool a
         escape = 0;   /* the quote character toggles; no separate escape processing */
     bool in_quote = st->in_quote, last_esc = st->last_was_escape;
     size_t i = st->pos;
-    if (i == 0 && r->eol == COPY_EOL_NL) {
-        /* The common line: up to the next \n, without a backslash, a \r or (csv) a quote.
-         * memchr finds each of them faster than the loop below walks. */
-        const char *nl = memchr(buf, '\n', len);
-        if (nl) {
-            size_t n = (size_t)(nl - buf);
-            if (!memchr(buf, '\\', n) && !memchr(buf, '\r', n) && (!csv || !memchr(buf, quote, n))) {
-                *line_len = n;
-                *consumed = n + 1;
-                return SCAN_LINE;
-            }
+    r->line_plain = false;
+    if (i == 0 && (r->eol == COPY_EOL_NL || r->eol == COPY_EOL_UNKNOWN) && (!csv || len == 0 || buf[0] != '\\')) {
+        /* The common line: ASCII up to a \n, without a backslash (text), a quote (csv), a
+         * \r or a NUL.  One pass finds its end, and it needs neither the UTF-8 check nor
+         * de-escaping (r->line_plain). */
+        size_t n = first_interesting(buf, len, csv ? quote : '\\');
+        if (n < len && buf[n] == '\n') {
+            r->eol = COPY_EOL_NL;
+            r->line_plain = true;
+            *line_len = n;
+            *consumed = n + 1;
+            return SCAN_LINE;
         }
     }
     /* Out of data in the middle of a look-ahead: stop before this character, with the
@@ -425,6 +457,35 @@ static int hex_value(char c)
     if (c >= 'A' && c <= 'F')
         return c - 'A' + 10;
     return -1;
+}
+
+/* A line without escapes or quotes: fields are the bytes between delimiters, NULL when
+ * equal to the NULL string (what split_text and split_csv do when nothing is escaped). */
+static bool split_plain(copy_reader *r, const char *line, size_t len, pg_error *err)
+{
+    const sql_copy *spec = r->spec;
+    r->nfields = 0;
+    if (spec->ncolumns == 0) {
+        if (len)
+            return format_error(err, "extra data after last expected column", NULL);
+        return true;
+    }
+    const char *p = line, *end = line + len;
+    char delim = spec->delimiter;
+    for (;;) {
+        copy_field *f = next_field(r, err);
+        if (!f)
+            return false;
+        const char *start = p;
+        while (p < end && *p != delim)
+            p++;
+        f->len = (size_t)(p - start);
+        f->null = f->len == spec->null_len && memcmp(start, spec->null_string, f->len) == 0;
+        f->ptr = f->null ? NULL : start;
+        if (p == end)
+            return true;
+        p++;
+    }
 }
 
 /* CopyReadAttributesText: fields separated by the delimiter, backslash escapes, the NULL
@@ -652,7 +713,7 @@ static bool process_line(copy_reader *r, const char *line, size_t len, size_t av
     r->line = line;
     r->line_len = len;
     r->line_valid = false;
-    if (!verify_utf8(line, len, avail, err)) {
+    if (!r->line_plain && !verify_utf8(line, len, avail, err)) {
         copy_reader_line_context(r, false, err);
         return false;
     }
@@ -668,7 +729,10 @@ static bool process_line(copy_reader *r, const char *line, size_t len, size_t av
         }
         return true;
     }
-    if (!(csv ? split_csv(r, line, len, err) : split_text(r, line, len, err))) {
+    bool ok = r->line_plain ? split_plain(r, line, len, err)
+              : csv         ? split_csv(r, line, len, err)
+                            : split_text(r, line, len, err);
+    if (!ok) {
         copy_reader_line_context(r, true, err);
         return false;
     }
