@@ -590,11 +590,16 @@ static bool create_table(sql_xlate *x, CreateStmt *cs, sql_plan **out)
 
 /* ---------------------------------------------------------------- DROP */
 
-static bool referenced_by_others(sql_xlate *x, const cat_relation *rel, const cat_relation **by, const char **conname)
+/* Whether a table other than rel and those in skip[0, nskip) has a foreign key to rel. */
+static bool referenced_by_others(sql_xlate *x, const cat_relation *rel, const cat_relation *const *skip, int nskip,
+                                 const cat_relation **by, const char **conname)
 {
     for (size_t i = 0; i < cat_relation_count(x->catalog); i++) {
         const cat_relation *other = cat_relation_at(x->catalog, i);
-        if (other == rel)
+        bool skipped = other == rel;
+        for (int k = 0; k < nskip && !skipped; k++)
+            skipped = skip[k] == other;
+        if (skipped)
             continue;
         for (int c = 0; c < other->nconstraints; c++)
             if (other->constraints[c].type == 'f' && other->constraints[c].ref_relation == rel->oid) {
@@ -604,6 +609,36 @@ static bool referenced_by_others(sql_xlate *x, const cat_relation *rel, const ca
             }
     }
     return false;
+}
+
+/* An order of tables[0, n) in which each comes after every table of the list that has a
+ * foreign key to it (a cycle is broken anywhere): SQLite checks foreign keys as rows go. */
+static void referencing_first(const cat_relation *const *tables, int n, int *order)
+{
+    bool done[n + 1];
+    memset(done, 0, sizeof done);
+    for (int round = 0; round < n; round++) {
+        int pick = -1;
+        for (int i = 0; i < n && pick < 0; i++) {
+            if (done[i])
+                continue;
+            bool referenced = false;
+            for (int j = 0; j < n && !referenced; j++) {
+                if (j == i || done[j])
+                    continue;
+                for (int c = 0; c < tables[j]->nconstraints; c++)
+                    if (tables[j]->constraints[c].type == 'f' && tables[j]->constraints[c].ref_relation == tables[i]->oid)
+                        referenced = true;
+            }
+            if (!referenced)
+                pick = i;
+        }
+        for (int i = 0; i < n && pick < 0; i++)
+            if (!done[i])
+                pick = i;
+        done[pick] = true;
+        order[round] = pick;
+    }
 }
 
 static const char *kind_word(char kind)
@@ -625,6 +660,24 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
         return false;
     ListCell *lc;
     int dropped = 0;
+    /* Tables of one DROP TABLE may reference each other (pgbench's, with --foreign-keys):
+     * they are dropped together, each after the tables of the list that reference it, as
+     * SQLite checks foreign keys when it drops a table. */
+    const cat_relation **tables = xlate_alloc(x, sizeof *tables * (size_t)(list_length(d->objects) + 1));
+    int ntables = 0;
+    if (!tables) {
+        sql_plan_unref(p);
+        return false;
+    }
+    foreach (lc, d->objects) {
+        const char *tname = name_list_last(lfirst(lc));
+        const cat_relation *t = want == 'r' ? analyze_find_relation(x, name_list_schema(lfirst(lc)), tname, -1, true)
+                                            : NULL;
+        if (pg_error_is_set(x->err))
+            pg_error_clear(x->err);
+        if (t && t->kind == 'r')
+            tables[ntables++] = t;
+    }
     foreach (lc, d->objects) {
         List *names = lfirst(lc);
         const char *name = name_list_last(names);
@@ -663,7 +716,7 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
         if (want == 'r') {
             const cat_relation *by;
             const char *conname;
-            if (referenced_by_others(x, rel, &by, &conname)) {
+            if (referenced_by_others(x, rel, tables, ntables, &by, &conname)) {
                 if (d->behavior != DROP_CASCADE) {
                     xlate_error(x, -1, "2BP01", "cannot drop table %s because other objects depend on it", name);
                     pg_error_detail(x->err, "constraint %s on table %s depends on table %s", conname, by->name, name);
@@ -677,9 +730,7 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
                 sql_plan_unref(p);
                 return false;
             }
-            strbuf_puts(&sql, "DROP TABLE ");
-            catalog_quote_ident(rel->engine_name, &sql);
-            ok = ddl_step(x, p, sql.data) && ddl_forget_relation(x, p, rel);
+            /* Emitted below, in dependency order. */
         } else if (want == 'v') {
             strbuf_puts(&sql, "DROP VIEW ");
             catalog_quote_ident(rel->engine_name, &sql);
@@ -716,6 +767,23 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
             return false;
         }
         dropped++;
+    }
+    int order[ntables + 1];
+    referencing_first(tables, ntables, order);
+    for (int round = 0; round < ntables; round++) {
+        int pick = order[round];
+        strbuf sql;
+        strbuf_init(&sql);
+        strbuf_puts(&sql, "DROP TABLE ");
+        catalog_quote_ident(tables[pick]->engine_name, &sql);
+        bool ok = !sql.failed && ddl_step(x, p, sql.data) && ddl_forget_relation(x, p, tables[pick]);
+        strbuf_free(&sql);
+        if (!ok) {
+            if (!pg_error_is_set(x->err))
+                pg_error_oom(x->err);
+            sql_plan_unref(p);
+            return false;
+        }
     }
     if (!dropped) {
         sql_plan_unref(p);
@@ -1152,12 +1220,8 @@ static bool truncate_tables(sql_xlate *x, TruncateStmt *ts, sql_plan **out)
     for (int i = 0; i < n; i++) {
         const cat_relation *by;
         const char *conname;
-        if (referenced_by_others(x, rels[i], &by, &conname)) {
-            bool listed = false;
-            for (int j = 0; j < n; j++)
-                if (rels[j] == by)
-                    listed = true;
-            if (!listed && ts->behavior != DROP_CASCADE) {
+        if (referenced_by_others(x, rels[i], rels, n, &by, &conname)) {
+            if (ts->behavior != DROP_CASCADE) {
                 xlate_error(x, -1, "0A000", "cannot truncate a table referenced in a foreign key constraint");
                 pg_error_detail(x->err, "Table \"%s\" references \"%s\".", by->name, rels[i]->name);
                 pg_error_hint(x->err, "Truncate table \"%s\" at the same time, or use TRUNCATE ... CASCADE.", by->name);
@@ -1168,7 +1232,10 @@ static bool truncate_tables(sql_xlate *x, TruncateStmt *ts, sql_plan **out)
     }
     bool ok = true;
     /* Referencing tables first, so that foreign keys never see a dangling row. */
-    for (int i = n - 1; i >= 0 && ok; i--) {
+    int order[n + 1];
+    referencing_first(rels, n, order);
+    for (int k = 0; k < n && ok; k++) {
+        int i = order[k];
         strbuf sql;
         strbuf_init(&sql);
         strbuf_puts(&sql, "DELETE FROM ");
