@@ -54,6 +54,8 @@ static void db_free(engine_db *db)
         engine_conn_close(p->idle[i]);
     free(p->idle);
     pthread_mutex_destroy(&p->lock);
+    if (db->b->ops->db_close)
+        db->b->ops->db_close(db);
     if (db->sql_state && db->sql_state_free)
         db->sql_state_free(db->sql_state);
     if (db->catalog_state && db->catalog_state_free)

@@ -46,6 +46,8 @@ typedef struct backend_ops {
     bool (*rollback_to_savepoint)(engine_conn *c, const char *name, pg_error *err);
     bool (*in_transaction)(engine_conn *c);
     void (*backend_destroy)(backend *b);
+    /* Optional: a database is being closed or dropped (its connections are closed). */
+    void (*db_close)(engine_db *db);
 } backend_ops;
 
 struct engine_pool {

@@ -371,15 +371,17 @@ static bool sqlite_conn_open(engine_conn *c, pg_error *err)
     }
     sc->deadlock_timeout_us = INT64_C(30000000);
     int rc = sqlite3_open_v2(path, &sc->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
-    free(path);
     c->native = sc;
     if (rc != SQLITE_OK) {
+        free(path);
         sqlite_error(c, rc, err);
         sqlite3_close(sc->db);
         free(sc);
         c->native = NULL;
         return false;
     }
+    sqlite_checkpointer_attach(c, path);
+    free(path);
     sqlite3_extended_result_codes(sc->db, 1);
     strbuf pragmas;
     strbuf_init(&pragmas);
@@ -647,6 +649,7 @@ const backend_ops sqlite_backend_ops = {
     .param_count = sqlite_param_count,
     .bind = sqlite_bind,
     .bind_borrowed = sqlite_bind_borrowed,
+    .db_close = sqlite_checkpointer_stop,
     .step = sqlite_step,
     .column_count = sqlite_column_count,
     .column_name = sqlite_column_name,
