@@ -388,7 +388,7 @@ static bool sqlite_conn_open(engine_conn *c, pg_error *err)
     strbuf_printf(&pragmas,
                   "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
                   "PRAGMA case_sensitive_like=ON; PRAGMA recursive_triggers=ON;"
-                  "PRAGMA cache_size=-%d; PRAGMA mmap_size=%lld; PRAGMA temp_store=MEMORY;",
+                  "PRAGMA cache_size=-%d; PRAGMA mmap_size=%lld; PRAGMA temp_store=FILE;",
                   b->cfg.synchronous_commit ? "FULL" : "NORMAL",
                   b->cfg.cache_size_kib > 0 ? b->cfg.cache_size_kib : 16384,
                   (long long)b->cfg.mmap_size);
