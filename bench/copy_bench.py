@@ -143,7 +143,7 @@ def export(server, fmt):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000)
-    ap.add_argument("--runs", type=int, default=3, help="best of R runs per measurement")
+    ap.add_argument("--runs", type=int, default=5, help="best of R runs per measurement")
     ap.add_argument("--bin", default=os.environ.get("PGWIRE_BIN", os.path.join(HERE, "..", "build", "iris-pgwire")))
     args = ap.parse_args()
 
@@ -167,38 +167,36 @@ def main():
         sizes = ", ".join(f"{k} {len(v) / 1e6:.1f} MB" for k, v in data.items())
         print(f"data: {sizes}", flush=True)
 
+        # Runs alternate between the two servers (and which goes first), so that a change in
+        # the machine's load during the run affects both alike; the best run counts.
         results = []
         sampler_pid = pgwire.pid
+        targets = (("postgresql", oracle), ("iris-pgwire", pgwire))
         for fmt in ("text", "csv", "binary"):
-            best = {}
+            times = {"postgresql": [], "iris-pgwire": []}
             peak_anon = None
-            for target, server in (("postgresql", oracle), ("iris-pgwire", pgwire)):
-                times = []
-                for _ in range(args.runs):
+            for run in range(args.runs):
+                for target, server in (targets if run % 2 == 0 else targets[::-1]):
                     if server is pgwire:
                         m = MemorySampler(sampler_pid)
                         n, t = load(server, fmt, data[fmt], m)
-                        growth = (m.start_anon, m.peak_anon)
-                        if peak_anon is None or growth[1] > peak_anon[1]:
-                            peak_anon = growth
+                        if peak_anon is None or m.peak_anon > peak_anon[1]:
+                            peak_anon = (m.start_anon, m.peak_anon)
                     else:
                         n, t = load(server, fmt, data[fmt])
                     if n != args.rows:
                         raise SystemExit(f"{target} {fmt}: loaded {n} rows, expected {args.rows}")
-                    times.append(t)
-                best[target] = min(times)
-            results.append(("COPY FROM", fmt, best, peak_anon))
+                    times[target].append(t)
+            results.append(("COPY FROM", fmt, {k: min(v) for k, v in times.items()}, peak_anon))
         for fmt in ("text", "csv", "binary"):
-            best = {}
-            for target, server in (("postgresql", oracle), ("iris-pgwire", pgwire)):
-                times = []
-                for _ in range(args.runs):
+            times = {"postgresql": [], "iris-pgwire": []}
+            for run in range(args.runs):
+                for target, server in (targets if run % 2 == 0 else targets[::-1]):
                     n, t, _size = export(server, fmt)
                     if n != args.rows:
                         raise SystemExit(f"{target} export {fmt}: {n} rows, expected {args.rows}")
-                    times.append(t)
-                best[target] = min(times)
-            results.append(("COPY TO", fmt, best, None))
+                    times[target].append(t)
+            results.append(("COPY TO", fmt, {k: min(v) for k, v in times.items()}, None))
         hwm = MemorySampler(sampler_pid).hwm()
 
         # The exports must carry the same bytes (same data, same formats).
