@@ -10,9 +10,9 @@ anonymous memory (RssAnon, sampled every 20 ms) during each load, so a load whos
 grows with the row count shows.
 
 The data is generated once in text form, loaded into PostgreSQL, and exported from it as
-csv and binary, so that every format carries the same rows.  The client streams the data
-in 64 KiB CopyData messages (psycopg 3) and reads exports to the end; its cost is the same
-for both servers.
+csv and binary, so that every format carries the same rows.  Loads stream the data in
+64 KiB CopyData messages (psycopg 3); exports are read by psql into /dev/null.  Runs
+alternate between the servers and the best of each counts (the machine may be shared).
 
     make && bench/copy_bench.py [--rows N] [--runs R] [--bin build/iris-pgwire]
 
@@ -23,6 +23,7 @@ import argparse
 import contextlib
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
@@ -127,23 +128,25 @@ def load(server, fmt, data, sampler=None):
 
 
 def export(server, fmt):
+    """COPY TO STDOUT read by psql (libpq, in C) into /dev/null: a Python client reading one
+    CopyData per row would measure itself, not the server."""
+    opts = {"text": "", "csv": " (format csv)", "binary": " (format binary)"}[fmt]
+    t0 = time.perf_counter()
+    r = subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-o", "/dev/null",
+                        "-c", "copy copybench to stdout" + opts], env=server.env(), capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    if r.returncode != 0:
+        raise SystemExit(f"psql export failed: {r.stderr}")
     with connect(server) as conn:
-        opts = {"text": "", "csv": " (format csv)", "binary": " (format binary)"}[fmt]
-        t0 = time.perf_counter()
-        size = 0
-        with conn.cursor() as cur:
-            with cur.copy("copy copybench to stdout" + opts) as cp:
-                for block in cp:
-                    size += len(block)
-            n = cur.rowcount
-        elapsed = time.perf_counter() - t0
-    return n, elapsed, size
+        n = conn.execute("select count(*) from copybench").fetchone()[0]
+    return n, elapsed, 0
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--runs", type=int, default=5, help="best of R runs per measurement")
+    ap.add_argument("--repeat", type=int, default=5, help="the memory check loads the rows this many times")
     ap.add_argument("--bin", default=os.environ.get("PGWIRE_BIN", os.path.join(HERE, "..", "build", "iris-pgwire")))
     args = ap.parse_args()
 
@@ -199,6 +202,29 @@ def main():
             results.append(("COPY TO", fmt, {k: min(v) for k, v in times.items()}, None))
         hwm = MemorySampler(sampler_pid).hwm()
 
+        # Memory with the row count: one COPY of `repeat` times the data, RssAnon sampled at
+        # each fifth of the stream.  Flat means it does not grow with the rows.
+        flat = []
+        with connect(pgwire) as conn:
+            conn.execute("drop table if exists copybench_flat")
+            conn.execute(DDL.replace("copybench", "copybench_flat"))
+            m = MemorySampler(sampler_pid)
+            with conn.cursor() as cur:
+                with cur.copy("copy copybench_flat from stdin") as cp:
+                    total = args.repeat * len(text)
+                    sent = 0
+                    marks = [total * k // 5 for k in range(1, 6)]
+                    flat.append(m._read().get("RssAnon", 0))
+                    for _ in range(args.repeat):
+                        for block in chunks(text):
+                            cp.write(block)
+                            sent += len(block)
+                            if marks and sent >= marks[0]:
+                                marks.pop(0)
+                                flat.append(m._read().get("RssAnon", 0))
+                flat_rows = cur.rowcount
+            conn.execute("drop table copybench_flat")
+
         # The exports must carry the same bytes (same data, same formats).
         mismatches = []
         for fmt in ("text", "csv"):
@@ -223,6 +249,8 @@ def main():
             print(f"{what:10} {fmt:7} {pg:>12,.0f} r/s {pw:>12,.0f} r/s {pw / pg:>7.2f}  {mem}")
         print(f"\nrows: {args.rows}, best of {args.runs}; iris-pgwire VmHWM (whole run, incl. mmapped "
               f"database pages and the DROP TABLEs between runs): {hwm / 1024:.1f} MiB")
+        print(f"one COPY of {flat_rows:,} rows, iris-pgwire RssAnon at 0/20/40/60/80/100 % of the stream: "
+              + " ".join(f"{v / 1024:.1f}" for v in flat) + " MiB")
         if mismatches:
             print("WARNING: exports differ from PostgreSQL's:\n  " + "\n  ".join(mismatches))
         else:
