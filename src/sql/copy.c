@@ -497,6 +497,22 @@ static bool set_copy_columns(sql_xlate *x, sql_plan *p, const char *const *names
 
 /* ---------------------------------------------------------------- engine steps */
 
+/* COPY's values come from the columns' input functions, which applied the typmod already
+ * (PostgreSQL's COPY does no assignment cast): the INSERT must not apply it again (a bpchar
+ * padded twice per row cost 20 % of pgbench's load). */
+static void drop_typmod_casts(ir_query *q)
+{
+    ir_query *src = q ? q->insert_source : NULL;
+    if (!src || src->kind != QUERY_VALUES)
+        return;
+    for (int r = 0; r < src->nrows; r++)
+        for (int c = 0; c < src->ntargets; c++) {
+            ir_expr *e = src->rows[r][c];
+            if (e && e->kind == IRE_CAST && e->u.cast.arg->kind == IRE_PARAM && e->u.cast.arg->type == e->type)
+                src->rows[r][c] = e->u.cast.arg;
+        }
+}
+
 /* Parse and analyse statement text this file wrote, as if it were the client's.  The
  * parameters it declares ($1.. typed as the columns) belong to that statement only.  The
  * engine statement becomes the plan's next step, or fills `into`. */
@@ -520,6 +536,8 @@ static bool synthesized_step(sql_xlate *x, sql_plan *p, const char *sql, int npa
     ir_query *q = NULL;
     if (ok)
         q = IsA(stmt, InsertStmt) ? analyze_insert(x, stmt) : analyze_select(x, NULL, stmt);
+    if (q && IsA(stmt, InsertStmt))
+        drop_typmod_casts(q);
     emit_result r = {0};
     strbuf_init(&r.sql);
     ok = q && emit_query(x, q, &r);
