@@ -420,8 +420,6 @@ static void sqlite_conn_close(engine_conn *c)
     sqlite_conn *sc = c->native;
     if (!sc)
         return;
-    /* Statements the engine functions keep (pgw_nextval ...): an unfinalized statement
-     * makes sqlite3_close_v2 keep the connection's memory forever. */
     sqlite3_finalize(sc->nextval_stmt);
     sqlite3_finalize(sc->currval_stmt);
     sqlite3_close_v2(sc->db);

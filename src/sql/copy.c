@@ -831,6 +831,8 @@ bool xlate_copy(sql_xlate *x, Node *stmt, sql_plan **out)
     }
     p->tag = TAG_ROWS;
     p->writes = cs->is_from;
+    if (rel && cs->is_from)
+        p->target_relation = rel->oid;   /* names the table in constraint errors */
     p->copy = arena_zalloc(&p->mem, sizeof *p->copy);
     bool ok = p->copy != NULL;
     if (!ok)

@@ -97,17 +97,13 @@ static bool bind_values(copy_batch *b, engine_stmt *st, const plan_step *step, c
     return true;
 }
 
-static bool step_done(copy_batch *b, engine_stmt *st, pg_error *err)
+static bool step_done(engine_stmt *st, pg_error *err)
 {
     engine_step_result r;
     while ((r = engine_step(st, err)) == ENGINE_ROW)
         ;
-    if (r == ENGINE_ERROR) {
-        /* The engine's constraint messages do not always name the table. */
-        if (!err->table_name && b->plan->pub.relation)
-            err->table_name = xstrdup(b->plan->pub.relation);
+    if (r == ENGINE_ERROR)
         return false;
-    }
     engine_stmt_reset(st);
     return true;
 }
@@ -117,7 +113,7 @@ static bool insert_singly(copy_batch *b, int64_t *failed_row, pg_error *err)
 {
     for (int r = 0; r < b->count; r++) {
         const sql_value *row = &b->values[(size_t)r * (size_t)b->ncols];
-        if (!bind_values(b, b->one, b->one_step, row, err) || !step_done(b, b->one, err)) {
+        if (!bind_values(b, b->one, b->one_step, row, err) || !step_done(b->one, err)) {
             *failed_row = b->given - b->count + r;
             return false;
         }
@@ -134,7 +130,7 @@ static void clear(copy_batch *b)
 static bool flush_full(copy_batch *b, int64_t *failed_row, pg_error *err)
 {
     bool ok = bind_values(b, b->many, &b->plan->batch, b->values, err);
-    if (ok && step_done(b, b->many, err)) {
+    if (ok && step_done(b->many, err)) {
         clear(b);
         return true;
     }

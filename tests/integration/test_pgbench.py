@@ -40,6 +40,8 @@ def test_pgbench_initialises_and_runs(pgwire_server_fn):
     for _ in range(2):
         out = pgbench(server, "-i", "-s", "1", "--foreign-keys")
         assert "creating foreign keys" in out
+    # Data again into the existing tables: its TRUNCATE of four tables referencing each other.
+    pgbench(server, "-i", "-I", "g", "-s", "1")
     out = pgbench(server, "-c", "4", "-j", "2", "-t", "60")
     assert re.search(r"number of failed transactions: 0 ", out), out
     assert "number of transactions actually processed: 240/240" in out
