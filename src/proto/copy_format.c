@@ -1004,12 +1004,14 @@ static void put_binary_header(strbuf *out)
 }
 
 /* CopyAttributeOutText: backslash escapes for control characters, the backslash and the
- * delimiter. */
+ * delimiter.  Runs of ordinary bytes are copied at once. */
 static void put_text_escaped(const char *s, size_t len, char delim, strbuf *out)
 {
     size_t start = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
+        if (c >= 0x20 && c != '\\' && c != (unsigned char)delim)
+            continue;
         char esc;
         if (c < 0x20) {
             switch (c) {
@@ -1134,19 +1136,29 @@ bool copy_writer_row(copy_writer *w, const type_settings *ts, const sql_value *v
                 strbuf_append(out, spec->null_string, spec->null_len);
                 continue;
             }
-            strbuf_reset(&w->text);
-            if (!types_text_out(ts, spec->columns[i].type_oid, spec->columns[i].typmod, v, &w->text, err))
-                return false;
-            if (w->text.failed) {
-                pg_error_oom(err);
-                return false;
+            const char *s;
+            size_t n;
+            pg_oid type = spec->columns[i].type_oid;
+            if (v->kind == VALUE_TEXT && (type == PG_OID_TEXT || (type == PG_OID_VARCHAR))) {
+                /* text's output function is the identity: escape the engine's bytes. */
+                s = v->ptr;
+                n = v->len;
+            } else {
+                strbuf_reset(&w->text);
+                if (!types_text_out(ts, type, spec->columns[i].typmod, v, &w->text, err))
+                    return false;
+                if (w->text.failed) {
+                    pg_error_oom(err);
+                    return false;
+                }
+                s = w->text.data ? w->text.data : "";
+                n = w->text.len;
             }
-            const char *s = w->text.data ? w->text.data : "";
             if (csv)
-                put_csv(w, s, w->text.len, spec->force_quote_all || (spec->force_quote && spec->force_quote[i]),
+                put_csv(w, s, n, spec->force_quote_all || (spec->force_quote && spec->force_quote[i]),
                         spec->ncolumns == 1, out);
             else
-                put_text_escaped(s, w->text.len, spec->delimiter, out);
+                put_text_escaped(s, n, spec->delimiter, out);
         }
         strbuf_putc(out, '\n');
     }
