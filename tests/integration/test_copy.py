@@ -577,3 +577,55 @@ def test_server_side_files_when_enabled(make_pgwire, tmp_path):
             conn.execute("copy copy_file to 'relative.csv'")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("copy copy_file to program 'cat'")
+
+
+# ---------------------------------------------------------------- memory
+
+def _rss_anon_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("RssAnon:"):
+                return int(line.split()[1])
+    return 0
+
+
+def test_one_huge_copydata_is_streamed_not_buffered(make_pgwire):
+    """One CopyData message of 24 MB: the server feeds it to the parser as it arrives, so
+    its anonymous memory grows by the engine's page cache (2 MiB here) and a few buffers,
+    not by the message."""
+    import threading
+    from pgharness import wire
+    server = make_pgwire(sqlite_cache_size=2048)
+    with clients.connect(server) as conn:
+        conn.execute("create table copy_big (id int, v text)")
+    row = b"%d\t" + b"x" * 90 + b"\n"
+    body = b"".join(row % i for i in range(250000))
+    c = wire.Connection.tcp(server.host, server.port, timeout=30)
+    c.send(wire.startup({"user": server.user, "database": server.dbname}))
+    while c.read_message(10).name != "ReadyForQuery":
+        pass
+    c.send(wire.query("copy copy_big from stdin"))
+    assert c.read_message(10).name == "CopyInResponse"
+    before = _rss_anon_kib(server.pid)
+    peak = [before]
+    done = threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak[0] = max(peak[0], _rss_anon_kib(server.pid))
+            done.wait(0.01)
+
+    t = threading.Thread(target=sample)
+    t.start()
+    c.send(b"d" + (len(body) + 4).to_bytes(4, "big"))   # the length counts itself
+    for i in range(0, len(body), 1 << 20):
+        c.send(body[i:i + (1 << 20)])
+    c.send(wire.copy_done())
+    m = c.read_message(60)
+    done.set()
+    t.join()
+    assert m.name == "CommandComplete" and m["tag"] == "COPY 250000", m
+    c.close()
+    grown = peak[0] - before
+    assert len(body) > 24 * 1000 * 1000
+    assert grown < 10 * 1024, f"RssAnon grew by {grown} KiB for a {len(body)} byte CopyData"
