@@ -10,7 +10,7 @@
  * as they arrive, so memory does not grow with the message size, and the input buffer is
  * consumed once per call, not once per message.
  *
- * Each row: fields (copy_format.c) → values through the types layer's codecs (per-column
+ * Each row: fields (copy_read.c) → values through the types layer's codecs (per-column
  * scratch buffers, reused) → sql_portal_copy_row (the prepared INSERT, one step).  The
  * whole COPY is the portal's statement: an error (bad data, CopyFail, a constraint) fails
  * it with PostgreSQL's message and CONTEXT line, and the statement's transaction rules roll

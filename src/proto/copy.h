@@ -1,7 +1,7 @@
 /*
  * copy.h — the COPY sub-protocol and the COPY data formats (private to proto; docs/copy.md).
  *
- * copy_format.c knows the bytes: it splits a COPY FROM stream (text, csv, binary) into rows
+ * copy_read.c and copy_write.c know the bytes: it splits a COPY FROM stream (text, csv, binary) into rows
  * of fields, in any chunking, with PostgreSQL's rules and messages, and encodes rows for
  * COPY TO.  copy.c knows the protocol: CopyInResponse/CopyOutResponse, CopyData, CopyDone,
  * CopyFail, the session state while a COPY FROM STDIN runs, server-side files, and the
@@ -12,7 +12,10 @@
 
 #include "proto/proto_internal.h"
 
-/* ---------------------------------------------------------------- COPY FROM: reading */
+/* PostgreSQL's binary COPY signature: "PGCOPY\n\377\r\n\0". */
+extern const char copy_binary_signature[11];
+
+/* ---------------------------------------------------------------- COPY FROM: reading (copy_read.c) */
 
 /* One field of a row: bytes in the input or in the reader's field buffer, valid until the
  * row callback returns. */
@@ -71,7 +74,7 @@ void copy_reader_column_context(const copy_reader *r, const char *column, const 
  * NUL bytes are invalid too. */
 bool copy_verify_utf8(const char *s, size_t len, pg_error *err) MUST_CHECK;
 
-/* ---------------------------------------------------------------- COPY TO: writing */
+/* ---------------------------------------------------------------- COPY TO: writing (copy_write.c) */
 
 typedef struct copy_writer {
     const sql_copy *spec;
