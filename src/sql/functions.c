@@ -147,8 +147,8 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
     pg_oid args[MAX_CANDIDATES];
     if (nargs > MAX_CANDIDATES)
         return FN_NOT_FOUND;
-    if (nargs)
-        memcpy(args, in_args, sizeof *args * (size_t)nargs);   /* in_args may be NULL for none */
+    if (nargs > 0)
+        memcpy(args, in_args, sizeof *args * (size_t)nargs);
 
     candidate cands[MAX_CANDIDATES];
     int ncand = 0;
