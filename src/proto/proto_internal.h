@@ -33,10 +33,11 @@ typedef enum { WORK_NONE, WORK_SIMPLE_QUERY, WORK_EXECUTE } work_kind;
 
 /* A portal as the protocol knows it: the SQL portal and the result formats of its Bind. */
 typedef struct proto_portal {
-    char *name;
+    char *name;            /* NULL for the unnamed portal */
     sql_portal *portal;
-    int16_t *formats;      /* per result column (expanded), NULL = all text */
+    int16_t *formats;      /* result format codes as Bind gave them (0, 1 or n of them) */
     int nformats;
+    int16_t formats_inline[8];
     bool suspended;        /* an Execute stopped at its row limit */
 } proto_portal;
 
@@ -71,7 +72,8 @@ struct proto_session {
     /* Extended query. */
     bool ignore_until_sync;
     bool extended_txn;             /* an implicit transaction opened by extended messages */
-    hashmap portals;               /* name → proto_portal */
+    hashmap portals;               /* name → proto_portal (named portals) */
+    proto_portal *unnamed_portal;
     /* Resumable work. */
     work_kind work;
     char *query_text;              /* simple query in progress */

@@ -335,7 +335,9 @@ ir_query *analyze_insert(sql_xlate *x, Node *stmt)
             cols[i] = i;
     }
     if (sel) {
+        x->keep_unknown_outputs = true;
         source = analyze_select(x, NULL, (Node *)sel);
+        x->keep_unknown_outputs = false;
         if (!source)
             return NULL;
     }

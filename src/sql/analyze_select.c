@@ -676,8 +676,9 @@ static bool analyze_target_list(sql_xlate *x, ir_query *q, List *targets)
         ir_expr *e = analyze_expr(x, q, val);
         if (!e)
             return false;
-        /* Unknown literals in the select list become text (PostgreSQL 10+). */
-        if (e->type == PG_OID_UNKNOWN) {
+        /* Unknown literals in the select list become text (PostgreSQL 10+), except in the
+         * source of an INSERT, where the target column decides. */
+        if (e->type == PG_OID_UNKNOWN && !q->keep_unknown_outputs) {
             e = ir_coerce(x, e, PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL);
             if (!e)
                 return false;
@@ -1050,15 +1051,21 @@ static ir_query *analyze_setop(sql_xlate *x, ir_query *parent, SelectStmt *s);
 
 static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt *s)
 {
+    bool keep_unknowns = x->keep_unknown_outputs;
+    x->keep_unknown_outputs = false;
     if (s->op != SETOP_NONE)
         return analyze_setop(x, parent, s);
-    if (s->valuesLists)
+    if (s->valuesLists) {
+        x->keep_unknown_outputs = keep_unknowns;
         return analyze_values(x, parent, s);
+    }
     if (s->intoClause) {
         xlate_error(x, -1, "0A000", "SELECT INTO is not supported; use CREATE TABLE AS");
         return NULL;
     }
     ir_query *q = ir_query_new(x, QUERY_SELECT, parent);
+    if (q)
+        q->keep_unknown_outputs = keep_unknowns;
     if (!q || !analyze_with(x, q, s->withClause) || !analyze_from_list(x, q, s->fromClause) ||
         !analyze_window_clause(x, q, s->windowClause))
         return NULL;
@@ -1118,7 +1125,7 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     q->offset = limit_expr(x, q, s->limitOffset, "OFFSET");
     if (pg_error_is_set(x->err))
         return NULL;
-    q->limit_with_ties = s->limitOption == LIMIT_OPTION_WITH_TIES;
+    q->limit_with_ties = (int)s->limitOption == PGQ_LIMIT_OPTION_WITH_TIES;
     if (q->limit_with_ties) {
         xlate_error(x, -1, "0A000", "FETCH FIRST ... WITH TIES is not supported");
         return NULL;
@@ -1149,9 +1156,12 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
 
 static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s)
 {
+    bool keep_unknowns = x->keep_unknown_outputs;
+    x->keep_unknown_outputs = false;
     ir_query *q = ir_query_new(x, QUERY_VALUES, parent);
     if (!q)
         return NULL;
+    q->keep_unknown_outputs = keep_unknowns;
     int nrows = list_length(s->valuesLists);
     q->rows = xlate_alloc(x, sizeof *q->rows * (size_t)nrows);
     if (!q->rows)
@@ -1195,7 +1205,9 @@ static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s)
         for (int r = 0; r < nrows; r++)
             if (q->rows[r][c]->kind != IRE_DEFAULT)
                 types[nt++] = q->rows[r][c]->type;
-        pg_oid common = sql_common_type(types, nt);
+        /* INSERT ... VALUES: every value is coerced to its column by the INSERT, row by row,
+         * as PostgreSQL does, so there is no common type to find here. */
+        pg_oid common = q->keep_unknown_outputs ? (nt ? types[0] : PG_OID_UNKNOWN) : sql_common_type(types, nt);
         if (common == PG_OID_INVALID) {
             xlate_error(x, q->rows[0][c]->location, "42804", "VALUES types %s and %s cannot be matched",
                         types_by_oid(types[0]) ? types_by_oid(types[0])->sql_name : "?",
@@ -1207,7 +1219,7 @@ static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s)
             ir_expr *e = q->rows[r][c];
             if (e->kind == IRE_DEFAULT)
                 continue;
-            if (e->type != common) {
+            if (e->type != common && !q->keep_unknown_outputs) {
                 e = ir_coerce(x, e, common, -1, COERCE_IMPLICIT, NULL);
                 if (!e)
                     return NULL;

@@ -29,6 +29,8 @@ struct sql_portal {
     int64_t changes;
     char tag[64];
     bool opened_engine_txn;    /* this statement opened an engine transaction (autocommit DDL) */
+    uint64_t txn_generation;   /* the (sub)transaction it belongs to: sql_portal_alive */
+    uint64_t subxact;
     /* Utility results held in memory (SHOW ...). */
     char **util_values;        /* rows × ncolumns texts */
     int util_rows, util_next;
@@ -59,6 +61,8 @@ bool sql_portal_create(sql_session *s, sql_plan *p, const sql_value *params, int
     sql_plan_ref(p);
     portal->ncolumns = p->ncolumns;
     portal->columns = p->columns;
+    portal->txn_generation = s->txn_generation;
+    portal->subxact = s->savepoints ? s->savepoints->id : 0;
     if (nparams) {
         portal->params = arena_alloc(&portal->mem, sizeof *portal->params * (size_t)nparams);
         if (!portal->params) {
@@ -95,6 +99,17 @@ bool sql_portal_create(sql_session *s, sql_plan *p, const sql_value *params, int
 }
 
 sql_plan *sql_portal_plan(const sql_portal *portal) { return portal->plan; }
+
+bool sql_portal_alive(const sql_portal *portal)
+{
+    const sql_session *s = portal->s;
+    if (portal->txn_generation != s->txn_generation)
+        return false;
+    for (int i = 0; i < s->ndead_subxacts; i++)
+        if (portal->subxact >= s->dead_subxacts[i].lo && portal->subxact <= s->dead_subxacts[i].hi)
+            return false;
+    return true;
+}
 const sql_value *sql_portal_row(const sql_portal *portal)
 {
     if (portal->inner)
@@ -298,6 +313,21 @@ static void finish_tag(sql_portal *portal)
         snprintf(portal->tag, sizeof portal->tag, "%s", p->command);
         break;
     }
+}
+
+void sql_portal_tag_for_rows(const sql_portal *portal, int64_t rows, char *buf, size_t size)
+{
+    if (portal->inner) {
+        sql_portal_tag_for_rows(portal->inner, rows, buf, size);
+        return;
+    }
+    const sql_plan *p = portal->plan;
+    if (p->kind == PLAN_UTILITY || p->tag == TAG_PLAIN)
+        snprintf(buf, size, "%s", portal->tag[0] ? portal->tag : p->command);
+    else if (p->tag == TAG_INSERT)
+        snprintf(buf, size, "%s 0 %lld", p->command, (long long)rows);
+    else
+        snprintf(buf, size, "%s %lld", p->command, (long long)rows);
 }
 
 static sql_run_status finish(sql_portal *portal, pg_error *err)

@@ -83,6 +83,8 @@ bool session_finish_txn(sql_session *s, bool commit, pg_error *err)
         cat_snapshot_unref(s->private_catalog);
         s->private_catalog = NULL;
     }
+    s->txn_generation++;
+    s->ndead_subxacts = 0;
     while (s->savepoints) {
         sql_savepoint *sp = s->savepoints;
         s->savepoints = sp->prev;

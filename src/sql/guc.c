@@ -100,6 +100,7 @@ typedef struct guc_undo {
 struct guc_values {
     char *values[NGUCS];
     char *reset_values[NGUCS];  /* what RESET returns to (startup values) */
+    char *last_reported[NGUCS]; /* reported settings: the value the client was last sent */
     hashmap placeholders;       /* custom "a.b" settings */
     guc_undo *undo;             /* newest first, while a transaction is open */
 };
@@ -158,6 +159,7 @@ void guc_destroy(guc_values *g)
     for (size_t i = 0; i < NGUCS; i++) {
         free(g->values[i]);
         free(g->reset_values[i]);
+        free(g->last_reported[i]);
     }
     size_t cur = 0;
     void *v;
@@ -387,9 +389,17 @@ static char *validate(sql_session *s, int i, const char *value, pg_error *err)
             return strdup(value);
         }
         if (strcmp(d->name, "client_encoding") == 0) {
-            if (ascii_streq_ci(value, "UTF8") || ascii_streq_ci(value, "UTF-8") || ascii_streq_ci(value, "unicode"))
+            /* PostgreSQL's clean_encoding_name: only letters and digits count, so asyncpg's
+             * "'utf-8'" is UTF8. */
+            char clean[32];
+            size_t n = 0;
+            for (const char *p = value; *p && n < sizeof clean - 1; p++)
+                if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9'))
+                    clean[n++] = *p;
+            clean[n] = 0;
+            if (ascii_streq_ci(clean, "UTF8") || ascii_streq_ci(clean, "unicode"))
                 return strdup("UTF8");
-            if (ascii_streq_ci(value, "SQL_ASCII"))
+            if (ascii_streq_ci(clean, "SQLASCII"))
                 return strdup("SQL_ASCII");
             pg_error_set(err, "0A000", "conversion between %s and UTF8 is not supported", value);
             return NULL;
@@ -675,6 +685,8 @@ size_t sql_session_reported_params(sql_session *s, sql_param_status *out, size_t
             if (gucs[i].reported && gucs[i].report_order == order) {
                 out[n].name = gucs[i].name;
                 out[n].value = reported_value(s, i);
+                free(s->gucs->last_reported[i]);
+                s->gucs->last_reported[i] = xstrdup(out[n].value);
                 n++;
             }
     return n;
@@ -687,9 +699,17 @@ size_t sql_session_take_changed_params(sql_session *s, sql_param_status *out, si
         if (!s->params_changed[i])
             continue;
         s->params_changed[i] = false;
+        /* As ReportChangedGUCOptions: only a value that differs from what the client was
+         * last told (a SET undone by ROLLBACK before the report is not reported). */
+        const char *value = reported_value(s, i);
+        char **last = &s->gucs->last_reported[i];
+        if (*last && strcmp(*last, value) == 0)
+            continue;
         if (n < max) {
+            free(*last);
+            *last = xstrdup(value);
             out[n].name = gucs[i].name;
-            out[n].value = reported_value(s, i);
+            out[n].value = value;
             n++;
         }
     }

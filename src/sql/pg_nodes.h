@@ -22,6 +22,13 @@
 
 #include "sql/sql_internal.h"
 
+/* libpg_query numbers SelectStmt.limitOption as its own copy of nodes.h does (DEFAULT 0,
+ * COUNT 1, WITH_TIES 2), not as the server headers' enum (COUNT 0, WITH_TIES 1, DEFAULT 2):
+ * compare with these (test_parse_abi.c checks them). */
+#define PGQ_LIMIT_OPTION_DEFAULT 0
+#define PGQ_LIMIT_OPTION_COUNT 1
+#define PGQ_LIMIT_OPTION_WITH_TIES 2
+
 /* A parsed string: its statements (RawStmt) and the memory they live in. */
 typedef struct raw_parse {
     List *statements;

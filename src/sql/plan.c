@@ -193,8 +193,14 @@ bool sql_plan_create(sql_session *s, const char *text, size_t len, int position_
                     pg_error_oom(err);
                     ok = false;
                 } else {
-                    for (int i = 0; i < x.nparams; i++) {
+                    for (int i = 0; i < x.nparams && ok; i++) {
                         pg_oid t = x.param_types[i];
+                        if (t == PG_OID_INVALID && plan->kind != PLAN_UTILITY) {
+                            /* Never used and not declared (select $2 alone): PostgreSQL
+                             * cannot give it a type either. */
+                            pg_error_set(err, "42P18", "could not determine data type of parameter $%d", i + 1);
+                            ok = false;
+                        }
                         plan->param_types[i] = (t == PG_OID_INVALID || t == PG_OID_UNKNOWN) ? PG_OID_TEXT : t;
                     }
                 }

@@ -269,6 +269,7 @@ void sql_session_destroy(sql_session *s)
     for (size_t i = 0; i < s->nnotices; i++)
         pg_error_clear(&s->notices[i]);
     free(s->notices);
+    free(s->dead_subxacts);
     guc_destroy(s->gucs);
     pthread_mutex_destroy(&s->cancel_lock);
     free(s->user);

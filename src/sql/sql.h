@@ -188,10 +188,16 @@ sql_run_status sql_portal_next(sql_portal *portal, pg_error *err);
 const sql_value *sql_portal_row(const sql_portal *portal);
 /* After SQL_RUN_DONE: "SELECT 3", "INSERT 0 1", "UPDATE 2", "CREATE TABLE" ... */
 const char *sql_portal_command_tag(const sql_portal *portal);
+/* The tag of a row-returning portal counting `rows` (the rows of one Execute, as
+ * PostgreSQL reports them: "SELECT 2", "INSERT 0 2", "UPDATE 2"; "SHOW" has no count). */
+void sql_portal_tag_for_rows(const sql_portal *portal, int64_t rows, char *buf, size_t size);
 sql_plan *sql_portal_plan(const sql_portal *portal);
 /* Rows produced so far. */
 int64_t sql_portal_rows(const sql_portal *portal);
 bool sql_portal_is_done(const sql_portal *portal);
+/* Portals die with the transaction they were created in, and with a subtransaction that
+ * ROLLBACK TO undoes (PostgreSQL's AtCommit_Portals / AtSubAbort_Portals). */
+bool sql_portal_alive(const sql_portal *portal);
 /* The plan's columns can change at run time for a few statements (EXECUTE of a prepared
  * statement, SHOW ALL): the portal's own view. */
 int sql_portal_column_count(const sql_portal *portal);

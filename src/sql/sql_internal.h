@@ -353,6 +353,7 @@ struct ir_query {
     const char **window_names;
     void **window_defs;           /* their raw WindowDef nodes, valid during analysis */
     bool in_aggregate;            /* analysing an aggregate's arguments */
+    bool keep_unknown_outputs;    /* an INSERT source: see sql_xlate.keep_unknown_outputs */
     const char *clause;           /* "WHERE", "JOIN/ON" ... for error texts */
 };
 
@@ -367,6 +368,7 @@ typedef enum {
 
 typedef struct sql_savepoint {
     char *name;
+    uint64_t id;                 /* the subtransaction it started (portal lifetimes) */
     struct sql_savepoint *prev;
     struct guc_undo *guc_mark;   /* SET LOCAL / SET values to restore on rollback to it */
 } sql_savepoint;
@@ -405,6 +407,13 @@ struct sql_session {
     bool txn_read_only;
     int txn_isolation;                 /* 0 default, 1 read committed, 2 repeatable read, 3 serializable */
     sql_savepoint *savepoints;
+    /* Portal lifetimes: a portal lives in the transaction (generation) and subtransaction
+     * (savepoint id, 0 = top level) where it was created.  ROLLBACK TO kills the ids of the
+     * subtransactions it undoes; the end of the transaction kills everything. */
+    uint64_t txn_generation;
+    uint64_t subxact_counter;
+    struct { uint64_t lo, hi; } *dead_subxacts;
+    int ndead_subxacts, dead_subxacts_cap;
     struct guc_undo *guc_txn_mark;     /* SET values to undo if the transaction rolls back */
     engine_context ctx;
     bool running;                      /* a statement is executing (cancel applies) */
@@ -511,6 +520,10 @@ typedef struct sql_xlate {
     int alias_counter;
     sql_plan *plan;
     bool uncacheable;            /* the plan depends on something beyond the cache key */
+    /* Set by INSERT for its source: the next query analysed keeps unknown-type outputs
+     * (literals, parameters) unresolved so that they take the target columns' types, as
+     * PostgreSQL's p_resolve_unknowns = false.  Consumed by that query. */
+    bool keep_unknown_outputs;
     int depth;                   /* expression recursion, bounded like max_stack_depth */
 } sql_xlate;
 

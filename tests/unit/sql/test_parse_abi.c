@@ -40,7 +40,26 @@ static void test_select_layout(void)
     CHECK(sb->sortby_dir == SORTBY_DESC);
     A_Const *lim = (A_Const *)s->limitCount;
     CHECK(IsA(lim, A_Const) && intVal(&lim->val) == 5);
+    CHECK_INT((int)s->limitOption, PGQ_LIMIT_OPTION_COUNT);
     raw_parse_free(&p);
+}
+
+/* limitOption follows libpg_query's numbering, not the server headers' enum. */
+static void test_limit_option(void)
+{
+    raw_parse p;
+    SelectStmt *s = (SelectStmt *)parse_one("select 1", &p);
+    CHECK(s && (int)s->limitOption == PGQ_LIMIT_OPTION_DEFAULT);
+    if (s)
+        raw_parse_free(&p);
+    s = (SelectStmt *)parse_one("select 1 offset 2", &p);
+    CHECK(s && (int)s->limitOption == PGQ_LIMIT_OPTION_COUNT);
+    if (s)
+        raw_parse_free(&p);
+    s = (SelectStmt *)parse_one("select 1 order by 1 fetch first 1 rows with ties", &p);
+    CHECK(s && (int)s->limitOption == PGQ_LIMIT_OPTION_WITH_TIES);
+    if (s)
+        raw_parse_free(&p);
 }
 
 static void test_constants_and_locations(void)
@@ -98,6 +117,7 @@ static void test_ddl_layout(void)
 int main(void)
 {
     RUN(test_select_layout);
+    RUN(test_limit_option);
     RUN(test_constants_and_locations);
     RUN(test_syntax_error_position);
     RUN(test_ddl_layout);
