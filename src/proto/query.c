@@ -47,6 +47,10 @@ void query_begin(proto_session *s, const char *text)
     /* A simple Query replaces the unnamed statement and portal, as PostgreSQL's does. */
     sql_session_drop_statement(s->sql, "");
     extended_drop_unnamed_portal(s);
+    if (!utf8_verify(text, strlen(text), &err)) {
+        fail(s, &err);
+        return;
+    }
     s->query_text = strdup(text);
     if (!s->query_text) {
         pg_error_oom(&err);

@@ -37,6 +37,7 @@ struct sql_portal {
     sql_column *util_columns;
     sql_value util_row[4];
     struct sql_portal *inner;  /* EXECUTE: the prepared statement's portal */
+    struct sql_portal *args;   /* EXECUTE: the portal computing its argument expressions */
 };
 
 
@@ -436,6 +437,31 @@ static sql_run_status run_execute(sql_portal *portal, pg_error *err)
             portal->done = portal->failed = true;
             return SQL_RUN_ERROR;
         }
+        if (p->prepared) {
+            /* Argument expressions: one row computed by the engine, then bound (the inner
+             * portal copies the values before the argument portal lets go of its row). */
+            if (!portal->args && !sql_portal_create(portal->s, p->prepared, NULL, 0, &portal->args, err)) {
+                portal->done = portal->failed = true;
+                return SQL_RUN_ERROR;
+            }
+            sql_run_status r = sql_portal_next(portal->args, err);
+            if (r == SQL_RUN_WAIT)
+                return SQL_RUN_WAIT;
+            bool ok = r == SQL_RUN_ROW &&
+                      sql_portal_create(portal->s, target, sql_portal_row(portal->args), p->nexec_args,
+                                        &portal->inner, err);
+            if (r == SQL_RUN_DONE)
+                pg_error_set(err, "XX000", "EXECUTE arguments produced no row");
+            sql_portal_close(portal->args);
+            portal->args = NULL;
+            if (!ok) {
+                portal->done = portal->failed = true;
+                return SQL_RUN_ERROR;
+            }
+            portal->ncolumns = portal->inner->ncolumns;
+            portal->columns = portal->inner->columns;
+            goto run_inner;
+        }
         sql_value *values = calloc((size_t)(p->nexec_args + 1), sizeof *values);
         strbuf *scratch = calloc((size_t)(p->nexec_args + 1), sizeof *scratch);
         bool ok = values && scratch;
@@ -461,6 +487,7 @@ static sql_run_status run_execute(sql_portal *portal, pg_error *err)
         portal->ncolumns = portal->inner->ncolumns;
         portal->columns = portal->inner->columns;
     }
+run_inner:;
     sql_run_status r = sql_portal_next(portal->inner, err);
     if (r == SQL_RUN_ROW)
         portal->rows++;
@@ -524,6 +551,8 @@ void sql_portal_close(sql_portal *portal)
         return;
     if (portal->inner)
         sql_portal_close(portal->inner);
+    if (portal->args)
+        sql_portal_close(portal->args);
     if (portal->stmt) {
         engine_stmt_release(portal->stmt);
         portal->stmt = NULL;

@@ -540,6 +540,8 @@ pg_oid xlate_param_type(sql_xlate *x, int number);
 struct Node;
 struct List;
 bool xlate_statement(sql_xlate *x, struct Node *stmt, sql_plan **out) MUST_CHECK;
+/* An analysed SELECT (no FROM needed) as an engine plan: EXECUTE's argument expressions. */
+bool xlate_select_plan(sql_xlate *x, ir_query *q, sql_plan **out) MUST_CHECK;
 
 /* The emitters: IR → engine SQL text and parameter map. */
 typedef struct emit_result {

@@ -341,23 +341,47 @@ static bool xlate_execute(sql_xlate *x, ExecuteStmt *es, sql_plan **out)
         pg_error_oom(x->err);
         return false;
     }
-    /* Arguments must fold to constants of the parameter types; they are kept in text form
-     * and converted again at execution (with the session's settings then). */
+    /* Arguments that fold to constants of the parameter types are kept in text form and
+     * converted again at execution (with the session's settings then); if any is an
+     * expression, they all become one engine SELECT run at execution (p->prepared). */
     ir_query *scope = ir_query_new(x, QUERY_SELECT, NULL);
+    ir_expr **args = xlate_alloc(x, sizeof *args * (size_t)(n + 1));
+    if (!scope || !args) {
+        sql_plan_unref(p);
+        return false;
+    }
+    bool all_constant = true;
     int i = 0;
     ListCell *lc;
     foreach (lc, es->params) {
-        ir_expr *e = scope ? analyze_expr(x, scope, lfirst(lc)) : NULL;
+        scope->clause = "EXECUTE parameter";
+        ir_expr *e = analyze_expr(x, scope, lfirst(lc));
         e = e ? ir_coerce(x, e, target->param_types[i], -1, COERCE_ASSIGNMENT, NULL) : NULL;
         if (!e) {
             sql_plan_unref(p);
             return false;
         }
-        if (e->kind != IRE_CONST) {
-            xlate_error(x, e->location, "0A000", "EXECUTE parameters must be constants here");
+        args[i++] = e;
+        all_constant = all_constant && e->kind == IRE_CONST;
+    }
+    if (!all_constant) {
+        scope->targets = xlate_alloc(x, sizeof *scope->targets * (size_t)n);
+        if (!scope->targets) {
             sql_plan_unref(p);
             return false;
         }
+        for (i = 0; i < n; i++) {
+            scope->targets[i].expr = args[i];
+            scope->targets[i].name = "?column?";
+        }
+        scope->ntargets = n;
+        if (!xlate_select_plan(x, scope, &p->prepared)) {
+            sql_plan_unref(p);
+            return false;
+        }
+    }
+    for (i = 0; i < n && all_constant; i++) {
+        ir_expr *e = args[i];
         if (e->u.constant.value.kind != VALUE_NULL) {
             strbuf text;
             strbuf_init(&text);
@@ -368,7 +392,6 @@ static bool xlate_execute(sql_xlate *x, ExecuteStmt *es, sql_plan **out)
             }
             p->exec_args[i] = strbuf_steal(&text);
         }
-        i++;
     }
     p->nexec_args = n;
     p->ncolumns = target->ncolumns;
