@@ -151,6 +151,7 @@ void net_conn_run(net_conn *c)
 {
     net_loop *loop = c->loop;
     for (;;) {
+        c->input_drained = false;
         net_next next = loop->handler.on_ready(c, c->session);
         if (next == NET_CLOSE) {
             close_conn(c);

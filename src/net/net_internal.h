@@ -44,6 +44,7 @@ struct net_conn {
     strbuf in;
     strbuf out;
     size_t out_sent;     /* bytes of `out` already written */
+    bool input_drained;  /* the last read of this run got less than it asked: see net.h */
     struct sockaddr_storage peer;
     struct sockaddr_storage local;
     char peer_host[64];

@@ -41,6 +41,36 @@ static void fail(proto_session *s, pg_error *err)
     reply_ready_for_query(s);
 }
 
+/*
+ * Statements of the string.  Without a ';' before its last non-blank character a string
+ * holds at most one statement (the grammar separates statements only by ';'), so it is
+ * handed whole to the SQL layer, whose plan cache may then answer without any parsing; a
+ * string that may hold several is split with PostgreSQL's grammar first.
+ */
+static bool split_statements(proto_session *s, pg_error *err)
+{
+    const char *text = s->query_text;
+    size_t len = strlen(text);
+    size_t end = len;
+    while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\n' || text[end - 1] == '\t' ||
+                       text[end - 1] == '\r' || text[end - 1] == '\f' || text[end - 1] == '\v'))
+        end--;
+    if (end > 0 && text[end - 1] == ';')
+        end--;
+    if (!memchr(text, ';', end) && len <= INT32_MAX) {
+        s->spans = malloc(sizeof *s->spans);
+        if (!s->spans) {
+            pg_error_oom(err);
+            return false;
+        }
+        s->spans[0].offset = 0;
+        s->spans[0].length = (int)len;
+        s->nspans = 1;
+        return true;
+    }
+    return sql_split(s->sql, text, &s->spans, &s->nspans, err);
+}
+
 void query_begin(proto_session *s, const char *text)
 {
     pg_error err = {0};
@@ -59,7 +89,7 @@ void query_begin(proto_session *s, const char *text)
     }
     if (s->srv->cfg.log_statements || sql_session_log_statements(s->sql))
         session_log(s, LOG_LEVEL_LOG, "statement: %s", text);
-    if (!sql_split(s->sql, s->query_text, &s->spans, &s->nspans, &err)) {
+    if (!split_statements(s, &err)) {
         fail(s, &err);
         return;
     }

@@ -162,7 +162,7 @@ static void statement_started(sql_session *s)
     s->running = true;
     atomic_store(&s->ctx.interrupt, INTERRUPT_NONE);
     pthread_mutex_unlock(&s->cancel_lock);
-    int64_t timeout_ms = guc_get_int(s->gucs, "statement_timeout");
+    int64_t timeout_ms = s->statement_timeout_ms;
     s->ctx.deadline_us = timeout_ms > 0 ? clock_monotonic_us() + timeout_ms * 1000 : 0;
     s->ctx.statement_start_us = clock_realtime_us() - PG_UNIX_EPOCH_OFFSET_US;
     if (s->txn == TXN_IDLE || !s->txn_start_us) {
@@ -297,18 +297,46 @@ static bool start_step(sql_portal *portal, pg_error *err)
     return true;
 }
 
+/* "COMMAND n" or "INSERT 0 n" without printf: tags are written for every statement. */
+static void format_tag(char *buf, size_t size, const char *command, bool insert_form, int64_t rows)
+{
+    char digits[24];
+    int nd = 0;
+    uint64_t v = rows < 0 ? 0 : (uint64_t)rows;
+    do {
+        digits[nd++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    size_t cl = strlen(command);
+    if (cl + nd + 4 >= size) {
+        snprintf(buf, size, "%s", command);
+        return;
+    }
+    char *o = buf;
+    memcpy(o, command, cl);
+    o += cl;
+    *o++ = ' ';
+    if (insert_form) {
+        *o++ = '0';
+        *o++ = ' ';
+    }
+    while (nd)
+        *o++ = digits[--nd];
+    *o = 0;
+}
+
 static void finish_tag(sql_portal *portal)
 {
     sql_plan *p = portal->plan;
+    bool select = p->command[0] == 'S' && strcmp(p->command, "SELECT") == 0;
     switch (p->tag) {
     case TAG_INSERT:
-        snprintf(portal->tag, sizeof portal->tag, "%s 0 %lld", p->command,
-                 (long long)(p->ncolumns > 0 ? portal->rows : portal->changes));
+        format_tag(portal->tag, sizeof portal->tag, p->command, true,
+                   p->ncolumns > 0 ? portal->rows : portal->changes);
         break;
     case TAG_ROWS:
-        snprintf(portal->tag, sizeof portal->tag, "%s %lld", p->command,
-                 (long long)(p->ncolumns > 0 && strcmp(p->command, "SELECT") != 0 ? portal->rows
-                             : strcmp(p->command, "SELECT") == 0 ? portal->rows : portal->changes));
+        format_tag(portal->tag, sizeof portal->tag, p->command, false,
+                   select || p->ncolumns > 0 ? portal->rows : portal->changes);
         break;
     case TAG_PLAIN:
         snprintf(portal->tag, sizeof portal->tag, "%s", p->command);
@@ -325,10 +353,8 @@ void sql_portal_tag_for_rows(const sql_portal *portal, int64_t rows, char *buf, 
     const sql_plan *p = portal->plan;
     if (p->kind == PLAN_UTILITY || p->tag == TAG_PLAIN)
         snprintf(buf, size, "%s", portal->tag[0] ? portal->tag : p->command);
-    else if (p->tag == TAG_INSERT)
-        snprintf(buf, size, "%s 0 %lld", p->command, (long long)rows);
     else
-        snprintf(buf, size, "%s %lld", p->command, (long long)rows);
+        format_tag(buf, size, p->command, p->tag == TAG_INSERT, rows);
 }
 
 static sql_run_status finish(sql_portal *portal, pg_error *err)
@@ -373,7 +399,7 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
             portal->failed = true;
             return SQL_RUN_ERROR;
         }
-        if (p->writes && (s->txn_read_only || guc_get_bool(s->gucs, "transaction_read_only"))) {
+        if (p->writes && (s->txn_read_only || s->read_only_setting)) {
             pg_error_set(err, "25006", "cannot execute %s in a read-only transaction", p->command);
             portal->done = true;
             portal->failed = true;
@@ -389,9 +415,13 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
         }
         statement_started(s);
         portal->started = true;
-        /* An engine transaction is needed inside a block or implicit transaction, and in
-         * autocommit for statements made of several engine steps (DDL + metadata). */
-        bool need_txn = s->txn != TXN_IDLE || p->nsteps > 1 || p->ddl;
+        /* An engine transaction is needed inside a block, in autocommit for statements made
+         * of several engine steps (DDL + metadata), and in an implicit transaction (up to
+         * Sync, or several statements in one Query) from its first write on: under READ
+         * COMMITTED every statement sees a fresh snapshot anyway, so reads before the
+         * first write run on their own and the transaction costs no BEGIN/COMMIT. */
+        bool need_txn = s->txn == TXN_BLOCK || p->nsteps > 1 || p->ddl ||
+                        (s->txn == TXN_IMPLICIT && (p->writes || !s->read_committed || s->engine_txn_open));
         if (need_txn && !session_ensure_engine_txn(s, p->writes || p->ddl, err))
             return fail(portal, err);
         if (!start_step(portal, err))

@@ -440,8 +440,10 @@ static bool record_undo(sql_session *s, int index, const char *placeholder, cons
 
 static void changed(sql_session *s, int i)
 {
-    if (gucs[i].reported && i < 64)
+    if (gucs[i].reported && i < 64) {
         s->params_changed[i] = true;
+        s->any_param_changed = true;
+    }
     session_refresh_type_settings(s);
 }
 
@@ -695,6 +697,9 @@ size_t sql_session_reported_params(sql_session *s, sql_param_status *out, size_t
 size_t sql_session_take_changed_params(sql_session *s, sql_param_status *out, size_t max)
 {
     size_t n = 0;
+    if (!s->any_param_changed)
+        return 0;
+    s->any_param_changed = false;
     for (size_t i = 0; i < NGUCS && i < ARRAY_LEN(s->params_changed); i++) {
         if (!s->params_changed[i])
             continue;

@@ -119,10 +119,29 @@ void session_refresh_type_settings(sql_session *s)
     t->bytea_output = bo && strcmp(bo, "escape") == 0 ? BYTEA_OUTPUT_ESCAPE : BYTEA_OUTPUT_HEX;
     const char *tz = guc_get(s->gucs, "TimeZone");
     t->timezone = tz ? tz_lookup(tz) : NULL;
-    int64_t st = guc_get_int(s->gucs, "statement_timeout");
     int64_t lt = guc_get_int(s->gucs, "lock_timeout");
     s->ctx.lock_timeout_us = lt * 1000;
-    (void)st;
+    s->statement_timeout_ms = guc_get_int(s->gucs, "statement_timeout");
+    const char *ls = guc_get(s->gucs, "log_statement");
+    s->log_all_statements = ls && strcmp(ls, "all") == 0;
+    s->read_only_setting = guc_get_bool(s->gucs, "transaction_read_only");
+    const char *iso = guc_get(s->gucs, "default_transaction_isolation");
+    s->read_committed = !iso || strcmp(iso, "read committed") == 0 || strcmp(iso, "read uncommitted") == 0;
+    /* The settings that shape name resolution and the folding of date/time literals. */
+    const char *parts[] = {guc_get(s->gucs, "search_path"), tz, ds, is};
+    strbuf key;
+    strbuf_init(&key);
+    for (size_t i = 0; i < ARRAY_LEN(parts); i++) {
+        if (i)
+            strbuf_putc(&key, '|');
+        strbuf_puts(&key, parts[i] ? parts[i] : "");
+    }
+    if (!key.failed) {
+        free(s->plan_settings_key);
+        s->plan_settings_key = strbuf_steal(&key);
+    } else {
+        strbuf_free(&key);
+    }
 }
 
 /* Startup options: "-c name=value" pairs inside `options`, and plain parameters. */
@@ -249,6 +268,7 @@ bool sql_session_create(sql_server *srv, const sql_startup *st, sql_session **ou
     if (!guc_set(s, "session_authorization", s->user, GUC_SCOPE_STARTUP, &ignore))
         pg_error_clear(&ignore);
     memset(s->params_changed, 0, sizeof s->params_changed);
+    s->any_param_changed = false;
     s->ctx.application_name = guc_get(s->gucs, "application_name");
     *out = s;
     return true;
@@ -270,6 +290,7 @@ void sql_session_destroy(sql_session *s)
         pg_error_clear(&s->notices[i]);
     free(s->notices);
     free(s->dead_subxacts);
+    free(s->plan_settings_key);
     guc_destroy(s->gucs);
     pthread_mutex_destroy(&s->cancel_lock);
     free(s->user);
@@ -303,8 +324,7 @@ int sql_session_idle_in_transaction_timeout_ms(const sql_session *s)
 }
 bool sql_session_log_statements(const sql_session *s)
 {
-    const char *v = guc_get(s->gucs, "log_statement");
-    return v && strcmp(v, "all") == 0;
+    return s->log_all_statements;
 }
 
 void session_notice(sql_session *s, pg_severity severity, const char *sqlstate, const char *fmt, ...)

@@ -416,6 +416,13 @@ struct sql_session {
     int ndead_subxacts, dead_subxacts_cap;
     struct guc_undo *guc_txn_mark;     /* SET values to undo if the transaction rolls back */
     engine_context ctx;
+    /* Settings read on every statement, kept current by session_refresh_type_settings
+     * (called whenever any setting changes): no lookup by name in the hot path. */
+    int64_t statement_timeout_ms;
+    bool log_all_statements;           /* log_statement = all */
+    bool read_only_setting;            /* transaction_read_only */
+    bool read_committed;               /* default_transaction_isolation <= read committed */
+    char *plan_settings_key;           /* what translations depend on (plan cache key) */
     bool running;                      /* a statement is executing (cancel applies) */
     engine_waiter waiter;
     pthread_mutex_t cancel_lock;       /* conn vs cancel from another thread */
@@ -425,6 +432,7 @@ struct sql_session {
     pg_error *notices;
     size_t nnotices, notices_cap;
     bool params_changed[64];
+    bool any_param_changed;            /* some params_changed[] is set */
     struct notify_item *notify_pending;   /* NOTIFYs of the open transaction */
     struct notify_item *notify_inbox;     /* delivered, not yet sent (srv->notify_lock) */
     struct notify_item *notify_inbox_tail;
