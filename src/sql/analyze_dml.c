@@ -335,6 +335,8 @@ ir_query *analyze_insert(sql_xlate *x, Node *stmt)
             cols[i] = i;
     }
     if (sel) {
+        x->insert_values = sel->valuesLists != NIL && sel->op == SETOP_NONE && !sel->sortClause && !sel->limitCount &&
+                           !sel->limitOffset && !sel->withClause;
         x->keep_unknown_outputs = true;
         source = analyze_select(x, NULL, (Node *)sel);
         x->keep_unknown_outputs = false;

@@ -9,7 +9,6 @@
 
 #include <string.h>
 
-
 /* ---------------------------------------------------------------- WITH */
 
 static bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
@@ -269,7 +268,7 @@ static int add_range_function(sql_xlate *x, ir_query *q, RangeFunction *rf)
     return ir_add_rte(x, q, r);
 }
 
-static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s);
+static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s, bool for_insert);
 
 /* One FROM item, returning its join-tree node and appending its namespace items to `ns`
  * (as PostgreSQL's transformFromClauseItem returns its namespace). */
@@ -1056,9 +1055,11 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     if (s->op != SETOP_NONE)
         return analyze_setop(x, parent, s);
     if (s->valuesLists) {
-        x->keep_unknown_outputs = keep_unknowns;
-        return analyze_values(x, parent, s);
+        bool for_insert = x->insert_values;
+        x->insert_values = false;
+        return analyze_values(x, parent, s, for_insert);
     }
+    x->insert_values = false;
     if (s->intoClause) {
         xlate_error(x, -1, "0A000", "SELECT INTO is not supported; use CREATE TABLE AS");
         return NULL;
@@ -1154,14 +1155,13 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     return q;
 }
 
-static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s)
+/* VALUES rows.  For an INSERT's own VALUES (for_insert), PostgreSQL coerces each value to
+ * its target column in assignment context, so unknown literals are left untyped here. */
+static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s, bool for_insert)
 {
-    bool keep_unknowns = x->keep_unknown_outputs;
-    x->keep_unknown_outputs = false;
     ir_query *q = ir_query_new(x, QUERY_VALUES, parent);
     if (!q)
         return NULL;
-    q->keep_unknown_outputs = keep_unknowns;
     int nrows = list_length(s->valuesLists);
     q->rows = xlate_alloc(x, sizeof *q->rows * (size_t)nrows);
     if (!q->rows)
@@ -1201,13 +1201,20 @@ static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s)
     if (!q->targets || !types)
         return NULL;
     for (int c = 0; c < ncols; c++) {
+        if (for_insert) {
+            ir_expr *col = ir_new(x, IRE_CONST, q->rows[0][c]->type, -1);
+            if (!col)
+                return NULL;
+            q->targets[c].expr = col;
+            q->targets[c].name = arena_printf(x->mem, "column%d", c + 1);
+            q->ntargets++;
+            continue;
+        }
         int nt = 0;
         for (int r = 0; r < nrows; r++)
             if (q->rows[r][c]->kind != IRE_DEFAULT)
                 types[nt++] = q->rows[r][c]->type;
-        /* INSERT ... VALUES: every value is coerced to its column by the INSERT, row by row,
-         * as PostgreSQL does, so there is no common type to find here. */
-        pg_oid common = q->keep_unknown_outputs ? (nt ? types[0] : PG_OID_UNKNOWN) : sql_common_type(types, nt);
+        pg_oid common = sql_common_type(types, nt);
         if (common == PG_OID_INVALID) {
             xlate_error(x, q->rows[0][c]->location, "42804", "VALUES types %s and %s cannot be matched",
                         types_by_oid(types[0]) ? types_by_oid(types[0])->sql_name : "?",
@@ -1219,7 +1226,7 @@ static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s)
             ir_expr *e = q->rows[r][c];
             if (e->kind == IRE_DEFAULT)
                 continue;
-            if (e->type != common && !q->keep_unknown_outputs) {
+            if (e->type != common) {
                 e = ir_coerce(x, e, common, -1, COERCE_IMPLICIT, NULL);
                 if (!e)
                     return NULL;

@@ -22,9 +22,13 @@
 
 #include "sql/sql_internal.h"
 
-/* libpg_query numbers SelectStmt.limitOption as its own copy of nodes.h does (DEFAULT 0,
- * COUNT 1, WITH_TIES 2), not as the server headers' enum (COUNT 0, WITH_TIES 1, DEFAULT 2):
- * compare with these (test_parse_abi.c checks them). */
+/*
+ * Enums whose order in libpg_query differs from the server headers.  libpg_query orders
+ * LimitOption as its pg_query.proto does (DEFAULT, COUNT, WITH_TIES) where PostgreSQL's
+ * nodes.h has COUNT, WITH_TIES, DEFAULT; every other enum of the raw trees matches (checked
+ * against pg_query.proto; tests/unit/sql/test_parse_abi.c parses each LimitOption case).
+ * Read limitOption only through these.
+ */
 #define PGQ_LIMIT_OPTION_DEFAULT 0
 #define PGQ_LIMIT_OPTION_COUNT 1
 #define PGQ_LIMIT_OPTION_WITH_TIES 2
