@@ -311,6 +311,13 @@ static bool read_params(proto_session *s, msg_reader *r, sql_plan *plan, const c
                 return false;
             }
         } else if (!types_binary_in(ts, type, -1, bytes, (size_t)len, &bp->values[i], &bp->scratch[i], err)) {
+            /* Bytes left over after the type's receive function: PostgreSQL's Bind says
+             * which parameter. */
+            if (strcmp(err->sqlstate, "22P03") == 0 && err->message &&
+                strcmp(err->message, "incorrect binary data format") == 0) {
+                pg_error_clear(err);
+                pg_error_set(err, "22P03", "incorrect binary data format in bind parameter %d", i + 1);
+            }
             param_context(err, portal_name, i, false);
             return false;
         }
