@@ -405,7 +405,7 @@ void extended_bind(proto_session *s, msg_reader *r)
     /* Creating the portal: an unnamed one replaces the old at once (even if this Bind then
      * fails, as in PostgreSQL); a named one must be new. */
     if (*portal_name) {
-        if (find_portal(s, portal_name)) {
+        if (find_portal(s, portal_name) || sql_session_cursor_portal(s->sql, portal_name)) {
             pg_error_set(&err, "42P03", "cursor \"%s\" already exists", portal_name);
             goto fail;
         }
@@ -491,6 +491,18 @@ static void describe_statement(proto_session *s, const char *name)
 static void describe_portal(proto_session *s, const char *name)
 {
     proto_portal *pp = find_portal(s, name);
+    sql_portal *cursor = pp || !*name ? NULL : sql_session_cursor_portal(s->sql, name);
+    if (cursor) {
+        /* A cursor made by DECLARE: its columns, in text (FETCH decides formats later). */
+        int ncols = sql_portal_column_count(cursor);
+        if (in_failed_block(s) && ncols >= 0)
+            fail_aborted(s);
+        else if (ncols >= 0)
+            reply_row_description(s, sql_portal_columns(cursor), ncols, NULL, 0);
+        else
+            reply_simple(s, 'n');
+        return;
+    }
     if (!pp) {
         fail_with(s, "34000", "portal \"%s\" does not exist", name);
         return;

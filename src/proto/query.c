@@ -107,6 +107,13 @@ void query_begin(proto_session *s, const char *text)
 
 static void describe_if_needed(proto_session *s);
 
+/* Text, except FETCH from a BINARY cursor. */
+static const int16_t *result_format(proto_session *s)
+{
+    static const int16_t text = 0, binary = 1;
+    return sql_portal_binary_results(s->portal) ? &binary : &text;
+}
+
 static bool start_statement(proto_session *s, pg_error *err)
 {
     sql_span *sp = &s->spans[s->span_index];
@@ -129,7 +136,7 @@ static void describe_if_needed(proto_session *s)
     s->described = true;
     int n = sql_portal_column_count(s->portal);
     if (n >= 0)
-        reply_row_description(s, sql_portal_columns(s->portal), n, NULL, 0);
+        reply_row_description(s, sql_portal_columns(s->portal), n, result_format(s), 1);
 }
 
 work_result query_continue(proto_session *s)
@@ -156,7 +163,8 @@ work_result query_continue(proto_session *s)
             if (r == SQL_RUN_ROW) {
                 describe_if_needed(s);
                 int n = sql_portal_column_count(s->portal);
-                if (!reply_data_row(s, sql_portal_row(s->portal), sql_portal_columns(s->portal), n, NULL, 0, &err)) {
+                if (!reply_data_row(s, sql_portal_row(s->portal), sql_portal_columns(s->portal), n, result_format(s), 1,
+                                    &err)) {
                     fail(s, &err);
                     return WORK_DONE;
                 }

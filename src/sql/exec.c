@@ -38,6 +38,10 @@ struct sql_portal {
     sql_value util_row[4];
     struct sql_portal *inner;  /* EXECUTE: the prepared statement's portal */
     struct sql_portal *args;   /* EXECUTE: the portal computing its argument expressions */
+    /* FETCH / MOVE */
+    const sql_value *fetch_row;
+    int64_t fetch_left;        /* rows still to return, -1 = all */
+    int64_t fetch_skip_left;
 };
 
 
@@ -115,6 +119,8 @@ const sql_value *sql_portal_row(const sql_portal *portal)
 {
     if (portal->inner)
         return sql_portal_row(portal->inner);
+    if (portal->fetch_row)
+        return portal->fetch_row;
     return portal->util_values ? portal->util_row : portal->row;
 }
 int64_t sql_portal_rows(const sql_portal *portal) { return portal->rows; }
@@ -151,6 +157,19 @@ bool portal_set_utility_result(sql_portal *portal, int ncolumns, const char *con
 }
 
 sql_session *portal_session(sql_portal *portal) { return portal->s; }
+const sql_value *portal_params(sql_portal *portal, int *count)
+{
+    *count = portal->nparams;
+    return portal->params;
+}
+
+bool sql_portal_binary_results(const sql_portal *portal)
+{
+    if (portal->plan->kind != PLAN_UTILITY || portal->plan->utility != UTIL_FETCH || portal->plan->arg_flag)
+        return false;
+    sql_cursor *c = cursor_find(portal->s, portal->plan->arg_name);
+    return c && cursor_binary(c);
+}
 void portal_set_tag(sql_portal *portal, const char *tag)
 {
     snprintf(portal->tag, sizeof portal->tag, "%s", tag);
@@ -362,7 +381,9 @@ void sql_portal_tag_for_rows(const sql_portal *portal, int64_t rows, char *buf, 
         return;
     }
     const sql_plan *p = portal->plan;
-    if (p->kind == PLAN_UTILITY || p->tag == TAG_PLAIN)
+    if (p->kind == PLAN_UTILITY && p->utility == UTIL_FETCH)
+        format_tag(buf, size, p->command, false, rows);
+    else if (p->kind == PLAN_UTILITY || p->tag == TAG_PLAIN)
         snprintf(buf, size, "%s", portal->tag[0] ? portal->tag : p->command);
     else
         format_tag(buf, size, p->command, p->tag == TAG_INSERT, rows);
@@ -541,6 +562,70 @@ run_inner:;
     return r;
 }
 
+/* FETCH / MOVE: rows of the cursor, the first fetch_skip of them passed over. */
+static sql_run_status run_fetch(sql_portal *portal, pg_error *err)
+{
+    sql_plan *p = portal->plan;
+    sql_cursor *c = cursor_find(portal->s, p->arg_name);
+    if (!c) {
+        pg_error_set(err, "34000", "cursor \"%s\" does not exist", p->arg_name);
+        portal->done = portal->failed = true;
+        return SQL_RUN_ERROR;
+    }
+    if (!portal->started) {
+        if (portal->s->txn == TXN_FAILED) {
+            pg_error_set(err, "25P02", "current transaction is aborted, commands ignored until end of transaction block");
+            portal->done = portal->failed = true;
+            return SQL_RUN_ERROR;
+        }
+        int64_t skip = p->fetch_skip;
+        if (skip < 0) {
+            /* ABSOLUTE n: the rows between the cursor's position and n */
+            skip = -skip - cursor_position(c) - 1;
+            if (skip < 0) {
+                pg_error_set(err, "55000", "cursor can only scan forward");
+                pg_error_hint(err, "Declare it with SCROLL option to enable backward scan.");
+                portal->done = portal->failed = true;
+                return SQL_RUN_ERROR;
+            }
+        }
+        portal->started = true;
+        portal->fetch_skip_left = skip;
+        portal->fetch_left = p->fetch_count;
+        if (!p->arg_flag) {
+            portal->ncolumns = cursor_column_count(c);
+            portal->columns = cursor_columns(c);
+        }
+    }
+    portal->fetch_row = NULL;
+    while (portal->fetch_skip_left > 0 || portal->fetch_left != 0) {
+        const sql_value *row = NULL;
+        sql_run_status r = cursor_next(c, &row, err);
+        if (r == SQL_RUN_WAIT)
+            return SQL_RUN_WAIT;
+        if (r == SQL_RUN_ERROR) {
+            portal->done = portal->failed = true;
+            return SQL_RUN_ERROR;
+        }
+        if (r == SQL_RUN_DONE)
+            break;
+        if (portal->fetch_skip_left > 0) {
+            portal->fetch_skip_left--;
+            continue;
+        }
+        if (portal->fetch_left > 0)
+            portal->fetch_left--;
+        portal->rows++;
+        if (p->arg_flag)
+            continue;   /* MOVE counts without returning */
+        portal->fetch_row = row;
+        return SQL_RUN_ROW;
+    }
+    portal->done = true;
+    format_tag(portal->tag, sizeof portal->tag, p->arg_flag ? "MOVE" : "FETCH", false, portal->rows);
+    return SQL_RUN_DONE;
+}
+
 sql_run_status sql_portal_next(sql_portal *portal, pg_error *err)
 {
     if (portal->done)
@@ -554,6 +639,8 @@ sql_run_status sql_portal_next(sql_portal *portal, pg_error *err)
     case PLAN_UTILITY:
         if (portal->plan->utility == UTIL_EXECUTE)
             return run_execute(portal, err);
+        if (portal->plan->utility == UTIL_FETCH)
+            return run_fetch(portal, err);
         if (!portal->started) {
             portal->started = true;
             int r = utility_execute(portal, err);

@@ -64,6 +64,12 @@ void session_release_engine_if_idle(sql_session *s)
 bool session_finish_txn(sql_session *s, bool commit, pg_error *err)
 {
     bool ok = true;
+    if (commit && s->cursors.count && !cursors_before_commit(s, err)) {
+        commit = false;
+        ok = false;
+    }
+    /* Cursors the transaction does not keep let go of their engine statements first. */
+    cursors_end_transaction(s, commit);
     if (s->engine_txn_open && s->conn) {
         if (commit)
             ok = engine_commit(s->conn, err);

@@ -221,6 +221,7 @@ bool sql_session_create(sql_server *srv, const sql_startup *st, sql_session **ou
     s->database = strdup(st->database && *st->database ? st->database : st->user);
     s->gucs = guc_create(&srv->cfg);
     hashmap_init(&s->statements);
+    hashmap_init(&s->cursors);
     hashmap_init(&s->listening);
     pthread_mutex_init(&s->cancel_lock, NULL);
     if (!s->user || !s->database || !s->gucs) {
@@ -283,6 +284,8 @@ void sql_session_destroy(sql_session *s)
         notify_session_end(s);
     sql_session_drop_all_statements(s);
     hashmap_free(&s->statements);
+    cursors_close_all(s);
+    hashmap_free(&s->cursors);
     hashmap_free(&s->listening);
     if (s->db)
         engine_db_detach(s->db);

@@ -195,6 +195,8 @@ sql_plan *sql_portal_plan(const sql_portal *portal);
 /* Rows produced so far. */
 int64_t sql_portal_rows(const sql_portal *portal);
 bool sql_portal_is_done(const sql_portal *portal);
+/* A FETCH from a BINARY cursor: its rows go out in binary in the simple query protocol. */
+bool sql_portal_binary_results(const sql_portal *portal);
 /* Portals die with the transaction they were created in, and with a subtransaction that
  * ROLLBACK TO undoes (PostgreSQL's AtCommit_Portals / AtSubAbort_Portals). */
 bool sql_portal_alive(const sql_portal *portal);
@@ -213,5 +215,9 @@ bool sql_session_store_statement(sql_session *s, const char *name, sql_plan *p, 
 sql_plan *sql_session_find_statement(sql_session *s, const char *name);
 bool sql_session_drop_statement(sql_session *s, const char *name);
 void sql_session_drop_all_statements(sql_session *s);
+
+/* SQL cursors (DECLARE) share the portal namespace with the protocol's named portals, as in
+ * PostgreSQL: a cursor can be described with Describe Portal.  NULL if no such cursor. */
+sql_portal *sql_session_cursor_portal(sql_session *s, const char *name);
 
 #endif

@@ -428,6 +428,7 @@ struct sql_session {
     pthread_mutex_t cancel_lock;       /* conn vs cancel from another thread */
     /* Prepared statements (protocol and SQL share one namespace). */
     hashmap statements;
+    hashmap cursors;                   /* name → sql_cursor (cursor.c) */
     /* Messages for the client. */
     pg_error *notices;
     size_t nnotices, notices_cap;
@@ -458,6 +459,7 @@ typedef enum {
     UTIL_DISCARD_ALL, UTIL_DISCARD_PLANS, UTIL_DISCARD_SEQUENCES, UTIL_DISCARD_TEMP,
     UTIL_LISTEN, UTIL_UNLISTEN, UTIL_UNLISTEN_ALL, UTIL_NOTIFY,
     UTIL_PREPARE, UTIL_EXECUTE, UTIL_DEALLOCATE, UTIL_DEALLOCATE_ALL,
+    UTIL_DECLARE_CURSOR, UTIL_FETCH, UTIL_CLOSE_CURSOR, UTIL_CLOSE_ALL_CURSORS,
     UTIL_NOOP,            /* accepted and ignored with its tag (VACUUM, ANALYZE, CHECKPOINT ...) */
     UTIL_ERROR,           /* fails at execution with the stored error (deferred 0A000 ...) */
 } utility_kind;
@@ -502,6 +504,8 @@ struct sql_plan {
     struct sql_plan *prepared;  /* PREPARE: the statement; EXECUTE: plan of the arguments */
     int nexec_args;
     char **exec_args;           /* EXECUTE: argument expressions as literal texts */
+    int64_t fetch_count;        /* FETCH/MOVE: rows, -1 = ALL */
+    int64_t fetch_skip;         /* rows to skip first; < 0: absolute position -fetch_skip */
     /* Cache bookkeeping. */
     arena mem;
 };
@@ -688,8 +692,26 @@ void notify_commit(sql_session *s);
 void notify_abort(sql_session *s);
 void notify_session_end(sql_session *s);
 
+/* cursor.c: DECLARE / FETCH / MOVE / CLOSE. */
+typedef struct sql_cursor sql_cursor;
+bool xlate_cursor(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;
+sql_cursor *cursor_find(sql_session *s, const char *name);
+int cursor_declare(sql_portal *portal, pg_error *err);
+int cursor_close(sql_portal *portal, pg_error *err);
+sql_run_status cursor_next(sql_cursor *c, const sql_value **row, pg_error *err);
+int64_t cursor_position(const sql_cursor *c);
+bool cursor_binary(const sql_cursor *c);
+int cursor_column_count(const sql_cursor *c);
+const sql_column *cursor_columns(const sql_cursor *c);
+void cursors_close_all(sql_session *s);
+/* Transaction end: WITH HOLD cursors read their rows before the engine commits; then every
+ * cursor the transaction does not leave alive is closed. */
+bool cursors_before_commit(sql_session *s, pg_error *err) MUST_CHECK;
+void cursors_end_transaction(sql_session *s, bool committed);
+
 /* exec.c: what utility execution needs of a portal. */
 sql_session *portal_session(sql_portal *portal);
+const sql_value *portal_params(sql_portal *portal, int *count);
 void portal_set_tag(sql_portal *portal, const char *tag);
 bool portal_set_utility_result(sql_portal *portal, int ncolumns, const char *const *names, char **values, int rows);
 int utility_execute(sql_portal *portal, pg_error *err);

@@ -487,6 +487,10 @@ bool xlate_utility(sql_xlate *x, Node *stmt, sql_plan **out, bool *handled)
         *out = p;
         return true;
     }
+    case T_DeclareCursorStmt:
+    case T_FetchStmt:
+    case T_ClosePortalStmt:
+        return xlate_cursor(x, stmt, out, handled);
     case T_PrepareStmt:
         return xlate_prepare(x, (PrepareStmt *)stmt, out);
     case T_ExecuteStmt:

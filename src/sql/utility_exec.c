@@ -333,6 +333,7 @@ int utility_execute(sql_portal *portal, pg_error *err)
         return backend_drop_db(s->srv->b, p->arg_name, p->arg_flag, false, err) ? SQL_RUN_DONE : SQL_RUN_ERROR;
     case UTIL_DISCARD_ALL:
         sql_session_drop_all_statements(s);
+        cursors_close_all(s);
         guc_reset_all(s);
         notify_unlisten(s, NULL);
         return SQL_RUN_DONE;
@@ -361,12 +362,18 @@ int utility_execute(sql_portal *portal, pg_error *err)
     case UTIL_DEALLOCATE_ALL:
         sql_session_drop_all_statements(s);
         return SQL_RUN_DONE;
+    case UTIL_DECLARE_CURSOR:
+        return cursor_declare(portal, err);
+    case UTIL_CLOSE_CURSOR:
+    case UTIL_CLOSE_ALL_CURSORS:
+        return cursor_close(portal, err);
     case UTIL_NOOP:
         return SQL_RUN_DONE;
     case UTIL_ERROR:
         pg_error_set(err, p->deferred_error.sqlstate, "%s", p->deferred_error.message ? p->deferred_error.message : "");
         return SQL_RUN_ERROR;
     case UTIL_EXECUTE:
+    case UTIL_FETCH:
     case UTIL_PREPARE_TXN:
     case UTIL_NONE:
         break;
