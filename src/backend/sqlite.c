@@ -419,6 +419,8 @@ static void sqlite_conn_close(engine_conn *c)
     sqlite3_finalize(sc->begin_write_stmt);
     sqlite3_finalize(sc->commit_stmt);
     sqlite3_finalize(sc->rollback_stmt);
+    sqlite3_finalize(sc->nextval_stmt);
+    sqlite3_finalize(sc->currval_stmt);
     sqlite3_close_v2(sc->db);
     free(sc);
 }

@@ -84,6 +84,14 @@ struct net_loop {
     _Atomic uint64_t epoch;
     _Atomic uint64_t *worker_epochs;
     int nworkers;
+    /* Admission of workers (loop.c): `admitted` of them take events, at most `active_limit`
+     * unless all of those are busy with one event for a long time; busy_since[i] is the
+     * monotonic µs when worker i took its current event, 0 when it has none. */
+    pthread_mutex_t gate_lock;
+    pthread_cond_t gate_cond;
+    _Atomic int admitted;
+    int active_limit;
+    _Atomic int64_t *busy_since;
     pthread_mutex_t zombie_lock;
     net_conn *zombies;
 };

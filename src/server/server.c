@@ -376,6 +376,7 @@ int server_run(server_config *cfg)
     net_handler h = proto_net_handler(srv.proto);
     net_config nc = {
         .worker_threads = cfg->worker_threads > 0 ? cfg->worker_threads : cfg->engine_pool_size + 4,
+        .active_workers = cfg->active_workers,
     };
     if (!net_loop_create(&nc, &h, &srv.loop, &err))
         goto out;

@@ -31,6 +31,7 @@ struct sql_portal {
     bool opened_engine_txn;    /* this statement opened an engine transaction (autocommit DDL) */
     uint64_t txn_generation;   /* the (sub)transaction it belongs to: sql_portal_alive */
     uint64_t subxact;
+    struct sql_portal *prev, *next;   /* the session's open portals (portals_end_transaction) */
     /* Utility results held in memory (SHOW ...). */
     char **util_values;        /* rows × ncolumns texts */
     int util_rows, util_next;
@@ -68,6 +69,10 @@ bool sql_portal_create(sql_session *s, sql_plan *p, const sql_value *params, int
     portal->columns = p->columns;
     portal->txn_generation = s->txn_generation;
     portal->subxact = s->savepoints ? s->savepoints->id : 0;
+    portal->next = s->portals;
+    if (s->portals)
+        s->portals->prev = portal;
+    s->portals = portal;
     if (nparams) {
         portal->params = arena_alloc(&portal->mem, sizeof *portal->params * (size_t)nparams);
         if (!portal->params) {
@@ -676,10 +681,31 @@ sql_run_status sql_portal_next(sql_portal *portal, pg_error *err)
     return SQL_RUN_DONE;
 }
 
+/* The transaction ends: no portal may keep an engine statement of the connection that is
+ * about to go back to the pool (a suspended portal, a JDBC fetch-size result set ...).
+ * They are finished here; the protocol layer drops them as dead afterwards. */
+void portals_end_transaction(sql_session *s)
+{
+    for (sql_portal *p = s->portals; p; p = p->next) {
+        if (!p->stmt)
+            continue;
+        engine_stmt_release(p->stmt);
+        p->stmt = NULL;
+        p->done = true;
+        statement_finished(s);
+    }
+}
+
 void sql_portal_close(sql_portal *portal)
 {
     if (!portal)
         return;
+    if (portal->prev)
+        portal->prev->next = portal->next;
+    else if (portal->s->portals == portal)
+        portal->s->portals = portal->next;
+    if (portal->next)
+        portal->next->prev = portal->prev;
     if (portal->inner)
         sql_portal_close(portal->inner);
     if (portal->args)

@@ -107,8 +107,10 @@ bool session_finish_txn(sql_session *s, bool commit, pg_error *err)
         commit = false;
         ok = false;
     }
-    /* Cursors the transaction does not keep let go of their engine statements first. */
+    /* Cursors the transaction does not keep, then every other portal, let go of their engine
+     * statements before the engine transaction ends and the connection goes back. */
     cursors_end_transaction(s, commit);
+    portals_end_transaction(s);
     if (s->engine_txn_open && s->conn) {
         if (commit)
             ok = engine_commit(s->conn, err);

@@ -279,13 +279,14 @@ void sql_session_destroy(sql_session *s)
 {
     if (!s)
         return;
+    /* Cursors first: their engine statements belong to the connection disconnect gives back. */
+    cursors_close_all(s);
+    hashmap_free(&s->cursors);
     sql_session_disconnect(s);
     if (s->srv)
         notify_session_end(s);
     sql_session_drop_all_statements(s);
     hashmap_free(&s->statements);
-    cursors_close_all(s);
-    hashmap_free(&s->cursors);
     hashmap_free(&s->listening);
     if (s->db)
         engine_db_detach(s->db);

@@ -435,6 +435,7 @@ struct sql_session {
     /* Prepared statements (protocol and SQL share one namespace). */
     hashmap statements;
     hashmap cursors;                   /* name → sql_cursor (cursor.c) */
+    struct sql_portal *portals;        /* open portals (exec.c) */
     /* Messages for the client. */
     pg_error *notices;
     size_t nnotices, notices_cap;
@@ -718,6 +719,7 @@ void cursors_end_transaction(sql_session *s, bool committed);
 /* exec.c: what utility execution needs of a portal. */
 sql_session *portal_session(sql_portal *portal);
 const sql_value *portal_params(sql_portal *portal, int *count);
+void portals_end_transaction(sql_session *s);
 void portal_set_tag(sql_portal *portal, const char *tag);
 bool portal_set_utility_result(sql_portal *portal, int ncolumns, const char *const *names, char **values, int rows);
 int utility_execute(sql_portal *portal, pg_error *err);
