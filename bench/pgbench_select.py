@@ -14,7 +14,9 @@ What it does:
 - runs pgbench's built-in select-only script (`pgbench -S -n`) for every protocol mode and
   client count, `runs` times each, alternating the two servers run by run so that a slow
   moment of the machine hits both alike;
-- prints the median TPS of each server and the ratio iris-pgwire / PostgreSQL.
+- prints the median TPS of each server, the ratio iris-pgwire / PostgreSQL, and the median
+  server CPU time per transaction (PostgreSQL: the postmaster and the backends it reaped;
+  iris-pgwire: its process), which varies less than TPS on a shared machine.
 
 Nothing here asserts a figure: it measures.  The ratio that matters for issue 4 is
 `-M prepared` with 8 clients (>= 1.0 means at least PostgreSQL's throughput).
@@ -67,17 +69,35 @@ def load_tables(server, scale):
         psql(server, "vacuum analyze;")
 
 
+def cpu_ticks(server):
+    """CPU time of the server so far, in clock ticks: iris-pgwire's process, or PostgreSQL's
+    postmaster with the backends it has reaped (pgbench's connections end with each run)."""
+    pid = server.pid
+    if server.name == "oracle":
+        with open(os.path.join(server.data_dir, "postmaster.pid")) as f:
+            pid = int(f.readline())
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15])   # utime stime cutime cstime
+
+
 def pgbench(server, mode, clients, jobs, seconds):
+    """(TPS, server CPU microseconds per transaction) of one run."""
     cmd = [PGBENCH, "-n", "-S", "-M", mode, "-c", str(clients), "-j", str(jobs), "-T", str(seconds)]
+    before = cpu_ticks(server)
     r = subprocess.run(cmd, capture_output=True, text=True, env=server.env())
-    tps = None
+    time.sleep(0.2)   # let the postmaster reap the backends
+    ticks = cpu_ticks(server) - before
+    tps = txns = None
     for line in r.stdout.splitlines():
         if line.startswith("tps =") and "without initial connection time" in line:
             tps = float(line.split()[2])
-    if r.returncode != 0 or tps is None:
+        if line.startswith("number of transactions actually processed:"):
+            txns = int(line.split(":")[1].split("/")[0])
+    if r.returncode != 0 or tps is None or not txns:
         raise SystemExit(f"pgbench against {server.name} failed ({r.returncode}):\n{r.stdout}\n{r.stderr}\n"
                          f"--- server log ---\n{server.log_tail()}")
-    return tps
+    return tps, ticks * 1e6 / os.sysconf("SC_CLK_TCK") / txns
 
 
 def main():
@@ -115,22 +135,27 @@ def main():
             for c in clients:
                 jobs = args.jobs or c
                 samples = {"oracle": [], "pgwire": []}
+                cpu = {"oracle": [], "pgwire": []}
                 for run in range(args.runs):
                     order = (oracle, pgwire) if run % 2 == 0 else (pgwire, oracle)
                     for server in order:
-                        samples[server.name].append(pgbench(server, mode, c, min(jobs, c), args.seconds))
+                        tps, us = pgbench(server, mode, c, min(jobs, c), args.seconds)
+                        samples[server.name].append(tps)
+                        cpu[server.name].append(us)
                 pg = statistics.median(samples["oracle"])
                 ours = statistics.median(samples["pgwire"])
-                results[(mode, c)] = (pg, ours)
+                pg_cpu = statistics.median(cpu["oracle"])
+                our_cpu = statistics.median(cpu["pgwire"])
+                results[(mode, c)] = (pg, ours, pg_cpu, our_cpu)
                 print(f"  -M {mode:<8} -c {c:<2} -j {min(jobs, c):<2}  PostgreSQL {pg:>9.0f}  "
-                      f"iris-pgwire {ours:>9.0f}  ratio {ours / pg:5.2f}   "
+                      f"iris-pgwire {ours:>9.0f}  ratio {ours / pg:5.2f}   CPU us/txn {pg_cpu:5.1f} / {our_cpu:5.1f}   "
                       f"(runs: pg {', '.join(f'{t:.0f}' for t in samples['oracle'])}; "
                       f"ours {', '.join(f'{t:.0f}' for t in samples['pgwire'])})", flush=True)
         print()
-        print("| mode | clients | PostgreSQL 15 TPS | iris-pgwire TPS | ratio |")
-        print("|---|---:|---:|---:|---:|")
-        for (mode, c), (pg, ours) in results.items():
-            print(f"| {mode} | {c} | {pg:.0f} | {ours:.0f} | {ours / pg:.2f} |")
+        print("| mode | clients | PostgreSQL 15 TPS | iris-pgwire TPS | ratio | server CPU µs/txn (PostgreSQL / iris-pgwire) |")
+        print("|---|---:|---:|---:|---:|---:|")
+        for (mode, c), (pg, ours, pg_cpu, our_cpu) in results.items():
+            print(f"| {mode} | {c} | {pg:.0f} | {ours:.0f} | {ours / pg:.2f} | {pg_cpu:.1f} / {our_cpu:.1f} |")
     finally:
         for server in started:
             server.cleanup()

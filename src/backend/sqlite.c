@@ -78,6 +78,15 @@ static bool ensure_dir(const char *path, pg_error *err)
     return false;
 }
 
+/* Process-wide SQLite settings, before the first connection: no memory statistics (they
+ * take a global mutex on every allocation, several per query). */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+static void sqlite_configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+}
+
 static bool sqlite_db_exists(backend *b, const char *dbname)
 {
     char *path = db_path(b, dbname);
@@ -138,6 +147,7 @@ static bool sqlite_db_drop(backend *b, const char *dbname, pg_error *err)
 
 static bool sqlite_db_list(backend *b, char ***names, size_t *count, pg_error *err)
 {
+    pthread_once(&sqlite_once, sqlite_configure);
     *names = NULL;
     *count = 0;
     strbuf dir;
@@ -370,7 +380,7 @@ static bool sqlite_conn_open(engine_conn *c, pg_error *err)
         return false;
     }
     sc->deadlock_timeout_us = INT64_C(30000000);
-    int rc = sqlite3_open_v2(path, &sc->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(path, &sc->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, "unix-excl");
     free(path);
     c->native = sc;
     if (rc != SQLITE_OK) {

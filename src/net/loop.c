@@ -304,6 +304,12 @@ static bool gate_enter(net_loop *loop)
             pthread_mutex_unlock(&loop->gate_lock);
             return true;
         }
+        if (loop->gate_sentinel) {
+            /* Another waiting worker watches for long events: sleep until signalled. */
+            pthread_cond_wait(&loop->gate_cond, &loop->gate_lock);
+            continue;
+        }
+        loop->gate_sentinel = true;
         struct timespec until;
         clock_gettime(CLOCK_MONOTONIC, &until);
         until.tv_nsec += GATE_CHECK_NS;
@@ -312,6 +318,9 @@ static bool gate_enter(net_loop *loop)
             until.tv_nsec -= 1000000000L;
         }
         pthread_cond_timedwait(&loop->gate_cond, &loop->gate_lock, &until);
+        loop->gate_sentinel = false;
+        /* Whoever is admitted next, someone else must take the watch. */
+        pthread_cond_signal(&loop->gate_cond);
     }
 }
 

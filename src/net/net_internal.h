@@ -91,6 +91,7 @@ struct net_loop {
     pthread_cond_t gate_cond;
     _Atomic int admitted;
     int active_limit;
+    bool gate_sentinel;            /* one waiting worker looks every GATE_CHECK_NS; others sleep */
     _Atomic int64_t *busy_since;
     pthread_mutex_t zombie_lock;
     net_conn *zombies;

@@ -92,7 +92,10 @@ static void portal_free(proto_portal *p)
     if (p->formats != p->formats_inline)
         free(p->formats);
     free(p->name);
-    free(p);
+    if (p->embedded)
+        memset(p, 0, sizeof *p);
+    else
+        free(p);
 }
 
 void portals_close_all(proto_session *s)
@@ -418,7 +421,13 @@ void extended_bind(proto_session *s, msg_reader *r)
     }
     if (!read_params(s, r, plan, portal_name, formats, nformats, &bp, &err))
         goto fail;
-    pp = calloc(1, sizeof *pp);
+    if (*portal_name) {
+        pp = calloc(1, sizeof *pp);
+    } else {
+        pp = &s->unnamed_storage;   /* dropped above */
+        memset(pp, 0, sizeof *pp);
+        pp->embedded = true;
+    }
     if (!pp) {
         pg_error_oom(&err);
         goto fail;

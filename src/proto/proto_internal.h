@@ -70,6 +70,7 @@ typedef struct proto_portal {
     int nformats;
     int16_t formats_inline[8];
     bool suspended;        /* an Execute stopped at its row limit */
+    bool embedded;         /* the session's unnamed_storage: reset, not freed */
 } proto_portal;
 
 typedef struct proto_session proto_session;
@@ -123,7 +124,8 @@ struct proto_session {
     bool ignore_until_sync;
     bool extended_txn;             /* an implicit transaction opened by extended messages */
     hashmap portals;               /* name → proto_portal (named portals) */
-    proto_portal *unnamed_portal;
+    proto_portal *unnamed_portal;  /* &unnamed_storage or NULL */
+    proto_portal unnamed_storage;  /* the unnamed portal needs no allocation per Bind */
     /* Resumable work. */
     work_kind work;
     char *query_text;              /* simple query in progress */

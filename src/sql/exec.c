@@ -56,11 +56,19 @@ bool sql_portal_create(sql_session *s, sql_plan *p, const sql_value *params, int
                      nparams, p->nparams);
         return false;
     }
-    sql_portal *portal = calloc(1, sizeof *portal);
+    /* One allocation per Bind: the portal, its current row, its parameters and their bytes. */
+    int ncols = p->ncolumns > 0 ? p->ncolumns : 0;
+    size_t bytes = 0;
+    for (int i = 0; i < nparams; i++)
+        if (params[i].kind == VALUE_TEXT || params[i].kind == VALUE_BLOB)
+            bytes += params[i].len + 1;
+    size_t values = sizeof(sql_value) * (size_t)(ncols + nparams);
+    sql_portal *portal = malloc(sizeof *portal + values + bytes);
     if (!portal) {
         pg_error_oom(err);
         return false;
     }
+    memset(portal, 0, sizeof *portal + values);
     arena_init(&portal->mem);
     portal->s = s;
     portal->plan = p;
@@ -73,36 +81,22 @@ bool sql_portal_create(sql_session *s, sql_plan *p, const sql_value *params, int
     if (s->portals)
         s->portals->prev = portal;
     s->portals = portal;
+    sql_value *slots = (sql_value *)(portal + 1);
+    if (ncols)
+        portal->row = slots;
     if (nparams) {
-        portal->params = arena_alloc(&portal->mem, sizeof *portal->params * (size_t)nparams);
-        if (!portal->params) {
-            sql_portal_close(portal);
-            pg_error_oom(err);
-            return false;
-        }
+        portal->params = slots + ncols;
+        char *copy = (char *)(slots + ncols + nparams);
         for (int i = 0; i < nparams; i++) {
             portal->params[i] = params[i];
-            if ((params[i].kind == VALUE_TEXT || params[i].kind == VALUE_BLOB)) {
-                char *copy = arena_alloc(&portal->mem, params[i].len + 1);
-                if (!copy) {
-                    sql_portal_close(portal);
-                    pg_error_oom(err);
-                    return false;
-                }
+            if (params[i].kind == VALUE_TEXT || params[i].kind == VALUE_BLOB) {
                 memcpy(copy, params[i].ptr, params[i].len);
                 copy[params[i].len] = 0;
                 portal->params[i].ptr = copy;
+                copy += params[i].len + 1;
             }
         }
         portal->nparams = nparams;
-    }
-    if (p->ncolumns > 0) {
-        portal->row = calloc((size_t)p->ncolumns, sizeof *portal->row);
-        if (!portal->row) {
-            sql_portal_close(portal);
-            pg_error_oom(err);
-            return false;
-        }
     }
     *out = portal;
     return true;
@@ -723,7 +717,6 @@ void sql_portal_close(sql_portal *portal)
         free(portal->util_values);
     }
     free(portal->util_columns);
-    free(portal->row);
     sql_plan_unref(portal->plan);
     arena_free(&portal->mem);
     free(portal);

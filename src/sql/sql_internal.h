@@ -444,6 +444,7 @@ struct sql_session {
     struct notify_item *notify_pending;   /* NOTIFYs of the open transaction */
     struct notify_item *notify_inbox;     /* delivered, not yet sent (srv->notify_lock) */
     struct notify_item *notify_inbox_tail;
+    _Atomic bool notify_inbox_nonempty;   /* read without the lock: most sessions have nothing */
     void (*notify_wake)(void *arg);
     void *notify_wake_arg;
     hashmap listening;                 /* channel → (void*)1 */
