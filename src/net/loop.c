@@ -12,7 +12,7 @@
  *   PENDING, so run again.  Re-arming before releasing means an event that fires in between
  *   is seen either as PENDING by us or as IDLE by the thread that got it: never lost.
  *
- * Admission: only `active_limit` workers (by default one per CPU) wait on the epoll set at
+ * Admission: only `active_limit` workers (by default two per CPU) wait on the epoll set at
  * once.  With more waiting than there are CPUs, every event arriving while a worker is busy
  * wakes another sleeping thread, and the CPUs spend their time switching between threads
  * (measured: 12 workers on 2 CPUs did 1.1 context switches per query against 0.28 with 2,
@@ -79,8 +79,11 @@ bool net_loop_create(const net_config *cfg, const net_handler *handler, net_loop
         free(loop);
         return false;
     }
+    /* Default: two per CPU.  One per CPU switches least on an idle machine, but a machine
+     * shared with other processes schedules threads, not servers: PostgreSQL's eight
+     * backends outweighed two workers there (docs/protocol.md has both measurements). */
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-    loop->active_limit = loop->cfg.active_workers > 0 ? loop->cfg.active_workers : cpus > 2 ? (int)cpus : 2;
+    loop->active_limit = loop->cfg.active_workers > 0 ? loop->cfg.active_workers : cpus > 1 ? 2 * (int)cpus : 2;
     if (loop->active_limit > loop->nworkers)
         loop->active_limit = loop->nworkers;
     atomic_init(&loop->admitted, 0);

@@ -61,8 +61,8 @@ typedef enum { NET_LISTENER_TCP, NET_LISTENER_UNIX } net_listener_kind;
 
 typedef struct net_config {
     int worker_threads;
-    /* Workers admitted to wait on and handle events at once (0 = the number of CPUs); the
-     * others wait until every admitted one is held by a long event (see loop.c). */
+    /* Workers admitted to wait on and handle events at once (0 = twice the number of CPUs);
+     * the others wait until every admitted one is held by a long event (see loop.c). */
     int active_workers;
     size_t read_chunk;        /* bytes read per recv() */
 } net_config;
