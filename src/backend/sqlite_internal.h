@@ -14,10 +14,8 @@ typedef struct sqlite_conn {
     sqlite3 *db;
     int64_t busy_since_us;
     int64_t deadlock_timeout_us;
-    sqlite3_stmt *nextval_stmt;    /* UPDATE of a sequence, reused by pgw_nextval */
-    sqlite3_stmt *currval_stmt;
-    int64_t lastval;
-    bool has_lastval;
+    sqlite3_stmt *nextval_stmt;    /* SELECT of a sequence's row (sqlite_fn_sequence.c) */
+    sqlite3_stmt *currval_stmt;    /* UPDATE of it */
     /* Transaction control, prepared once per connection: BEGIN/COMMIT run for every
      * transaction, and parsing them each time was a tenth of a short query's cost. */
     sqlite3_stmt *begin_read_stmt, *begin_write_stmt, *commit_stmt, *rollback_stmt;
@@ -39,6 +37,9 @@ int sqlite_register_series(sqlite3 *db, engine_conn *c);
 int sqlite_register_array(sqlite3 *db, engine_conn *c);
 int sqlite_register_catalog(sqlite3 *db, engine_conn *c);
 int sqlite_register_vector(sqlite3 *db, engine_conn *c);
+int sqlite_register_agg(sqlite3 *db, engine_conn *c);
+int sqlite_register_session(sqlite3 *db, engine_conn *c);
+int sqlite_register_sequence(sqlite3 *db, engine_conn *c);
 
 /* Helpers for function bodies. */
 engine_context *sqlite_fn_context(sqlite3_context *ctx);

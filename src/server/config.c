@@ -39,9 +39,11 @@ static const setting_def settings[] = {
     S("engine_pool_size", SET_INT, engine_pool_size, "8", false),
     S("backend", SET_STRING, backend, "sqlite", false),
     S("odbc_connection_string", SET_STRING, odbc_connection_string, "", false),
+    S("odbc_login", SET_STRING, odbc_login, "service", false),
     S("dialect", SET_STRING, dialect, "", false),
     S("engine_public_schema", SET_STRING, engine_public_schema, "", false),
     S("iris_version", SET_STRING, iris_version, "2025.1", false),
+    S("iris_vector_type", SET_STRING, iris_vector_type, "FLOAT", false),
     S("log_file", SET_STRING, log_file, "", false),
     S("log_min_messages", SET_STRING, log_min_messages, "log", true),
     S("log_connections", SET_BOOL, log_connections, "on", true),
@@ -93,7 +95,9 @@ void server_usage(FILE *out)
             "become defaults for every session.\n\n"
             "Main parameters:\n"
             "  backend = sqlite | odbc, odbc_connection_string, dialect = iris | sqlite | postgres,\n"
+            "  odbc_login = service | client (whose login the engine connections use),\n"
             "  engine_public_schema (what public is in the engine: SQLUser for IRIS), iris_version (2025.1),\n"
+            "  iris_vector_type (element type of vector(n) in IRIS: FLOAT, DOUBLE, DECIMAL, INTEGER),\n"
             "  engine_pool_size, log_file, log_statement = none | all, log_connections, log_disconnections,\n"
             "  authentication_timeout (ms), shutdown_timeout (ms), synchronous_commit, timezone\n"
             "Security (docs/security.md):\n"

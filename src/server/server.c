@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -355,6 +356,32 @@ int server_run(server_config *cfg)
         }
         bc.iris_version = major * 10 + minor;
     }
+    /* IRIS's VECTOR element types that distances are defined on (RSQL_datatype "VECTOR"):
+     * FLOAT is 4 bytes per element, as pgvector's vector is; DOUBLE keeps full precision. */
+    {
+        static const char *const vector_types[] = {"FLOAT", "DOUBLE", "DECIMAL", "INTEGER"};
+        for (size_t i = 0; i < sizeof vector_types / sizeof vector_types[0]; i++)
+            if (strcasecmp(cfg->iris_vector_type, vector_types[i]) == 0)
+                bc.iris_vector_type = vector_types[i];
+        if (!bc.iris_vector_type) {
+            pg_error_set(&err, "22023", "invalid value for parameter \"iris_vector_type\": \"%s\"", cfg->iris_vector_type);
+            pg_error_hint(&err, "Available values: FLOAT, DOUBLE, DECIMAL, INTEGER.");
+            goto out;
+        }
+    }
+    /* Whose login the engine connections use: the service account of the connection string,
+     * or each client's own (docs/security.md, "Logging in to IRIS as the client"). */
+    if (strcasecmp(cfg->odbc_login, "client") == 0) {
+        bc.login = ENGINE_LOGIN_CLIENT;
+    } else if (strcasecmp(cfg->odbc_login, "service") != 0) {
+        pg_error_set(&err, "22023", "invalid value for parameter \"odbc_login\": \"%s\"", cfg->odbc_login);
+        pg_error_hint(&err, "Available values: service, client.");
+        goto out;
+    }
+    /* Engine login checks (odbc_login = client) hold a worker thread each for a whole
+     * connect: leave at least two threads to the sessions already logged in. */
+    int worker_threads = cfg->worker_threads > 0 ? cfg->worker_threads : cfg->engine_pool_size + 4;
+    bc.max_login_checks = worker_threads > 2 ? worker_threads - 2 : 1;
     if (!backend_create(&bc, &srv.engine, &err))
         goto out;
     sql_server_config sc = {.plan_cache_entries = 8192, .default_timezone = cfg->timezone};
@@ -375,7 +402,7 @@ int server_run(server_config *cfg)
     proto_server_set_reload(srv.proto, reload, &srv);
     net_handler h = proto_net_handler(srv.proto);
     net_config nc = {
-        .worker_threads = cfg->worker_threads > 0 ? cfg->worker_threads : cfg->engine_pool_size + 4,
+        .worker_threads = worker_threads,
         .active_workers = cfg->active_workers,
     };
     if (!net_loop_create(&nc, &h, &srv.loop, &err))

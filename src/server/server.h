@@ -24,9 +24,11 @@ typedef struct server_config {
     int engine_pool_size;
     char *backend;                 /* sqlite | odbc */
     char *odbc_connection_string;
+    char *odbc_login;              /* service | client (docs/security.md) */
     char *dialect;                 /* iris | sqlite | postgres */
     char *engine_public_schema;
     char *iris_version;
+    char *iris_vector_type;
     char *log_file;                /* empty: stderr */
     char *log_min_messages;
     bool log_connections;

@@ -122,6 +122,12 @@ bool sql_plan_create(sql_session *s, const char *text, size_t len, int position_
     /* The session settings a translation depends on besides the catalog (name resolution,
      * folding of date/time literals), kept as one string by the session. */
     const char *key = s->plan_settings_key ? s->plan_settings_key : "";
+    char temp_key[1200];
+    if (s->temp_schema) {
+        /* the session's temporary schema resolves names too */
+        snprintf(temp_key, sizeof temp_key, "%s|%s", key, s->temp_schema);
+        key = temp_key;
+    }
     uint64_t version = cat_snapshot_version(cat);
     if (!private_catalog) {
         sql_plan *hit = plan_cache_get(s->srv->cache, s->db, version, key, param_types, nparam_types, text, len);

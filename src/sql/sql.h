@@ -52,6 +52,12 @@ typedef struct sql_startup {
     const char *const *values;
     int count;
     int backend_pid;
+    /* The connection's addresses as text (inet_client_addr(), inet_server_addr()); NULL
+     * for a Unix socket. */
+    const char *client_addr;
+    int client_port;
+    const char *server_addr;
+    int server_port;
     /* The client's cleartext password when the pg_hba.conf method was `password` and it was
      * verified, else NULL: for engines that log in as the client (IRIS through ODBC, see
      * docs/security.md).  Valid during sql_session_create only; never log it. */
@@ -59,9 +65,19 @@ typedef struct sql_startup {
 } sql_startup;
 
 /* Opens the database (3D000 if missing) and applies the startup parameters (22023/42704 for
- * bad ones, as PostgreSQL). */
+ * bad ones, as PostgreSQL).  Under odbc_login = client a startup without a password is
+ * FATAL 28000 (the engine would otherwise run the session as the service account). */
 bool sql_session_create(sql_server *srv, const sql_startup *startup, sql_session **out, pg_error *err) MUST_CHECK;
 void sql_session_destroy(sql_session *s);
+
+/* The engine logs in as the client (odbc_login = client), so it is the authority for the
+ * passwords of users the users file does not know (src/sql/login.c, docs/security.md). */
+bool sql_server_engine_checks_passwords(sql_server *srv);
+/* Whether the engine accepts this login.  False with `err` unset: refused, `log_reason`
+ * says why for the server log only (it may hold the engine's words, never the password).
+ * False with `err` set: not checked (53300, too many checks running). */
+bool sql_server_engine_check_password(sql_server *srv, const char *user, const char *password,
+                                      strbuf *log_reason, pg_error *err) MUST_CHECK;
 
 /* Lets the session wait for an engine connection without blocking its thread: when one
  * becomes free, `ready(arg)` is called from another thread (see engine_pool_acquire). */
