@@ -438,6 +438,9 @@ void extended_bind(proto_session *s, msg_reader *r)
         pg_error_set(&err, "08P01", "%s", r->error);
         goto fail;
     }
+    /* PostgreSQL revalidates the statement after reading the parameters (GetCachedPlan). */
+    if (!sql_session_revalidate_statement(s->sql, stmt_name, &plan, &err))
+        goto fail;
     int ncols = sql_plan_column_count(plan);
     if (pp->nformats > 1 && pp->nformats != (ncols < 0 ? 0 : ncols)) {
         pg_error_set(&err, "08P01", "bind message has %d result formats but query has %d columns", pp->nformats,
@@ -491,6 +494,13 @@ static void describe_statement(proto_session *s, const char *name)
     for (int i = 0; i < n; i++)
         msg_put_int32(out, (int32_t)sql_plan_param_type(plan, i));
     msg_end(out, m);
+    /* As PostgreSQL: the parameters are described, then the statement is revalidated
+     * (CachedPlanGetTargetList) before its result columns are. */
+    pg_error err = {0};
+    if (ncols >= 0 && !sql_session_revalidate_statement(s->sql, name, &plan, &err)) {
+        extended_error(s, &err);
+        return;
+    }
     if (ncols >= 0)
         reply_row_description(s, sql_plan_columns(plan), ncols, NULL, 0);
     else

@@ -581,6 +581,10 @@ static sql_run_status run_execute(sql_portal *portal, pg_error *err)
             portal->done = portal->failed = true;
             return SQL_RUN_ERROR;
         }
+        if (!sql_session_revalidate_statement(portal->s, p->arg_name, &target, err)) {
+            portal->done = portal->failed = true;
+            return SQL_RUN_ERROR;
+        }
         if (p->prepared) {
             /* Argument expressions: one row computed by the engine, then bound (the inner
              * portal copies the values before the argument portal lets go of its row). */

@@ -218,6 +218,8 @@ bool sql_plan_create(sql_session *s, const char *text, size_t len, int position_
         return false;
     }
     plan->text = copy;
+    /* 0: translated against this transaction's uncommitted schema, to be checked again. */
+    plan->schema_version = s->schema_changed_in_txn ? 0 : version;
     if (!private_catalog && plan->kind != PLAN_UTILITY)
         plan_cache_put(s->srv->cache, s->db, version, key, param_types, nparam_types, text, len, plan);
     cat_snapshot_unref(cat);

@@ -472,6 +472,44 @@ sql_plan *sql_session_find_statement(sql_session *s, const char *name)
     return hashmap_get(&s->statements, name);
 }
 
+static bool same_result(const sql_plan *a, const sql_plan *b)
+{
+    if (a->ncolumns != b->ncolumns)
+        return false;
+    for (int i = 0; i < a->ncolumns; i++)
+        if (a->columns[i].type_oid != b->columns[i].type_oid || a->columns[i].typmod != b->columns[i].typmod ||
+            strcmp(a->columns[i].name, b->columns[i].name) != 0)
+            return false;
+    return true;
+}
+
+bool sql_session_revalidate_statement(sql_session *s, const char *name, sql_plan **plan, pg_error *err)
+{
+    sql_plan *p = *plan;
+    if (p->kind != PLAN_ENGINE || p->fixed_text || !p->text)
+        return true;
+    if (p->schema_version && !s->schema_changed_in_txn && p->schema_version == engine_db_schema_version(s->db))
+        return true;
+    /* The schema changed since Parse (or changes in this transaction): translate again
+     * with the parameter types Parse settled on, as PostgreSQL's RevalidateCachedQuery
+     * does; the result columns may not change. */
+    sql_plan *fresh = NULL;
+    if (!sql_plan_create(s, p->text, strlen(p->text), 0, p->param_types, p->nparams, &fresh, err))
+        return false;
+    if (!same_result(p, fresh)) {
+        sql_plan_unref(fresh);
+        pg_error_set(err, "0A000", "cached plan must not change result type");
+        return false;
+    }
+    if (hashmap_get(&s->statements, name) != p || !hashmap_put(&s->statements, name, fresh)) {
+        sql_plan_unref(fresh);
+        return true;   /* keep the old translation rather than fail */
+    }
+    sql_plan_unref(p);
+    *plan = fresh;
+    return true;
+}
+
 bool sql_session_drop_statement(sql_session *s, const char *name)
 {
     sql_plan *p = hashmap_remove(&s->statements, name);

@@ -531,6 +531,8 @@ struct sql_plan {
     int64_t fetch_count;        /* FETCH/MOVE: rows, -1 = ALL */
     int64_t fetch_skip;         /* rows to skip first; < 0: absolute position -fetch_skip */
     /* Cache bookkeeping. */
+    uint64_t schema_version;    /* the catalog version it was translated against (0: uncommitted DDL) */
+    bool fixed_text;            /* made by PREPARE: `text` is the PREPARE, not re-translatable */
     arena mem;
 };
 

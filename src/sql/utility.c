@@ -307,6 +307,7 @@ static bool xlate_prepare(sql_xlate *x, PrepareStmt *ps, sql_plan **out)
     }
     /* The statement's text: the query part of the PREPARE, for pg_prepared_statements. */
     stmt->text = strdup(x->text);
+    stmt->fixed_text = true;
     sql_plan *p = util_plan(x, UTIL_PREPARE, "PREPARE");
     if (!p || !set_arg(p, &p->arg_name, ps->name, x->err)) {
         sql_plan_unref(stmt);
@@ -326,6 +327,9 @@ static bool xlate_execute(sql_xlate *x, ExecuteStmt *es, sql_plan **out)
         xlate_error(x, -1, "26000", "prepared statement \"%s\" does not exist", es->name);
         return false;
     }
+    /* The result described for EXECUTE is the revalidated statement's (or 0A000). */
+    if (!sql_session_revalidate_statement(x->session, es->name, &target, x->err))
+        return false;
     int n = list_length(es->params);
     if (n != target->nparams) {
         xlate_error(x, -1, "42601", "wrong number of parameters for prepared statement \"%s\"", es->name);
