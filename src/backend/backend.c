@@ -104,6 +104,8 @@ static void db_free(engine_db *db)
     hashmap_free(&db->logins);
     pthread_mutex_destroy(&db->logins_lock);
     pool_close(&db->pool);
+    if (db->b->ops->db_close)
+        db->b->ops->db_close(db);
     if (db->sql_state && db->sql_state_free)
         db->sql_state_free(db->sql_state);
     if (db->catalog_state && db->catalog_state_free)
@@ -615,6 +617,13 @@ void engine_stmt_release(engine_stmt *s)
 
 int engine_stmt_param_count(engine_stmt *s) { return s->conn->ops->param_count(s); }
 bool engine_bind(engine_stmt *s, int index, const sql_value *v, pg_error *err) { return s->conn->ops->bind(s, index, v, err); }
+bool engine_bind_borrowed(engine_stmt *s, int index, const sql_value *v, pg_oid type, int32_t typmod, pg_error *err)
+{
+    const backend_ops *ops = s->conn->ops;
+    if (ops->bind_borrowed)
+        return ops->bind_borrowed(s, index, v, err);
+    return engine_bind_typed(s, index, v, type, typmod, err);
+}
 bool engine_bind_typed(engine_stmt *s, int index, const sql_value *v, pg_oid type, int32_t typmod, pg_error *err)
 {
     if (s->conn->ops->bind_typed)

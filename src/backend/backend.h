@@ -219,6 +219,12 @@ bool engine_bind_typed(engine_stmt *s, int index, const sql_value *v, pg_oid typ
  * Without it the ODBC engine converts by the column's ODBC type. */
 void engine_stmt_expect_columns(engine_stmt *s, int n, const pg_oid *types, const int32_t *typmods);
 
+/* As engine_bind_typed, but the engine may read the value's bytes where they are instead
+ * of copying them: they must stay unchanged until the statement has been stepped and reset
+ * (COPY's batches, copy_exec.c). */
+bool engine_bind_borrowed(engine_stmt *s, int index, const sql_value *v, pg_oid type, int32_t typmod,
+                          pg_error *err) MUST_CHECK;
+
 typedef enum { ENGINE_ROW, ENGINE_DONE, ENGINE_ERROR } engine_step_result;
 engine_step_result engine_step(engine_stmt *s, pg_error *err);
 int engine_column_count(engine_stmt *s);

@@ -27,6 +27,8 @@ typedef struct backend_ops {
     void (*reset)(engine_stmt *s, bool clear_bindings);
     int (*param_count)(engine_stmt *s);
     bool (*bind)(engine_stmt *s, int index, const sql_value *v, pg_error *err);
+    /* Optional: bind without copying the bytes (they outlive the next step). */
+    bool (*bind_borrowed)(engine_stmt *s, int index, const sql_value *v, pg_error *err);
     /* Optional: bind knowing the PostgreSQL type; expected result types. */
     bool (*bind_typed)(engine_stmt *s, int index, const sql_value *v, pg_oid type, int32_t typmod, pg_error *err);
     void (*expect_columns)(engine_stmt *s, int n, const pg_oid *types, const int32_t *typmods);
@@ -46,6 +48,8 @@ typedef struct backend_ops {
     void (*backend_destroy)(backend *b);
     /* Optional (ENGINE_LOGIN_CLIENT): can these credentials log in?  See backend_check_login. */
     bool (*check_login)(backend *b, const char *user, const char *password, strbuf *log_reason);
+    /* Optional: a database is being closed or dropped (its connections are closed). */
+    void (*db_close)(engine_db *db);
 } backend_ops;
 
 /*

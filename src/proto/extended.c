@@ -18,7 +18,7 @@
  * Every count and format read from the client is bounds-checked by the msg_reader; a
  * message that ends early is 08P01, never a read past its end.
  */
-#include "proto/proto_internal.h"
+#include "proto/copy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +30,7 @@ void extended_error(proto_session *s, pg_error *err)
     reply_notices_and_params(s);
     reply_error(s, err);
     pg_error_clear(err);
+    copy_state_free(s);
     if (s->sql)
         sql_session_abort_statement(s->sql);
     s->ignore_until_sync = true;
@@ -586,6 +587,14 @@ void extended_execute(proto_session *s, msg_reader *r)
     s->exec_max_rows = max_rows > 0 ? max_rows : 0;
     s->exec_rows = 0;
     s->work = WORK_EXECUTE;
+    const sql_copy *copy = sql_plan_copy(sql_portal_plan(pp->portal));
+    if (copy) {
+        /* COPY runs to its end whatever the row limit, as PostgreSQL's utility statements. */
+        s->exec_max_rows = 0;
+        pg_error err = {0};
+        if (!copy->is_from && !sql_portal_is_done(pp->portal) && !copy_out_begin(s, pp->portal, &err))
+            extended_error(s, &err);
+    }
 }
 
 static void execute_done(proto_session *s, proto_portal *pp)
@@ -624,9 +633,28 @@ work_result extended_continue(proto_session *s)
             extended_error(s, &err);
             return WORK_DONE;
         }
+        if (r == SQL_RUN_COPY_IN) {
+            copy_in_begin(s, pp->portal);
+            return WORK_DONE;
+        }
         if (r == SQL_RUN_DONE) {
+            /* COPY TO ends its CopyOut before the CommandComplete. */
+            if (s->copy && !copy_out_end(s, &err)) {
+                extended_error(s, &err);
+                return WORK_DONE;
+            }
             execute_done(s, pp);
             return WORK_DONE;
+        }
+        if (s->copy) {
+            if (!copy_out_row(s, pp->portal, &err)) {
+                extended_error(s, &err);
+                return WORK_DONE;
+            }
+            s->exec_rows++;
+            if (session_output_full(s))
+                return WORK_OUTPUT_FULL;
+            continue;
         }
         int n = sql_portal_column_count(pp->portal);
         if (!reply_data_row(s, sql_portal_row(pp->portal), sql_portal_columns(pp->portal), n, pp->formats,

@@ -55,6 +55,7 @@ static const setting_def settings[] = {
     S("timezone", SET_STRING, timezone, "", false),
     S("sqlite_mmap_size", SET_INT64, sqlite_mmap_size, "268435456", false),
     S("sqlite_cache_size", SET_INT, sqlite_cache_size_kib, "16384", false),
+    S("copy_server_files", SET_BOOL, copy_server_files, "off", false),
     S("ssl", SET_BOOL, ssl, "off", true),
     S("ssl_cert_file", SET_STRING, ssl_cert_file, "server.crt", true),
     S("ssl_key_file", SET_STRING, ssl_key_file, "server.key", true),
@@ -99,7 +100,8 @@ void server_usage(FILE *out)
             "  engine_public_schema (what public is in the engine: SQLUser for IRIS), iris_version (2025.1),\n"
             "  iris_vector_type (element type of vector(n) in IRIS: FLOAT, DOUBLE, DECIMAL, INTEGER),\n"
             "  engine_pool_size, log_file, log_statement = none | all, log_connections, log_disconnections,\n"
-            "  authentication_timeout (ms), shutdown_timeout (ms), synchronous_commit, timezone\n"
+            "  authentication_timeout (ms), shutdown_timeout (ms), synchronous_commit, timezone,\n"
+            "  copy_server_files (COPY to and from files on the server, off)\n\n"
             "Security (docs/security.md):\n"
             "  ssl, ssl_cert_file, ssl_key_file, ssl_ca_file, ssl_min_protocol_version,\n"
             "  ssl_max_protocol_version, ssl_ciphers, hba_file, users_file, password_encryption,\n"

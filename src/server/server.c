@@ -384,7 +384,8 @@ int server_run(server_config *cfg)
     bc.max_login_checks = worker_threads > 2 ? worker_threads - 2 : 1;
     if (!backend_create(&bc, &srv.engine, &err))
         goto out;
-    sql_server_config sc = {.plan_cache_entries = 8192, .default_timezone = cfg->timezone};
+    sql_server_config sc = {.plan_cache_entries = 8192, .default_timezone = cfg->timezone,
+                            .copy_server_files = cfg->copy_server_files};
     if (!sql_server_create(srv.engine, &sc, &srv.sql, &err) ||
         !sql_server_set_session_defaults(srv.sql, cfg->nsession_defaults, cfg->session_default_names,
                                          cfg->session_default_values, &err))

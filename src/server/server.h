@@ -54,6 +54,7 @@ typedef struct server_config {
     int max_startup_packet_size;
     int max_startup_parameters;
     bool synchronous_commit;
+    bool copy_server_files;
     char *timezone;
     int64_t sqlite_mmap_size;
     int sqlite_cache_size_kib;
