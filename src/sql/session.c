@@ -483,18 +483,37 @@ static bool same_result(const sql_plan *a, const sql_plan *b)
     return true;
 }
 
+/* `p` translated again: from its own text, or a SQL PREPARE's statement from the PREPARE. */
+static bool revalidated_plan(sql_session *s, const sql_plan *p, sql_plan **out, pg_error *err)
+{
+    if (!p->from_prepare)
+        return sql_plan_create(s, p->text, strlen(p->text), 0, p->param_types, p->nparams, out, err);
+    sql_plan *prepare = NULL;
+    if (!sql_plan_create(s, p->text, strlen(p->text), 0, NULL, 0, &prepare, err))
+        return false;
+    *out = prepare->prepared;
+    if (*out)
+        sql_plan_ref(*out);
+    sql_plan_unref(prepare);
+    if (!*out) {
+        pg_error_set(err, "XX000", "PREPARE statement \"%s\" translated to no statement", p->text);
+        return false;
+    }
+    return true;
+}
+
 bool sql_session_revalidate_statement(sql_session *s, const char *name, sql_plan **plan, pg_error *err)
 {
     sql_plan *p = *plan;
-    if (p->kind != PLAN_ENGINE || p->fixed_text || !p->text)
+    if (p->kind != PLAN_ENGINE || !p->text)
         return true;
     if (p->schema_version && !s->schema_changed_in_txn && p->schema_version == engine_db_schema_version(s->db))
         return true;
     /* The schema changed since Parse (or changes in this transaction): translate again
-     * with the parameter types Parse settled on, as PostgreSQL's RevalidateCachedQuery
-     * does; the result columns may not change. */
+     * with the parameter types Parse (or PREPARE's declaration) settled on, as
+     * PostgreSQL's RevalidateCachedQuery does; the result columns may not change. */
     sql_plan *fresh = NULL;
-    if (!sql_plan_create(s, p->text, strlen(p->text), 0, p->param_types, p->nparams, &fresh, err))
+    if (!revalidated_plan(s, p, &fresh, err))
         return false;
     if (!same_result(p, fresh)) {
         sql_plan_unref(fresh);

@@ -291,8 +291,8 @@ sql_plan *sql_session_find_statement(sql_session *s, const char *name);
  * its result described: if the schema changed since it was translated, translate it again
  * (PostgreSQL's RevalidateCachedQuery) and replace it, updating *plan.  Fails with 0A000
  * "cached plan must not change result type" if its result columns would change, or with
- * the translation's own error (42703 ...) if it no longer translates.  Statements made by
- * SQL PREPARE are kept as they were translated. */
+ * the translation's own error (42703 ...) if it no longer translates.  A statement made by
+ * SQL PREPARE is translated again from its PREPARE. */
 bool sql_session_revalidate_statement(sql_session *s, const char *name, sql_plan **plan, pg_error *err) MUST_CHECK;
 bool sql_session_drop_statement(sql_session *s, const char *name);
 void sql_session_drop_all_statements(sql_session *s);

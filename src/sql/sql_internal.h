@@ -533,7 +533,7 @@ struct sql_plan {
     struct copy_plan *copy;     /* COPY (copy.c), in mem */
     /* Cache bookkeeping. */
     uint64_t schema_version;    /* the catalog version it was translated against (0: uncommitted DDL) */
-    bool fixed_text;            /* made by PREPARE: `text` is the PREPARE, not re-translatable */
+    bool from_prepare;          /* made by SQL PREPARE: `text` is the whole PREPARE statement */
     arena mem;
 };
 

@@ -307,7 +307,8 @@ static bool xlate_prepare(sql_xlate *x, PrepareStmt *ps, sql_plan **out)
     }
     /* The statement's text: the query part of the PREPARE, for pg_prepared_statements. */
     stmt->text = strdup(x->text);
-    stmt->fixed_text = true;
+    stmt->from_prepare = true;
+    stmt->schema_version = x->session->schema_changed_in_txn ? 0 : cat_snapshot_version(x->catalog);
     sql_plan *p = util_plan(x, UTIL_PREPARE, "PREPARE");
     if (!p || !set_arg(p, &p->arg_name, ps->name, x->err)) {
         sql_plan_unref(stmt);
