@@ -146,6 +146,13 @@ static proto_portal *find_portal(proto_session *s, const char *name)
     return pp;
 }
 
+bool extended_portal_exists(void *arg, const char *name)
+{
+    proto_session *s = arg;
+    const proto_portal *pp = *name ? hashmap_get(&s->portals, name) : NULL;
+    return pp && sql_portal_alive(pp->portal);
+}
+
 /* ---------------------------------------------------------------- Parse */
 
 void extended_parse(proto_session *s, msg_reader *r)

@@ -213,6 +213,8 @@ void extended_flush(proto_session *s);
 void extended_error(proto_session *s, pg_error *err);
 void portals_close_all(proto_session *s);
 void extended_drop_unnamed_portal(proto_session *s);
+/* A live named portal (sql_session_set_portal_lookup's hook; arg is the proto_session). */
+bool extended_portal_exists(void *arg, const char *name);
 
 void session_install_hooks(proto_session *s);
 void proto_on_tick(void *arg);

@@ -368,4 +368,5 @@ void session_install_hooks(proto_session *s)
 {
     sql_session_set_waiter(s->sql, engine_ready, s->conn);
     sql_session_set_notify_waker(s->sql, notification_ready, s->conn);
+    sql_session_set_portal_lookup(s->sql, extended_portal_exists, s);
 }

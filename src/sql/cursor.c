@@ -242,7 +242,8 @@ int cursor_declare(sql_portal *portal, pg_error *err)
         pg_error_set(err, "25P01", "DECLARE CURSOR can only be used in transaction blocks");
         return SQL_RUN_ERROR;
     }
-    if (cursor_find(s, p->arg_name)) {
+    if (cursor_find(s, p->arg_name) ||
+        (s->protocol_portal_exists && s->protocol_portal_exists(s->protocol_portal_arg, p->arg_name))) {
         pg_error_set(err, "42P03", "cursor \"%s\" already exists", p->arg_name);
         return SQL_RUN_ERROR;
     }

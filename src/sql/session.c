@@ -364,6 +364,12 @@ void sql_session_set_waiter(sql_session *s, void (*ready)(void *arg), void *arg)
     s->waiter.arg = arg;
 }
 
+void sql_session_set_portal_lookup(sql_session *s, bool (*exists)(void *arg, const char *name), void *arg)
+{
+    s->protocol_portal_exists = exists;
+    s->protocol_portal_arg = arg;
+}
+
 char sql_session_transaction_status(const sql_session *s)
 {
     switch (s->txn) {

@@ -83,6 +83,9 @@ bool sql_server_engine_check_password(sql_server *srv, const char *user, const c
 /* Lets the session wait for an engine connection without blocking its thread: when one
  * becomes free, `ready(arg)` is called from another thread (see engine_pool_acquire). */
 void sql_session_set_waiter(sql_session *s, void (*ready)(void *arg), void *arg);
+/* Protocol portals share PostgreSQL's one portal namespace with SQL cursors: DECLARE asks
+ * `exists` whether the caller has a live portal of that name (42P03 if so). */
+void sql_session_set_portal_lookup(sql_session *s, bool (*exists)(void *arg, const char *name), void *arg);
 
 /* ReadyForQuery's status byte: 'I' idle, 'T' in a transaction block, 'E' failed block. */
 char sql_session_transaction_status(const sql_session *s);

@@ -446,6 +446,8 @@ struct sql_session {
     bool busy;
     interrupt_reason pending_interrupt;
     engine_waiter waiter;
+    bool (*protocol_portal_exists)(void *arg, const char *name);   /* sql_session_set_portal_lookup */
+    void *protocol_portal_arg;
     pthread_mutex_t cancel_lock;       /* conn, running, busy vs cancel from another thread */
     /* Prepared statements (protocol and SQL share one namespace). */
     hashmap statements;
