@@ -357,7 +357,9 @@ ir_query *analyze_insert(sql_xlate *x, Node *stmt)
     if (sel) {
         x->insert_values = sel->valuesLists != NIL && sel->op == SETOP_NONE && !sel->sortClause && !sel->limitCount &&
                            !sel->limitOffset && !sel->withClause;
+        x->keep_unknown_outputs = true;
         source = analyze_select(x, s->withClause ? q : NULL, (Node *)sel);   /* q holds the WITH */
+        x->keep_unknown_outputs = false;
         x->insert_values = false;
         if (!source)
             return NULL;

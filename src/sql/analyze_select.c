@@ -755,8 +755,9 @@ static bool analyze_target_list(sql_xlate *x, ir_query *q, List *targets)
         if (!e)
             return false;
         /* Unknown literals in the select list become text (PostgreSQL 10+), except in the
-         * arm of a set operation, where the set operation's common type decides. */
-        if (e->type == PG_OID_UNKNOWN && !q->setop_arm) {
+         * arm of a set operation, where the set operation's common type decides, and in the
+         * source of an INSERT, where the target column decides. */
+        if (e->type == PG_OID_UNKNOWN && !q->setop_arm && !q->keep_unknown_outputs) {
             e = ir_coerce(x, e, PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL);
             if (!e)
                 return false;
@@ -1250,6 +1251,8 @@ static bool hoist_select_srfs(sql_xlate *x, ir_query *q, SelectStmt *s)
 
 static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt *s)
 {
+    bool keep_unknowns = x->keep_unknown_outputs;
+    x->keep_unknown_outputs = false;
     if (s->op != SETOP_NONE)
         return analyze_setop(x, parent, s);
     if (s->valuesLists) {
@@ -1264,6 +1267,7 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     }
     ir_query *q = ir_query_new(x, QUERY_SELECT, parent);
     if (q) {
+        q->keep_unknown_outputs = keep_unknowns;
         q->setop_arm = x->setop_arm || (parent && parent->kind == QUERY_SETOP);
         x->setop_arm = false;
     }

@@ -100,6 +100,7 @@ typedef struct guc_undo {
 struct guc_values {
     char *values[NGUCS];
     char *reset_values[NGUCS];  /* what RESET returns to (startup values) */
+    char *last_reported[NGUCS]; /* reported settings: the value the client was last sent */
     hashmap placeholders;       /* custom "a.b" settings */
     guc_undo *undo;             /* newest first, while a transaction is open */
 };
@@ -158,6 +159,7 @@ void guc_destroy(guc_values *g)
     for (size_t i = 0; i < NGUCS; i++) {
         free(g->values[i]);
         free(g->reset_values[i]);
+        free(g->last_reported[i]);
     }
     size_t cur = 0;
     void *v;
@@ -438,8 +440,10 @@ static bool record_undo(sql_session *s, int index, const char *placeholder, cons
 
 static void changed(sql_session *s, int i)
 {
-    if (gucs[i].reported && i < 64)
+    if (gucs[i].reported && i < 64) {
         s->params_changed[i] = true;
+        s->any_param_changed = true;
+    }
     session_refresh_type_settings(s);
 }
 
@@ -683,6 +687,8 @@ size_t sql_session_reported_params(sql_session *s, sql_param_status *out, size_t
             if (gucs[i].reported && gucs[i].report_order == order) {
                 out[n].name = gucs[i].name;
                 out[n].value = reported_value(s, i);
+                free(s->gucs->last_reported[i]);
+                s->gucs->last_reported[i] = xstrdup(out[n].value);
                 n++;
             }
     return n;
@@ -691,13 +697,24 @@ size_t sql_session_reported_params(sql_session *s, sql_param_status *out, size_t
 size_t sql_session_take_changed_params(sql_session *s, sql_param_status *out, size_t max)
 {
     size_t n = 0;
+    if (!s->any_param_changed)
+        return 0;
+    s->any_param_changed = false;
     for (size_t i = 0; i < NGUCS && i < ARRAY_LEN(s->params_changed); i++) {
         if (!s->params_changed[i])
             continue;
         s->params_changed[i] = false;
+        /* As ReportChangedGUCOptions: only a value that differs from what the client was
+         * last told (a SET undone by ROLLBACK before the report is not reported). */
+        const char *value = reported_value(s, i);
+        char **last = &s->gucs->last_reported[i];
+        if (*last && strcmp(*last, value) == 0)
+            continue;
         if (n < max) {
+            free(*last);
+            *last = xstrdup(value);
             out[n].name = gucs[i].name;
-            out[n].value = reported_value(s, i);
+            out[n].value = value;
             n++;
         }
     }

@@ -360,6 +360,7 @@ struct ir_query {
     const char **window_names;
     void **window_defs;           /* their raw WindowDef nodes, valid during analysis */
     bool in_aggregate;            /* analysing an aggregate's arguments */
+    bool keep_unknown_outputs;    /* an INSERT source: see sql_xlate.keep_unknown_outputs */
     ir_expr *srf_ordinality;      /* select-list SRF made a FROM item: its ordinality (ORDER BY tie-break) */
     bool setop_arm;               /* an arm of UNION/INTERSECT/EXCEPT: unknown literals stay unknown */
     const char *clause;           /* "WHERE", "JOIN/ON" ... for error texts */
@@ -376,6 +377,7 @@ typedef enum {
 
 typedef struct sql_savepoint {
     char *name;
+    uint64_t id;                 /* the subtransaction it started (portal lifetimes) */
     struct sql_savepoint *prev;
     struct guc_undo *guc_mark;   /* SET LOCAL / SET values to restore on rollback to it */
 } sql_savepoint;
@@ -420,8 +422,22 @@ struct sql_session {
     bool txn_read_only;
     int txn_isolation;                 /* 0 default, 1 read committed, 2 repeatable read, 3 serializable */
     sql_savepoint *savepoints;
+    /* Portal lifetimes: a portal lives in the transaction (generation) and subtransaction
+     * (savepoint id, 0 = top level) where it was created.  ROLLBACK TO kills the ids of the
+     * subtransactions it undoes; the end of the transaction kills everything. */
+    uint64_t txn_generation;
+    uint64_t subxact_counter;
+    struct { uint64_t lo, hi; } *dead_subxacts;
+    int ndead_subxacts, dead_subxacts_cap;
     struct guc_undo *guc_txn_mark;     /* SET values to undo if the transaction rolls back */
     engine_context ctx;
+    /* Settings read on every statement, kept current by session_refresh_type_settings
+     * (called whenever any setting changes): no lookup by name in the hot path. */
+    int64_t statement_timeout_ms;
+    bool log_all_statements;           /* log_statement = all */
+    bool read_only_setting;            /* transaction_read_only */
+    bool read_committed;               /* default_transaction_isolation <= read committed */
+    char *plan_settings_key;           /* what translations depend on (plan cache key) */
     bool running;                      /* a statement is executing (cancel applies) */
     /* The client waits for an answer (PostgreSQL: !DoingCommandRead): a cancel that arrives
      * between statements is kept in pending_interrupt for the next one of this command
@@ -430,16 +446,22 @@ struct sql_session {
     bool busy;
     interrupt_reason pending_interrupt;
     engine_waiter waiter;
+    bool (*protocol_portal_exists)(void *arg, const char *name);   /* sql_session_set_portal_lookup */
+    void *protocol_portal_arg;
     pthread_mutex_t cancel_lock;       /* conn, running, busy vs cancel from another thread */
     /* Prepared statements (protocol and SQL share one namespace). */
     hashmap statements;
+    hashmap cursors;                   /* name → sql_cursor (cursor.c) */
+    struct sql_portal *portals;        /* open portals (exec.c) */
     /* Messages for the client. */
     pg_error *notices;
     size_t nnotices, notices_cap;
     bool params_changed[64];
+    bool any_param_changed;            /* some params_changed[] is set */
     struct notify_item *notify_pending;   /* NOTIFYs of the open transaction */
     struct notify_item *notify_inbox;     /* delivered, not yet sent (srv->notify_lock) */
     struct notify_item *notify_inbox_tail;
+    _Atomic bool notify_inbox_nonempty;   /* read without the lock: most sessions have nothing */
     void (*notify_wake)(void *arg);
     void *notify_wake_arg;
     hashmap listening;                 /* channel → (void*)1 */
@@ -462,6 +484,7 @@ typedef enum {
     UTIL_DISCARD_ALL, UTIL_DISCARD_PLANS, UTIL_DISCARD_SEQUENCES, UTIL_DISCARD_TEMP,
     UTIL_LISTEN, UTIL_UNLISTEN, UTIL_UNLISTEN_ALL, UTIL_NOTIFY,
     UTIL_PREPARE, UTIL_EXECUTE, UTIL_DEALLOCATE, UTIL_DEALLOCATE_ALL,
+    UTIL_DECLARE_CURSOR, UTIL_FETCH, UTIL_CLOSE_CURSOR, UTIL_CLOSE_ALL_CURSORS,
     UTIL_NOOP,            /* accepted and ignored with its tag (VACUUM, ANALYZE, CHECKPOINT ...) */
     UTIL_ERROR,           /* fails at execution with the stored error (deferred 0A000 ...) */
 } utility_kind;
@@ -507,8 +530,12 @@ struct sql_plan {
     struct sql_plan *prepared;  /* PREPARE: the statement; EXECUTE: plan of the arguments */
     int nexec_args;
     char **exec_args;           /* EXECUTE: argument expressions as literal texts */
+    int64_t fetch_count;        /* FETCH/MOVE: rows, -1 = ALL */
+    int64_t fetch_skip;         /* rows to skip first; < 0: absolute position -fetch_skip */
     struct copy_plan *copy;     /* COPY (copy.c), in mem */
     /* Cache bookkeeping. */
+    uint64_t schema_version;    /* the catalog version it was translated against (0: uncommitted DDL) */
+    bool from_prepare;          /* made by SQL PREPARE: `text` is the whole PREPARE statement */
     arena mem;
 };
 
@@ -534,6 +561,10 @@ typedef struct sql_xlate {
     int alias_counter;
     sql_plan *plan;
     bool uncacheable;            /* the plan depends on something beyond the cache key */
+    /* Set by INSERT for its source: the next query analysed keeps unknown-type outputs
+     * (literals, parameters) unresolved so that they take the target columns' types, as
+     * PostgreSQL's p_resolve_unknowns = false.  Consumed by that query. */
+    bool keep_unknown_outputs;
     int depth;                   /* expression recursion, bounded like max_stack_depth */
     bool insert_values;          /* the next VALUES is an INSERT's: leave unknowns to assignment */
     bool setop_arm;              /* the next SELECT is an arm of a set operation (recursive CTE) */
@@ -553,6 +584,8 @@ struct Node;
 struct WithClause;
 struct List;
 bool xlate_statement(sql_xlate *x, struct Node *stmt, sql_plan **out) MUST_CHECK;
+/* An analysed SELECT (no FROM needed) as an engine plan: EXECUTE's argument expressions. */
+bool xlate_select_plan(sql_xlate *x, ir_query *q, sql_plan **out) MUST_CHECK;
 
 /* The emitters: IR → engine SQL text and parameter map. */
 typedef struct emit_result {
@@ -725,8 +758,27 @@ void notify_commit(sql_session *s);
 void notify_abort(sql_session *s);
 void notify_session_end(sql_session *s);
 
+/* cursor.c: DECLARE / FETCH / MOVE / CLOSE. */
+typedef struct sql_cursor sql_cursor;
+bool xlate_cursor(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;
+sql_cursor *cursor_find(sql_session *s, const char *name);
+int cursor_declare(sql_portal *portal, pg_error *err);
+int cursor_close(sql_portal *portal, pg_error *err);
+sql_run_status cursor_next(sql_cursor *c, const sql_value **row, pg_error *err);
+int64_t cursor_position(const sql_cursor *c);
+bool cursor_binary(const sql_cursor *c);
+int cursor_column_count(const sql_cursor *c);
+const sql_column *cursor_columns(const sql_cursor *c);
+void cursors_close_all(sql_session *s);
+/* Transaction end: WITH HOLD cursors read their rows before the engine commits; then every
+ * cursor the transaction does not leave alive is closed. */
+bool cursors_before_commit(sql_session *s, pg_error *err) MUST_CHECK;
+void cursors_end_transaction(sql_session *s, bool committed);
+
 /* exec.c: what utility execution needs of a portal. */
 sql_session *portal_session(sql_portal *portal);
+const sql_value *portal_params(sql_portal *portal, int *count);
+void portals_end_transaction(sql_session *s);
 void portal_set_tag(sql_portal *portal, const char *tag);
 bool portal_set_utility_result(sql_portal *portal, int ncolumns, const char *const *names, char **values, int rows);
 int utility_execute(sql_portal *portal, pg_error *err);

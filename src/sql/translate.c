@@ -79,6 +79,11 @@ static bool engine_plan(sql_xlate *x, ir_query *q, const char *command, tag_styl
     return true;
 }
 
+bool xlate_select_plan(sql_xlate *x, ir_query *q, sql_plan **out)
+{
+    return engine_plan(x, q, "SELECT", TAG_ROWS, false, out);
+}
+
 bool xlate_statement(sql_xlate *x, Node *stmt, sql_plan **out)
 {
     ir_query *q;
