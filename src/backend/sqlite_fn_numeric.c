@@ -313,6 +313,80 @@ NUMERIC_BINARY(mod, types_numeric_mod)
 NUMERIC_BINARY(pow, types_numeric_power)
 NUMERIC_BINARY(log, types_numeric_log)
 
+/* width_bucket(op, low, high, count): the bucket of op among count equal buckets between
+ * low and high (0 below, count + 1 above; reversed when low > high), computed exactly on
+ * numeric text (float8 arguments arrive as their numeric value). */
+static void fn_width_bucket(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (fnu_null_args(ctx, argc, argv))
+        return;
+    int64_t count = sqlite3_value_int64(argv[3]);
+    if (count <= 0) {
+        sqlite_fn_error(ctx, "2201G", "count must be greater than zero");
+        return;
+    }
+    strbuf t[3], d1, d2, prod, q;
+    const char *v[3];
+    size_t l[3];
+    for (int i = 0; i < 3; i++) {
+        strbuf_init(&t[i]);
+        v[i] = numeric_arg(argv[i], &t[i], &l[i]);
+    }
+    strbuf_init(&d1);
+    strbuf_init(&d2);
+    strbuf_init(&prod);
+    strbuf_init(&q);
+    pg_error err = {0};
+    int c_lh = 0, c_ol = 0, c_oh = 0;
+    bool ok = v[0] && v[1] && v[2] && types_numeric_cmp(v[1], l[1], v[2], l[2], &c_lh, &err) &&
+              types_numeric_cmp(v[0], l[0], v[1], l[1], &c_ol, &err) && types_numeric_cmp(v[0], l[0], v[2], l[2], &c_oh, &err);
+    int64_t bucket = 0;
+    if (ok && c_lh == 0) {
+        sqlite_fn_error(ctx, "2201G", "lower bound cannot equal upper bound");
+        ok = false;
+        goto done;
+    }
+    if (ok) {
+        bool up = c_lh < 0;
+        if (up ? c_ol < 0 : c_ol > 0)
+            bucket = 0;
+        else if (up ? c_oh >= 0 : c_oh <= 0)
+            bucket = count + 1;
+        else {
+            /* floor((op - low) * count / (high - low)) + 1, both factors non-negative */
+            strbuf cnt;
+            strbuf_init(&cnt);
+            types_numeric_from_int64(count, &cnt);
+            ok = (up ? types_numeric_sub(v[0], l[0], v[1], l[1], &d1, &err) : types_numeric_sub(v[1], l[1], v[0], l[0], &d1, &err)) &&
+                 (up ? types_numeric_sub(v[2], l[2], v[1], l[1], &d2, &err) : types_numeric_sub(v[1], l[1], v[2], l[2], &d2, &err)) &&
+                 types_numeric_mul(d1.data, d1.len, cnt.data, cnt.len, &prod, &err) &&
+                 types_numeric_div_trunc(prod.data, prod.len, d2.data, d2.len, &q, &err) &&
+                 types_numeric_to_int64(q.data, q.len, &bucket, &err);
+            strbuf_free(&cnt);
+            if (ok && bucket == INT64_MAX) {
+                sqlite_fn_error(ctx, "22003", "integer out of range");
+                ok = false;
+                goto done;
+            }
+            bucket++;
+        }
+    }
+    if (!ok)
+        sqlite_fn_pg_error(ctx, &err);
+    else if (bucket > INT32_MAX)
+        sqlite_fn_error(ctx, "22003", "integer out of range");
+    else
+        sqlite3_result_int64(ctx, bucket);
+done:
+    for (int i = 0; i < 3; i++)
+        strbuf_free(&t[i]);
+    strbuf_free(&d1);
+    strbuf_free(&d2);
+    strbuf_free(&prod);
+    strbuf_free(&q);
+    pg_error_clear(&err);
+}
+
 static void numeric_unary(sqlite3_context *ctx, int argc, sqlite3_value **argv, numeric_unary_op op)
 {
     if (fnu_null_args(ctx, argc, argv))
@@ -750,6 +824,7 @@ static const numeric_fn numeric_functions[] = {
     {"pgw_float_add", 2, fn_float_add},
     {"pgw_float_sub", 2, fn_float_sub},
     {"pgw_num_nulls", -1, fn_num_nulls},
+    {"pgw_width_bucket", 4, fn_width_bucket},
     {"pgw_num_nonnulls", -1, fn_num_nonnulls},
     {"pgw_numeric_add", 2, fn_numeric_add},
     {"pgw_numeric_sub", 2, fn_numeric_sub},

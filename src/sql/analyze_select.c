@@ -1327,8 +1327,8 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     if (pg_error_is_set(x->err))
         return NULL;
     q->limit_with_ties = (int)s->limitOption == PGQ_LIMIT_OPTION_WITH_TIES;
-    if (q->limit_with_ties) {
-        xlate_error(x, -1, "0A000", "FETCH FIRST ... WITH TIES is not supported");
+    if (q->limit_with_ties && !s->sortClause) {
+        xlate_error(x, -1, "42601", "WITH TIES cannot be specified without ORDER BY clause");
         return NULL;
     }
     q->locking = s->lockingClause ? 1 : 0;
@@ -1446,6 +1446,10 @@ static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s, b
         return NULL;
     q->limit = limit_expr(x, q, s->limitCount, "LIMIT");
     q->offset = limit_expr(x, q, s->limitOffset, "OFFSET");
+    if ((int)s->limitOption == PGQ_LIMIT_OPTION_WITH_TIES && !pg_error_is_set(x->err)) {
+        xlate_error(x, -1, "0A000", "FETCH FIRST ... WITH TIES over VALUES or a set operation is not supported");
+        return NULL;
+    }
     return pg_error_is_set(x->err) ? NULL : q;
 }
 
@@ -1506,6 +1510,10 @@ static ir_query *analyze_setop(sql_xlate *x, ir_query *parent, SelectStmt *s)
         return NULL;
     q->limit = limit_expr(x, q, s->limitCount, "LIMIT");
     q->offset = limit_expr(x, q, s->limitOffset, "OFFSET");
+    if ((int)s->limitOption == PGQ_LIMIT_OPTION_WITH_TIES && !pg_error_is_set(x->err)) {
+        xlate_error(x, -1, "0A000", "FETCH FIRST ... WITH TIES over VALUES or a set operation is not supported");
+        return NULL;
+    }
     q->locking = s->lockingClause ? 1 : 0;
     return pg_error_is_set(x->err) ? NULL : q;
 }

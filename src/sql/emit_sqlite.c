@@ -1160,10 +1160,18 @@ static void emit_select_core(emitter *em, ir_query *q, bool alias_targets, const
 static void emit_select(emitter *em, ir_query *q, bool alias_targets, const char *const *aliases)
 {
     emit_with(em, q);
-    if (q->ndistinct_on) {
+    if (q->ndistinct_on || q->limit_with_ties) {
         /* SELECT DISTINCT ON (k) ... ORDER BY k, s  →
          * SELECT c1.. FROM (SELECT ..., row_number() OVER (PARTITION BY k ORDER BY s) AS _rn
-         *                   ...) WHERE _rn = 1 ORDER BY ... */
+         *                   ...) WHERE _rn = 1 ORDER BY ...
+         * and ... ORDER BY s OFFSET m FETCH FIRST n ROWS WITH TIES, the same way with
+         * rank() OVER (ORDER BY s) AS _rk: WHERE _rn > m AND _rk <= m + n (a row's rank is
+         * where its peer group starts). */
+        bool ties = q->limit_with_ties;
+        if (ties && q->ndistinct_on) {
+            fail(em, -1, "0A000", "DISTINCT ON with FETCH FIRST ... WITH TIES is not supported");
+            return;
+        }
         int visible = 0;
         for (int i = 0; i < q->ntargets; i++)
             visible += !q->targets[i].junk;
@@ -1197,15 +1205,20 @@ static void emit_select(emitter *em, ir_query *q, bool alias_targets, const char
             emit_expr(em, q->sort[i].expr);
             strbuf_printf(em->out, " AS \"_s%d\", ", i + 1);
         }
-        put(em, "row_number() OVER (PARTITION BY ");
+        put(em, "row_number() OVER (");
+        if (q->ndistinct_on)
+            put(em, "PARTITION BY ");
         for (int i = 0; i < q->ndistinct_on; i++) {
             if (i)
                 put(em, ", ");
             emit_expr(em, q->distinct_on[i]);
             put(em, collation_for(q->distinct_on[i]->type));
         }
+        for (int pass = 0; pass < (ties ? 2 : 1); pass++) {
+        if (pass == 1)
+            put(em, ") AS \"_rn\", rank() OVER (");
         if (q->nsort) {
-            put(em, " ORDER BY ");
+            put(em, q->ndistinct_on ? " ORDER BY " : "ORDER BY ");
             for (int i = 0; i < q->nsort; i++) {
                 ir_sort *s = &q->sort[i];
                 if (i)
@@ -1218,7 +1231,8 @@ static void emit_select(emitter *em, ir_query *q, bool alias_targets, const char
                 put(em, nulls_first ? " NULLS FIRST" : " NULLS LAST");
             }
         }
-        put(em, ") AS \"_rn\"");
+        }
+        put(em, ties ? ") AS \"_rk\"" : ") AS \"_rn\"");
         ir_query copy = *q;
         copy.ndistinct_on = 0;
         copy.nsort = 0;
@@ -1248,7 +1262,23 @@ static void emit_select(emitter *em, ir_query *q, bool alias_targets, const char
             put(em, " HAVING ");
             emit_expr(em, q->having);
         }
-        put(em, ") AS \"_d\" WHERE \"_d\".\"_rn\" = 1");
+        if (ties) {
+            put(em, ") AS \"_d\" WHERE \"_d\".\"_rk\" <= ");
+            if (q->offset) {
+                put(em, "(");
+                emit_count(em, q->offset, false);
+                put(em, ") + ");
+            }
+            put(em, "(");
+            emit_count(em, q->limit, true);
+            put(em, ")");
+            if (q->offset) {
+                put(em, " AND \"_d\".\"_rn\" > ");
+                emit_count(em, q->offset, false);
+            }
+        } else {
+            put(em, ") AS \"_d\" WHERE \"_d\".\"_rn\" = 1");
+        }
         if (q->nsort) {
             put(em, " ORDER BY ");
             for (int i = 0; i < q->nsort; i++) {
@@ -1263,7 +1293,8 @@ static void emit_select(emitter *em, ir_query *q, bool alias_targets, const char
                 put(em, nulls_first ? " NULLS FIRST" : " NULLS LAST");
             }
         }
-        emit_limit(em, q);
+        if (!ties)
+            emit_limit(em, q);
         return;
     }
     emit_select_core(em, q, alias_targets, aliases);

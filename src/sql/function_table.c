@@ -226,6 +226,8 @@ const sql_function function_table_core[] = {
     {"format", 2, {TXT, ANY}, TXT, FN_PLAIN, FN_VARIADIC | FN_ANY_AS_TEXT, E("pgw_format(%*)", NULL), 0},
     F1("encode", BYT, TXT, NULL, NULL),
     F2("encode", BYT, TXT, TXT, "pgw_encode(%1, %2)", NULL),
+    {"width_bucket", 4, {NUM, NUM, NUM, I4}, I4, FN_PLAIN, FN_STRICT_NULL, E("pgw_width_bucket(%1, %2, %3, %4)", NULL), 0},
+    {"width_bucket", 4, {F8, F8, F8, I4}, I4, FN_PLAIN, FN_STRICT_NULL, E("pgw_width_bucket(%1, %2, %3, %4)", NULL), 0},
     F2("decode", TXT, TXT, BYT, "pgw_decode(%1, %2)", NULL),
     F2("string_to_array", TXT, TXT, TXTARR, "pgw_string_to_array(%1, %2)", NULL),
     F3("string_to_array", TXT, TXT, TXT, TXTARR, "pgw_string_to_array(%1, %2, %3)", NULL),
