@@ -652,9 +652,9 @@ bool ddl_forget_relation(sql_xlate *x, sql_plan *p, const cat_relation *rel)
 
 /* SQLite cannot add or drop constraints or change a column's type in place: build the new
  * table beside the old, copy the rows, swap.  The swap renames with legacy_alter_table on,
- * so that foreign keys of other tables keep naming the table (and reach the new one), and
- * the old copy is dropped under a name nothing references: its implicit DELETE fires no
- * ON DELETE action of another table. */
+ * so that views keep naming the table; other tables' foreign keys, which SQLite renames
+ * anyway, are pointed back at it; the old copy is then dropped under a name nothing
+ * references: its implicit DELETE fires no ON DELETE action of another table. */
 bool ddl_rebuild_table(sql_xlate *x, sql_plan *p, const cat_relation *rel, ddl_table *t, oid_block *oids)
 {
     strbuf tmpname;
@@ -713,6 +713,31 @@ bool ddl_rebuild_table(sql_xlate *x, sql_plan *p, const cat_relation *rel, ddl_t
     }
     if (ok)
         ok = ddl_step(x, p, "PRAGMA legacy_alter_table = OFF");
+    if (ok) {
+        /* With foreign keys enforced SQLite rewrites other tables' REFERENCES on a rename
+         * even in legacy mode, and PRAGMA foreign_keys cannot change inside a transaction:
+         * point them back at the table's name (the old copy's name is unique to this plan),
+         * and reload the schema, so that dropping the old copy deletes nothing elsewhere. */
+        strbuf from, to;
+        strbuf_init(&from);
+        strbuf_init(&to);
+        catalog_quote_ident(oldname.data, &from);
+        catalog_quote_ident(rel->engine_name, &to);
+        strbuf_reset(&sql);
+        strbuf_puts(&sql, "UPDATE sqlite_schema SET sql = replace(sql, ");
+        catalog_quote_literal(from.data ? from.data : "", &sql);
+        strbuf_puts(&sql, ", ");
+        catalog_quote_literal(to.data ? to.data : "", &sql);
+        strbuf_puts(&sql, ") WHERE type = 'table' AND tbl_name <> ");
+        catalog_quote_literal(oldname.data, &sql);
+        strbuf_puts(&sql, " AND instr(sql, ");
+        catalog_quote_literal(from.data ? from.data : "", &sql);
+        strbuf_puts(&sql, ") > 0");
+        ok = !from.failed && !to.failed && ddl_step(x, p, "PRAGMA writable_schema = ON") && ddl_step(x, p, sql.data) &&
+             ddl_step(x, p, "PRAGMA writable_schema = RESET");
+        strbuf_free(&from);
+        strbuf_free(&to);
+    }
     if (ok) {
         strbuf_reset(&sql);
         strbuf_puts(&sql, "DROP TABLE ");
