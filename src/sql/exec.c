@@ -417,8 +417,10 @@ static sql_run_status finish(sql_portal *portal, pg_error *err)
             if (!session_finish_txn(s, true, err))
                 return SQL_RUN_ERROR;
         } else {
-            /* set_config(..., true) in an autocommit statement lasts only for it */
+            /* set_config(..., true) in an autocommit statement lasts only for it, and so
+             * does pg_advisory_xact_lock */
             guc_commit(s);
+            session_advisory_release(s, true);
             session_release_engine_if_idle(s);
         }
     }

@@ -756,4 +756,5 @@ const engine_session_ops guc_engine_session_ops = {
     .sequence_value = session_sequence_value,
     .sequence_current = session_sequence_current,
     .sequence_last = session_sequence_last,
+    .advisory = session_advisory,
 };

@@ -393,6 +393,8 @@ struct sql_server {
     int ndefaults;
     char **default_names;
     char **default_values;
+    pthread_mutex_t advisory_lock;     /* advisory_locks (advisory.c) */
+    hashmap advisory_locks;            /* lock key → struct adv_entry */
     pthread_mutex_t temp_lock;         /* temp_owners */
     hashmap temp_owners;               /* "pg_temp_<pid>" of live sessions → session */
 };
@@ -407,6 +409,7 @@ struct sql_session {
     char *temp_schema;                 /* "pg_temp_<pid>" once a temporary object was planned */
     bool temp_schema_checked;          /* a leftover schema of that name was emptied */
     struct session_sequences *sequences;   /* currval()/lastval() state (ddl_sequence.c) */
+    struct session_advisory *advisory;     /* advisory locks held (advisory.c) */
     guc_values *gucs;
     type_settings types;               /* derived from gucs, for codecs */
     /* Transaction. */
@@ -689,6 +692,11 @@ void session_sequence_value(void *session, pg_oid sequence, int64_t value);
 bool session_sequence_current(void *session, pg_oid sequence, int64_t *value);
 bool session_sequence_last(void *session, int64_t *value);
 void session_sequences_reset(sql_session *s);
+/* Advisory locks (advisory.c): engine_session_ops.advisory, and releasing a session's
+ * transaction-level (xact_only) or session-level locks. */
+int session_advisory(void *session, const char *key, int flags, pg_error *err);
+void session_advisory_release(sql_session *s, bool xact_only);
+void session_advisory_free(sql_session *s);
 /* The session's temporary schema is no longer its own (after it was dropped, at the end). */
 void ddl_forget_temp_schema(sql_session *s);
 /* What engine functions ask of the session (current_setting, set_config ...): guc.c. */

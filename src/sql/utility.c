@@ -504,6 +504,23 @@ bool xlate_utility(sql_xlate *x, Node *stmt, sql_plan **out, bool *handled)
         return noop(x, ((VacuumStmt *)stmt)->is_vacuumcmd ? "VACUUM" : "ANALYZE", out);
     case T_CheckPointStmt:
         return noop(x, "CHECKPOINT", out);
+    case T_ClosePortalStmt: {
+        /* There are no SQL cursors (DECLARE is refused), so CLOSE ALL has nothing to do and
+         * CLOSE name names none. */
+        ClosePortalStmt *c = (ClosePortalStmt *)stmt;
+        if (c->portalname) {
+            xlate_error(x, -1, "34000", "cursor \"%s\" does not exist", c->portalname);
+            return false;
+        }
+        return noop(x, "CLOSE CURSOR ALL", out);
+    }
+    case T_DeclareCursorStmt:
+        xlate_error(x, -1, "0A000", "DECLARE CURSOR is not supported");
+        pg_error_hint(x->err, "Fetch in batches with the extended protocol's row limit (a named portal) instead.");
+        return false;
+    case T_FetchStmt:
+        xlate_error(x, -1, "34000", "cursor \"%s\" does not exist", ((FetchStmt *)stmt)->portalname);
+        return false;
     case T_LockStmt:
         return noop(x, "LOCK TABLE", out);
     case T_LoadStmt:

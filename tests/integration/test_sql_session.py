@@ -420,3 +420,57 @@ def test_alter_of_a_referenced_table_keeps_the_referencing_rows(db):
     assert sqlstate(a, "insert into child values (2, 'orphan')") == "23503"
     a.execute("delete from parent")
     assert one(a, "select count(*) from child") == 0
+
+
+# ---------------------------------------------------------------- advisory locks
+
+def test_advisory_locks_between_sessions(db):
+    a, b = db(), db()
+    assert one(a, "select pg_try_advisory_lock(42)") is True
+    assert one(b, "select pg_try_advisory_lock(42)") is False
+    assert one(a, "select pg_try_advisory_lock(42)") is True          # reentrant
+    assert one(a, "select pg_advisory_unlock(42)") is True
+    assert one(b, "select pg_try_advisory_lock(42)") is False          # still held once
+    assert one(a, "select pg_advisory_unlock(42)") is True
+    assert one(b, "select pg_try_advisory_lock(42)") is True
+    assert one(b, "select pg_advisory_unlock(1)") is False             # with a WARNING
+    assert one(a, "select pg_try_advisory_lock_shared(7)") is True
+    assert one(b, "select pg_try_advisory_lock_shared(7)") is True
+    assert one(b, "select pg_try_advisory_lock(7)") is False
+    assert one(a, "select pg_try_advisory_lock(1, 2)") is True         # two-key locks are others
+    assert one(b, "select pg_try_advisory_lock(1, 2)") is False
+    a.execute("select pg_advisory_unlock_all()")
+    b.execute("select pg_advisory_unlock_all()")
+    assert one(a, "select pg_try_advisory_lock(7)") is True
+
+
+def test_advisory_lock_waits_and_times_out(db):
+    import threading
+    a, b = db(), db()
+    a.execute("select pg_advisory_lock(9)")
+    timer = threading.Timer(0.3, lambda: a.execute("select pg_advisory_unlock(9)"))
+    timer.start()
+    t0 = time.time()
+    b.execute("select pg_advisory_lock(9)")
+    assert time.time() - t0 >= 0.25
+    timer.join()
+    a.execute("set lock_timeout = '100ms'")
+    assert sqlstate(a, "select pg_advisory_lock(9)") == "55P03"
+
+
+def test_advisory_xact_lock_ends_with_the_transaction(db):
+    a, b = db(), db()
+    a.execute("begin")
+    a.execute("select pg_advisory_xact_lock(5)")
+    assert one(b, "select pg_try_advisory_lock(5)") is False
+    a.execute("commit")
+    assert one(b, "select pg_try_advisory_lock(5)") is True
+    b.execute("discard all")    # releases session-level advisory locks too
+    assert one(a, "select pg_try_advisory_lock(5)") is True
+
+
+def test_cursor_statements_without_cursors(db):
+    a = db()
+    a.execute("close all")
+    assert sqlstate(a, "close nope") == "34000"
+    assert sqlstate(a, "fetch 1 from nope") == "34000"
