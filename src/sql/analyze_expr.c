@@ -60,6 +60,8 @@ static ir_expr *constant(sql_xlate *x, A_Const *c)
 
 /* ---------------------------------------------------------------- calls */
 
+const sql_function ir_grouping_function = {"grouping", 0, {0}, PG_OID_INT4, FN_PLAIN, FN_SPECIAL, {NULL, NULL}, 0};
+
 static ir_expr *make_call(sql_xlate *x, const sql_function *fn, ir_expr **args, int nargs, pg_oid *coerce_to,
                           int location)
 {
@@ -1483,9 +1485,30 @@ static ir_expr *expr_node(sql_xlate *x, ir_query *q, Node *n)
     case T_SetToDefault:
         xlate_error(x, ((SetToDefault *)n)->location, "42601", "DEFAULT is not allowed in this context");
         return NULL;
-    case T_GroupingFunc:
-        xlate_error(x, ((GroupingFunc *)n)->location, "0A000", "GROUPING() is not supported");
-        return NULL;
+    case T_GroupingFunc: {
+        /* GROUPING(a, b): which arguments the current grouping set leaves out, as bits; the
+         * emitter writes the constant of each set (arguments are checked there, against the
+         * query's GROUP BY). */
+        GroupingFunc *g = (GroupingFunc *)n;
+        int nargs = list_length(g->args);
+        if (nargs > 31) {
+            xlate_error(x, g->location, "54023", "GROUPING must have fewer than 32 arguments");
+            return NULL;
+        }
+        ir_expr *e = ir_new(x, IRE_CALL, PG_OID_INT4, g->location);
+        ir_expr **args = alloc_args(x, nargs);
+        if (!e || !args)
+            return NULL;
+        int i = 0;
+        ListCell *lc;
+        foreach (lc, g->args)
+            if (!(args[i++] = expr(x, q, lfirst(lc))))
+                return NULL;
+        e->u.call.fn = &ir_grouping_function;
+        e->u.call.args = args;
+        e->u.call.nargs = nargs;
+        return e;
+    }
     default:
         xlate_error(x, exprLocation(n), "0A000", "unsupported expression (node %d)", (int)nodeTag(n));
         return NULL;

@@ -1206,6 +1206,11 @@ static void emit_select(oemit *em, ir_query *q, const char *const *names)
         oe_put(em, " WHERE ");
         oe_pred(em, q->where);
     }
+    if (q->ngrouping_sets) {
+        /* the analyzer expands GROUPING SETS / ROLLUP / CUBE; only the SQLite emitter writes them */
+        oe_fail(em, -1, "0A000", "GROUPING SETS, ROLLUP and CUBE are not supported by the %s dialect", dialect_name(em));
+        return;
+    }
     if (q->ngroup) {
         oe_put(em, " GROUP BY ");
         oe_args(em, q->group, q->ngroup);

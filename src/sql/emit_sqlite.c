@@ -23,6 +23,9 @@
 typedef struct emitter {
     sql_xlate *x;
     strbuf *out;
+    ir_query *gs_query;   /* a grouping set of this query is being written: */
+    uint64_t gs_mask;     /* its group[] members; the others read as NULL outside aggregates */
+    bool in_aggregate;
     ir_query *q;          /* query whose columns unqualified levels refer to */
     ir_query *bare_query; /* columns of this query's bare_rte are written unqualified */
     int bare_rte;         /* (RETURNING, CHECK, DEFAULT cannot name the table) */
@@ -675,12 +678,55 @@ static void emit_window_spec(emitter *em, ir_window *w)
     put(em, ")");
 }
 
+/* Inside a grouping set: a GROUP BY expression the set leaves out is NULL (outside
+ * aggregate arguments); GROUPING(...) is the set's constant. */
+static bool emit_grouping_set_expr(emitter *em, ir_expr *e)
+{
+    ir_query *q = em->gs_query;
+    if (e->kind == IRE_CALL && e->u.call.fn == &ir_grouping_function) {
+        uint64_t mask = em->gs_mask;
+        if (!q) {   /* a plain GROUP BY: every expression is grouped, GROUPING() is 0 */
+            q = em->q;
+            mask = ~0ull;
+        }
+        if (!q || em->q != q) {
+            fail(em, e->location, "42803", "arguments to GROUPING must be grouping expressions of the associated query level");
+            return true;
+        }
+        int64_t v = 0;
+        for (int a = 0; a < e->u.call.nargs; a++) {
+            int found = -1;
+            for (int g = 0; g < q->ngroup && found < 0; g++)
+                if (ir_equal(q->group[g], e->u.call.args[a]))
+                    found = g;
+            if (found < 0) {
+                fail(em, e->u.call.args[a]->location, "42803",
+                     "arguments to GROUPING must be grouping expressions of the associated query level");
+                return true;
+            }
+            v = (v << 1) | ((mask >> found) & 1 ? 0 : 1);
+        }
+        strbuf_printf(em->out, "%lld", (long long)v);
+        return true;
+    }
+    if (!q || em->in_aggregate || em->q != q)
+        return false;
+    for (int g = 0; g < q->ngroup; g++)
+        if (!((em->gs_mask >> g) & 1) && ir_equal(q->group[g], e)) {
+            put(em, "NULL");
+            return true;
+        }
+    return false;
+}
+
 static void emit_expr(emitter *em, ir_expr *e)
 {
     if (!e) {
         put(em, "NULL");
         return;
     }
+    if ((em->gs_query || (e->kind == IRE_CALL && e->u.call.fn == &ir_grouping_function)) && emit_grouping_set_expr(em, e))
+        return;
     switch (e->kind) {
     case IRE_CONST:
         if (e->type == PG_OID_UNKNOWN && e->u.constant.value.kind == VALUE_TEXT) {
@@ -706,8 +752,13 @@ static void emit_expr(emitter *em, ir_expr *e)
             fail(em, e->location, "0A000", "DISTINCT with several aggregate arguments is not supported by the embedded engine");
             return;
         }
-        expand(em, e->u.call.fn->emit.sqlite, e->u.call.args, e->u.call.nargs,
-               e->u.call.distinct && !strstr(e->u.call.fn->emit.sqlite, "%O"), e);
+        {
+            bool saved_in_agg = em->in_aggregate;
+            em->in_aggregate = true;   /* aggregates read the rows, not the grouping set */
+            expand(em, e->u.call.fn->emit.sqlite, e->u.call.args, e->u.call.nargs,
+                   e->u.call.distinct && !strstr(e->u.call.fn->emit.sqlite, "%O"), e);
+            em->in_aggregate = saved_in_agg;
+        }
         if (e->u.call.filter) {
             put(em, " FILTER (WHERE ");
             emit_expr(em, e->u.call.filter);
@@ -1157,9 +1208,123 @@ static void emit_select_core(emitter *em, ir_query *q, bool alias_targets, const
     }
 }
 
+/* GROUPING SETS, ROLLUP, CUBE: one SELECT per set, UNION ALL, under the query's ORDER BY
+ * and LIMIT (whose keys must be result columns):
+ *   SELECT "_g"."_c1" AS a, ... FROM (SELECT ... GROUP BY <set 1> UNION ALL ...) AS "_g"
+ *   ORDER BY "_g"."_cK" ... */
+static void emit_grouping_sets(emitter *em, ir_query *q, bool alias_targets, const char *const *aliases)
+{
+    if (q->ndistinct_on || q->limit_with_ties || q->has_windows || q->distinct) {
+        fail(em, -1, "0A000", "GROUPING SETS with DISTINCT, window functions or WITH TIES are not supported");
+        return;
+    }
+    int n = visible_targets(q);
+    const char *const *names = positional_names(em, n);
+    if (!names)
+        return;
+    put(em, "SELECT ");
+    for (int i = 0, v = 0; i < q->ntargets; i++) {
+        if (q->targets[i].junk)
+            continue;
+        if (v)
+            put(em, ", ");
+        strbuf_printf(em->out, "\"_g\".\"_c%d\"", v + 1);
+        if (alias_targets) {
+            put(em, " AS ");
+            ident(em, aliases ? aliases[v] : q->targets[i].name);
+        }
+        v++;
+    }
+    /* each arm: the result columns "_c1".., then sort keys that are not result columns
+     * ("_k1"..: GROUPING(...), expressions) */
+    int *sort_pos = xlate_alloc(em->x, sizeof *sort_pos * (size_t)(q->nsort + 1));
+    ir_target *arm_targets = xlate_alloc(em->x, sizeof *arm_targets * (size_t)(n + q->nsort + 1));
+    const char **arm_names = xlate_alloc(em->x, sizeof *arm_names * (size_t)(n + q->nsort + 1));
+    if (!sort_pos || !arm_targets || !arm_names) {
+        em->failed = true;
+        return;
+    }
+    int narm = 0;
+    for (int t = 0; t < q->ntargets; t++)
+        if (!q->targets[t].junk) {
+            arm_names[narm] = names[narm];
+            arm_targets[narm++] = q->targets[t];
+        }
+    int nkeys = 0;
+    for (int i = 0; i < q->nsort; i++) {
+        ir_sort *srt = &q->sort[i];
+        sort_pos[i] = -1;
+        for (int t = 0, v = 0; t < q->ntargets && sort_pos[i] < 0; t++) {
+            if (q->targets[t].junk)
+                continue;
+            v++;
+            if (q->targets[t].expr == srt->expr || ir_equal(q->targets[t].expr, srt->expr))
+                sort_pos[i] = v;
+        }
+        if (sort_pos[i] < 0) {
+            sort_pos[i] = -(++nkeys);
+            arm_targets[narm] = (ir_target){.expr = srt->expr, .name = "?"};
+            arm_names[narm++] = arena_printf(em->x->mem, "_k%d", nkeys);
+        }
+    }
+    put(em, " FROM (");
+    ir_query *saved_gs = em->gs_query;
+    uint64_t saved_mask = em->gs_mask;
+    for (int s = 0; s < q->ngrouping_sets; s++) {
+        if (s)
+            put(em, " UNION ALL ");
+        em->gs_query = q;
+        em->gs_mask = q->grouping_sets[s];
+        ir_query copy = *q;
+        int k = 0;
+        ir_expr **group = xlate_alloc(em->x, sizeof *group * (size_t)(q->ngroup + 1));
+        if (!group) {
+            em->failed = true;
+            return;
+        }
+        for (int g = 0; g < q->ngroup; g++)
+            if ((q->grouping_sets[s] >> g) & 1)
+                group[k++] = q->group[g];
+        copy.group = group;
+        copy.ngroup = k;
+        copy.targets = arm_targets;
+        copy.ntargets = narm;
+        /* the copy stands for q in column references (they name q's range entries) */
+        ir_query *saved_q = em->q;
+        em->q = q;
+        emit_select_core(em, &copy, true, arm_names);
+        em->q = saved_q;
+    }
+    em->gs_query = saved_gs;
+    em->gs_mask = saved_mask;
+    put(em, ") AS \"_g\"");
+    if (q->nsort) {
+        put(em, " ORDER BY ");
+        for (int i = 0; i < q->nsort; i++) {
+            ir_sort *srt = &q->sort[i];
+            if (i)
+                put(em, ", ");
+            if (sort_pos[i] > 0)
+                strbuf_printf(em->out, "\"_g\".\"_c%d\"", sort_pos[i]);
+            else
+                strbuf_printf(em->out, "\"_g\".\"_k%d\"", -sort_pos[i]);
+            put(em, collation_for(srt->expr->type));
+            if (srt->descending)
+                put(em, " DESC");
+            bool nulls_first = srt->nulls ? srt->nulls == 1 : srt->descending;
+            put(em, nulls_first ? " NULLS FIRST" : " NULLS LAST");
+        }
+    }
+    emit_limit(em, q);
+}
+
 static void emit_select(emitter *em, ir_query *q, bool alias_targets, const char *const *aliases)
 {
     emit_with(em, q);
+    if (q->ngrouping_sets) {
+        emit_grouping_sets(em, q, alias_targets, aliases);
+        return;
+    }
     if (q->ndistinct_on || q->limit_with_ties) {
         /* SELECT DISTINCT ON (k) ... ORDER BY k, s  →
          * SELECT c1.. FROM (SELECT ..., row_number() OVER (PARTITION BY k ORDER BY s) AS _rn

@@ -323,6 +323,8 @@ struct ir_query {
     ir_expr *where;
     int ngroup;
     ir_expr **group;
+    int ngrouping_sets;           /* GROUPING SETS / ROLLUP / CUBE: each set a bit mask over */
+    uint64_t *grouping_sets;      /* group[] (the union of their expressions) */
     ir_expr *having;
     bool has_aggregates;
     bool has_windows;
@@ -604,6 +606,10 @@ bool ir_walk(ir_expr **slot, ir_visit_fn fn, void *arg);
 bool ir_contains_sublink(ir_expr *e);
 bool ir_contains_volatile(ir_expr *e);
 bool ir_references_column(ir_expr *e, int column);
+/* Structural equality (GROUP BY matching). */
+bool ir_equal(const ir_expr *a, const ir_expr *b);
+/* The entry GROUPING(...) calls resolve to (analyze_expr.c; evaluated by the emitter). */
+extern const sql_function ir_grouping_function;
 /* `e` as its type's text output (what concat() and format() see of a value). */
 ir_expr *ir_text_output(sql_xlate *x, ir_expr *e);
 /* `e` as JSON text, as to_json() converts it (json_build_object, json_agg ...). */
