@@ -989,6 +989,95 @@ static bool apply_parameter_defaults(sql_xlate *x, FuncCall *fc, const char *nam
     return true;
 }
 
+
+/* Ordered-set aggregates: percentile_cont(f), percentile_disc(f), mode() WITHIN GROUP
+ * (ORDER BY x).  The engine sorts the WITHIN GROUP key in the finalizer (sqlite_fn_agg.c):
+ * the call is an aggregate whose ORDER BY is that key. */
+static const sql_function fn_percentile_cont = {"percentile_cont", 1, {PG_OID_FLOAT8}, PG_OID_FLOAT8, FN_AGGREGATE, 0,
+                                                {"pgw_percentile_cont(%1%O)", NULL}, 0};
+static const sql_function fn_percentile_disc = {"percentile_disc", 1, {PG_OID_FLOAT8}, PG_OID_ANYELEMENT, FN_AGGREGATE, 0,
+                                                {"pgw_percentile_disc(%1%O)", NULL}, 0};
+static const sql_function fn_mode = {"mode", 0, {0}, PG_OID_ANYELEMENT, FN_AGGREGATE, 0, {"pgw_mode(NULL%O)", NULL}, 0};
+
+static ir_expr *ordered_set_aggregate(sql_xlate *x, ir_query *q, FuncCall *fc, const char *name)
+{
+    const sql_function *fn = strcmp(name, "percentile_cont") == 0   ? &fn_percentile_cont
+                             : strcmp(name, "percentile_disc") == 0 ? &fn_percentile_disc
+                             : strcmp(name, "mode") == 0            ? &fn_mode
+                                                                    : NULL;
+    int nargs = list_length(fc->args), nkeys = list_length(fc->agg_order);
+    if (!fn || nargs != fn->nargs || nkeys != 1) {
+        xlate_error(x, fc->location, "42883", "function %s(%s) does not exist", name, nargs ? "..." : "");
+        pg_error_hint(x->err, "No function matches the given name and argument types. You might need to add explicit type casts.");
+        return NULL;
+    }
+    if (x->dialect != DIALECT_SQLITE) {
+        xlate_error(x, fc->location, "0A000", "function %s is not supported by this engine", name);
+        return NULL;
+    }
+    if (q->in_aggregate) {
+        xlate_error(x, fc->location, "42803", "aggregate function calls cannot be nested");
+        return NULL;
+    }
+    if (fc->over) {
+        xlate_error(x, fc->location, "0A000", "OVER is not supported for ordered-set aggregate %s", name);
+        return NULL;
+    }
+    q->in_aggregate = true;
+    ir_expr **args = alloc_args(x, 1);
+    ir_expr *fraction = nargs ? expr(x, q, linitial(fc->args)) : NULL;
+    SortBy *sb = linitial_node(SortBy, fc->agg_order);
+    ir_expr *key = args ? expr(x, q, sb->node) : NULL;
+    q->in_aggregate = false;
+    if (!args || (nargs && !fraction) || !key)
+        return NULL;
+    if (fraction) {
+        if (types_is_array(types_by_oid(fraction->type))) {
+            xlate_error(x, fc->location, "0A000", "%s with an array of fractions is not supported", name);
+            return NULL;
+        }
+        if (!(fraction = ir_coerce(x, fraction, PG_OID_FLOAT8, -1, COERCE_IMPLICIT, "percentile fraction")))
+            return NULL;
+        args[0] = fraction;
+    }
+    if (key->type == PG_OID_UNKNOWN && !(key = ir_coerce(x, key, PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL)))
+        return NULL;
+    if (fn == &fn_percentile_cont) {
+        if (key->type == PG_OID_INTERVAL) {
+            xlate_error(x, fc->location, "0A000", "percentile_cont over interval is not supported");
+            return NULL;
+        }
+        key = ir_coerce(x, key, PG_OID_FLOAT8, -1, COERCE_IMPLICIT, NULL);
+        if (!key) {
+            pg_error_clear(x->err);
+            xlate_error(x, fc->location, "42883", "function percentile_cont(double precision) does not exist");
+            return NULL;
+        }
+    } else if (!analyze_check_ordering(x, key, exprLocation(sb->node)))
+        return NULL;
+    ir_expr *e = ir_new(x, IRE_AGG, fn == &fn_percentile_cont ? PG_OID_FLOAT8 : key->type, fc->location);
+    ir_sort *order = xlate_alloc(x, sizeof *order);
+    if (!e || !order)
+        return NULL;
+    e->typmod = fn == &fn_percentile_cont ? -1 : key->typmod;
+    e->u.call.fn = fn;
+    e->u.call.args = args;
+    e->u.call.nargs = nargs;
+    order->expr = key;
+    order->descending = sb->sortby_dir == SORTBY_DESC;
+    order->nulls = sb->sortby_nulls == SORTBY_NULLS_FIRST ? 1 : sb->sortby_nulls == SORTBY_NULLS_LAST ? 2 : 0;
+    e->u.call.order = order;
+    e->u.call.norder = 1;
+    if (fc->agg_filter) {
+        q->in_aggregate = true;
+        e->u.call.filter = analyze_condition(x, q, fc->agg_filter, "FILTER");
+        q->in_aggregate = false;
+        if (!e->u.call.filter)
+            return NULL;
+    }
+    return e;
+}
+
 static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
 {
     const char *name = name_list_last(fc->funcname);
@@ -997,6 +1086,8 @@ static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
         xlate_error(x, fc->location, "42883", "function %s.%s does not exist", schema, name);
         return NULL;
     }
+    if (fc->agg_within_group)
+        return ordered_set_aggregate(x, q, fc, name);
     bool in_from = q->clause && strcmp(q->clause, "FROM") == 0;
     int nargs = list_length(fc->args);
     ir_expr **args = alloc_args(x, nargs);

@@ -45,3 +45,5 @@ select region, ok, count(*) from sales group by region, rollup (ok) order by 1, 
 select region, sum(qty) from sales group by rollup (region) having sum(qty) > 10 order by 1;
 select grouping(region), region, count(*) from sales group by region order by 2;
 select region, sum(qty) filter (where ok), string_agg(product, ',' order by id) from sales group by rollup (region) order by grouping(region), 1;
+select region, percentile_cont(0.5) within group (order by qty), percentile_disc(0.5) within group (order by price), mode() within group (order by product) from sales group by region order by region;
+select percentile_cont(0.9) within group (order by price desc), mode() within group (order by ok) from sales;
