@@ -1260,6 +1260,26 @@ static void make_ts(sqlite3_context *ctx, int argc, sqlite3_value **argv, bool w
 }
 
 static void fn_make_timestamp(sqlite3_context *ctx, int argc, sqlite3_value **argv) { make_ts(ctx, argc, argv, false); }
+
+/* pgw_make_time(h, mi, sec): time as µs since midnight; 24:00:00 is allowed. */
+static void fn_make_time(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (fnu_null_args(ctx, argc, argv))
+        return;
+    int64_t h = sqlite3_value_int64(argv[0]), mi = sqlite3_value_int64(argv[1]);
+    double sec = sqlite3_value_double(argv[2]);
+    if (h < 0 || h > 24 || mi < 0 || mi > 59 || isnan(sec) || sec < 0 || sec > 60 ||
+        (h == 24 && (mi > 0 || sec > 0))) {
+        sqlite_fn_error(ctx, "22008", "time field value out of range: %lld:%02lld:%02g", (long long)h, (long long)mi, sec);
+        return;
+    }
+    int64_t us = ((h * 60 + mi) * 60) * 1000000 + (int64_t)rint(sec * 1e6);
+    if (us > INT64_C(86400000000)) {
+        sqlite_fn_error(ctx, "22008", "time field value out of range: %lld:%02lld:%02g", (long long)h, (long long)mi, sec);
+        return;
+    }
+    sqlite3_result_int64(ctx, us);
+}
 static void fn_make_timestamptz(sqlite3_context *ctx, int argc, sqlite3_value **argv) { make_ts(ctx, argc, argv, true); }
 
 /* pgw_make_interval(years, months, weeks, days, hours, mins, secs) */
@@ -1396,6 +1416,7 @@ static const dt_fn datetime_functions[] = {
     {"pgw_interval_trunc", 2, fn_interval_trunc, true},
     {"pgw_make_date", 3, fn_make_date, true},
     {"pgw_make_timestamp", 6, fn_make_timestamp, true},
+    {"pgw_make_time", 3, fn_make_time, true},
     {"pgw_make_timestamptz", 6, fn_make_timestamptz, false},
     {"pgw_make_timestamptz", 7, fn_make_timestamptz, true},
     {"pgw_make_interval", 7, fn_make_interval, true},

@@ -9,6 +9,7 @@
 #include "backend/sqlite_fn_util.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *range_message(int bits)
@@ -514,7 +515,34 @@ static void fn_to_numeric(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 typedef struct accum_state {
     numeric_accum acc;
     bool init;
+    /* As a window function rows also leave: PostgreSQL's result has the largest display
+     * scale among the rows in the frame, so the scales of the rows in it are counted. */
+    bool inverted;
+    int scale_cap;
+    int64_t *scale_count;
 } accum_state;
+
+static int text_scale(const char *a, size_t la)
+{
+    for (size_t i = 0; i < la; i++)
+        if (a[i] == '.')
+            return (int)(la - i - 1);
+    return 0;
+}
+
+static void count_scale(accum_state *st, int scale, int delta)
+{
+    if (scale >= st->scale_cap) {
+        int cap = scale + 8;
+        int64_t *grown = realloc(st->scale_count, sizeof *grown * (size_t)cap);
+        if (!grown)
+            return;
+        memset(grown + st->scale_cap, 0, sizeof *grown * (size_t)(cap - st->scale_cap));
+        st->scale_count = grown;
+        st->scale_cap = cap;
+    }
+    st->scale_count[scale] += delta;
+}
 
 static accum_state *accum_of(sqlite3_context *ctx, bool create)
 {
@@ -580,8 +608,16 @@ static void accum_add(sqlite3_context *ctx, sqlite3_value *v, bool negate)
         }
         strbuf_free(&ta);
     }
-    if (negate)
+    if (negate) {
         st->acc.count -= 2;   /* the accumulator counted the removed row once more */
+        st->inverted = true;
+    }
+    if (sqlite3_value_type(v) == SQLITE_TEXT) {
+        const char *a = (const char *)sqlite3_value_text(v);
+        count_scale(st, a ? text_scale(a, (size_t)sqlite3_value_bytes(v)) : 0, negate ? -1 : 1);
+    } else if (sqlite3_value_type(v) == SQLITE_INTEGER) {
+        count_scale(st, 0, negate ? -1 : 1);
+    }
     if (!ok) {
         if (pg_error_is_set(&err))
             sqlite_fn_pg_error(ctx, &err);
@@ -613,6 +649,31 @@ static void accum_result(sqlite3_context *ctx, bool avg, bool final)
     strbuf_init(&out);
     pg_error err = {0};
     bool ok = avg ? types_numeric_accum_avg(&st->acc, &out, &err) : types_numeric_accum_sum(&st->acc, &out, &err);
+    if (ok && st->inverted && st->scale_count && !st->acc.nan_count && !st->acc.pinf_count && !st->acc.ninf_count) {
+        /* rows left the frame: the display scale is the largest of the rows still in it */
+        int max = 0;
+        for (int i = 0; i < st->scale_cap; i++)
+            if (st->scale_count[i] > 0)
+                max = i;
+        strbuf sum, fixed;
+        strbuf_init(&sum);
+        strbuf_init(&fixed);
+        ok = types_numeric_accum_sum(&st->acc, &sum, &err) && types_numeric_round(sum.data, sum.len, max, &fixed, &err);
+        if (ok && avg) {
+            strbuf cnt;
+            strbuf_init(&cnt);
+            types_numeric_from_int64(st->acc.count, &cnt);
+            strbuf_reset(&out);
+            ok = types_numeric_div(fixed.data, fixed.len, cnt.data, cnt.len, &out, &err);
+            strbuf_free(&cnt);
+        } else if (ok) {
+            strbuf_free(&out);
+            out = fixed;
+            strbuf_init(&fixed);
+        }
+        strbuf_free(&sum);
+        strbuf_free(&fixed);
+    }
     if (ok) {
         fnu_result_text(ctx, &out);
         strbuf_init(&out);
@@ -621,8 +682,11 @@ static void accum_result(sqlite3_context *ctx, bool avg, bool final)
     else
         sqlite3_result_null(ctx);
     strbuf_free(&out);
-    if (final)
+    if (final) {
         types_numeric_accum_free(&st->acc);
+        free(st->scale_count);
+        st->scale_count = NULL;
+    }
 }
 
 static void sum_value(sqlite3_context *ctx) { accum_result(ctx, false, false); }

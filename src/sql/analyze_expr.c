@@ -760,6 +760,111 @@ static ir_expr *sublink(sql_xlate *x, ir_query *q, SubLink *s)
 
 /* ---------------------------------------------------------------- functions */
 
+/* A frame offset as SQLite takes it: ROWS/GROUPS a non-negative integer; RANGE a value in
+ * the unit of the single ORDER BY key's storage — numbers for numbers (numeric keys are
+ * then compared as REAL), microseconds of an interval for timestamps and times, days for
+ * dates.  Only constants (SQLite's frames take no expressions). */
+static bool frame_offset(sql_xlate *x, ir_query *q, WindowDef *wd, ir_window *w, Node *node, strbuf *b)
+{
+    int fo = wd->frameOptions;
+    ir_expr *off = expr(x, q, node);
+    if (!off)
+        return false;
+    if (off->kind != IRE_CONST) {
+        xlate_error(x, exprLocation(node), "0A000", "window frame offsets must be constants");
+        return false;
+    }
+    const sql_value *v = &off->u.constant.value;
+    if (v->kind == VALUE_NULL) {
+        xlate_error(x, exprLocation(node), "22004", "frame starting offset must not be null");
+        return false;
+    }
+    if (!(fo & FRAMEOPTION_RANGE)) {
+        ir_expr *i = ir_coerce(x, off, PG_OID_INT8, -1, COERCE_IMPLICIT, NULL);
+        if (!i)
+            return false;
+        if (i->kind != IRE_CONST || i->u.constant.value.kind != VALUE_INT) {
+            xlate_error(x, exprLocation(node), "0A000", "window frame offsets must be integer constants");
+            return false;
+        }
+        if (i->u.constant.value.i < 0) {
+            xlate_error(x, exprLocation(node), "22013", "frame starting offset must not be negative");
+            return false;
+        }
+        strbuf_printf(b, "%lld", (long long)i->u.constant.value.i);
+        return true;
+    }
+    if (w->norder != 1) {
+        xlate_error(x, wd->location, "42P20", "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column");
+        return false;
+    }
+    pg_oid key = w->order[0].expr->type;
+    switch (key) {
+    case PG_OID_INT2: case PG_OID_INT4: case PG_OID_INT8:
+    case PG_OID_FLOAT4: case PG_OID_FLOAT8: case PG_OID_NUMERIC: {
+        pg_oid want = key == PG_OID_FLOAT4 || key == PG_OID_FLOAT8 ? PG_OID_FLOAT8 : key == PG_OID_NUMERIC ? PG_OID_NUMERIC : PG_OID_INT8;
+        ir_expr *c = ir_coerce(x, off, want, -1, COERCE_IMPLICIT, NULL);
+        if (!c)
+            return false;
+        if (c->kind != IRE_CONST) {
+            xlate_error(x, exprLocation(node), "0A000", "window frame offsets must be constants");
+            return false;
+        }
+        const sql_value *cv = &c->u.constant.value;
+        bool negative = cv->kind == VALUE_INT ? cv->i < 0 : cv->kind == VALUE_FLOAT ? cv->f < 0
+                                                                                     : cv->len && cv->ptr[0] == '-';
+        if (negative) {
+            xlate_error(x, exprLocation(node), "22013", "invalid preceding or following size in window function");
+            return false;
+        }
+        if (cv->kind == VALUE_INT)
+            strbuf_printf(b, "%lld", (long long)cv->i);
+        else if (cv->kind == VALUE_FLOAT)
+            strbuf_printf(b, "%.17g", cv->f);
+        else {
+            strbuf_printf(b, "%.*s", (int)cv->len, cv->ptr);
+            w->order_as_real = true;
+        }
+        if (key == PG_OID_NUMERIC)
+            w->order_as_real = true;
+        return true;
+    }
+    case PG_OID_TIMESTAMP: case PG_OID_TIMESTAMPTZ: case PG_OID_DATE: case PG_OID_TIME: {
+        ir_expr *c = ir_coerce(x, off, PG_OID_INTERVAL, -1, COERCE_IMPLICIT, NULL);
+        if (!c)
+            return false;
+        long long months = 0, days = 0, us = 0;
+        char text[96] = "";
+        if (c->kind == IRE_CONST && c->u.constant.value.kind == VALUE_TEXT)
+            snprintf(text, sizeof text, "%.*s", (int)c->u.constant.value.len, c->u.constant.value.ptr);
+        if (sscanf(text, "%lld %lld %lld", &months, &days, &us) != 3) {
+            xlate_error(x, exprLocation(node), "0A000", "window frame offsets must be constants");
+            return false;
+        }
+        if (months < 0 || days < 0 || us < 0 || (months == 0 && days == 0 && us < 0)) {
+            xlate_error(x, exprLocation(node), "22013", "invalid preceding or following size in window function");
+            return false;
+        }
+        bool exact = months == 0 && (key == PG_OID_TIMESTAMP ? true
+                                     : key == PG_OID_DATE  ? us == 0
+                                     : days == 0);   /* timestamptz: a day is not always 24 hours */
+        if (!exact) {
+            xlate_error(x, exprLocation(node), "0A000",
+                        "RANGE offsets in months (or in days over timestamp with time zone, or with hours over date) are not supported");
+            return false;
+        }
+        strbuf_printf(b, "%lld", key == PG_OID_DATE ? days : days * 86400000000LL + us);
+        return true;
+    }
+    default: {
+        const pg_type_info *t = types_by_oid(key);
+        xlate_error(x, wd->location, "0A000", "RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s",
+                    t ? t->sql_name : "?");
+        return false;
+    }
+    }
+}
+
 static bool window_spec(sql_xlate *x, ir_query *q, WindowDef *wd, ir_window *w, int depth)
 {
     if (depth > 8)
@@ -830,15 +935,9 @@ static bool window_spec(sql_xlate *x, ir_query *q, WindowDef *wd, ir_window *w, 
         else if (fo & FRAMEOPTION_START_CURRENT_ROW)
             strbuf_puts(&b, "CURRENT ROW");
         else if (fo & (FRAMEOPTION_START_OFFSET_PRECEDING | FRAMEOPTION_START_OFFSET_FOLLOWING)) {
-            ir_expr *off = expr(x, q, wd->startOffset);
-            if (!off || off->kind != IRE_CONST || off->u.constant.value.kind != VALUE_INT) {
-                strbuf_free(&b);
-                if (off)
-                    xlate_error(x, wd->location, "0A000", "window frame offsets must be integer constants");
+            if (!frame_offset(x, q, wd, w, wd->startOffset, &b))
                 return false;
-            }
-            strbuf_printf(&b, "%lld %s", (long long)off->u.constant.value.i,
-                          (fo & FRAMEOPTION_START_OFFSET_PRECEDING) ? "PRECEDING" : "FOLLOWING");
+            strbuf_puts(&b, (fo & FRAMEOPTION_START_OFFSET_PRECEDING) ? " PRECEDING" : " FOLLOWING");
         }
         if (fo & FRAMEOPTION_BETWEEN) {
             strbuf_puts(&b, " AND ");
@@ -847,15 +946,9 @@ static bool window_spec(sql_xlate *x, ir_query *q, WindowDef *wd, ir_window *w, 
             else if (fo & FRAMEOPTION_END_CURRENT_ROW)
                 strbuf_puts(&b, "CURRENT ROW");
             else if (fo & (FRAMEOPTION_END_OFFSET_PRECEDING | FRAMEOPTION_END_OFFSET_FOLLOWING)) {
-                ir_expr *off = expr(x, q, wd->endOffset);
-                if (!off || off->kind != IRE_CONST || off->u.constant.value.kind != VALUE_INT) {
-                    strbuf_free(&b);
-                    if (off)
-                        xlate_error(x, wd->location, "0A000", "window frame offsets must be integer constants");
+                if (!frame_offset(x, q, wd, w, wd->endOffset, &b))
                     return false;
-                }
-                strbuf_printf(&b, "%lld %s", (long long)off->u.constant.value.i,
-                              (fo & FRAMEOPTION_END_OFFSET_PRECEDING) ? "PRECEDING" : "FOLLOWING");
+                strbuf_puts(&b, (fo & FRAMEOPTION_END_OFFSET_PRECEDING) ? " PRECEDING" : " FOLLOWING");
             }
         }
         if (fo & FRAMEOPTION_EXCLUDE_CURRENT_ROW)

@@ -662,8 +662,14 @@ static void emit_window_spec(emitter *em, ir_window *w)
             ir_sort *s = &w->order[i];
             if (i)
                 put(em, ", ");
-            emit_expr(em, s->expr);
-            put(em, collation_for(s->expr->type));
+            if (w->order_as_real) {
+                put(em, "CAST(");
+                emit_expr(em, s->expr);
+                put(em, " AS REAL)");
+            } else {
+                emit_expr(em, s->expr);
+                put(em, collation_for(s->expr->type));
+            }
             put(em, s->descending ? " DESC" : "");
             bool nulls_first = s->nulls ? s->nulls == 1 : s->descending;
             put(em, nulls_first ? " NULLS FIRST" : " NULLS LAST");

@@ -327,6 +327,7 @@ const sql_function function_table_core[] = {
     F2("to_number", TXT, TXT, NUM, "pgw_to_number(%1, %2)", "TO_NUMBER(%1)"),
     F3("make_date", I4, I4, I4, DAT, "pgw_make_date(%1, %2, %3)", NULL),
     {"make_timestamp", 6, {I4, I4, I4, I4, I4, F8}, TS, FN_PLAIN, 0, E("pgw_make_timestamp(%*)", NULL), 0},
+    F3("make_time", I4, I4, F8, PG_OID_TIME, "pgw_make_time(%1, %2, %3)", NULL),
     {"make_timestamptz", 6, {I4, I4, I4, I4, I4, F8}, TSZ, FN_PLAIN, 0, E("pgw_make_timestamptz(%*)", NULL), 0},
     {"make_timestamptz", 7, {I4, I4, I4, I4, I4, F8, TXT}, TSZ, FN_PLAIN, 0, E("pgw_make_timestamptz(%*)", NULL), 0},
     {"make_interval", 7, {I4, I4, I4, I4, I4, I4, F8}, IVL, FN_PLAIN, 0, E("pgw_make_interval(%*)", NULL), 0},

@@ -148,6 +148,7 @@ typedef struct ir_window {
     int norder;
     ir_sort *order;
     const char *frame;      /* frame clause already spelled in SQL ("ROWS BETWEEN ..."), or NULL */
+    bool order_as_real;     /* RANGE offsets over a numeric key: SQLite compares it as REAL */
     ir_expr *frame_start, *frame_end;
 } ir_window;
 
