@@ -388,6 +388,46 @@ done:
     pg_error_clear(&err);
 }
 
+/* factorial(n): n! exactly, as numeric. */
+static void fn_factorial(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (fnu_null_args(ctx, argc, argv))
+        return;
+    int64_t n = sqlite3_value_int64(argv[0]);
+    if (n < 0) {
+        sqlite_fn_error(ctx, "22003", "factorial of a negative number is undefined");
+        return;
+    }
+    if (n > 32177) {
+        sqlite_fn_error(ctx, "22003", "value overflows numeric format");
+        return;
+    }
+    strbuf acc, next, k;
+    strbuf_init(&acc);
+    strbuf_init(&next);
+    strbuf_init(&k);
+    strbuf_puts(&acc, "1");
+    pg_error err = {0};
+    bool ok = true;
+    for (int64_t i = 2; ok && i <= n; i++) {
+        strbuf_reset(&k);
+        types_numeric_from_int64(i, &k);
+        strbuf_reset(&next);
+        ok = types_numeric_mul(acc.data, acc.len, k.data, k.len, &next, &err);
+        strbuf tmp = acc;
+        acc = next;
+        next = tmp;
+    }
+    if (ok) {
+        fnu_result_text(ctx, &acc);
+        strbuf_init(&acc);
+    } else
+        sqlite_fn_pg_error(ctx, &err);
+    strbuf_free(&acc);
+    strbuf_free(&next);
+    strbuf_free(&k);
+}
+
 static void numeric_unary(sqlite3_context *ctx, int argc, sqlite3_value **argv, numeric_unary_op op)
 {
     if (fnu_null_args(ctx, argc, argv))
@@ -889,6 +929,7 @@ static const numeric_fn numeric_functions[] = {
     {"pgw_float_sub", 2, fn_float_sub},
     {"pgw_num_nulls", -1, fn_num_nulls},
     {"pgw_width_bucket", 4, fn_width_bucket},
+    {"pgw_factorial", 1, fn_factorial},
     {"pgw_num_nonnulls", -1, fn_num_nonnulls},
     {"pgw_numeric_add", 2, fn_numeric_add},
     {"pgw_numeric_sub", 2, fn_numeric_sub},

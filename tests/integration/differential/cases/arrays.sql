@@ -31,3 +31,6 @@ select (array[10, 20, 30])[2], (array['a', 'b'])[0], ('{1,2}'::int[])[1:1];
 update arr set ints = array_append(ints, 9) where id = 2 returning ints;
 select ints from arr where ints @> array[9];
 select string_agg(w, ',' order by w) from arr, unnest(words) w;
+select array_fill(7, array[3]), array_fill('x'::text, array[2]), array_fill(1, array[0]);
+select cast(array[1.5, 2.5, -0.5, null] as int[]), array[1.5, 2.5]::float8[]::int[];
+select array[1e10]::int[];
