@@ -147,7 +147,8 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
     pg_oid args[MAX_CANDIDATES];
     if (nargs > MAX_CANDIDATES)
         return FN_NOT_FOUND;
-    memcpy(args, in_args, sizeof *args * (size_t)nargs);
+    if (nargs > 0)
+        memcpy(args, in_args, sizeof *args * (size_t)nargs);
 
     candidate cands[MAX_CANDIDATES];
     int ncand = 0;
