@@ -897,6 +897,138 @@ static const char *kind_word(char kind)
     }
 }
 
+/* ---------------------------------------------------------------- dependencies of DROP */
+
+typedef struct rel_hit {
+    pg_oid oid;
+    bool hit;
+} rel_hit;
+
+static void note_rel(const cat_relation *r, void *arg)
+{
+    rel_hit *h = arg;
+    if (r->oid == h->oid)
+        h->hit = true;
+}
+
+/* Whether view v reads relation `oid`: its definition is analysed again (the catalog keeps
+ * the text, not the dependencies). */
+static bool view_reads(sql_xlate *x, const cat_relation *v, pg_oid oid)
+{
+    if (!v->view_definition || !*v->view_definition)
+        return false;
+    raw_parse rp;
+    pg_error perr = {0};
+    if (!raw_parse_text(v->view_definition, &rp, NULL, 0, &perr)) {
+        pg_error_clear(&perr);
+        return false;
+    }
+    bool hit = false;
+    if (list_length(rp.statements) == 1) {
+        RawStmt *rs = linitial(rp.statements);
+        const char *saved_text = x->text;
+        int saved_offset = x->position_offset;
+        x->text = v->view_definition;
+        x->position_offset = 0;
+        ir_query *q = analyze_select(x, NULL, rs->stmt);
+        x->text = saved_text;
+        x->position_offset = saved_offset;
+        if (q) {
+            rel_hit h = {oid, false};
+            ir_query_relations(q, note_rel, &h);
+            hit = h.hit;
+        } else {
+            pg_error_clear(x->err);   /* a view that no longer analyses reads nothing we drop */
+        }
+    }
+    raw_parse_free(&rp);
+    return hit;
+}
+
+/* Views reading `rel`, directly or through other views (breadth first), leaving out the
+ * relations the statement drops itself.  Without CASCADE the first one is PostgreSQL's
+ * 2BP01; with it they are dropped first (NOTICE "drop cascades to view v"). */
+static bool drop_dependent_views(sql_xlate *x, sql_plan *p, const cat_relation *rel, const cat_relation *const *dropping,
+                                 int ndropping, bool cascade)
+{
+    size_t nrel = cat_relation_count(x->catalog);
+    const cat_relation **found = xlate_alloc(x, sizeof *found * (nrel + 1));
+    if (!found)
+        return false;
+    int n = 0;
+    const cat_relation *from = rel;
+    for (int next = 0;; next++) {
+        for (size_t i = 0; i < nrel; i++) {
+            const cat_relation *v = cat_relation_at(x->catalog, i);
+            if (v->kind != 'v' || v == rel || in_set(dropping, ndropping, v) || in_set(found, n, v))
+                continue;
+            if (view_reads(x, v, from->oid))
+                found[n++] = v;
+        }
+        if (next >= n)
+            break;
+        from = found[next];
+    }
+    if (!n)
+        return true;
+    if (!cascade) {
+        xlate_error(x, -1, "2BP01", "cannot drop %s %s because other objects depend on it", kind_word(rel->kind), rel->name);
+        pg_error_detail(x->err, "view %s depends on %s %s", found[0]->name, kind_word(rel->kind), rel->name);
+        pg_error_hint(x->err, "Use DROP ... CASCADE to drop the dependent objects too.");
+        return false;
+    }
+    for (int i = 0; i < n; i++) {
+        session_notice(x->session, PG_SEVERITY_NOTICE, "00000", "drop cascades to view %s", found[i]->name);
+        strbuf sql;
+        strbuf_init(&sql);
+        strbuf_puts(&sql, "DROP VIEW IF EXISTS ");
+        catalog_quote_ident(found[i]->engine_name, &sql);
+        bool ok = !sql.failed && ddl_step(x, p, sql.data) && ddl_forget_relation(x, p, found[i]);
+        strbuf_free(&sql);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* DROP TABLE ... CASCADE of a table other tables reference: their foreign keys to it go
+ * (each such table is rebuilt without them), as PostgreSQL drops the constraints. */
+static bool drop_referencing_constraints(sql_xlate *x, sql_plan *p, const cat_relation *rel,
+                                         const cat_relation *const *dropping, int ndropping)
+{
+    for (size_t i = 0; i < cat_relation_count(x->catalog); i++) {
+        const cat_relation *child = cat_relation_at(x->catalog, i);
+        if (child == rel || child->kind != 'r' || in_set(dropping, ndropping, child))
+            continue;
+        bool refers = false;
+        for (int c = 0; c < child->nconstraints; c++)
+            if (child->constraints[c].type == 'f' && child->constraints[c].ref_relation == rel->oid)
+                refers = true;
+        if (!refers)
+            continue;
+        ddl_table t;
+        if (!ddl_table_from_catalog(x, child, &t))
+            return false;
+        for (int k = 0; k < t.ncons;) {
+            if (t.cons[k].type == 'f' && t.cons[k].ref == rel) {
+                session_notice(x->session, PG_SEVERITY_NOTICE, "00000", "drop cascades to constraint %s on table %s",
+                               t.cons[k].name, child->name);
+                t.cons[k] = t.cons[--t.ncons];
+            } else {
+                k++;
+            }
+        }
+        int nobjects = 1;
+        for (int k = 0; k < t.ncons; k++)
+            nobjects += (t.cons[k].type == 'p' || t.cons[k].type == 'u') ? 2 : 1;
+        oid_block oids = {.table_oid = child->oid};
+        if (!ddl_reserve_oids(x, p, &oids, nobjects) || !ddl_rebuild_table(x, p, child, &t, &oids) ||
+            !ddl_record_table(x, p, &t, &oids, 0, 'r'))
+            return false;
+    }
+    return true;
+}
+
 static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *command, sql_plan **out)
 {
     sql_plan *p = ddl_plan(x, command);
@@ -914,10 +1046,11 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
     }
     for (int i = 0; i < nobj; i++) {
         List *names = list_nth(d->objects, i);
-        const cat_relation *r = want == 'r' ? analyze_find_relation(x, name_list_schema(names), name_list_last(names), -1, true)
-                                            : NULL;
+        const cat_relation *r = want == 'r' || want == 'v'
+                                    ? analyze_find_relation(x, name_list_schema(names), name_list_last(names), -1, true)
+                                    : NULL;
         pg_error_clear(x->err);
-        set_of[i] = r && r->kind == 'r' ? r : NULL;
+        set_of[i] = r && r->kind == want ? r : NULL;
         if (set_of[i])
             set[nset++] = set_of[i];
     }
@@ -991,6 +1124,11 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
         bool ok = true;
         strbuf sql;
         strbuf_init(&sql);
+        if ((want == 'r' || want == 'v') && !drop_dependent_views(x, p, rel, set, nset, d->behavior == DROP_CASCADE)) {
+            strbuf_free(&sql);
+            sql_plan_unref(p);
+            return false;
+        }
         if (want == 'r') {
             const cat_relation *by;
             const char *conname;
@@ -1003,10 +1141,12 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
                     sql_plan_unref(p);
                     return false;
                 }
-                xlate_error(x, -1, "0A000", "DROP TABLE ... CASCADE of a table referenced by a foreign key is not supported");
-                strbuf_free(&sql);
-                sql_plan_unref(p);
-                return false;
+                /* CASCADE drops the foreign keys (the referencing tables are rebuilt without) */
+                if (!drop_referencing_constraints(x, p, rel, set, nset)) {
+                    strbuf_free(&sql);
+                    sql_plan_unref(p);
+                    return false;
+                }
             }
             strbuf_puts(&sql, "DROP TABLE ");
             catalog_quote_ident(rel->engine_name, &sql);
@@ -1530,6 +1670,29 @@ static bool create_view(sql_xlate *x, ViewStmt *vs, sql_plan **out)
                 return false;
             }
         k++;
+    }
+    if (existing) {
+        /* CREATE OR REPLACE VIEW may only add columns at the end (PostgreSQL's rule). */
+        if (t.ncols < existing->ncolumns) {
+            emit_result_free(&r);
+            xlate_error(x, -1, "42P16", "cannot drop columns from view");
+            return false;
+        }
+        for (int i = 0; i < existing->ncolumns; i++) {
+            const cat_column *old = &existing->columns[i];
+            if (strcmp(old->name, t.cols[i].name) != 0) {
+                emit_result_free(&r);
+                xlate_error(x, -1, "42P16", "cannot change name of view column \"%s\" to \"%s\"", old->name, t.cols[i].name);
+                pg_error_hint(x->err, "Use ALTER VIEW ... RENAME COLUMN ... to change name of view column instead.");
+                return false;
+            }
+            if (old->type != t.cols[i].type || old->typmod != t.cols[i].typmod) {
+                emit_result_free(&r);
+                xlate_error(x, -1, "42P16", "cannot change data type of view column \"%s\" from %s to %s", old->name,
+                            tname(old->type), tname(t.cols[i].type));
+                return false;
+            }
+        }
     }
     sql_plan *p = ddl_plan(x, "CREATE VIEW");
     oid_block oids = {0};

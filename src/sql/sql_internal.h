@@ -607,6 +607,8 @@ bool ir_walk(ir_expr **slot, ir_visit_fn fn, void *arg);
 bool ir_contains_sublink(ir_expr *e);
 bool ir_contains_volatile(ir_expr *e);
 bool ir_references_column(ir_expr *e, int column);
+/* Every relation a query reads (FROM, sub-queries, CTEs, set operations), with repeats. */
+void ir_query_relations(ir_query *q, void (*fn)(const cat_relation *, void *), void *arg);
 /* Structural equality (GROUP BY matching). */
 bool ir_equal(const ir_expr *a, const ir_expr *b);
 /* The entry GROUPING(...) calls resolve to (analyze_expr.c; evaluated by the emitter). */
