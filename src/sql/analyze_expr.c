@@ -935,8 +935,10 @@ static bool window_spec(sql_xlate *x, ir_query *q, WindowDef *wd, ir_window *w, 
         else if (fo & FRAMEOPTION_START_CURRENT_ROW)
             strbuf_puts(&b, "CURRENT ROW");
         else if (fo & (FRAMEOPTION_START_OFFSET_PRECEDING | FRAMEOPTION_START_OFFSET_FOLLOWING)) {
-            if (!frame_offset(x, q, wd, w, wd->startOffset, &b))
+            if (!frame_offset(x, q, wd, w, wd->startOffset, &b)) {
+                strbuf_free(&b);
                 return false;
+            }
             strbuf_puts(&b, (fo & FRAMEOPTION_START_OFFSET_PRECEDING) ? " PRECEDING" : " FOLLOWING");
         }
         if (fo & FRAMEOPTION_BETWEEN) {
@@ -946,8 +948,10 @@ static bool window_spec(sql_xlate *x, ir_query *q, WindowDef *wd, ir_window *w, 
             else if (fo & FRAMEOPTION_END_CURRENT_ROW)
                 strbuf_puts(&b, "CURRENT ROW");
             else if (fo & (FRAMEOPTION_END_OFFSET_PRECEDING | FRAMEOPTION_END_OFFSET_FOLLOWING)) {
-                if (!frame_offset(x, q, wd, w, wd->endOffset, &b))
+                if (!frame_offset(x, q, wd, w, wd->endOffset, &b)) {
+                    strbuf_free(&b);
                     return false;
+                }
                 strbuf_puts(&b, (fo & FRAMEOPTION_END_OFFSET_PRECEDING) ? " PRECEDING" : " FOLLOWING");
             }
         }
