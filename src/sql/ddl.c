@@ -1861,9 +1861,20 @@ static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
             foreach (cc, cd->constraints)
                 if (ok)
                     ok = apply_constraint(x, &t, lfirst_node(Constraint, cc), c);
-            if (serial) {
-                xlate_error(x, cd->location, "0A000", "ALTER TABLE ADD COLUMN of a serial column is not supported yet");
+            if (ok && (serial || c->identity)) {
+                xlate_error(x, cd->location, "0A000", "ALTER TABLE ADD COLUMN of a serial or identity column is not supported yet");
                 ok = false;
+            }
+            if (ok && c->default_text && !c->generated) {
+                /* existing rows take the default, as PostgreSQL fills them */
+                strbuf v;
+                strbuf_init(&v);
+                ok = ddl_column_value_sql(x, &t, c->default_text, c->type, c->typmod, c->name, &v);
+                if (ok) {
+                    c->copy_from = xlate_strdup(x, v.data);
+                    c->copy_is_expression = true;
+                }
+                strbuf_free(&v);
             }
             rebuild = true;
             break;
@@ -1886,7 +1897,8 @@ static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
             /* Constraints on the column go with it (PostgreSQL drops them implicitly when
              * they involve only this column). */
             for (int k = 0; k < t.ncons; k++) {
-                bool uses = false;
+                bool uses = t.cons[k].type == 'c' && t.cons[k].check_text &&
+                            ddl_check_uses_column(x, &t, t.cons[k].check_text, idx);
                 for (int j = 0; j < t.cons[k].nkeys; j++)
                     if (strcmp(t.cons[k].keys[j], cmd->name) == 0)
                         uses = true;
@@ -1989,34 +2001,64 @@ static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
             int32_t typmod;
             bool serial;
             ok = column_type(x, cd->typeName, &type, &typmod, &serial);
-            if (ok && cd->raw_default) {
-                xlate_error(x, -1, "0A000", "ALTER COLUMN TYPE ... USING is not supported yet");
-                ok = false;
-            }
-            if (ok && !sql_can_coerce(c->type, type, COERCE_ASSIGNMENT)) {
+            if (ok && !cd->raw_default && !sql_can_coerce(c->type, type, COERCE_ASSIGNMENT)) {
                 xlate_error(x, -1, "42804", "column \"%s\" cannot be cast automatically to type %s", c->name, tname(type));
                 pg_error_hint(x->err, "You might need to specify \"USING %s::%s\".", c->name, tname(type));
                 ok = false;
             }
-            if (ok && (c->type != type || c->typmod != typmod)) {
-                /* The copy converts through the cast the analyser would apply. */
-                strbuf expr;
-                strbuf_init(&expr);
-                strbuf_puts(&expr, "pgw_cast(");
-                if (c->copy_is_expression)
-                    strbuf_puts(&expr, c->copy_from);
-                else
-                    catalog_quote_ident(c->copy_from ? c->copy_from : c->name, &expr);
-                strbuf_printf(&expr, ", %u, %u, %d, 0)", c->type, type, typmod);
-                c->copy_from = xlate_strdup(x, expr.data);
-                c->copy_is_expression = true;
-                strbuf_free(&expr);
-                c->type = type;
-                c->typmod = typmod;
-                rebuild = true;
+            if (ok && c->copy_is_expression) {
+                xlate_error(x, -1, "0A000", "changing a column twice in one ALTER TABLE is not supported");
+                ok = false;
+            }
+            if (ok && (cd->raw_default || c->type != type || c->typmod != typmod)) {
+                /* The copy converts as PostgreSQL does: the USING expression (over the old
+                 * columns) or the column itself, through the assignment cast. */
+                char *using_text = NULL;
+                strbuf quoted;
+                strbuf_init(&quoted);
+                if (cd->raw_default) {
+                    using_text = scan_expression(x->text, exprLocation(cd->raw_default));
+                    if (!using_text) {
+                        xlate_error(x, -1, "42601", "could not read the USING expression");
+                        ok = false;
+                    }
+                } else {
+                    catalog_quote_ident(c->name, &quoted);
+                }
+                strbuf v;
+                strbuf_init(&v);
+                ok = ok && ddl_column_value_sql(x, &t, using_text ? using_text : quoted.data, type, typmod, c->name, &v);
+                if (ok) {
+                    c->copy_from = xlate_strdup(x, v.data);
+                    c->copy_is_expression = true;
+                    c->type = type;
+                    c->typmod = typmod;
+                    rebuild = true;
+                }
+                free(using_text);
+                strbuf_free(&v);
+                strbuf_free(&quoted);
             }
             break;
         }
+        case AT_ChangeOwner:
+        case AT_SetRelOptions:
+        case AT_ResetRelOptions:
+        case AT_SetStatistics:
+        case AT_SetStorage:
+        case AT_ClusterOn:
+        case AT_DropCluster:
+        case AT_SetLogged:
+        case AT_SetUnLogged:
+        case AT_EnableTrig:
+        case AT_DisableTrig:
+        case AT_EnableTrigAll:
+        case AT_DisableTrigAll:
+        case AT_EnableTrigUser:
+        case AT_DisableTrigUser:
+        case AT_ReplicaIdentity:
+            /* ownership, storage and planner settings: nothing the engine keeps */
+            break;
         default:
             xlate_error(x, -1, "0A000", "this form of ALTER TABLE is not supported yet");
             ok = false;

@@ -208,6 +208,90 @@ static bool emit_table_expr(sql_xlate *x, ddl_table *t, const char *text, const 
     return ok;
 }
 
+bool ddl_column_value_sql(sql_xlate *x, ddl_table *t, const char *text, pg_oid type, int32_t typmod, const char *column,
+                          strbuf *out)
+{
+    strbuf sql;
+    strbuf_init(&sql);
+    strbuf_printf(&sql, "SELECT (%s)", text);
+    raw_parse p;
+    pg_error perr = {0};
+    if (sql.failed || !raw_parse_text(sql.data, &p, NULL, 0, &perr)) {
+        xlate_error(x, -1, perr.sqlstate[0] ? perr.sqlstate : "42601", "invalid expression for column \"%s\": %s", column,
+                    perr.message ? perr.message : "out of memory");
+        pg_error_clear(&perr);
+        strbuf_free(&sql);
+        return false;
+    }
+    RawStmt *rs = linitial(p.statements);
+    ResTarget *rt = linitial(((SelectStmt *)rs->stmt)->targetList);
+    ir_query *q = ir_query_new(x, QUERY_SELECT, NULL);
+    const cat_relation *rel = fake_relation(x, t);
+    bool ok = false;
+    if (q && rel) {
+        int rte = analyze_add_relation_rte(x, q, rel, t->name);
+        if (rte >= 0 && ir_add_ns(x, q, rte, true, true)) {
+            const char *saved = x->text;
+            int saved_offset = x->position_offset;
+            x->text = sql.data;
+            x->position_offset = 0;
+            ir_expr *e = analyze_expr(x, q, rt->val);
+            x->text = saved;
+            x->position_offset = saved_offset;
+            if (e && (ir_contains_aggregate(e) || ir_contains_sublink(e))) {
+                xlate_error(x, -1, "0A000", "cannot use subquery or aggregate in the value of column \"%s\"", column);
+                e = NULL;
+            }
+            char where[300];
+            snprintf(where, sizeof where, "column \"%s\"", column);
+            if (e)
+                e = ir_coerce(x, e, type, typmod, COERCE_ASSIGNMENT, where);
+            ok = e && emit_expr_sqlite(x, q, e, out);
+        }
+    }
+    raw_parse_free(&p);
+    strbuf_free(&sql);
+    return ok;
+}
+
+bool ddl_check_uses_column(sql_xlate *x, ddl_table *t, const char *check_text, int column)
+{
+    strbuf sql;
+    strbuf_init(&sql);
+    strbuf_printf(&sql, "SELECT (%s)", check_text);
+    raw_parse p;
+    pg_error perr = {0};
+    if (sql.failed || !raw_parse_text(sql.data, &p, NULL, 0, &perr)) {
+        pg_error_clear(&perr);
+        strbuf_free(&sql);
+        return false;
+    }
+    RawStmt *rs = linitial(p.statements);
+    ResTarget *rt = linitial(((SelectStmt *)rs->stmt)->targetList);
+    ir_query *q = ir_query_new(x, QUERY_SELECT, NULL);
+    const cat_relation *rel = fake_relation(x, t);
+    bool uses = false;
+    if (q && rel) {
+        int rte = analyze_add_relation_rte(x, q, rel, t->name);
+        if (rte >= 0 && ir_add_ns(x, q, rte, true, true)) {
+            const char *saved = x->text;
+            int saved_offset = x->position_offset;
+            x->text = sql.data;
+            x->position_offset = 0;
+            ir_expr *e = analyze_expr(x, q, rt->val);
+            x->text = saved;
+            x->position_offset = saved_offset;
+            if (e)
+                uses = ir_references_column(e, column);
+            else
+                pg_error_clear(x->err);
+        }
+    }
+    raw_parse_free(&p);
+    strbuf_free(&sql);
+    return uses;
+}
+
 static const char *fk_action(char a)
 {
     switch (a) {
