@@ -2087,6 +2087,186 @@ static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
     return true;
 }
 
+/* Steps re-creating view `rel` in the engine as `new_engine` (SQLite cannot rename or move
+ * a view): its definition is translated again. */
+static bool recreate_view_steps(sql_xlate *x, sql_plan *p, const cat_relation *rel, const char *new_engine)
+{
+    if (!rel->view_definition || !*rel->view_definition) {
+        xlate_error(x, -1, "0A000", "view \"%s\" has no recorded definition", rel->name);
+        return false;
+    }
+    raw_parse rp;
+    pg_error perr = {0};
+    if (!raw_parse_text(rel->view_definition, &rp, NULL, 0, &perr)) {
+        xlate_error(x, -1, "XX000", "could not read the definition of view \"%s\": %s", rel->name,
+                    perr.message ? perr.message : "?");
+        pg_error_clear(&perr);
+        return false;
+    }
+    bool ok = false;
+    if (list_length(rp.statements) == 1) {
+        const char *saved_text = x->text;
+        int saved_offset = x->position_offset;
+        x->text = rel->view_definition;
+        x->position_offset = 0;
+        ir_query *q = analyze_select(x, NULL, ((RawStmt *)linitial(rp.statements))->stmt);
+        x->text = saved_text;
+        x->position_offset = saved_offset;
+        emit_result r = {0};
+        strbuf_init(&r.sql);
+        if (q && emit_query(x, q, &r)) {
+            strbuf sql;
+            strbuf_init(&sql);
+            strbuf_puts(&sql, "DROP VIEW ");
+            catalog_quote_ident(rel->engine_name, &sql);
+            ok = ddl_step(x, p, sql.data);
+            strbuf_reset(&sql);
+            strbuf_puts(&sql, "CREATE VIEW ");
+            catalog_quote_ident(new_engine, &sql);
+            strbuf_puts(&sql, " (");
+            for (int i = 0; i < rel->ncolumns; i++) {
+                if (i)
+                    strbuf_puts(&sql, ", ");
+                catalog_quote_ident(rel->columns[i].name, &sql);
+            }
+            strbuf_printf(&sql, ") AS %s", r.sql.data ? r.sql.data : "");
+            ok = ok && !sql.failed && ddl_step(x, p, sql.data);
+            strbuf_free(&sql);
+        }
+        emit_result_free(&r);
+    }
+    raw_parse_free(&rp);
+    return ok;
+}
+
+/* ALTER TABLE / VIEW / SEQUENCE ... SET SCHEMA */
+static bool set_schema(sql_xlate *x, AlterObjectSchemaStmt *as, sql_plan **out)
+{
+    const char *command = as->objectType == OBJECT_VIEW ? "ALTER VIEW" : as->objectType == OBJECT_SEQUENCE ? "ALTER SEQUENCE"
+                                                                                                         : "ALTER TABLE";
+    if (!as->relation || (as->objectType != OBJECT_TABLE && as->objectType != OBJECT_VIEW && as->objectType != OBJECT_SEQUENCE)) {
+        xlate_error(x, -1, "0A000", "SET SCHEMA of this kind of object is not supported");
+        return false;
+    }
+    const cat_relation *rel = analyze_find_relation(x, as->relation->schemaname, as->relation->relname,
+                                                    as->relation->location, as->missing_ok);
+    if (!rel) {
+        if (pg_error_is_set(x->err))
+            return false;
+        session_notice(x->session, PG_SEVERITY_NOTICE, "00000", "relation \"%s\" does not exist, skipping",
+                       as->relation->relname);
+        *out = ddl_noop_plan(x, command);
+        return *out != NULL;
+    }
+    const cat_namespace *ns = cat_find_namespace(x->catalog, as->newschema);
+    if (!ns) {
+        xlate_error(x, -1, "3F000", "schema \"%s\" does not exist", as->newschema);
+        return false;
+    }
+    if (strncmp(as->newschema, "pg_", 3) == 0 || strcmp(as->newschema, "information_schema") == 0) {
+        xlate_error(x, -1, "0A000", "cannot move objects into or out of system or temporary schemas");
+        return false;
+    }
+    if (strcmp(rel->schema, as->newschema) == 0) {
+        *out = ddl_noop_plan(x, command);
+        return *out != NULL;
+    }
+    if (cat_find_relation(x->catalog, as->newschema, rel->name)) {
+        xlate_error(x, -1, "42P07", "relation \"%s\" already exists in schema \"%s\"", rel->name, as->newschema);
+        return false;
+    }
+    sql_plan *p = ddl_plan(x, command);
+    if (!p)
+        return false;
+    strbuf en, sql;
+    strbuf_init(&en);
+    strbuf_init(&sql);
+    catalog_engine_table_name(as->newschema, rel->name, &en);
+    bool ok = !en.failed;
+    if (ok && rel->kind == 'r') {
+        strbuf_puts(&sql, "ALTER TABLE ");
+        catalog_quote_ident(rel->engine_name, &sql);
+        strbuf_puts(&sql, " RENAME TO ");
+        catalog_quote_ident(en.data, &sql);
+        ok = ddl_step(x, p, sql.data);
+    } else if (ok && rel->kind == 'v') {
+        ok = recreate_view_steps(x, p, rel, en.data);
+    }
+    if (ok) {
+        strbuf_reset(&sql);
+        strbuf_printf(&sql, "UPDATE " CAT_META_CLASS " SET relnamespace = %u", ns->oid);
+        if (rel->engine_name[0]) {
+            strbuf_puts(&sql, ", engine_name = ");
+            catalog_quote_literal(en.data, &sql);
+        }
+        /* its indexes and owned sequences move with it */
+        strbuf_printf(&sql, " WHERE oid = %u OR oid IN (SELECT indexrelid FROM " CAT_META_INDEX " WHERE indrelid = %u)"
+                            " OR oid IN (SELECT objid FROM " CAT_META_DEPEND " WHERE refobjid = %u AND deptype IN ('a', 'i'))",
+                      rel->oid, rel->oid, rel->oid);
+        ok = ddl_step(x, p, sql.data);
+    }
+    strbuf_free(&en);
+    strbuf_free(&sql);
+    if (!ok) {
+        sql_plan_unref(p);
+        return false;
+    }
+    *out = p;
+    return true;
+}
+
+/* Steps making index `rel` again as `newname` from its recorded definition, then dropping the
+ * old one. */
+static bool recreate_index_steps(sql_xlate *x, sql_plan *p, const cat_relation *rel, const char *newname)
+{
+    const cat_index *ix = NULL;
+    for (size_t i = 0; i < cat_relation_count(x->catalog) && !ix; i++) {
+        const cat_relation *t = cat_relation_at(x->catalog, i);
+        for (int k = 0; k < t->nindexes; k++)
+            if (t->indexes[k].oid == rel->oid)
+                ix = &t->indexes[k];
+    }
+    if (!ix || !ix->definition) {
+        xlate_error(x, -1, "0A000", "index \"%s\" has no recorded definition", rel->name);
+        return false;
+    }
+    raw_parse rp;
+    pg_error perr = {0};
+    if (!raw_parse_text(ix->definition, &rp, NULL, 0, &perr)) {
+        xlate_error(x, -1, "XX000", "could not read the definition of index \"%s\"", rel->name);
+        pg_error_clear(&perr);
+        return false;
+    }
+    bool ok = false;
+    if (list_length(rp.statements) == 1 && IsA(((RawStmt *)linitial(rp.statements))->stmt, IndexStmt)) {
+        IndexStmt *is = (IndexStmt *)((RawStmt *)linitial(rp.statements))->stmt;
+        is->idxname = (char *)newname;
+        const char *saved_text = x->text;
+        int saved_offset = x->position_offset;
+        x->text = ix->definition;
+        x->position_offset = 0;
+        sql_plan *made = NULL;
+        ok = create_index(x, is, &made);
+        x->text = saved_text;
+        x->position_offset = saved_offset;
+        strbuf sql;
+        strbuf_init(&sql);
+        strbuf_puts(&sql, "DROP INDEX ");
+        catalog_quote_ident(rel->engine_name, &sql);
+        ok = ok && ddl_step(x, p, sql.data) &&
+             ddl_stepf(x, p, "DELETE FROM " CAT_META_INDEX " WHERE indexrelid = %u", rel->oid) &&
+             ddl_stepf(x, p, "DELETE FROM " CAT_META_DESCRIPTION " WHERE objoid = %u", rel->oid) &&
+             ddl_stepf(x, p, "DELETE FROM " CAT_META_CLASS " WHERE oid = %u", rel->oid);
+        for (int i = 0; ok && made && i < made->nsteps; i++)
+            ok = plan_add_step(p, made->steps[i].sql, 0, NULL, false, false);
+        if (made)
+            sql_plan_unref(made);
+        strbuf_free(&sql);
+    }
+    raw_parse_free(&rp);
+    return ok;
+}
+
 static bool rename_object(sql_xlate *x, RenameStmt *rs, sql_plan **out)
 {
     if (rs->renameType != OBJECT_TABLE && rs->renameType != OBJECT_COLUMN && rs->renameType != OBJECT_INDEX &&
@@ -2168,8 +2348,7 @@ static bool rename_object(sql_xlate *x, RenameStmt *rs, sql_plan **out)
         ok = true;
         if (rel->kind == 'r' || rel->kind == 'v') {
             if (rel->kind == 'v') {
-                xlate_error(x, -1, "0A000", "ALTER VIEW ... RENAME is not supported yet");
-                ok = false;
+                ok = recreate_view_steps(x, p, rel, new_engine.data);
             } else {
                 strbuf_puts(&sql, "ALTER TABLE ");
                 catalog_quote_ident(rel->engine_name, &sql);
@@ -2178,8 +2357,15 @@ static bool rename_object(sql_xlate *x, RenameStmt *rs, sql_plan **out)
                 ok = ddl_step(x, p, sql.data);
             }
         } else if (rel->kind == 'i' && rel->engine_name[0]) {
-            xlate_error(x, -1, "0A000", "ALTER INDEX ... RENAME is not supported yet");
-            ok = false;
+            /* SQLite cannot rename an index: it is made again under the new name from its
+             * definition (a new OID), the old one dropped */
+            ok = recreate_index_steps(x, p, rel, rs->newname);
+            if (ok) {
+                strbuf_free(&sql);
+                strbuf_free(&new_engine);
+                *out = p;
+                return true;
+            }
         }
         strbuf_reset(&sql);
         strbuf_puts(&sql, "UPDATE " CAT_META_CLASS " SET relname = ");
@@ -2336,6 +2522,8 @@ bool xlate_ddl(sql_xlate *x, Node *stmt, sql_plan **out, bool *handled)
     }
     case T_CreateSeqStmt:
         return ddl_create_sequence(x, (CreateSeqStmt *)stmt, out);
+    case T_AlterObjectSchemaStmt:
+        return set_schema(x, (AlterObjectSchemaStmt *)stmt, out);
     case T_AlterSeqStmt:
         return ddl_alter_sequence(x, (AlterSeqStmt *)stmt, out);
     default:
