@@ -19,7 +19,7 @@ sys.path.insert(0, HERE)
 import runner  # noqa: E402
 
 MIN_RATE = 95.0
-MIN_STATEMENTS = 800
+MIN_STATEMENTS = 880
 
 
 def test_differential(pg_oracle, pgwire_server):
