@@ -241,8 +241,9 @@ static void describe_constraint_error(sql_session *s, const sql_plan *plan, pg_e
         err->table_name = xstrdup(relname);
         err->constraint_name = xstrdup(conname ? conname : fallback);
     } else if (strcmp(err->sqlstate, "23514") == 0) {
-        /* "CHECK constraint failed: name" */
-        const char *name = colon ? colon + 2 : "";
+        /* "CHECK constraint failed: name" (copied: setting the error frees the engine's text) */
+        char name[256];
+        snprintf(name, sizeof name, "%s", colon && colon[1] ? colon + 2 : "");
         pg_error_set(err, "23514", "new row for relation \"%s\" violates check constraint \"%s\"",
                      relname[0] ? relname : "?", name);
         err->constraint_name = xstrdup(name);
