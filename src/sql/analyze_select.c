@@ -11,6 +11,54 @@
 
 /* ---------------------------------------------------------------- WITH */
 
+/* WITH x AS (INSERT/UPDATE/DELETE ...): analysed as its own statement whose parent is q (it
+ * sees the WITH queries before it); its RETURNING list is what x's readers see.  It runs
+ * before the rest of the statement (translate.c), so translate.c refuses statements where
+ * that order could be seen. */
+static bool analyze_data_modifying_cte(sql_xlate *x, ir_query *q, CommonTableExpr *cte, ir_cte *c)
+{
+    if (q->parent) {
+        xlate_error(x, cte->location, "0A000", "WITH clause containing a data-modifying statement must be at the top level");
+        return false;
+    }
+    if (q->recursive_with) {
+        xlate_error(x, cte->location, "0A000", "data-modifying statements in WITH RECURSIVE are not supported");
+        return false;
+    }
+    Node *stmt = cte->ctequery;
+    ir_query *dml = IsA(stmt, InsertStmt)   ? analyze_insert(x, q, stmt)
+                    : IsA(stmt, UpdateStmt) ? analyze_update(x, q, stmt)
+                    : IsA(stmt, DeleteStmt) ? analyze_delete(x, q, stmt)
+                                            : NULL;
+    if (!dml) {
+        if (!pg_error_is_set(x->err))
+            xlate_error(x, cte->location, "0A000", "this statement is not supported in WITH");
+        return false;
+    }
+    dml->ntargets = dml->nreturning;
+    dml->targets = dml->returning;
+    c->name = xlate_strdup(x, cte->ctename);
+    c->query = dml;
+    c->data_modifying = true;
+    c->ncolnames = list_length(cte->aliascolnames);
+    if (c->ncolnames) {
+        c->colnames = xlate_alloc(x, sizeof *c->colnames * (size_t)c->ncolnames);
+        if (!c->colnames)
+            return false;
+        int i = 0;
+        ListCell *nc;
+        foreach (nc, cte->aliascolnames)
+            c->colnames[i++] = xlate_strdup(x, strVal(lfirst(nc)));
+    }
+    if (c->ncolnames > dml->ntargets) {
+        xlate_error(x, cte->location, "42P10", "WITH query \"%s\" has %d columns available but %d columns specified",
+                    cte->ctename, dml->ntargets, c->ncolnames);
+        return false;
+    }
+    q->ncte++;
+    return true;
+}
+
 bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
 {
     if (!with)
@@ -29,13 +77,12 @@ bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
                             cte->ctename);
                 return false;
             }
-        if (!IsA(cte->ctequery, SelectStmt)) {
-            /* SQLite has no INSERT/UPDATE/DELETE ... RETURNING as a table source. */
-            xlate_error(x, cte->location, "0A000", "data-modifying statements in WITH are not supported");
-            pg_error_hint(x->err, "Run the INSERT, UPDATE or DELETE ... RETURNING as its own statement.");
-            return false;
-        }
         ir_cte *c = &q->ctes[q->ncte];
+        if (!IsA(cte->ctequery, SelectStmt)) {
+            if (!analyze_data_modifying_cte(x, q, cte, c))
+                return false;
+            continue;
+        }
         c->name = xlate_strdup(x, cte->ctename);
         c->recursive = with->recursive;
         c->materialized = cte->ctematerialized == CTEMaterializeAlways;
@@ -191,6 +238,10 @@ static int add_range_var(sql_xlate *x, ir_query *q, RangeVar *rv)
     const char *alias = rv->alias ? rv->alias->aliasname : rv->relname;
     int levels, index;
     ir_cte *cte = rv->schemaname ? NULL : find_cte(q, rv->relname, &levels, &index);
+    if (cte && cte->data_modifying && cte->query->nreturning == 0) {
+        xlate_error(x, rv->location, "0A000", "WITH query \"%s\" does not have a RETURNING clause", cte->name);
+        return -1;
+    }
     if (cte) {
         ir_rte *r = xlate_alloc(x, sizeof *r);
         if (!r)

@@ -1113,6 +1113,11 @@ static void emit_with(oemit *em, ir_query *q)
         oe_fail(em, -1, "0A000", "WITH RECURSIVE is not supported by the IRIS dialect");
         return;
     }
+    for (int i = 0; i < q->ncte; i++)
+        if (q->ctes[i].data_modifying) {
+            oe_fail(em, -1, "0A000", "data-modifying statements in WITH are not supported by this engine");
+            return;
+        }
     oe_put(em, q->recursive_with ? "WITH RECURSIVE " : "WITH ");
     for (int i = 0; i < q->ncte; i++) {
         ir_cte *c = &q->ctes[i];

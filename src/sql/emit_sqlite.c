@@ -1126,23 +1126,38 @@ static void emit_limit(emitter *em, ir_query *q)
     }
 }
 
-static void emit_with(emitter *em, ir_query *q)
+/* WITH queries [from, to) of owner into an open WITH list; *first: nothing written yet.  A
+ * data-modifying one has already run (translate.c): it reads its engine table. */
+static void emit_cte_list(emitter *em, ir_query *owner, int from, int to, bool recursive, bool *first)
 {
-    if (!q->ncte)
-        return;
-    put(em, q->recursive_with ? "WITH RECURSIVE " : "WITH ");
-    for (int i = 0; i < q->ncte; i++) {
-        ir_cte *c = &q->ctes[i];
-        if (i)
-            put(em, ", ");
+    for (int i = from; i < to; i++) {
+        ir_cte *c = &owner->ctes[i];
+        if (c->data_modifying && c->query->ntargets == 0)
+            continue;   /* no RETURNING: nothing can read it */
+        if (c->data_modifying && !c->engine_table) {
+            xlate_error(em->x, -1, "0A000", "data-modifying statements in WITH are not supported in this statement");
+            em->failed = true;
+            return;
+        }
+        put(em, *first ? (recursive ? "WITH RECURSIVE " : "WITH ") : ", ");
+        *first = false;
         ident(em, c->name);
         put(em, "(");
         for (int k = 0; k < c->query->ntargets; k++) {
             if (k)
                 put(em, ", ");
-            ident(em, cte_column_name(q, i, k));
+            ident(em, cte_column_name(owner, i, k));
         }
         put(em, ") AS ");
+        if (c->data_modifying) {
+            put(em, "(SELECT ");
+            for (int k = 0; k < c->query->ntargets; k++)
+                strbuf_printf(em->out, "%s\"_c%d\"", k ? ", " : "", k + 1);
+            put(em, " FROM temp.");
+            ident(em, c->engine_table);
+            put(em, ") ");
+            continue;
+        }
         if (c->materialized)
             put(em, "MATERIALIZED ");
         put(em, "(");
@@ -1152,6 +1167,20 @@ static void emit_with(emitter *em, ir_query *q)
         em->q = saved;
         put(em, ") ");
     }
+}
+
+static void emit_with(emitter *em, ir_query *q)
+{
+    bool first = true;
+    if (q == em->top && q->parent && (q->kind == QUERY_INSERT || q->kind == QUERY_UPDATE || q->kind == QUERY_DELETE)) {
+        /* A data-modifying WITH query run as its own engine statement: the WITH queries
+         * before it in its parent's list come along. */
+        int k = 0;
+        while (k < q->parent->ncte && q->parent->ctes[k].query != q)
+            k++;
+        emit_cte_list(em, q->parent, 0, k, q->recursive_with, &first);
+    }
+    emit_cte_list(em, q, 0, q->ncte, q->recursive_with, &first);
 }
 
 static void emit_targets(emitter *em, ir_query *q, bool alias_targets, const char *const *aliases)

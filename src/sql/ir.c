@@ -737,6 +737,22 @@ static void query_relations(ir_query *q, rel_walk *w)
         from_relations(q->from[i], w);
     expr_relations(q->where, w);
     expr_relations(q->having, w);
+    /* VALUES rows and the parts of INSERT/UPDATE/DELETE */
+    for (int r = 0; r < q->nrows; r++)
+        for (int i = 0; i < q->ntargets; i++)
+            expr_relations(q->rows[r][i], w);
+    query_relations(q->insert_source, w);
+    for (int i = 0; i < q->nset; i++)
+        expr_relations(q->set_values[i], w);
+    if (q->on_conflict) {
+        for (int i = 0; i < q->on_conflict->nset; i++)
+            expr_relations(q->on_conflict->set_values[i], w);
+        expr_relations(q->on_conflict->where, w);
+        expr_relations(q->on_conflict->target_where, w);
+    }
+    if (q->targets != q->returning)
+        for (int i = 0; i < q->nreturning; i++)
+            expr_relations(q->returning[i].expr, w);
     w->depth--;
 }
 

@@ -282,6 +282,11 @@ typedef struct ir_cte {
     int ncolnames;
     const char **colnames;
     bool materialized;
+    /* WITH x AS (INSERT/UPDATE/DELETE ... RETURNING ...): query is the DML, its targets are
+     * its RETURNING list.  The plan runs it first, its rows kept in the engine table named
+     * engine_table (set by translate.c); the statement then reads x from that table. */
+    bool data_modifying;
+    const char *engine_table;
 } ir_cte;
 
 /* Name-resolution scope of a query (PostgreSQL's p_namespace): which range entries answer
@@ -480,6 +485,8 @@ typedef struct plan_step {
     bool returns_rows;    /* this step's rows are the statement's result */
     bool count_rows;      /* its changes() count for the command tag */
     bool ignore_no_rows;
+    char *rows_into;      /* an INSERT with one ?N per column: each row of this step goes
+                           * through it (a data-modifying WITH query's RETURNING rows) */
 } plan_step;
 
 typedef enum { TAG_PLAIN, TAG_ROWS, TAG_INSERT, TAG_SELECT_COUNT /* "SELECT n", n rows changed (CREATE TABLE AS) */ } tag_style;
@@ -626,9 +633,10 @@ ir_rte *ir_rte_at(ir_query *q, int levels_up, int rte);
 /* ================================================================ analysis (analyze*.c) */
 
 ir_query *analyze_select(sql_xlate *x, ir_query *parent, struct Node *stmt);
-ir_query *analyze_insert(sql_xlate *x, struct Node *stmt);
-ir_query *analyze_update(sql_xlate *x, struct Node *stmt);
-ir_query *analyze_delete(sql_xlate *x, struct Node *stmt);
+/* parent: the statement whose WITH holds this one (a data-modifying CTE), else NULL. */
+ir_query *analyze_insert(sql_xlate *x, ir_query *parent, struct Node *stmt);
+ir_query *analyze_update(sql_xlate *x, ir_query *parent, struct Node *stmt);
+ir_query *analyze_delete(sql_xlate *x, ir_query *parent, struct Node *stmt);
 ir_expr *analyze_expr(sql_xlate *x, ir_query *q, struct Node *node);
 /* Analyse as a boolean condition (WHERE, ON, HAVING): 42804 unless boolean. */
 ir_expr *analyze_condition(sql_xlate *x, ir_query *q, struct Node *node, const char *clause);
@@ -639,7 +647,7 @@ const cat_relation *analyze_find_relation(sql_xlate *x, const char *schema, cons
                                           int location, bool missing_ok);
 /* This session's temporary schema (pg_temp_<pid>) if it exists, else NULL. */
 const char *analyze_temp_schema(sql_xlate *x);
-/* WITH: the CTEs become q's (SELECT ones only; a data-modifying one is 0A000). */
+/* WITH: the CTEs become q's (data-modifying ones only at the top level, else 0A000). */
 bool analyze_with(sql_xlate *x, ir_query *q, struct WithClause *with);
 /* 'name'::regclass / regtype / regnamespace of a literal, resolved now (as the input
  * functions do): the OID constant, or NULL with PostgreSQL's error. */

@@ -474,3 +474,34 @@ def test_cursor_statements_without_cursors(db):
     a.execute("close all")
     assert sqlstate(a, "close nope") == "34000"
     assert sqlstate(a, "fetch 1 from nope") == "34000"
+
+
+def test_data_modifying_with(db):
+    """WITH x AS (DELETE/INSERT/UPDATE ... RETURNING): runs once, its rows read by the rest;
+    parameters, prepared reuse, and the whole statement atomic (a failure after it undoes it)."""
+    conn = db()
+    conn.execute("create table stock (sku text primary key, qty int)")
+    conn.execute("create table moved (sku text primary key, qty int)")
+    conn.execute("insert into stock select 's' || g, g from generate_series(1, 50) g")
+    sql = ("with m as (delete from stock where qty between %s and %s returning sku, qty) "
+           "insert into moved select sku, qty * %s from m returning sku, qty")
+    rows = conn.execute(sql, (1, 3, 2), prepare=True).fetchall()
+    assert sorted(rows) == [("s1", 2), ("s2", 4), ("s3", 6)]
+    rows = conn.execute(sql, (4, 5, 10), prepare=True).fetchall()
+    assert sorted(rows) == [("s4", 40), ("s5", 50)]
+    # a unique violation in the INSERT undoes the DELETE of the WITH query
+    conn.execute("insert into moved values ('s9', 0)")
+    with pytest.raises(psycopg.errors.UniqueViolation):
+        conn.execute(sql, (6, 10, 1))
+    assert one(conn, "select count(*) from stock") == 45
+    # inside a transaction block that rolls back
+    with conn.transaction():
+        cur = conn.execute("with u as (update stock set qty = -qty where qty > 40 returning qty) "
+                           "select count(*), sum(qty) from u")
+        assert cur.fetchone() == (10, -455)
+        raise psycopg.Rollback()
+    assert one(conn, "select min(qty) from stock") == 6
+    # the WITH query runs even when nothing reads its rows
+    cur = conn.execute("with d as (delete from stock where qty > 45 returning sku) select 1")
+    assert cur.fetchall() == [(1,)]
+    assert one(conn, "select count(*) from stock") == 40
