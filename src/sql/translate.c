@@ -50,26 +50,67 @@ static void count_relation_use(const cat_relation *rel, void *arg)
         u->n++;
 }
 
-/* PostgreSQL runs every part of the statement on one snapshot: the rest of the statement
- * does not see what a data-modifying WITH query changed.  Here that query runs first, so
- * the order is invisible only when nothing else in the statement uses its table. */
+/* The tables a data-modifying WITH query changes: its target, and the tables whose foreign
+ * keys act on it (ON DELETE/UPDATE CASCADE, SET NULL, SET DEFAULT), transitively.  At most
+ * `max`; false if there are more. */
+static bool changed_relations(sql_xlate *x, const cat_relation *target, pg_oid *out, int *n, int max)
+{
+    out[0] = target->oid;
+    *n = 1;
+    for (int done = 0; done < *n; done++) {
+        size_t count = cat_relation_count(x->catalog);
+        for (size_t r = 0; r < count; r++) {
+            const cat_relation *rel = cat_relation_at(x->catalog, r);
+            for (int c = 0; c < rel->nconstraints; c++) {
+                const cat_constraint *k = &rel->constraints[c];
+                if (k->type != 'f' || k->ref_relation != out[done])
+                    continue;
+                bool acts = (k->on_delete && k->on_delete != 'a' && k->on_delete != 'r') ||
+                            (k->on_update && k->on_update != 'a' && k->on_update != 'r');
+                bool known = false;
+                for (int i = 0; i < *n; i++)
+                    known = known || out[i] == rel->oid;
+                if (!acts || known)
+                    continue;
+                if (*n == max)
+                    return false;
+                out[(*n)++] = rel->oid;
+            }
+        }
+    }
+    return true;
+}
+
+/* PostgreSQL runs every part of the statement on one snapshot (and foreign keys act at its
+ * end): the rest of the statement does not see what a data-modifying WITH query changed.
+ * Here that query runs first, so the order is invisible only when nothing else in the
+ * statement uses a table it changes. */
 static bool check_data_modifying_ctes(sql_xlate *x, ir_query *q)
 {
     for (int i = 0; i < q->ncte; i++) {
         if (!q->ctes[i].data_modifying)
             continue;
         ir_query *d = q->ctes[i].query;
-        const cat_relation *target = d->rtes[d->result_rte]->rel;
-        relation_uses all = {target->oid, 0}, own = {target->oid, 0};
-        ir_query_relations(q, count_relation_use, &all);
-        ir_query_relations(d, count_relation_use, &own);
-        if (all.n > own.n) {
-            xlate_error(x, -1, "0A000",
-                        "table \"%s\" is used both by the data-modifying WITH query \"%s\" and by the rest of the statement",
-                        target->name, q->ctes[i].name);
-            pg_error_detail(x->err, "The engine runs a data-modifying WITH query before the rest of the statement, "
-                                    "which would then see its changes.");
+        pg_oid changed[32];
+        int nchanged = 0;
+        if (!changed_relations(x, d->rtes[d->result_rte]->rel, changed, &nchanged, 32)) {
+            xlate_error(x, -1, "0A000", "data-modifying WITH query \"%s\": too many tables reached by its foreign keys",
+                        q->ctes[i].name);
             return false;
+        }
+        for (int t = 0; t < nchanged; t++) {
+            relation_uses all = {changed[t], 0}, own = {changed[t], 0};
+            ir_query_relations(q, count_relation_use, &all);
+            ir_query_relations(d, count_relation_use, &own);
+            if (all.n > own.n) {
+                const cat_relation *rel = cat_relation_by_oid(x->catalog, changed[t]);
+                xlate_error(x, -1, "0A000",
+                            "table \"%s\" is changed by the data-modifying WITH query \"%s\" and used by the rest of the statement",
+                            rel ? rel->name : "?", q->ctes[i].name);
+                pg_error_detail(x->err, "The engine runs a data-modifying WITH query before the rest of the statement, "
+                                        "which would then see its changes.");
+                return false;
+            }
         }
     }
     return true;

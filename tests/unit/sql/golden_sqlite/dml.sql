@@ -40,3 +40,5 @@ with d as (delete from orders returning id) select count(*) from orders;
 with d as (delete from orders returning id) insert into orders (total) select id from d;
 -- only at the top level
 select * from (with d as (delete from orders returning id) select * from d) s;
+-- a table the changed one references is not changed (orders references items)
+with d as (delete from orders returning id) select count(*) from items;
