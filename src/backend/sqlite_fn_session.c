@@ -142,7 +142,7 @@ static void fn_notify(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite_fn_pg_error(ctx, &err);
         return;
     }
-    sqlite3_result_null(ctx);
+    sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);   /* void: its text form is empty, not NULL */
 }
 
 /* inet_{client,server}_{addr,port}: NULL over a Unix socket, as PostgreSQL. */
@@ -247,7 +247,7 @@ static void fn_advisory(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         }
         if (r > 0 || try_only || (flags & (ADVISORY_UNLOCK | ADVISORY_UNLOCK_ALL))) {
             if (flags & ADVISORY_UNLOCK_ALL || (!try_only && !(flags & ADVISORY_UNLOCK)))
-                sqlite3_result_null(ctx);   /* void */
+                sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);   /* void: empty text, not NULL */
             else
                 sqlite3_result_int(ctx, r);
             return;

@@ -85,6 +85,10 @@ static ir_expr *make_call(sql_xlate *x, const sql_function *fn, ir_expr **args, 
     pg_oid ret = fn->ret;
     if (ret == FN_RET_ARG1 || ret == FN_RET_ARG2) {
         ret = nargs > 0 ? args[ret == FN_RET_ARG2 ? 1 : 0]->type : PG_OID_TEXT;
+        /* the anyelement min/max stand for PostgreSQL's per-type ones: there is none for
+         * varchar or name, which reach max(text) by their implicit cast */
+        if (fn->kind == FN_AGGREGATE && (ret == PG_OID_VARCHAR || ret == PG_OID_NAME))
+            ret = PG_OID_TEXT;
     } else if (ret == FN_RET_ARG1_ELEM) {
         const pg_type_info *t = types_by_oid(args[0]->type);
         ret = t && t->typelem ? t->typelem : PG_OID_TEXT;
@@ -112,9 +116,8 @@ static ir_expr *make_call(sql_xlate *x, const sql_function *fn, ir_expr **args, 
     e->u.call.fn = fn;
     e->u.call.nargs = nargs;
     e->u.call.args = args;
-    /* min/max keep their argument's typmod (varchar(10) stays varchar(10)). */
-    if ((fn->ret == FN_RET_ARG1) && nargs > 0)
-        e->typmod = args[0]->typmod;
+    /* A function's result has no typmod in PostgreSQL (exprTypmod of a FuncExpr, Aggref or
+     * WindowFunc is -1): max(numeric(8,2)) is plain numeric. */
     return e;
 }
 

@@ -598,6 +598,21 @@ static void emit_sublink(emitter *em, ir_expr *e)
     }
 }
 
+/* The elements of an array as rows of one column "value"; a NULL array gives one NULL row,
+ * so that x = ANY (NULL) and x <> ALL (NULL) are NULL as in PostgreSQL (json_each(NULL)
+ * has no rows: IN would say false, NOT IN true).  Kept a plain IN subquery for indexes. */
+static void emit_array_elements(emitter *em, ir_expr *arr)
+{
+    put(em, "SELECT value FROM json_each(");
+    emit_expr(em, arr);
+    put(em, ")");
+    if ((arr->kind == IRE_CONST && arr->u.constant.value.kind != VALUE_NULL) || arr->kind == IRE_ARRAY)
+        return;   /* never NULL */
+    put(em, " UNION ALL SELECT NULL WHERE ");
+    emit_expr(em, arr);
+    put(em, " IS NULL");
+}
+
 static void emit_any_array(emitter *em, ir_expr *e)
 {
     ir_expr *lhs = e->u.list.args[0], *arr = e->u.list.args[1];
@@ -607,9 +622,9 @@ static void emit_any_array(emitter *em, ir_expr *e)
         lhs->type != PG_OID_INTERVAL) {
         put(em, "(");
         emit_expr(em, lhs);
-        put(em, any ? " IN (SELECT value FROM json_each(" : " NOT IN (SELECT value FROM json_each(");
-        emit_expr(em, arr);
-        put(em, ")))");
+        put(em, any ? " IN (" : " NOT IN (");
+        emit_array_elements(em, arr);
+        put(em, "))");
         return;
     }
     put(em, "(SELECT CASE WHEN ");
@@ -621,8 +636,8 @@ static void emit_any_array(emitter *em, ir_expr *e)
     v.kind = IRE_RAW;
     v.u.raw.sql = "value";
     emit_op(em, op, lhs, &v);
-    put(em, " AS \"_c\" FROM json_each(");
-    emit_expr(em, arr);
+    put(em, " AS \"_c\" FROM (");
+    emit_array_elements(em, arr);
     put(em, ")))");
 }
 

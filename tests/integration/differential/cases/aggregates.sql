@@ -47,3 +47,5 @@ select grouping(region), region, count(*) from sales group by region order by 2;
 select region, sum(qty) filter (where ok), string_agg(product, ',' order by id) from sales group by rollup (region) order by grouping(region), 1;
 select region, percentile_cont(0.5) within group (order by qty), percentile_disc(0.5) within group (order by price), mode() within group (order by product) from sales group by region order by region;
 select percentile_cont(0.9) within group (order by price desc), mode() within group (order by ok) from sales;
+-- min/max of varchar are PostgreSQL's min/max(text): text, not varchar
+select max(product::varchar(20)), min(region::varchar(5)), max('b'::varchar), pg_typeof(max('a'::varchar(3))) from sales;

@@ -103,3 +103,5 @@ show application_name;
 set session characteristics as transaction read only;
 show default_transaction_read_only;
 set session characteristics as transaction read write;
+-- functions returning void print an empty string, not NULL
+select pg_sleep(0), pg_sleep(null), pg_advisory_lock(7), pg_advisory_unlock(7), pg_advisory_unlock_all(), pg_notify('chan', 'x');
