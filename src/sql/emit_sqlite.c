@@ -30,6 +30,9 @@ typedef struct emitter {
     ir_query *bare_query; /* columns of this query's bare_rte are written unqualified */
     int bare_rte;         /* (RETURNING, CHECK, DEFAULT cannot name the table) */
     ir_query *top;        /* the statement's own query: its regtype columns print names */
+    ir_query *pk_guard_query; /* INSERT ... SELECT: this select list's item pk_guard_col is */
+    int pk_guard_col;         /* an INTEGER PRIMARY KEY value (null_pk_guard) */
+    const cat_relation *pk_guard_rel;
     bool failed;
 } emitter;
 
@@ -37,6 +40,7 @@ static void emit_expr(emitter *em, ir_expr *e);
 static void emit_query_body(emitter *em, ir_query *q);
 static void emit_select(emitter *em, ir_query *q, bool alias_targets, const char *const *aliases);
 static void emit_query_named(emitter *em, ir_query *sub, const char *const *names);
+static void null_pk_guard(emitter *em, const cat_relation *rel, ir_expr *value);
 
 static void put(emitter *em, const char *s) { strbuf_puts(em->out, s); }
 static void putc_(emitter *em, char c) { strbuf_putc(em->out, c); }
@@ -1207,7 +1211,10 @@ static void emit_targets(emitter *em, ir_query *q, bool alias_targets, const cha
         if (visible)
             put(em, ", ");
         bool is_top = q == em->top || (em->top && em->top->kind == QUERY_SETOP && (q == em->top->larg || q == em->top->rarg));
-        if (is_top && q->targets[i].expr->type == PG_OID_REGTYPE) {
+        if (q == em->pk_guard_query && i == em->pk_guard_col) {
+            em->pk_guard_query = NULL;   /* not in its subqueries */
+            null_pk_guard(em, em->pk_guard_rel, q->targets[i].expr);
+        } else if (is_top && q->targets[i].expr->type == PG_OID_REGTYPE) {
             /* regtype prints the type's name (regtypeout), which the engine does here */
             put(em, "pgw_regtype_out(");
             emit_expr(em, q->targets[i].expr);
@@ -1634,6 +1641,50 @@ static void emit_returning(emitter *em, ir_query *q)
     em->bare_rte = saved_rte;
 }
 
+/* SQLite gives a NULL stored into an INTEGER PRIMARY KEY column (the rowid: what a
+ * single-column primary key of an integer type becomes, ddl_table.c) a new number instead
+ * of refusing it; PostgreSQL's primary key is NOT NULL.  The column of `rel`, or -1. */
+static int rowid_pk_column(const cat_relation *rel)
+{
+    for (int i = 0; i < rel->nconstraints; i++) {
+        const cat_constraint *c = &rel->constraints[i];
+        if (c->type != 'p' || c->nkeys != 1)
+            continue;
+        for (int k = 0; k < rel->ncolumns; k++) {
+            const cat_column *col = &rel->columns[k];
+            if (col->attnum == c->keys[0] &&
+                (col->type == PG_OID_INT2 || col->type == PG_OID_INT4 || col->type == PG_OID_INT8))
+                return k;
+        }
+    }
+    return -1;
+}
+
+/* coalesce(value, <PostgreSQL's not-null violation>), the error raised only for a NULL;
+ * value NULL: the error alone. */
+static void null_pk_guard(emitter *em, const cat_relation *rel, ir_expr *value)
+{
+    int k = rowid_pk_column(rel);
+    if (value && value->kind == IRE_CONST && value->u.constant.value.kind != VALUE_NULL) {
+        emit_expr(em, value);
+        return;
+    }
+    if (value) {
+        put(em, "coalesce(");
+        emit_expr(em, value);
+        put(em, ", ");
+    }
+    put(em, "pgw_error('23502', 'null value in column \"");
+    for (const char *p = rel->columns[k].name; *p; p++)
+        put(em, *p == '\'' ? "''" : (char[]){*p, 0});
+    put(em, "\" of relation \"");
+    for (const char *p = rel->name; *p; p++)
+        put(em, *p == '\'' ? "''" : (char[]){*p, 0});
+    put(em, "\" violates not-null constraint')");
+    if (value)
+        put(em, ")");
+}
+
 static void emit_insert(emitter *em, ir_query *q)
 {
     ir_rte *r = q->rtes[q->result_rte];
@@ -1641,8 +1692,22 @@ static void emit_insert(emitter *em, ir_query *q)
     put(em, "INSERT INTO ");
     emit_target_table(em, q);
     ir_query *src = q->insert_source;
-    if (!src) {
+    /* The INTEGER PRIMARY KEY column: its values guarded against NULL; left out (no
+     * default), it is NULL in every row, so the error is its value. */
+    int pk = rowid_pk_column(r->rel), pk_at = -1;
+    for (int i = 0; pk >= 0 && i < q->ninsert_columns; i++)
+        if (q->insert_columns[i] == pk)
+            pk_at = i;
+    bool pk_missing = pk >= 0 && pk_at < 0 && !r->rel->columns[pk].generated;
+    bool plain_values = src && src->kind == QUERY_VALUES && !src->nsort && !src->limit && !src->offset;
+    if (!src && !pk_missing) {
         put(em, " DEFAULT VALUES");
+    } else if (!src) {
+        put(em, " (");
+        ident(em, r->rel->columns[pk].name);
+        put(em, ") VALUES (");
+        null_pk_guard(em, r->rel, NULL);
+        put(em, ")");
     } else {
         put(em, " (");
         for (int i = 0; i < q->ninsert_columns; i++) {
@@ -1650,26 +1715,57 @@ static void emit_insert(emitter *em, ir_query *q)
                 put(em, ", ");
             ident(em, r->rel->columns[q->insert_columns[i]].name);
         }
+        if (pk_missing) {
+            put(em, q->ninsert_columns ? ", " : "");
+            ident(em, r->rel->columns[pk].name);
+        }
         put(em, ") ");
         ir_query *saved = em->q;
         em->q = src;
-        if (src->kind == QUERY_VALUES && !src->nsort && !src->limit && !src->offset) {
+        if (plain_values) {
             put(em, "VALUES ");
             for (int row = 0; row < src->nrows; row++) {
                 if (row)
                     put(em, ", ");
                 put(em, "(");
-                emit_list(em, src->rows[row], q->ninsert_columns, ", ");
+                for (int i = 0; i < q->ninsert_columns; i++) {
+                    if (i)
+                        put(em, ", ");
+                    if (i == pk_at)
+                        null_pk_guard(em, r->rel, src->rows[row][i]);
+                    else
+                        emit_expr(em, src->rows[row][i]);
+                }
+                if (pk_missing) {
+                    put(em, q->ninsert_columns ? ", " : "");
+                    null_pk_guard(em, r->rel, NULL);
+                }
                 put(em, ")");
             }
-        } else if (q->on_conflict) {
+        } else if (q->on_conflict || pk_missing) {
             /* SQLite needs a WHERE to tell the upsert's ON from a join's ON. */
-            put(em, "SELECT * FROM (");
+            put(em, "SELECT *");
+            if (pk_missing) {
+                put(em, ", ");
+                null_pk_guard(em, r->rel, NULL);
+            }
+            put(em, " FROM (");
+            if (pk_at >= 0 && src->kind == QUERY_SELECT) {
+                em->pk_guard_query = src;
+                em->pk_guard_col = pk_at;
+                em->pk_guard_rel = r->rel;
+            }
             emit_query_body(em, src);
             put(em, ") WHERE true");
         } else {
+            if (pk_at >= 0 && src->kind == QUERY_SELECT) {
+                em->pk_guard_query = src;
+                em->pk_guard_col = pk_at;
+                em->pk_guard_rel = r->rel;
+            }
             emit_query_body(em, src);
         }
+        em->pk_guard_query = NULL;
         em->q = saved;
     }
     ir_on_conflict *oc = q->on_conflict;

@@ -42,3 +42,10 @@ with d as (delete from orders returning id) insert into orders (total) select id
 select * from (with d as (delete from orders returning id) select * from d) s;
 -- a table the changed one references is not changed (orders references items)
 with d as (delete from orders returning id) select count(*) from items;
+
+-- A NULL for an integer primary key (SQLite's rowid would number it): PostgreSQL's 23502
+insert into orders (id, total) values (1, 2), (null, 3), ($1, 4);
+insert into orders (total) values (1);
+insert into orders default values;
+insert into orders (id, total) select id, 1 from items;
+insert into orders (total) select 1 from items on conflict do nothing;
