@@ -1468,6 +1468,11 @@ static ir_expr *column_ref(sql_xlate *x, ir_query *q, ColumnRef *cr)
     }
     for (int i = 0; i < n; i++) {
         Node *f = list_nth(cr->fields, i);
+        if (IsA(f, A_Star) && i == n - 1 && (n == 2 || n == 3)) {
+            /* t.* inside an expression is the whole row of t, as t alone (to_jsonb(t.*),
+             * count(t.*)); the select list expands it before this */
+            return analyze_whole_row_ref(x, q, n == 3 ? names[0] : NULL, names[n - 2], cr->location);
+        }
         if (IsA(f, A_Star)) {
             xlate_error(x, cr->location, "42601", "row expansion via \"*\" is not supported here");
             return NULL;
@@ -1664,7 +1669,13 @@ static ir_expr *expr_node(sql_xlate *x, ir_query *q, Node *n)
         int i = 0;
         ListCell *lc;
         foreach (lc, r->args) {
-            args[i] = expr(x, q, lfirst(lc));
+            Node *arg = lfirst(lc);
+            if (IsA(arg, ColumnRef) && IsA(llast(((ColumnRef *)arg)->fields), A_Star)) {
+                /* PostgreSQL expands ROW(t.*) into t's columns; not done here */
+                xlate_error(x, ((ColumnRef *)arg)->location, "0A000", "ROW(t.*) is not supported");
+                return NULL;
+            }
+            args[i] = expr(x, q, arg);
             if (!args[i])
                 return NULL;
             i++;

@@ -666,6 +666,8 @@ bool ir_add_ns(sql_xlate *x, ir_query *q, int rte, bool rel_visible, bool cols_v
 int ir_add_rte(sql_xlate *x, ir_query *q, ir_rte *r);
 /* Resolve a column reference (1 to 3 name parts) in q and its parents. */
 ir_expr *analyze_column_ref(sql_xlate *x, ir_query *q, const char **names, int nnames, int location);
+/* t.* (schema.t.*) inside an expression: the whole-row reference of range entry t (42P01). */
+ir_expr *analyze_whole_row_ref(sql_xlate *x, ir_query *q, const char *schema, const char *relname, int location);
 /* Expand t.* or * into column expressions (with names) of q's scope. */
 int analyze_expand_star(sql_xlate *x, ir_query *q, const char *qualifier, int location,
                         ir_expr ***exprs, const char ***names);

@@ -23,3 +23,7 @@ select string_to_array('a,b,,c', ',', ''), array_fill(7, array[3]), array_to_jso
 -- still a plain IN subquery (an index serves id = ANY($1)); constructors are never NULL
 select id from items where id = any($1::int[]);
 select 1 = any(null::int[]), 1 <> all(array[2, 3]), 1.5 > all(null::numeric[]);
+
+-- t.* inside an expression: the whole row; ROW(t.*) would expand it (refused)
+select to_jsonb(i.*) - 'doc', count(i.*) from items i group by i.id;
+select row(i.*) from items i;
