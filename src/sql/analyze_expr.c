@@ -186,8 +186,76 @@ static ir_expr *bool_node(sql_xlate *x, ir_expr_kind kind, ir_expr *a, ir_expr *
     return e;
 }
 
+/* ROW(...) op ROW(...) as PostgreSQL's make_row_comparison_op: = is every pair equal, <> any
+ * pair different; < <= > >= compare pair by pair from the left, the first pair that is not
+ * equal deciding (a NULL there makes the answer NULL):
+ *   (a1, a2) < (b1, b2)  →  a1 < b1 OR (a1 = b1 AND a2 < b2) */
+static ir_expr *row_compare(sql_xlate *x, const char *op, ir_expr *l, ir_expr *r, int location)
+{
+    int n = l->u.list.nargs;
+    if (n != r->u.list.nargs) {
+        xlate_error(x, location, "42601", "unequal number of entries in row expressions");
+        return NULL;
+    }
+    if (n == 0) {
+        xlate_error(x, location, "0A000", "cannot compare rows of zero length");
+        return NULL;
+    }
+    ir_expr **a = l->u.list.args, **b = r->u.list.args;
+    bool eq = strcmp(op, "=") == 0, ne = strcmp(op, "<>") == 0;
+    if (eq || ne) {
+        ir_expr *acc = NULL;
+        for (int i = 0; i < n; i++) {
+            ir_expr *cmp = operator_call(x, op, a[i], b[i], location);
+            if (!cmp)
+                return NULL;
+            acc = acc ? bool_node(x, eq ? IRE_AND : IRE_OR, acc, cmp, location) : cmp;
+        }
+        return acc;
+    }
+    const char *strict = strcmp(op, "<") == 0 || strcmp(op, "<=") == 0   ? "<"
+                         : strcmp(op, ">") == 0 || strcmp(op, ">=") == 0 ? ">"
+                                                                         : NULL;
+    if (!strict) {
+        if (!operator_call(x, op, a[0], b[0], location))
+            return NULL;   /* PostgreSQL resolves the operator on the pairs first */
+        xlate_error(x, location, "42883", "could not determine interpretation of row comparison operator %s", op);
+        pg_error_hint(x->err, "Row comparison operators must be associated with btree operator families.");
+        return NULL;
+    }
+    ir_expr *acc = operator_call(x, op, a[n - 1], b[n - 1], location);
+    for (int i = n - 2; acc && i >= 0; i--) {
+        ir_expr *s = operator_call(x, strict, a[i], b[i], location);
+        ir_expr *e = s ? operator_call(x, "=", a[i], b[i], location) : NULL;
+        ir_expr *both = e ? bool_node(x, IRE_AND, e, acc, location) : NULL;
+        acc = both ? bool_node(x, IRE_OR, s, both, location) : NULL;
+    }
+    return acc;
+}
+
 static ir_expr *in_list(sql_xlate *x, ir_query *q, A_Expr *a)
 {
+    if (IsA(a->lexpr, RowExpr)) {
+        /* (a, b) IN ((1, 2), (3, 4)): row equalities joined by OR (NOT IN: <> by AND) */
+        bool negated = strcmp(op_name(a->name), "<>") == 0;
+        ir_expr *lhs = expr(x, q, a->lexpr), *acc = NULL;
+        if (!lhs)
+            return NULL;
+        ListCell *lc;
+        foreach (lc, (List *)a->rexpr) {
+            Node *item = lfirst(lc);
+            if (!IsA(item, RowExpr)) {
+                xlate_error(x, a->location, "0A000", "IN with a row on the left needs rows on the right");
+                return NULL;
+            }
+            ir_expr *r = expr(x, q, item);
+            ir_expr *cmp = r ? row_compare(x, negated ? "<>" : "=", lhs, r, a->location) : NULL;
+            if (!cmp)
+                return NULL;
+            acc = acc ? bool_node(x, negated ? IRE_AND : IRE_OR, acc, cmp, a->location) : cmp;
+        }
+        return acc;
+    }
     ir_expr *lhs = expr(x, q, a->lexpr);
     if (!lhs)
         return NULL;
@@ -416,6 +484,8 @@ static ir_expr *a_expr(sql_xlate *x, ir_query *q, A_Expr *a)
         ir_expr *r = expr(x, q, a->rexpr);
         if (!r)
             return NULL;
+        if (a->lexpr && IsA(a->lexpr, RowExpr) && IsA(a->rexpr, RowExpr))
+            return row_compare(x, op, l, r, a->location);
         return operator_call(x, op, l, r, a->location);
     }
     case AEXPR_OP_ANY:
@@ -1610,6 +1680,27 @@ static ir_expr *expr_node(sql_xlate *x, ir_query *q, Node *n)
             return NULL;
         if (arg->type == PG_OID_UNKNOWN && !(arg = ir_coerce(x, arg, PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL)))
             return NULL;
+        if (arg->kind == IRE_ROW && arg->type == PG_OID_RECORD && arg->u.list.nargs == 0)
+            return ir_const_int(x, PG_OID_BOOL, 1, t->location);   /* no field: all (none) are NULL and not NULL */
+        if (arg->kind == IRE_ROW && arg->type == PG_OID_RECORD && arg->u.list.nargs > 0) {
+            /* A row IS NULL when every field is, IS NOT NULL when none is (so a row can be
+             * neither): one test per field, joined by AND. */
+            ir_expr *acc = NULL;
+            for (int i = 0; i < arg->u.list.nargs; i++) {
+                ir_expr *f = ir_new(x, IRE_NULLTEST, PG_OID_BOOL, t->location);
+                ir_expr **fa = alloc_args(x, 1);
+                if (!f || !fa)
+                    return NULL;
+                fa[0] = arg->u.list.args[i];
+                f->u.list.args = fa;
+                f->u.list.nargs = 1;
+                f->u.list.negated = t->nulltesttype == IS_NOT_NULL;
+                acc = acc ? bool_node(x, IRE_AND, acc, f, t->location) : f;
+                if (!acc)
+                    return NULL;
+            }
+            return acc;
+        }
         ir_expr *e = ir_new(x, IRE_NULLTEST, PG_OID_BOOL, t->location);
         ir_expr **args = alloc_args(x, 1);
         if (!e || !args)
