@@ -1229,7 +1229,7 @@ static ir_expr *ordered_set_aggregate(sql_xlate *x, ir_query *q, FuncCall *fc, c
     ir_sort *order = xlate_alloc(x, sizeof *order);
     if (!e || !order)
         return NULL;
-    e->typmod = fn == &fn_percentile_cont ? -1 : key->typmod;
+    e->typmod = -1;   /* an aggregate's result has no typmod (PostgreSQL's exprTypmod of an Aggref) */
     e->u.call.fn = fn;
     e->u.call.args = args;
     e->u.call.nargs = nargs;

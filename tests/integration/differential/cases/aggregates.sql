@@ -49,3 +49,6 @@ select region, percentile_cont(0.5) within group (order by qty), percentile_disc
 select percentile_cont(0.9) within group (order by price desc), mode() within group (order by ok) from sales;
 -- min/max of varchar are PostgreSQL's min/max(text): text, not varchar
 select max(product::varchar(20)), min(region::varchar(5)), max('b'::varchar), pg_typeof(max('a'::varchar(3))) from sales;
+-- aggregates' results carry no typmod (RowDescription), whatever their argument's
+select max(price), min(product::varchar(20)), percentile_disc(0.5) within group (order by price), mode() within group (order by region::varchar(5)) from sales;
+select price, product::varchar(20), '1.5'::numeric(4,2), 'ab'::char(3) from sales order by id limit 1;
