@@ -7,7 +7,7 @@
  * Functions read the session that holds the connection through engine_context; they never
  * keep state of their own between calls except the sequence statements of the connection.
  */
-#include "backend/sqlite_internal.h"
+#include "backend/sqlite_fn_util.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -310,6 +310,74 @@ static void fn_int4_shl(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* pgw_cast(value, from_oid, to_oid, typmod, explicit): output with the source type, input
  * with the target type — PostgreSQL's I/O conversion, with its error messages. */
+static bool is_int_oid(pg_oid t) { return t == PG_OID_INT2 || t == PG_OID_INT4 || t == PG_OID_INT8; }
+
+/* numeric[] / float[] → integer arrays: each element rounded as the scalar casts do (half
+ * away from zero for numeric, to even for float), with the target's range.  The text
+ * round trip of other array casts would refuse "1.5". */
+static bool cast_array_to_int(sqlite3_context *ctx, sqlite3_value *v, pg_oid from_elem, pg_oid to_elem)
+{
+    arena a;
+    arena_init(&a);
+    pg_error err = {0};
+    jv *arr;
+    strbuf out, tmp;
+    strbuf_init(&out);
+    strbuf_init(&tmp);
+    bool ok = fnu_array_parse(&a, v, &arr, &err);
+    int64_t lo = to_elem == PG_OID_INT2 ? INT16_MIN : to_elem == PG_OID_INT4 ? INT32_MIN : INT64_MIN;
+    int64_t hi = to_elem == PG_OID_INT2 ? INT16_MAX : to_elem == PG_OID_INT4 ? INT32_MAX : INT64_MAX;
+    const char *range = to_elem == PG_OID_INT2 ? "smallint out of range" : to_elem == PG_OID_INT4 ? "integer out of range"
+                                                                                                 : "bigint out of range";
+    if (ok)
+        strbuf_putc(&out, '[');
+    for (int i = 0; ok && i < arr->n; i++) {
+        const jv *e = arr->items[i];
+        if (i)
+            strbuf_puts(&out, ", ");
+        if (e->kind == JV_NULL) {
+            strbuf_puts(&out, "null");
+            continue;
+        }
+        int64_t r = 0;
+        if (from_elem == PG_OID_NUMERIC) {
+            strbuf_reset(&tmp);
+            ok = types_numeric_round(e->s, e->len, 0, &tmp, &err) && types_numeric_to_int64(tmp.data, tmp.len, &r, &err);
+            if (!ok && strcmp(err.sqlstate, "22003") == 0) {
+                pg_error_clear(&err);
+                pg_error_set(&err, "22003", "%s", range);
+            }
+        } else {
+            char buf[64];
+            snprintf(buf, sizeof buf, "%.*s", (int)(e->len < 63 ? e->len : 63), e->s);
+            double d = e->kind == JV_STRING ? (strncmp(buf, "-I", 2) == 0 ? -INFINITY : strncmp(buf, "N", 1) == 0 ? NAN : INFINITY)
+                                            : strtod(buf, NULL);
+            d = rint(d);
+            if (isnan(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0) {
+                pg_error_set(&err, "22003", "%s", range);
+                ok = false;
+            } else
+                r = (int64_t)d;
+        }
+        if (ok && (r < lo || r > hi)) {
+            pg_error_set(&err, "22003", "%s", range);
+            ok = false;
+        }
+        if (ok)
+            strbuf_printf(&out, "%lld", (long long)r);
+    }
+    if (ok) {
+        strbuf_putc(&out, ']');
+        fnu_result_text(ctx, &out);
+    } else {
+        sqlite_fn_pg_error(ctx, &err);
+        strbuf_free(&out);
+    }
+    strbuf_free(&tmp);
+    arena_free(&a);
+    return ok;
+}
+
 static void fn_cast(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -319,6 +387,14 @@ static void fn_cast(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
     engine_context *ec = sqlite_fn_context(ctx);
     pg_oid from = (pg_oid)sqlite3_value_int64(argv[1]), to = (pg_oid)sqlite3_value_int64(argv[2]);
+    {
+        const pg_type_info *fi = types_by_oid(from), *ti = types_by_oid(to);
+        if (fi && ti && fi->typelem && ti->typelem && types_is_array(fi) && types_is_array(ti) && is_int_oid(ti->typelem) &&
+            (fi->typelem == PG_OID_NUMERIC || fi->typelem == PG_OID_FLOAT4 || fi->typelem == PG_OID_FLOAT8)) {
+            cast_array_to_int(ctx, argv[0], fi->typelem, ti->typelem);
+            return;
+        }
+    }
     int32_t typmod = (int32_t)sqlite3_value_int64(argv[3]);
     sql_value in;
     sqlite_fn_value(argv[0], &in);
@@ -552,7 +628,7 @@ static void fn_pg_sleep(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         struct timespec ts = {0, (long)step * 1000};
         nanosleep(&ts, NULL);
     }
-    sqlite3_result_null(ctx);
+    sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);   /* void: empty text, not NULL */
 }
 
 static void fn_gen_random_uuid(sqlite3_context *ctx, int argc, sqlite3_value **argv)

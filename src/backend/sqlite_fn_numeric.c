@@ -9,6 +9,7 @@
 #include "backend/sqlite_fn_util.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *range_message(int bits)
@@ -313,6 +314,120 @@ NUMERIC_BINARY(mod, types_numeric_mod)
 NUMERIC_BINARY(pow, types_numeric_power)
 NUMERIC_BINARY(log, types_numeric_log)
 
+/* width_bucket(op, low, high, count): the bucket of op among count equal buckets between
+ * low and high (0 below, count + 1 above; reversed when low > high), computed exactly on
+ * numeric text (float8 arguments arrive as their numeric value). */
+static void fn_width_bucket(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (fnu_null_args(ctx, argc, argv))
+        return;
+    int64_t count = sqlite3_value_int64(argv[3]);
+    if (count <= 0) {
+        sqlite_fn_error(ctx, "2201G", "count must be greater than zero");
+        return;
+    }
+    strbuf t[3], d1, d2, prod, q;
+    const char *v[3];
+    size_t l[3];
+    for (int i = 0; i < 3; i++) {
+        strbuf_init(&t[i]);
+        v[i] = numeric_arg(argv[i], &t[i], &l[i]);
+    }
+    strbuf_init(&d1);
+    strbuf_init(&d2);
+    strbuf_init(&prod);
+    strbuf_init(&q);
+    pg_error err = {0};
+    int c_lh = 0, c_ol = 0, c_oh = 0;
+    bool ok = v[0] && v[1] && v[2] && types_numeric_cmp(v[1], l[1], v[2], l[2], &c_lh, &err) &&
+              types_numeric_cmp(v[0], l[0], v[1], l[1], &c_ol, &err) && types_numeric_cmp(v[0], l[0], v[2], l[2], &c_oh, &err);
+    int64_t bucket = 0;
+    if (ok && c_lh == 0) {
+        sqlite_fn_error(ctx, "2201G", "lower bound cannot equal upper bound");
+        ok = false;
+        goto done;
+    }
+    if (ok) {
+        bool up = c_lh < 0;
+        if (up ? c_ol < 0 : c_ol > 0)
+            bucket = 0;
+        else if (up ? c_oh >= 0 : c_oh <= 0)
+            bucket = count + 1;
+        else {
+            /* floor((op - low) * count / (high - low)) + 1, both factors non-negative */
+            strbuf cnt;
+            strbuf_init(&cnt);
+            types_numeric_from_int64(count, &cnt);
+            ok = (up ? types_numeric_sub(v[0], l[0], v[1], l[1], &d1, &err) : types_numeric_sub(v[1], l[1], v[0], l[0], &d1, &err)) &&
+                 (up ? types_numeric_sub(v[2], l[2], v[1], l[1], &d2, &err) : types_numeric_sub(v[1], l[1], v[2], l[2], &d2, &err)) &&
+                 types_numeric_mul(d1.data, d1.len, cnt.data, cnt.len, &prod, &err) &&
+                 types_numeric_div_trunc(prod.data, prod.len, d2.data, d2.len, &q, &err) &&
+                 types_numeric_to_int64(q.data, q.len, &bucket, &err);
+            strbuf_free(&cnt);
+            if (ok && bucket == INT64_MAX) {
+                sqlite_fn_error(ctx, "22003", "integer out of range");
+                ok = false;
+                goto done;
+            }
+            bucket++;
+        }
+    }
+    if (!ok)
+        sqlite_fn_pg_error(ctx, &err);
+    else if (bucket > INT32_MAX)
+        sqlite_fn_error(ctx, "22003", "integer out of range");
+    else
+        sqlite3_result_int64(ctx, bucket);
+done:
+    for (int i = 0; i < 3; i++)
+        strbuf_free(&t[i]);
+    strbuf_free(&d1);
+    strbuf_free(&d2);
+    strbuf_free(&prod);
+    strbuf_free(&q);
+    pg_error_clear(&err);
+}
+
+/* factorial(n): n! exactly, as numeric. */
+static void fn_factorial(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (fnu_null_args(ctx, argc, argv))
+        return;
+    int64_t n = sqlite3_value_int64(argv[0]);
+    if (n < 0) {
+        sqlite_fn_error(ctx, "22003", "factorial of a negative number is undefined");
+        return;
+    }
+    if (n > 32177) {
+        sqlite_fn_error(ctx, "22003", "value overflows numeric format");
+        return;
+    }
+    strbuf acc, next, k;
+    strbuf_init(&acc);
+    strbuf_init(&next);
+    strbuf_init(&k);
+    strbuf_puts(&acc, "1");
+    pg_error err = {0};
+    bool ok = true;
+    for (int64_t i = 2; ok && i <= n; i++) {
+        strbuf_reset(&k);
+        types_numeric_from_int64(i, &k);
+        strbuf_reset(&next);
+        ok = types_numeric_mul(acc.data, acc.len, k.data, k.len, &next, &err);
+        strbuf tmp = acc;
+        acc = next;
+        next = tmp;
+    }
+    if (ok) {
+        fnu_result_text(ctx, &acc);
+        strbuf_init(&acc);
+    } else
+        sqlite_fn_pg_error(ctx, &err);
+    strbuf_free(&acc);
+    strbuf_free(&next);
+    strbuf_free(&k);
+}
+
 static void numeric_unary(sqlite3_context *ctx, int argc, sqlite3_value **argv, numeric_unary_op op)
 {
     if (fnu_null_args(ctx, argc, argv))
@@ -440,7 +555,34 @@ static void fn_to_numeric(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 typedef struct accum_state {
     numeric_accum acc;
     bool init;
+    /* As a window function rows also leave: PostgreSQL's result has the largest display
+     * scale among the rows in the frame, so the scales of the rows in it are counted. */
+    bool inverted;
+    int scale_cap;
+    int64_t *scale_count;
 } accum_state;
+
+static int text_scale(const char *a, size_t la)
+{
+    for (size_t i = 0; i < la; i++)
+        if (a[i] == '.')
+            return (int)(la - i - 1);
+    return 0;
+}
+
+static void count_scale(accum_state *st, int scale, int delta)
+{
+    if (scale >= st->scale_cap) {
+        int cap = scale + 8;
+        int64_t *grown = realloc(st->scale_count, sizeof *grown * (size_t)cap);
+        if (!grown)
+            return;
+        memset(grown + st->scale_cap, 0, sizeof *grown * (size_t)(cap - st->scale_cap));
+        st->scale_count = grown;
+        st->scale_cap = cap;
+    }
+    st->scale_count[scale] += delta;
+}
 
 static accum_state *accum_of(sqlite3_context *ctx, bool create)
 {
@@ -506,8 +648,16 @@ static void accum_add(sqlite3_context *ctx, sqlite3_value *v, bool negate)
         }
         strbuf_free(&ta);
     }
-    if (negate)
+    if (negate) {
         st->acc.count -= 2;   /* the accumulator counted the removed row once more */
+        st->inverted = true;
+    }
+    if (sqlite3_value_type(v) == SQLITE_TEXT) {
+        const char *a = (const char *)sqlite3_value_text(v);
+        count_scale(st, a ? text_scale(a, (size_t)sqlite3_value_bytes(v)) : 0, negate ? -1 : 1);
+    } else if (sqlite3_value_type(v) == SQLITE_INTEGER) {
+        count_scale(st, 0, negate ? -1 : 1);
+    }
     if (!ok) {
         if (pg_error_is_set(&err))
             sqlite_fn_pg_error(ctx, &err);
@@ -539,6 +689,31 @@ static void accum_result(sqlite3_context *ctx, bool avg, bool final)
     strbuf_init(&out);
     pg_error err = {0};
     bool ok = avg ? types_numeric_accum_avg(&st->acc, &out, &err) : types_numeric_accum_sum(&st->acc, &out, &err);
+    if (ok && st->inverted && st->scale_count && !st->acc.nan_count && !st->acc.pinf_count && !st->acc.ninf_count) {
+        /* rows left the frame: the display scale is the largest of the rows still in it */
+        int max = 0;
+        for (int i = 0; i < st->scale_cap; i++)
+            if (st->scale_count[i] > 0)
+                max = i;
+        strbuf sum, fixed;
+        strbuf_init(&sum);
+        strbuf_init(&fixed);
+        ok = types_numeric_accum_sum(&st->acc, &sum, &err) && types_numeric_round(sum.data, sum.len, max, &fixed, &err);
+        if (ok && avg) {
+            strbuf cnt;
+            strbuf_init(&cnt);
+            types_numeric_from_int64(st->acc.count, &cnt);
+            strbuf_reset(&out);
+            ok = types_numeric_div(fixed.data, fixed.len, cnt.data, cnt.len, &out, &err);
+            strbuf_free(&cnt);
+        } else if (ok) {
+            strbuf_free(&out);
+            out = fixed;
+            strbuf_init(&fixed);
+        }
+        strbuf_free(&sum);
+        strbuf_free(&fixed);
+    }
     if (ok) {
         fnu_result_text(ctx, &out);
         strbuf_init(&out);
@@ -547,8 +722,11 @@ static void accum_result(sqlite3_context *ctx, bool avg, bool final)
     else
         sqlite3_result_null(ctx);
     strbuf_free(&out);
-    if (final)
+    if (final) {
         types_numeric_accum_free(&st->acc);
+        free(st->scale_count);
+        st->scale_count = NULL;
+    }
 }
 
 static void sum_value(sqlite3_context *ctx) { accum_result(ctx, false, false); }
@@ -830,6 +1008,8 @@ static const numeric_fn numeric_functions[] = {
     {"pgw_float_add", 2, fn_float_add},
     {"pgw_float_sub", 2, fn_float_sub},
     {"pgw_num_nulls", -1, fn_num_nulls},
+    {"pgw_width_bucket", 4, fn_width_bucket},
+    {"pgw_factorial", 1, fn_factorial},
     {"pgw_num_nonnulls", -1, fn_num_nonnulls},
     {"pgw_numeric_add", 2, fn_numeric_add},
     {"pgw_numeric_sub", 2, fn_numeric_sub},

@@ -312,10 +312,10 @@ static bool analyze_on_conflict(sql_xlate *x, ir_query *q, const cat_relation *r
     return true;
 }
 
-ir_query *analyze_insert(sql_xlate *x, Node *stmt)
+ir_query *analyze_insert(sql_xlate *x, ir_query *parent, Node *stmt)
 {
     InsertStmt *s = (InsertStmt *)stmt;
-    ir_query *q = ir_query_new(x, QUERY_INSERT, NULL);
+    ir_query *q = ir_query_new(x, QUERY_INSERT, parent);
     if (!q)
         return NULL;
     if (s->withClause && !analyze_with(x, q, s->withClause))
@@ -358,7 +358,8 @@ ir_query *analyze_insert(sql_xlate *x, Node *stmt)
         x->insert_values = sel->valuesLists != NIL && sel->op == SETOP_NONE && !sel->sortClause && !sel->limitCount &&
                            !sel->limitOffset && !sel->withClause;
         x->keep_unknown_outputs = true;
-        source = analyze_select(x, s->withClause ? q : NULL, (Node *)sel);   /* q holds the WITH */
+        /* q holds the WITH (its own, or its parent's when it is a data-modifying WITH query) */
+        source = analyze_select(x, s->withClause || parent ? q : NULL, (Node *)sel);
         x->keep_unknown_outputs = false;
         x->insert_values = false;
         if (!source)
@@ -534,10 +535,10 @@ ir_query *analyze_insert(sql_xlate *x, Node *stmt)
     return q;
 }
 
-ir_query *analyze_update(sql_xlate *x, Node *stmt)
+ir_query *analyze_update(sql_xlate *x, ir_query *parent, Node *stmt)
 {
     UpdateStmt *s = (UpdateStmt *)stmt;
-    ir_query *q = ir_query_new(x, QUERY_UPDATE, NULL);
+    ir_query *q = ir_query_new(x, QUERY_UPDATE, parent);
     if (!q)
         return NULL;
     if (s->withClause && !analyze_with(x, q, s->withClause))
@@ -644,10 +645,10 @@ ir_query *analyze_update(sql_xlate *x, Node *stmt)
     return q;
 }
 
-ir_query *analyze_delete(sql_xlate *x, Node *stmt)
+ir_query *analyze_delete(sql_xlate *x, ir_query *parent, Node *stmt)
 {
     DeleteStmt *s = (DeleteStmt *)stmt;
-    ir_query *q = ir_query_new(x, QUERY_DELETE, NULL);
+    ir_query *q = ir_query_new(x, QUERY_DELETE, parent);
     if (!q)
         return NULL;
     if (s->withClause && !analyze_with(x, q, s->withClause))

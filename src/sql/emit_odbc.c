@@ -1126,6 +1126,11 @@ static void emit_with(oemit *em, ir_query *q)
         oe_fail(em, -1, "0A000", "WITH RECURSIVE is not supported by the IRIS dialect");
         return;
     }
+    for (int i = 0; i < q->ncte; i++)
+        if (q->ctes[i].data_modifying) {
+            oe_fail(em, -1, "0A000", "data-modifying statements in WITH are not supported by this engine");
+            return;
+        }
     oe_put(em, q->recursive_with ? "WITH RECURSIVE " : "WITH ");
     for (int i = 0; i < q->ncte; i++) {
         ir_cte *c = &q->ctes[i];
@@ -1218,6 +1223,11 @@ static void emit_select(oemit *em, ir_query *q, const char *const *names)
     if (q->where) {
         oe_put(em, " WHERE ");
         oe_pred(em, q->where);
+    }
+    if (q->ngrouping_sets) {
+        /* the analyzer expands GROUPING SETS / ROLLUP / CUBE; only the SQLite emitter writes them */
+        oe_fail(em, -1, "0A000", "GROUPING SETS, ROLLUP and CUBE are not supported by the %s dialect", dialect_name(em));
+        return;
     }
     if (q->ngroup) {
         oe_put(em, " GROUP BY ");

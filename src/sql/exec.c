@@ -22,6 +22,7 @@ struct sql_portal {
     bool failed;
     int step;
     engine_stmt *stmt;
+    engine_stmt *into;         /* the step's rows_into INSERT, while that step runs */
     sql_value *row;
     int nfetch;                /* engine columns per row: ncolumns, or a COPY TO's columns */
     bool copy_in;              /* COPY FROM: started, taking rows (sql_portal_copy_row) */
@@ -360,6 +361,31 @@ static void describe_rowid_null(sql_session *s, const sql_plan *plan, pg_error *
     cat_snapshot_unref(cat);
 }
 
+static void release_into(sql_portal *portal)
+{
+    if (portal->into) {
+        engine_stmt_release(portal->into);
+        portal->into = NULL;
+    }
+}
+
+/* One row of a step with rows_into: its columns bound to that INSERT, which runs once. */
+static bool copy_row_into(sql_portal *portal, const plan_step *st, pg_error *err)
+{
+    if (!portal->into && !engine_prepare(portal->s->conn, st->rows_into, &portal->into, err))
+        return false;
+    int n = engine_column_count(portal->stmt);
+    for (int i = 0; i < n; i++) {
+        sql_value v;
+        engine_column_value(portal->stmt, i, &v);
+        if (!engine_bind(portal->into, i + 1, &v, err))
+            return false;
+    }
+    engine_step_result r = engine_step(portal->into, err);
+    engine_stmt_reset(portal->into);
+    return r == ENGINE_DONE;
+}
+
 static sql_run_status fail(sql_portal *portal, pg_error *err)
 {
     sql_session *s = portal->s;
@@ -369,6 +395,7 @@ static sql_run_status fail(sql_portal *portal, pg_error *err)
         engine_stmt_release(portal->stmt);
         portal->stmt = NULL;
     }
+    release_into(portal);
     if (err->sqlstate[0] == '2' && err->sqlstate[1] == '3')
         describe_constraint_error(s, portal->plan, err);
     else if (strcmp(err->sqlstate, "42804") == 0 && portal->plan->target_relation)
@@ -394,7 +421,11 @@ static bool start_step(sql_portal *portal, pg_error *err)
     plan_step *st = &portal->plan->steps[portal->step];
     if (!engine_prepare(s->conn, st->sql, &portal->stmt, err))
         return false;
-    for (int i = 0; i < st->nparams; i++) {
+    /* A step may use fewer parameters than the statement (a data-modifying WITH query's). */
+    int nbind = st->nparams;
+    if (st->rows_into || portal->plan->nsteps > 1)
+        nbind = nbind < engine_stmt_param_count(portal->stmt) ? nbind : engine_stmt_param_count(portal->stmt);
+    for (int i = 0; i < nbind; i++) {
         int pg = st->param_map[i];
         const sql_value *v = pg >= 1 && pg <= portal->nparams ? &portal->params[pg - 1] : NULL;
         sql_value null = value_null();
@@ -511,8 +542,10 @@ static sql_run_status finish(sql_portal *portal, pg_error *err)
             if (!session_finish_txn(s, true, err))
                 return SQL_RUN_ERROR;
         } else {
-            /* set_config(..., true) in an autocommit statement lasts only for it */
+            /* set_config(..., true) in an autocommit statement lasts only for it, and so
+             * does pg_advisory_xact_lock */
             guc_commit(s);
+            session_advisory_release(s, true);
             session_release_engine_if_idle(s);
         }
     }
@@ -574,6 +607,8 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
         plan_step *st = &p->steps[portal->step];
         engine_step_result r = engine_step(portal->stmt, err);
         if (r == ENGINE_ROW) {
+            if (st->rows_into && !copy_row_into(portal, st, err))
+                return fail(portal, err);
             if (!st->returns_rows)
                 continue;
             for (int i = 0; i < portal->nfetch; i++)
@@ -585,6 +620,7 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
             return fail(portal, err);
         if (st->count_rows)
             portal->changes += engine_changes(s->conn);
+        release_into(portal);
         engine_stmt_release(portal->stmt);
         portal->stmt = NULL;
         if (++portal->step < p->nsteps) {
@@ -875,6 +911,7 @@ void sql_portal_close(sql_portal *portal)
         sql_portal_close(portal->args);
     copy_batch_destroy(portal->batch);
     portal->batch = NULL;
+    release_into(portal);
     if (portal->stmt) {
         engine_stmt_release(portal->stmt);
         portal->stmt = NULL;

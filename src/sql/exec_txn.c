@@ -121,6 +121,7 @@ bool session_finish_txn(sql_session *s, bool commit, pg_error *err)
         }
     }
     s->engine_txn_open = false;
+    session_advisory_release(s, true);   /* pg_advisory_xact_lock holds end here */
     if (s->schema_changed_in_txn) {
         /* Everyone (this session included) must see the schema as it now is. */
         engine_db_bump_schema_version(s->db);

@@ -447,6 +447,36 @@ static void changed(sql_session *s, int i)
     session_refresh_type_settings(s);
 }
 
+/* Every transaction starts with transaction_isolation / transaction_read_only taken from
+ * default_transaction_isolation / default_transaction_read_only, and outside a transaction
+ * block each statement is one: so the transaction_ value follows its default, in the same
+ * scope (undone with it), and BEGIN's options override it for the block (SET LOCAL). */
+static bool mirror_transaction_default(sql_session *s, const char *name, const char *value, guc_scope scope,
+                                       pg_error *err)
+{
+    if (strcmp(name, "default_transaction_isolation") != 0 && strcmp(name, "default_transaction_read_only") != 0)
+        return true;
+    int i = find_guc(name + strlen("default_"));
+    guc_values *g = s->gucs;
+    char *copy = strdup(value);
+    if (!copy) {
+        pg_error_oom(err);
+        return false;
+    }
+    if (scope == GUC_SCOPE_STARTUP || scope == GUC_SCOPE_DEFAULT) {
+        free(g->reset_values[i]);
+        g->reset_values[i] = strdup(copy);
+    } else if (!record_undo(s, i, NULL, g->values[i], scope == GUC_SCOPE_LOCAL)) {
+        free(copy);
+        pg_error_oom(err);
+        return false;
+    }
+    free(g->values[i]);
+    g->values[i] = copy;
+    changed(s, i);   /* the session's cached settings (transaction_read_only) follow */
+    return true;
+}
+
 bool guc_set(sql_session *s, const char *name, const char *value, guc_scope scope, pg_error *err)
 {
     guc_values *g = s->gucs;
@@ -504,7 +534,7 @@ bool guc_set(sql_session *s, const char *name, const char *value, guc_scope scop
     g->values[i] = canon;
     if (differs || scope == GUC_SCOPE_STARTUP)
         changed(s, i);
-    return true;
+    return mirror_transaction_default(s, d->name, canon, scope, err);
 }
 
 bool guc_reset(sql_session *s, const char *name, pg_error *err)
@@ -781,4 +811,5 @@ const engine_session_ops guc_engine_session_ops = {
     .sequence_value = session_sequence_value,
     .sequence_current = session_sequence_current,
     .sequence_last = session_sequence_last,
+    .advisory = session_advisory,
 };

@@ -23,6 +23,8 @@ bool sql_server_create(backend *b, const sql_server_config *cfg, sql_server **ou
     pthread_mutex_init(&s->defaults_lock, NULL);
     hashmap_init(&s->listeners);
     pthread_mutex_init(&s->temp_lock, NULL);
+    pthread_mutex_init(&s->advisory_lock, NULL);
+    hashmap_init(&s->advisory_locks);
     hashmap_init(&s->temp_owners);
     if (!s->cache || !s->default_timezone) {
         sql_server_destroy(s);
@@ -41,6 +43,14 @@ void sql_server_destroy(sql_server *s)
     hashmap_free(&s->listeners);
     pthread_mutex_destroy(&s->notify_lock);
     hashmap_free(&s->temp_owners);
+    {
+        size_t cur = 0;
+        void *v;
+        while (hashmap_next(&s->advisory_locks, &cur, NULL, &v))
+            free(v);
+    }
+    hashmap_free(&s->advisory_locks);
+    pthread_mutex_destroy(&s->advisory_lock);
     pthread_mutex_destroy(&s->temp_lock);
     for (int i = 0; i < s->ndefaults; i++) {
         free(s->default_names[i]);
@@ -337,6 +347,7 @@ void sql_session_destroy(sql_session *s)
     drop_temp_schema(s);
     ddl_forget_temp_schema(s);
     session_sequences_reset(s);
+    session_advisory_free(s);
     if (s->srv)
         notify_session_end(s);
     sql_session_drop_all_statements(s);

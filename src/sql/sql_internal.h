@@ -148,6 +148,7 @@ typedef struct ir_window {
     int norder;
     ir_sort *order;
     const char *frame;      /* frame clause already spelled in SQL ("ROWS BETWEEN ..."), or NULL */
+    bool order_as_real;     /* RANGE offsets over a numeric key: SQLite compares it as REAL */
     ir_expr *frame_start, *frame_end;
 } ir_window;
 
@@ -281,6 +282,11 @@ typedef struct ir_cte {
     int ncolnames;
     const char **colnames;
     bool materialized;
+    /* WITH x AS (INSERT/UPDATE/DELETE ... RETURNING ...): query is the DML, its targets are
+     * its RETURNING list.  The plan runs it first, its rows kept in the engine table named
+     * engine_table (set by translate.c); the statement then reads x from that table. */
+    bool data_modifying;
+    const char *engine_table;
 } ir_cte;
 
 /* Name-resolution scope of a query (PostgreSQL's p_namespace): which range entries answer
@@ -323,6 +329,8 @@ struct ir_query {
     ir_expr *where;
     int ngroup;
     ir_expr **group;
+    int ngrouping_sets;           /* GROUPING SETS / ROLLUP / CUBE: each set a bit mask over */
+    uint64_t *grouping_sets;      /* group[] (the union of their expressions) */
     ir_expr *having;
     bool has_aggregates;
     bool has_windows;
@@ -395,6 +403,8 @@ struct sql_server {
     int ndefaults;
     char **default_names;
     char **default_values;
+    pthread_mutex_t advisory_lock;     /* advisory_locks (advisory.c) */
+    hashmap advisory_locks;            /* lock key → struct adv_entry */
     pthread_mutex_t temp_lock;         /* temp_owners */
     hashmap temp_owners;               /* "pg_temp_<pid>" of live sessions → session */
 };
@@ -409,6 +419,7 @@ struct sql_session {
     char *temp_schema;                 /* "pg_temp_<pid>" once a temporary object was planned */
     bool temp_schema_checked;          /* a leftover schema of that name was emptied */
     struct session_sequences *sequences;   /* currval()/lastval() state (ddl_sequence.c) */
+    struct session_advisory *advisory;     /* advisory locks held (advisory.c) */
     guc_values *gucs;
     type_settings types;               /* derived from gucs, for codecs */
     /* Transaction. */
@@ -497,6 +508,8 @@ typedef struct plan_step {
     bool returns_rows;    /* this step's rows are the statement's result */
     bool count_rows;      /* its changes() count for the command tag */
     bool ignore_no_rows;
+    char *rows_into;      /* an INSERT with one ?N per column: each row of this step goes
+                           * through it (a data-modifying WITH query's RETURNING rows) */
 } plan_step;
 
 typedef enum { TAG_PLAIN, TAG_ROWS, TAG_INSERT, TAG_SELECT_COUNT /* "SELECT n", n rows changed (CREATE TABLE AS) */ } tag_style;
@@ -635,6 +648,12 @@ bool ir_walk(ir_expr **slot, ir_visit_fn fn, void *arg);
 bool ir_contains_sublink(ir_expr *e);
 bool ir_contains_volatile(ir_expr *e);
 bool ir_references_column(ir_expr *e, int column);
+/* Every relation a query reads (FROM, sub-queries, CTEs, set operations), with repeats. */
+void ir_query_relations(ir_query *q, void (*fn)(const cat_relation *, void *), void *arg);
+/* Structural equality (GROUP BY matching). */
+bool ir_equal(const ir_expr *a, const ir_expr *b);
+/* The entry GROUPING(...) calls resolve to (analyze_expr.c; evaluated by the emitter). */
+extern const sql_function ir_grouping_function;
 /* `e` as its type's text output (what concat() and format() see of a value). */
 ir_expr *ir_text_output(sql_xlate *x, ir_expr *e);
 /* `e` as JSON text, as to_json() converts it (json_build_object, json_agg ...). */
@@ -647,9 +666,10 @@ ir_rte *ir_rte_at(ir_query *q, int levels_up, int rte);
 /* ================================================================ analysis (analyze*.c) */
 
 ir_query *analyze_select(sql_xlate *x, ir_query *parent, struct Node *stmt);
-ir_query *analyze_insert(sql_xlate *x, struct Node *stmt);
-ir_query *analyze_update(sql_xlate *x, struct Node *stmt);
-ir_query *analyze_delete(sql_xlate *x, struct Node *stmt);
+/* parent: the statement whose WITH holds this one (a data-modifying CTE), else NULL. */
+ir_query *analyze_insert(sql_xlate *x, ir_query *parent, struct Node *stmt);
+ir_query *analyze_update(sql_xlate *x, ir_query *parent, struct Node *stmt);
+ir_query *analyze_delete(sql_xlate *x, ir_query *parent, struct Node *stmt);
 ir_expr *analyze_expr(sql_xlate *x, ir_query *q, struct Node *node);
 /* Analyse as a boolean condition (WHERE, ON, HAVING): 42804 unless boolean. */
 ir_expr *analyze_condition(sql_xlate *x, ir_query *q, struct Node *node, const char *clause);
@@ -660,7 +680,7 @@ const cat_relation *analyze_find_relation(sql_xlate *x, const char *schema, cons
                                           int location, bool missing_ok);
 /* This session's temporary schema (pg_temp_<pid>) if it exists, else NULL. */
 const char *analyze_temp_schema(sql_xlate *x);
-/* WITH: the CTEs become q's (SELECT ones only; a data-modifying one is 0A000). */
+/* WITH: the CTEs become q's (data-modifying ones only at the top level, else 0A000). */
 bool analyze_with(sql_xlate *x, ir_query *q, struct WithClause *with);
 /* 'name'::regclass / regtype / regnamespace of a literal, resolved now (as the input
  * functions do): the OID constant, or NULL with PostgreSQL's error. */
@@ -679,6 +699,8 @@ bool ir_add_ns(sql_xlate *x, ir_query *q, int rte, bool rel_visible, bool cols_v
 int ir_add_rte(sql_xlate *x, ir_query *q, ir_rte *r);
 /* Resolve a column reference (1 to 3 name parts) in q and its parents. */
 ir_expr *analyze_column_ref(sql_xlate *x, ir_query *q, const char **names, int nnames, int location);
+/* t.* (schema.t.*) inside an expression: the whole-row reference of range entry t (42P01). */
+ir_expr *analyze_whole_row_ref(sql_xlate *x, ir_query *q, const char *schema, const char *relname, int location);
 /* Expand t.* or * into column expressions (with names) of q's scope. */
 int analyze_expand_star(sql_xlate *x, ir_query *q, const char *qualifier, int location,
                         ir_expr ***exprs, const char ***names);
@@ -724,6 +746,11 @@ void session_sequence_value(void *session, pg_oid sequence, int64_t value);
 bool session_sequence_current(void *session, pg_oid sequence, int64_t *value);
 bool session_sequence_last(void *session, int64_t *value);
 void session_sequences_reset(sql_session *s);
+/* Advisory locks (advisory.c): engine_session_ops.advisory, and releasing a session's
+ * transaction-level (xact_only) or session-level locks. */
+int session_advisory(void *session, const char *key, int flags, pg_error *err);
+void session_advisory_release(sql_session *s, bool xact_only);
+void session_advisory_free(sql_session *s);
 /* The session's temporary schema is no longer its own (after it was dropped, at the end). */
 void ddl_forget_temp_schema(sql_session *s);
 /* What engine functions ask of the session (current_setting, set_config ...): guc.c. */

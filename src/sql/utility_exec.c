@@ -337,6 +337,7 @@ int utility_execute(sql_portal *portal, pg_error *err)
         guc_reset_all(s);
         notify_unlisten(s, NULL);
         session_sequences_reset(s);
+        session_advisory_release(s, false);   /* pg_advisory_unlock_all() */
         return SQL_RUN_DONE;
     case UTIL_DISCARD_SEQUENCES:
         session_sequences_reset(s);
