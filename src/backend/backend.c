@@ -47,6 +47,8 @@ bool backend_create(const backend_config *cfg, backend **out, pg_error *err)
 
 static void db_free(engine_db *db)
 {
+    if (db->vector_state && db->vector_state_free)
+        db->vector_state_free(db->vector_state);
     engine_pool *p = &db->pool;
     for (int i = 0; i < p->idle_count; i++)
         engine_conn_close(p->idle[i]);

@@ -91,6 +91,8 @@ typedef struct engine_context {
     int64_t deadline_us;            /* monotonic µs when statement_timeout fires, 0 = none */
     int64_t lock_timeout_us;        /* how long to wait for a lock, 0 = forever */
     const type_settings *settings;
+    int vector_ef_search;           /* hnsw.ef_search for vector index scans (0: default 40) */
+    bool vector_exact;              /* enable_indexscan = off: vector searches are exact */
     const char *user;
     const char *database;
     const char *application_name;

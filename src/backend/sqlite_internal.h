@@ -18,6 +18,7 @@ typedef struct sqlite_conn {
     sqlite3_stmt *currval_stmt;
     int64_t lastval;
     bool has_lastval;
+    struct hnsw_conn *hnsw;        /* vector index work of the open transaction (sqlite_hnsw.c) */
 } sqlite_conn;
 
 void sqlite_error(engine_conn *c, int rc, pg_error *err);

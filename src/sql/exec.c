@@ -149,6 +149,8 @@ static void statement_started(sql_session *s)
     int64_t timeout_ms = guc_get_int(s->gucs, "statement_timeout");
     s->ctx.deadline_us = timeout_ms > 0 ? clock_monotonic_us() + timeout_ms * 1000 : 0;
     s->ctx.statement_start_us = clock_realtime_us() - PG_UNIX_EPOCH_OFFSET_US;
+    s->ctx.vector_ef_search = (int)guc_get_int(s->gucs, "hnsw.ef_search");
+    s->ctx.vector_exact = !guc_get_bool(s->gucs, "enable_indexscan");
     if (s->txn == TXN_IDLE || !s->txn_start_us) {
         s->txn_start_us = s->ctx.statement_start_us;
     }

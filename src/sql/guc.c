@@ -51,6 +51,8 @@ static const guc_def gucs[] = {
     {"default_text_search_config", G_STRING, CTX_USER, "pg_catalog.english", 0, 0, UNIT_NONE, NULL, false, 0, "Sets default text search configuration."},
     {"default_transaction_isolation", G_ENUM, CTX_USER, "read committed", 0, 0, UNIT_NONE, isolation_levels, false, 0, "Sets the transaction isolation level of each new transaction."},
     {"default_transaction_read_only", G_BOOL, CTX_USER, "off", 0, 0, UNIT_NONE, NULL, true, 3, "Sets the default read-only status of new transactions."},
+    {"enable_indexscan", G_BOOL, CTX_USER, "on", 0, 0, UNIT_NONE, NULL, false, 0, "Enables the planner's use of index-scan plans."},
+    {"enable_seqscan", G_BOOL, CTX_USER, "on", 0, 0, UNIT_NONE, NULL, false, 0, "Enables the planner's use of sequential-scan plans."},
     {"extra_float_digits", G_INT, CTX_USER, "1", -15, 3, UNIT_NONE, NULL, false, 0, "Sets the number of digits displayed for floating-point values."},
     {"hnsw.ef_search", G_INT, CTX_USER, "40", 1, 1000, UNIT_NONE, NULL, false, 0, "Sets the size of the dynamic candidate list for search."},
     {"idle_in_transaction_session_timeout", G_INT, CTX_USER, "0", 0, 2147483647, UNIT_MS, NULL, false, 0, "Sets the maximum allowed idle time between queries, when in a transaction."},
