@@ -147,6 +147,15 @@ int64_t engine_last_rowid(engine_conn *c);
 /* Restart the statement (keeps bindings). */
 void engine_stmt_reset(engine_stmt *s);
 
+/* ---------------------------------------------------------------- vector indexes */
+
+/*
+ * The distance of the embedded engine's vector index `oid` (pgvector's operator class: 0 L2,
+ * 1 inner product, 2 cosine, 3 L1), as connection c's transaction sees it (c may be NULL:
+ * committed indexes only); -1 when `oid` is no such index or the engine has none.
+ */
+int engine_vector_index_metric(engine_db *db, engine_conn *c, pg_oid oid);
+
 /* ---------------------------------------------------------------- pool */
 
 /*

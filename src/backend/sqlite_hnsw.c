@@ -75,6 +75,7 @@ struct hnsw_registry {
     engine_db *db;
     pthread_mutex_t map_lock;
     hashmap entries;               /* "oid" → hnsw_entry */
+    hashmap metrics;               /* "oid" → metric + 1 of committed indexes (planning) */
     pthread_mutex_t maint_lock;
     engine_conn *maint;            /* opened lazily, used under maint_lock */
 };
@@ -130,6 +131,7 @@ static hnsw_registry *registry(engine_db *db, bool create)
             pthread_mutex_init(&r->map_lock, NULL);
             pthread_mutex_init(&r->maint_lock, NULL);
             hashmap_init(&r->entries);
+            hashmap_init(&r->metrics);
             db->vector_state = r;
             db->vector_state_free = registry_free;
         }
@@ -513,7 +515,7 @@ static bool log_read(engine_conn *c, pg_oid relid, int attnum, int64_t from, int
 {
     engine_stmt *st;
     if (!prepare_ints(c,
-                      "SELECT row FROM main." HNSW_LOG " WHERE seq > ? AND seq <= ? AND relid = ? AND attnum = ?",
+                      "SELECT rid FROM main." HNSW_LOG " WHERE seq > ? AND seq <= ? AND relid = ? AND attnum = ?",
                       &st, err, 4, from, to, (int64_t)relid, (int64_t)attnum))
         return false;
     engine_step_result r;
@@ -1144,6 +1146,58 @@ void hnsw_unuse(hnsw_view *v)
     v->idx = NULL;
 }
 
+/* ---------------------------------------------------------------- planning */
+
+int sqlite_hnsw_metric(engine_db *db, engine_conn *c, pg_oid oid)
+{
+    hnsw_conn *hc = c ? conn_state(c, false) : NULL;
+    pending_index *p = find_pending(hc, oid);
+    if (p)
+        return (int)p->metric;
+    pg_error err = {0};
+    if (c && engine_in_transaction(c)) {
+        /* The transaction may have created it: ask through its own connection. */
+        bool exists = false;
+        int64_t v = -1;
+        bool found = false;
+        if (meta_exists(c, &err, &exists) && exists &&
+            query_int(c, "SELECT metric FROM main." HNSW_META " WHERE indexrelid = ?", &v, &found, &err, 1, oid, 0) &&
+            found)
+            return (int)v;
+        pg_error_clear(&err);
+        return -1;
+    }
+    hnsw_registry *r = registry(db, true);
+    if (!r)
+        return -1;
+    char key[16];
+    key_of(oid, key);
+    pthread_mutex_lock(&r->map_lock);
+    intptr_t cached = (intptr_t)hashmap_get(&r->metrics, key);
+    pthread_mutex_unlock(&r->map_lock);
+    if (cached)
+        return (int)cached - 1;
+    int metric = -1;
+    pthread_mutex_lock(&r->maint_lock);
+    engine_conn *m = maint_conn(r, &err);
+    bool exists = false, found = false;
+    int64_t v = -1;
+    if (m && meta_exists(m, &err, &exists) && exists &&
+        query_int(m, "SELECT metric FROM main." HNSW_META " WHERE indexrelid = ?", &v, &found, &err, 1, oid, 0) &&
+        found)
+        metric = (int)v;
+    pthread_mutex_unlock(&r->maint_lock);
+    pg_error_clear(&err);
+    if (metric >= 0) {
+        pthread_mutex_lock(&r->map_lock);
+        /* Not cached on allocation failure: asked again next time. */
+        bool cached_now = hashmap_put(&r->metrics, key, (void *)(intptr_t)(metric + 1));
+        (void)cached_now;
+        pthread_mutex_unlock(&r->map_lock);
+    }
+    return metric;
+}
+
 /* ---------------------------------------------------------------- transaction hooks */
 
 static void pending_free(pending_index *p)
@@ -1316,6 +1370,7 @@ static void registry_free(void *state)
     while (hashmap_next(&r->entries, &cur, NULL, &v))
         entry_destroy(v);
     hashmap_free(&r->entries);
+    hashmap_free(&r->metrics);
     if (r->maint)
         engine_conn_close(r->maint);
     pthread_mutex_unlock(&r->maint_lock);

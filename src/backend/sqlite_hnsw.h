@@ -8,7 +8,7 @@
  *
  *   _pgwire_hnsw        one row per index: table OID, column attnum, metric, dims, m,
  *                       ef_construction, and how far the persisted copy goes (persisted_seq)
- *   _pgwire_hnsw_log    (seq AUTOINCREMENT, relid, attnum, row): every insert, update of the
+ *   _pgwire_hnsw_log    (seq AUTOINCREMENT, relid, attnum, rid): every insert, update of the
  *                       column or of the rowid, and delete, logged by triggers
  *   _pgwire_hnsw_store  the index bytes (src/vector's format) in parts, a full generation
  *                       followed by incremental ones
@@ -97,6 +97,9 @@ void hnsw_unuse(hnsw_view *v);
 
 /* The highest log seq ever assigned, as the connection's transaction sees it. */
 bool hnsw_log_horizon(engine_conn *c, int64_t *out, pg_error *err) MUST_CHECK;
+
+/* engine_vector_index_metric (backend.h). */
+int sqlite_hnsw_metric(engine_db *db, engine_conn *c, pg_oid oid);
 
 /* Search table function pgw_vector_search (sqlite_hnsw_search.c). */
 int sqlite_register_vector_search(sqlite3 *db, engine_conn *c);

@@ -439,8 +439,8 @@ static bool read_delta(search *s, const hnsw_view *v, int64_t **rows, size_t *n)
     *n = 0;
     engine_stmt *st;
     if (!engine_prepare(s->c,
-                        "SELECT DISTINCT row FROM main." HNSW_LOG " WHERE seq > ? AND relid = ? AND attnum = ? "
-                        "ORDER BY row",
+                        "SELECT DISTINCT rid FROM main." HNSW_LOG " WHERE seq > ? AND relid = ? AND attnum = ? "
+                        "ORDER BY rid",
                         &st, s->err))
         return false;
     sql_value a = value_int(v->applied_seq), b = value_int(v->relid), c = value_int(v->attnum);

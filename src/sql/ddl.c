@@ -8,6 +8,7 @@
  */
 #include "sql/ddl.h"
 #include "sql/pg_nodes.h"
+#include "sql/vector_index.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -699,10 +700,12 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
                         break;
                     }
             }
+            const cat_relation *vtable;
+            const cat_index *vix = ok ? vector_ddl_find(x->catalog, rel->oid, &vtable) : NULL;
             if (ok) {
                 strbuf_puts(&sql, "DROP INDEX ");
                 catalog_quote_ident(rel->engine_name, &sql);
-                ok = ddl_step(x, p, sql.data) &&
+                ok = (vix ? vector_ddl_drop_index(x, p, vtable, vix) : ddl_step(x, p, sql.data)) &&
                      ddl_stepf(x, p, "DELETE FROM " CAT_META_INDEX " WHERE indexrelid = %u", rel->oid) &&
                      ddl_stepf(x, p, "DELETE FROM " CAT_META_CLASS " WHERE oid = %u", rel->oid);
             }
@@ -807,10 +810,15 @@ static bool create_index(sql_xlate *x, IndexStmt *is, sql_plan **out)
         return false;
     }
     const char *am = is->accessMethod ? is->accessMethod : "btree";
-    if (strcmp(am, "btree") != 0 && strcmp(am, "hash") != 0) {
+    bool vector = vector_ddl_is_access_method(am);
+    if (strcmp(am, "btree") != 0 && strcmp(am, "hash") != 0 && !vector) {
         xlate_error(x, -1, "0A000", "access method \"%s\" is not supported yet", am);
         return false;
     }
+    /* pgvector's hnsw / ivfflat: no SQLite index, an engine HNSW index (vector_ddl.c). */
+    vector_index_spec vspec;
+    if (vector && !vector_ddl_check(x, is, rel, am, &vspec))
+        return false;
     /* Columns and expressions, analysed over the table. */
     ir_query *q = ir_query_new(x, QUERY_SELECT, NULL);
     int rte = q ? analyze_add_relation_rte(x, q, rel, rel->name) : -1;
@@ -897,14 +905,14 @@ static bool create_index(sql_xlate *x, IndexStmt *is, sql_plan **out)
         oid_block oids = {0};
         strbuf meta;
         strbuf_init(&meta);
-        ok = reserve_oids(x, p, &oids, 1) && ddl_step(x, p, sql.data);
+        ok = reserve_oids(x, p, &oids, 1) && (vector || ddl_step(x, p, sql.data));
         if (ok) {
             strbuf_puts(&meta, "INSERT INTO " CAT_META_CLASS " (oid, relnamespace, relname, relkind, engine_name) VALUES (");
             ddl_oid_expr(&oids, 0, &meta);
             strbuf_printf(&meta, ", %u, ", rel->namespace_oid);
             catalog_quote_literal(name, &meta);
             strbuf_puts(&meta, ", 'i', ");
-            catalog_quote_literal(engine_name.data, &meta);
+            catalog_quote_literal(vector ? "" : engine_name.data, &meta);
             strbuf_putc(&meta, ')');
             ok = ddl_step(x, p, meta.data);
             strbuf_reset(&meta);
@@ -917,9 +925,11 @@ static bool create_index(sql_xlate *x, IndexStmt *is, sql_plan **out)
             int k = 0;
             foreach (lc, is->indexParams) {
                 IndexElem *ie = lfirst_node(IndexElem, lc);
-                if (ie->name)
+                if (ie->name) {
                     strbuf_printf(&def, "%s%s", k ? ", " : "", ie->name);
-                else {
+                    if (vector)
+                        vector_ddl_append_opclass(&vspec, &def);
+                } else {
                     char *etext = scan_expression(x->text, exprLocation(ie->expr));
                     strbuf_printf(&def, "%s(%s)", k ? ", " : "", etext ? etext : "?");
                     free(etext);
@@ -929,6 +939,8 @@ static bool create_index(sql_xlate *x, IndexStmt *is, sql_plan **out)
                 k++;
             }
             strbuf_putc(&def, ')');
+            if (vector)
+                vector_ddl_append_with(is, &def);
             if (pred_text)
                 strbuf_printf(&def, " WHERE (%s)", pred_text);
             strbuf_puts(&meta, "INSERT INTO " CAT_META_INDEX
@@ -947,6 +959,8 @@ static bool create_index(sql_xlate *x, IndexStmt *is, sql_plan **out)
             strbuf_free(&def);
             ok = ddl_step(x, p, meta.data);
         }
+        if (ok && vector)
+            ok = vector_ddl_create_steps(x, p, rel, &oids, &vspec);
         strbuf_free(&meta);
         strbuf_free(&engine_name);
         strbuf_free(&sql);

@@ -3,6 +3,7 @@
  * dialect's emitter; everything else to the utility or DDL translators.
  */
 #include "sql/pg_nodes.h"
+#include "sql/vector_index.h"
 
 #include <string.h>
 
@@ -40,6 +41,9 @@ static bool engine_plan(sql_xlate *x, ir_query *q, const char *command, tag_styl
 {
     emit_result r = {0};
     strbuf_init(&r.sql);
+    /* ORDER BY <vector distance> LIMIT k: the engine's nearest-neighbour search. */
+    if (!vector_plan_rewrite(x, q, NULL))
+        return false;
     if (!emit_query(x, q, &r)) {
         emit_result_free(&r);
         return false;
