@@ -385,6 +385,5 @@ bool catalog_load(engine_conn *conn, cat_snapshot *s, pg_error *err)
     backend *b = engine_db_backend(engine_conn_db(conn));
     if (backend_get_kind(b) == BACKEND_SQLITE)
         return catalog_load_sqlite(conn, s, err);
-    pg_error_set(err, "0A000", "catalog loading for this engine is not available yet");
-    return false;
+    return catalog_load_odbc(conn, s, err);
 }

@@ -9,7 +9,6 @@
 
 #include <string.h>
 
-
 /* ---------------------------------------------------------------- WITH */
 
 static bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
@@ -1122,7 +1121,7 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     q->offset = limit_expr(x, q, s->limitOffset, "OFFSET");
     if (pg_error_is_set(x->err))
         return NULL;
-    q->limit_with_ties = s->limitOption == LIMIT_OPTION_WITH_TIES;
+    q->limit_with_ties = (int)s->limitOption == PGQ_LIMIT_OPTION_WITH_TIES;
     if (q->limit_with_ties) {
         xlate_error(x, -1, "0A000", "FETCH FIRST ... WITH TIES is not supported");
         return NULL;

@@ -183,7 +183,8 @@ static inline bool types_is_array(const pg_type_info *t) { return t && t->typele
 
 /*
  * typmod helpers, in PostgreSQL's encoding: varchar(n)/bpchar(n) = n + 4; numeric(p,s) =
- * ((p << 16) | s) + 4; time/timestamp/interval precision p = p.  -1 = none.
+ * ((p << 16) | s) + 4; time/timestamp precision p = p; interval = (range << 16) | precision
+ * (a bare 0..6 is also read as a precision).  -1 = none.
  */
 int32_t types_typmod_varchar(int32_t length);
 int32_t types_typmod_numeric(int32_t precision, int32_t scale);
