@@ -675,5 +675,8 @@ int utility_execute(sql_portal *portal, pg_error *err);
 bool xlate_utility(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;
 /* ddl.c: CREATE/ALTER/DROP → engine statements and metadata. */
 bool xlate_ddl(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;
+/* explain.c: EXPLAIN [ (options) ] statement. */
+struct ExplainStmt;
+bool xlate_explain(sql_xlate *x, struct ExplainStmt *es, sql_plan **out) MUST_CHECK;
 
 #endif
