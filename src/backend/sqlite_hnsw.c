@@ -785,7 +785,7 @@ static bool entry_persist(hnsw_registry *r, hnsw_entry *e, bool force_full, pg_e
     pthread_rwlock_unlock(&e->rw);
     if (!alive)
         return true;
-    bool full = force_full || e->need_full_save || e->persisted_seq == 0 || e->store_bytes > 2 * e->full_bytes;
+    bool full = force_full || e->need_full_save || e->full_bytes == 0 || e->store_bytes > 2 * e->full_bytes;
     if (!engine_begin(c, TXN_WRITE, err))
         return false;
     store_writer w = {.c = c, .oid = e->oid, .part = full ? 0 : e->next_part};
@@ -841,7 +841,7 @@ static bool persist_due(hnsw_entry *e)
 {
     if (!e->idx)
         return false;
-    if (e->need_full_save || e->persisted_seq == 0)
+    if (e->need_full_save || e->full_bytes == 0)
         return true;
     vector_index_stats st;
     vector_index_get_stats(e->idx, &st);
@@ -982,7 +982,7 @@ static bool load_entry(hnsw_registry *r, pg_oid oid, hnsw_entry **out, pg_error 
     if (ok && found) {
         vector_index *idx = NULL;
         int64_t next_part = 0;
-        if (d.persisted_seq > 0) {
+        if (d.full_bytes > 0) {
             pg_error load_err = {0};
             idx = store_load(c, oid, &next_part, &load_err);
             vector_index_stats st;
@@ -1357,7 +1357,7 @@ static void registry_free(void *state)
     hnsw_entry **all = registry_all(r, &n);
     for (size_t i = 0; all && i < n; i++) {
         hnsw_entry *e = all[i];
-        if (e->idx && (e->changes_since_persist > 0 || e->need_full_save || e->persisted_seq == 0)) {
+        if (e->idx && (e->changes_since_persist > 0 || e->need_full_save || e->full_bytes == 0)) {
             pg_error err = {0};
             if (!entry_persist(r, e, false, &err))
                 pg_error_clear(&err);
@@ -1603,7 +1603,7 @@ static void maintain(sqlite3_context *ctx, sqlite3_value *which, bool vacuum)
                 ok = !e->idx || vector_index_repair(e->idx, &err);
                 pthread_rwlock_unlock(&e->rw);
             }
-            if (ok && (vacuum || e->changes_since_persist > 0 || e->need_full_save || e->persisted_seq == 0)) {
+            if (ok && (vacuum || e->changes_since_persist > 0 || e->need_full_save || e->full_bytes == 0)) {
                 pg_error perr = {0};
                 if (!entry_persist(r, e, vacuum, &perr))
                     pg_error_clear(&perr);

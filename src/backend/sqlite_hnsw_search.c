@@ -485,9 +485,10 @@ static int cmp_delta(const void *a, const void *b)
 }
 
 /*
- * The index search.  *fallback true (no error) when an exact search must answer instead.
+ * The index search, or with `exact` a brute-force pass over the index's in-memory vectors.
+ * *fallback true (no error) when the scan of the table must answer instead.
  */
-static bool index_search(search *s, pg_oid oid, bool *fallback)
+static bool index_search(search *s, pg_oid oid, bool exact, bool *fallback)
 {
     *fallback = false;
     hnsw_view v;
@@ -564,6 +565,17 @@ static bool index_search(search *s, pg_oid oid, bool *fallback)
     }
     vector_index_stats st;
     vector_index_get_stats(v.idx, &st);
+    if (ok && exact && s->k > (int64_t)st.live) {
+        /* Rows the index does not hold (NULL, or zero under cosine) would be part of the
+         * answer: the table scan has them. */
+        hnsw_unuse(&v);
+        if (f.point)
+            engine_stmt_release(f.point);
+        free(drows);
+        free(delta);
+        *fallback = true;
+        return true;
+    }
     size_t k_idx = (size_t)(s->k < (int64_t)st.live ? s->k : (int64_t)st.live);
     int64_t *ir = NULL;
     float *id = NULL;
@@ -580,7 +592,9 @@ static bool index_search(search *s, pg_oid oid, bool *fallback)
         engine_context *ctx = engine_conn_context(s->c);
         size_t ef = ctx && ctx->vector_ef_search > 0 ? (size_t)ctx->vector_ef_search : VECTOR_HNSW_DEFAULT_EF_SEARCH;
         bool need_filter = s->filtered || ndelta;
-        ok = vector_index_search(v.idx, s->q, k_idx, ef, need_filter ? index_filter : NULL, &f, ir, id, &in, s->err);
+        vector_filter_fn filter = need_filter ? index_filter : NULL;
+        ok = exact ? vector_index_exact_search(v.idx, s->metric, s->q, k_idx, filter, &f, ir, id, &in, s->err)
+                   : vector_index_search(v.idx, s->q, k_idx, ef, filter, &f, ir, id, &in, s->err);
         if (ok && f.failed)
             ok = false;
     }
@@ -646,9 +660,8 @@ static int vs_filter(sqlite3_vtab_cursor *c, int idx_num, const char *idx_str, i
     }
     bool fallback = true;
     engine_context *ctx = engine_conn_context(vt->c);
-    bool use_index = ok && has_query && oid != 0 && (!ctx || !ctx->vector_exact);
-    if (use_index)
-        ok = index_search(&s, oid, &fallback);
+    if (ok && has_query && oid != 0)
+        ok = index_search(&s, oid, ctx && ctx->vector_exact, &fallback);
     if (ok && fallback) {
         free(s.rowids);
         free(s.dists);

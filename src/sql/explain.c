@@ -94,6 +94,9 @@ static void describe_vector(explain_lines *l, const vector_plan_note *n, int ind
     const char *arrow = node ? "->  " : "";
     if (n->index && index_scans)
         line(l, at, "%sIndex Scan using %s on %s", arrow, n->index->name, n->rel->name);
+    else if (n->index)
+        line(l, at, "%sSeq Scan on %s (exact top-k over the in-memory vectors of %s, bounded heap, no sort)", arrow,
+             n->rel->name, n->index->name);
     else
         line(l, at, "%sSeq Scan on %s (exact top-k: vectorised distances, bounded heap, no sort)", arrow,
              n->rel->name);
@@ -104,7 +107,7 @@ static void describe_vector(explain_lines *l, const vector_plan_note *n, int ind
              n->index && index_scans ? "applied during the index search (k rows whenever k rows match)"
                                      : "applied during the scan");
     if (n->index && !index_scans)
-        line(l, detail, "Index %s not used: enable_indexscan is off", n->index->name);
+        line(l, detail, "enable_indexscan is off: exact search");
 }
 
 /* A short outline of a statement without a vector search. */
