@@ -208,6 +208,8 @@ typedef struct search {
     int dim;
     int64_t k;
     bool filtered;
+    bool index_rows_only;    /* answer as the index would: rows it holds (no NULL, no zero
+                              * vector under cosine), even when it cannot rank them */
     const char *scan_sql, *point_sql;
     sqlite3_value *params[VS_MAX_PARAMS];   /* ?1..?N, NULL where not given */
     int nparams;
@@ -277,7 +279,7 @@ static int scan_next(void *arg, int64_t *rowid, const float **vec, pg_error *err
         engine_column_value(ss->st, 0, &id);
         engine_column_value(ss->st, 1, &v);
         if (v.kind == VALUE_NULL) {
-            if ((int64_t)ss->nnull < ss->s->k)
+            if ((int64_t)ss->nnull < ss->s->k && !ss->s->index_rows_only)
                 ss->null_rows[ss->nnull++] = id.i;
             continue;
         }
@@ -323,6 +325,22 @@ static bool count_scan(search *s, int64_t *out)
     return ok;
 }
 
+/* Whether the index holds a row with this vector (not NULL; under cosine not zero). */
+static bool index_holds(const search *s, const sql_value *v)
+{
+    if (v->kind != VALUE_BLOB)
+        return false;
+    if (s->metric != VECTOR_METRIC_COSINE)
+        return true;
+    for (size_t i = 0; i + 4 <= v->len; i += 4) {
+        float f;
+        memcpy(&f, v->ptr + i, 4);
+        if (f != 0.0f)
+            return true;
+    }
+    return false;
+}
+
 static bool exact_search(search *s)
 {
     if (s->k > VS_COUNT_FIRST) {
@@ -342,15 +360,20 @@ static bool exact_search(search *s)
         pg_error_oom(s->err);
     ok = ok && prepare_bound(s, s->scan_sql, &ss.st);
     size_t count = 0;
-    if (ok && s->q) {
+    bool zero_cosine = s->q && s->metric == VECTOR_METRIC_COSINE && vector_norm(s->q, (size_t)s->dim) == 0.0f;
+    if (ok && s->q && !(zero_cosine && s->index_rows_only)) {
         ok = vector_exact_search_iter(s->metric, (size_t)s->dim, s->q, scan_next, &ss, (size_t)s->k, NULL, NULL,
                                       s->rowids, s->dists, &count, s->err);
     } else if (ok) {
-        /* No query vector: every distance is NULL, the first k rows will do. */
+        /* No query vector (or no direction under cosine): every distance is NULL or NaN,
+         * the first k rows will do. */
         engine_step_result r;
         while (ok && count < (size_t)s->k && (r = engine_step(ss.st, s->err)) == ENGINE_ROW) {
-            sql_value id;
+            sql_value id, v;
             engine_column_value(ss.st, 0, &id);
+            engine_column_value(ss.st, 1, &v);
+            if (s->index_rows_only && !index_holds(s, &v))
+                continue;
             s->rowids[count] = id.i;
             s->dists[count++] = NAN;
         }
@@ -660,6 +683,7 @@ static int vs_filter(sqlite3_vtab_cursor *c, int idx_num, const char *idx_str, i
     }
     bool fallback = true;
     engine_context *ctx = engine_conn_context(vt->c);
+    s.index_rows_only = oid != 0 && !(ctx && ctx->vector_exact);
     if (ok && has_query && oid != 0)
         ok = index_search(&s, oid, ctx && ctx->vector_exact, &fallback);
     if (ok && fallback) {

@@ -81,11 +81,11 @@ static bool option_int(sql_xlate *x, DefElem *d, int min, int max, int *out)
     }
     int64_t v;
     if (!parse_int64(text, &v)) {
-        xlate_error(x, d->location, "22023", "invalid value for integer option \"%s\": %s", d->defname, text);
+        xlate_error(x, -1, "22023", "invalid value for integer option \"%s\": %s", d->defname, text);
         return false;
     }
     if (v < min || v > max) {
-        xlate_error(x, d->location, "22023", "value %s out of bounds for option \"%s\"", text, d->defname);
+        xlate_error(x, -1, "22023", "value %s out of bounds for option \"%s\"", text, d->defname);
         pg_error_detail(x->err, "Valid values are between \"%d\" and \"%d\".", min, max);
         return false;
     }
@@ -175,7 +175,7 @@ bool vector_ddl_check(sql_xlate *x, IndexStmt *is, const cat_relation *rel, cons
         else if (spec->ivfflat && strcmp(d->defname, "lists") == 0)
             ok = option_int(x, d, 1, 32768, &lists);
         else {
-            xlate_error(x, d->location, "22023", "unrecognized parameter \"%s\"", d->defname);
+            xlate_error(x, -1, "22023", "unrecognized parameter \"%s\"", d->defname);
             ok = false;
         }
         if (!ok)

@@ -21,8 +21,9 @@
  * Shapes rewritten: one base table, no grouping, aggregates, windows, DISTINCT or locking;
  * a single ascending sort key that is a distance (<-> <#> <=> <+>, or l2_distance,
  * cosine_distance, l1_distance for the exact search) between a vector column of that table
- * and an expression that does not depend on the row; a LIMIT; a WHERE without sub-queries
- * or outer references.  Everything else keeps its SQL (SQLite sorts).
+ * and an expression that does not depend on the row; a LIMIT (or, with enable_seqscan off
+ * and an index, none: every row the index holds); a WHERE without sub-queries or outer
+ * references.  Everything else keeps its SQL (SQLite sorts).
  */
 #include "sql/vector_index.h"
 
@@ -210,7 +211,7 @@ static bool match(const ir_query *q, nn_match *m)
 {
     memset(m, 0, sizeof *m);
     if (q->kind != QUERY_SELECT || q->nfrom != 1 || q->from[0]->is_join || q->has_aggregates || q->has_windows ||
-        q->ngroup || q->having || q->distinct || q->ndistinct_on || q->nsort != 1 || !q->limit ||
+        q->ngroup || q->having || q->distinct || q->ndistinct_on || q->nsort != 1 ||
         q->limit_with_ties || q->locking)
         return false;
     const ir_sort *s = &q->sort[0];
@@ -356,8 +357,9 @@ static bool rewrite_one(sql_xlate *x, ir_query *q, const nn_match *m, const cat_
     ir_expr *call = ok ? ir_new(x, IRE_CALL, PG_OID_INT8, -1) : NULL;
     ok = ok && args && fn && call;
     if (ok) {
-        ir_expr *k = q->limit;
-        if (q->offset) {
+        /* No LIMIT (an index scan PostgreSQL was told to prefer): every row, k NULL. */
+        ir_expr *k = q->limit ? q->limit : ir_const_null(x, PG_OID_INT8, -1);
+        if (q->offset && q->limit) {
             k = ir_new(x, IRE_RAW, PG_OID_INT8, -1);
             ir_expr **kargs = xlate_alloc(x, sizeof *kargs * 2);
             if (k && kargs) {
@@ -463,6 +465,15 @@ static bool rewrite_query(sql_xlate *x, ir_query *q, vector_plan_note **notes, i
     if (!match(q, &m))
         return true;
     const cat_index *ix = choose_index(x, &m);
+    if (!q->limit) {
+        /* Without LIMIT PostgreSQL reads the index only when told to avoid sequential scans
+         * (pgvector's tests do so); the plan then depends on that setting. */
+        if (!ix)
+            return true;
+        x->uncacheable = true;
+        if (guc_get_bool(x->session->gucs, "enable_seqscan"))
+            return true;
+    }
     vector_plan_note *note = NULL;
     if (notes) {
         note = xlate_alloc(x, sizeof *note);
