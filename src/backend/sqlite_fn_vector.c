@@ -177,7 +177,12 @@ static void fn_distance(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         return;
     double d = which == POSITIVE_IP ? (double)vector_inner_product(a.x, b.x, (size_t)a.dim)
                                     : sqlite_vec_distance((vector_metric)which, a.x, b.x, (size_t)a.dim);
-    sqlite3_result_double(ctx, d);
+    if (isnan(d))
+        /* SQLite turns a NaN double into NULL; float8's text "NaN" survives, prints as
+         * PostgreSQL prints it and sorts after every number, as PostgreSQL sorts NaN. */
+        sqlite3_result_text(ctx, "NaN", 3, SQLITE_STATIC);
+    else
+        sqlite3_result_double(ctx, d);
     sqlite_vec_free(&a);
     sqlite_vec_free(&b);
 }

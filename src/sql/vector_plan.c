@@ -8,7 +8,7 @@
  *   SELECT targets
  *   FROM pgw_vector_search(index_oid, metric, q, k + o, filtered,
  *                          'SELECT rowid, col FROM t WHERE cond',
- *                          'SELECT col FROM t WHERE rowid = :pgw_row AND (cond)', ?1 .. ?n) AS _vs
+ *                          'SELECT col FROM t WHERE (cond) AND rowid = :pgw_row', ?1 .. ?n) AS _vs
  *        JOIN t ON t.rowid = _vs.value
  *   ORDER BY _vs.ordinality LIMIT k OFFSET o
  *
@@ -337,13 +337,16 @@ static bool rewrite_one(sql_xlate *x, ir_query *q, const nn_match *m, const cat_
         table_ref(rel, &scan);
         if (q->where)
             strbuf_printf(&scan, " WHERE %s", cond.data);
+        /* :pgw_row after the condition: SQLite numbers a named parameter after the highest
+         * ?N seen so far, so it must not come before the condition's ?1..?N. */
         strbuf_puts(&point, "SELECT ");
         catalog_quote_ident(column, &point);
         strbuf_puts(&point, " FROM ");
         table_ref(rel, &point);
-        strbuf_printf(&point, " WHERE %s = :pgw_row", m->rowid);
+        strbuf_puts(&point, " WHERE ");
         if (q->where)
-            strbuf_printf(&point, " AND (%s)", cond.data);
+            strbuf_printf(&point, "(%s) AND ", cond.data);
+        strbuf_printf(&point, "%s = :pgw_row", m->rowid);
         if (scan.failed || point.failed || cond.failed) {
             pg_error_oom(x->err);
             ok = false;
