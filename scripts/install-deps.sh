@@ -30,3 +30,10 @@ if [ -n "$missing" ]; then
     $SUDO apt-get update
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing
 fi
+
+# npm packages of the client tests (node-postgres and pgvector's helper for
+# tests/integration/test_vector_clients.py), into their own directory.
+if [ "$1" != "--build" ] && command -v npm >/dev/null 2>&1; then
+    dir="$(dirname "$0")/../tests/integration/node_vector"
+    [ -d "$dir/node_modules/pgvector" ] || (cd "$dir" && npm install --no-audit --no-fund --silent)
+fi
