@@ -73,7 +73,7 @@ bool hnsw_prepare_ints(engine_conn *c, const char *sql, engine_stmt **st, pg_err
 /* Run a statement with int64 parameters to completion. */
 bool hnsw_exec_ints(engine_conn *c, const char *sql, pg_error *err, int n, int64_t a, int64_t b, int64_t d)
 {
-    engine_stmt *st;
+    engine_stmt *st = NULL;
     if (!hnsw_prepare_ints(c, sql, &st, err, n, a, b, d))
         return false;
     engine_step_result r;
@@ -87,7 +87,7 @@ bool hnsw_exec_ints(engine_conn *c, const char *sql, pg_error *err, int n, int64
 bool hnsw_query_int(engine_conn *c, const char *sql, int64_t *out, bool *found, pg_error *err, int n, int64_t a,
                       int64_t b)
 {
-    engine_stmt *st;
+    engine_stmt *st = NULL;
     *found = false;
     *out = 0;
     if (!hnsw_prepare_ints(c, sql, &st, err, n, a, b))
@@ -135,7 +135,7 @@ void hnsw_desc_free(index_desc *d)
 /* The text of the first column of the first row, copied. */
 bool hnsw_query_text(engine_conn *c, const char *sql, int64_t a, int64_t b, int n, char **out, pg_error *err)
 {
-    engine_stmt *st;
+    engine_stmt *st = NULL;
     *out = NULL;
     if (!hnsw_prepare_ints(c, sql, &st, err, n, a, b))
         return false;
@@ -189,7 +189,7 @@ bool hnsw_read_desc(engine_conn *c, pg_oid oid, index_desc *d, bool *found, pg_e
         return false;
     if (!exists)
         return true;
-    engine_stmt *st;
+    engine_stmt *st = NULL;
     if (!hnsw_prepare_ints(c,
                       "SELECT relid, attnum, metric, dims, m, ef_construction, persisted_seq, store_bytes, "
                       "full_bytes FROM main." HNSW_META " WHERE indexrelid = ?",
@@ -250,7 +250,8 @@ bool hnsw_batch_read(engine_conn *c, const char *table_q, const char *column_q, 
                        row_batch *b, pg_error *err)
 {
     memset(b, 0, sizeof *b);
-    qsort(rows, n, sizeof *rows, cmp_i64);
+    if (n)
+        qsort(rows, n, sizeof *rows, cmp_i64);
     size_t k = 0;
     for (size_t i = 0; i < n; i++)
         if (k == 0 || rows[k - 1] != rows[i])
@@ -273,7 +274,7 @@ bool hnsw_batch_read(engine_conn *c, const char *table_q, const char *column_q, 
         pg_error_oom(err);
         return false;
     }
-    engine_stmt *st;
+    engine_stmt *st = NULL;
     bool ok = engine_prepare(c, sql.data, &st, err);
     strbuf_free(&sql);
     for (size_t i = 0; ok && i < k; i++) {
@@ -324,7 +325,7 @@ bool hnsw_read_all(engine_conn *c, const char *table_q, const char *column_q, in
     strbuf sql;
     strbuf_init(&sql);
     strbuf_printf(&sql, "SELECT rowid, %s FROM main.%s WHERE %s IS NOT NULL", column_q, table_q, column_q);
-    engine_stmt *st;
+    engine_stmt *st = NULL;
     bool ok = !sql.failed && engine_prepare(c, sql.data, &st, err);
     if (sql.failed)
         pg_error_oom(err);
@@ -404,7 +405,7 @@ static bool log_push(log_rows *l, int64_t row)
 /* Rows of (relid, attnum) logged with from < seq <= to. */
 bool hnsw_log_read(engine_conn *c, pg_oid relid, int attnum, int64_t from, int64_t to, log_rows *out, pg_error *err)
 {
-    engine_stmt *st;
+    engine_stmt *st = NULL;
     if (!hnsw_prepare_ints(c,
                       "SELECT rid FROM main." HNSW_LOG " WHERE seq > ? AND seq <= ? AND relid = ? AND attnum = ?",
                       &st, err, 4, from, to, (int64_t)relid, (int64_t)attnum))
@@ -467,7 +468,7 @@ static bool store_flush(store_writer *w, pg_error *err)
 {
     if (!w->buf.len)
         return true;
-    engine_stmt *st;
+    engine_stmt *st = NULL;
     if (!engine_prepare(w->c, "INSERT INTO main." HNSW_STORE " (indexrelid, part, bytes) VALUES (?, ?, ?)", &st, err))
         return false;
     sql_value a = value_int(w->oid), b = value_int(w->part), blob = value_blob(w->buf.data, w->buf.len);
@@ -492,7 +493,7 @@ static bool store_write(void *arg, const void *bytes, size_t n, pg_error *err)
 }
 
 typedef struct store_reader {
-    engine_stmt *st;
+    engine_stmt *st = NULL;
     const uint8_t *cur;
     size_t len, pos;
     bool done;
@@ -577,7 +578,7 @@ bool hnsw_entry_persist(hnsw_registry *r, hnsw_entry *e, bool force_full, pg_err
     int64_t store_bytes = full ? w.total : e->store_bytes + w.total;
     int64_t full_bytes = full ? w.total : e->full_bytes;
     if (ok) {
-        engine_stmt *st;
+        engine_stmt *st = NULL;
         ok = hnsw_prepare_ints(c,
                           "UPDATE main." HNSW_META " SET persisted_seq = ?, store_bytes = ?, full_bytes = ? "
                           "WHERE indexrelid = ?",

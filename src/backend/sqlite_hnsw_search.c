@@ -110,16 +110,17 @@ static int vs_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
     for (int col = COL_INDEX; col < COL_P1; col++)
         if (where[col] < 0)
             return SQLITE_CONSTRAINT;
-    int arg = 1, mask = 0;
+    int arg = 1;
+    unsigned mask = 0;
     for (int col = COL_INDEX; col < NCOLS; col++) {
         if (where[col] < 0)
             continue;
         info->aConstraintUsage[where[col]].argvIndex = arg++;
         info->aConstraintUsage[where[col]].omit = 1;
         if (col >= COL_P1)
-            mask |= 1 << (col - COL_P1);
+            mask |= 1u << (col - COL_P1);
     }
-    info->idxNum = mask;
+    info->idxNum = (int)mask;
     if (info->nOrderBy == 1 && !info->aOrderBy[0].desc &&
         (info->aOrderBy[0].iColumn == COL_ORDINALITY || info->aOrderBy[0].iColumn == COL_DISTANCE))
         info->orderByConsumed = 1;
@@ -260,7 +261,7 @@ static bool results_alloc(search *s, size_t n)
 
 typedef struct scan_state {
     search *s;
-    engine_stmt *st;
+    engine_stmt *st = NULL;
     float *copy;             /* an unaligned vector, copied */
     int64_t *null_rows;      /* rows without a vector, kept up to k (they come last) */
     size_t nnull;
@@ -460,7 +461,7 @@ static bool read_delta(search *s, const hnsw_view *v, int64_t **rows, size_t *n)
 {
     *rows = NULL;
     *n = 0;
-    engine_stmt *st;
+    engine_stmt *st = NULL;
     if (!engine_prepare(s->c,
                         "SELECT DISTINCT rid FROM main." HNSW_LOG " WHERE seq > ? AND relid = ? AND attnum = ? "
                         "ORDER BY rid",
@@ -626,7 +627,8 @@ static bool index_search(search *s, pg_oid oid, bool exact, bool *fallback)
         engine_stmt_release(f.point);
     /* Merge the index's rows and the re-read ones, best first. */
     if (ok) {
-        qsort(drows, nd, sizeof *drows, cmp_delta);
+        if (nd)
+            qsort(drows, nd, sizeof *drows, cmp_delta);
         size_t total = in + nd < (size_t)s->k ? in + nd : (size_t)s->k;
         ok = results_alloc(s, total);
         size_t a = 0, b = 0;
@@ -667,7 +669,7 @@ static int vs_filter(sqlite3_vtab_cursor *c, int idx_num, const char *idx_str, i
     s.point_sql = (const char *)sqlite3_value_text(argv[6]);
     int arg = NREQUIRED;
     for (int i = 0; i < VS_MAX_PARAMS; i++)
-        if (idx_num & (1 << i)) {
+        if ((unsigned)idx_num & (1u << i)) {
             if (arg < argc)
                 s.params[i] = argv[arg++];
             s.nparams = i + 1;
