@@ -142,9 +142,12 @@ void portal_set_tag(sql_portal *portal, const char *tag)
 
 static void statement_started(sql_session *s)
 {
+    /* A cancel that came after session_acquire_engine looked (pending) applies to this
+     * statement: the engine sees it at its first interrupt check. */
     pthread_mutex_lock(&s->cancel_lock);
     s->running = true;
-    atomic_store(&s->ctx.interrupt, INTERRUPT_NONE);
+    atomic_store(&s->ctx.interrupt, (int)s->pending_interrupt);
+    s->pending_interrupt = INTERRUPT_NONE;
     pthread_mutex_unlock(&s->cancel_lock);
     int64_t timeout_ms = guc_get_int(s->gucs, "statement_timeout");
     s->ctx.deadline_us = timeout_ms > 0 ? clock_monotonic_us() + timeout_ms * 1000 : 0;

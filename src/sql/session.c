@@ -342,11 +342,28 @@ void sql_session_clear_notices(sql_session *s)
 
 void sql_session_cancel(sql_session *s, interrupt_reason why)
 {
+    bool wake = false;
     pthread_mutex_lock(&s->cancel_lock);
-    if (s->running && s->conn)
+    if (s->running && s->conn) {
         engine_conn_interrupt(s->conn, why);
-    else if (s->running)
+    } else if (s->running) {
         atomic_store(&s->ctx.interrupt, (int)why);
+    } else if (s->busy) {
+        s->pending_interrupt = why;
+        wake = s->waiter.ready != NULL;
+    }
+    pthread_mutex_unlock(&s->cancel_lock);
+    /* A session parked for an engine connection must run now to fail its statement. */
+    if (wake)
+        s->waiter.ready(s->waiter.arg);
+}
+
+void sql_session_set_busy(sql_session *s, bool busy)
+{
+    pthread_mutex_lock(&s->cancel_lock);
+    s->busy = busy;
+    if (!busy)
+        s->pending_interrupt = INTERRUPT_NONE;
     pthread_mutex_unlock(&s->cancel_lock);
 }
 

@@ -408,8 +408,14 @@ struct sql_session {
     struct guc_undo *guc_txn_mark;     /* SET values to undo if the transaction rolls back */
     engine_context ctx;
     bool running;                      /* a statement is executing (cancel applies) */
+    /* The client waits for an answer (PostgreSQL: !DoingCommandRead): a cancel that arrives
+     * between statements is kept in pending_interrupt for the next one of this command
+     * cycle; it is dropped when the session waits for the client again, so it never hits a
+     * later query.  Both under cancel_lock. */
+    bool busy;
+    interrupt_reason pending_interrupt;
     engine_waiter waiter;
-    pthread_mutex_t cancel_lock;       /* conn vs cancel from another thread */
+    pthread_mutex_t cancel_lock;       /* conn, running, busy vs cancel from another thread */
     /* Prepared statements (protocol and SQL share one namespace). */
     hashmap statements;
     /* Messages for the client. */
