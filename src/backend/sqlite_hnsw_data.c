@@ -493,7 +493,7 @@ static bool store_write(void *arg, const void *bytes, size_t n, pg_error *err)
 }
 
 typedef struct store_reader {
-    engine_stmt *st = NULL;
+    engine_stmt *st;
     const uint8_t *cur;
     size_t len, pos;
     bool done;

@@ -261,7 +261,7 @@ static bool results_alloc(search *s, size_t n)
 
 typedef struct scan_state {
     search *s;
-    engine_stmt *st = NULL;
+    engine_stmt *st;
     float *copy;             /* an unaligned vector, copied */
     int64_t *null_rows;      /* rows without a vector, kept up to k (they come last) */
     size_t nnull;
