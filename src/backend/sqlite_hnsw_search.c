@@ -617,7 +617,10 @@ static bool index_search(search *s, pg_oid oid, bool exact, bool *fallback)
         size_t ef = ctx && ctx->vector_ef_search > 0 ? (size_t)ctx->vector_ef_search : VECTOR_HNSW_DEFAULT_EF_SEARCH;
         bool need_filter = s->filtered || ndelta;
         vector_filter_fn filter = need_filter ? index_filter : NULL;
-        ok = exact ? vector_index_exact_search(v.idx, s->metric, s->q, k_idx, filter, &f, ir, id, &in, s->err)
+        /* The filter is thread-safe unless it runs the query's WHERE (point_sql): only then one thread. */
+        int threads = s->filtered ? 1 : 2;
+        ok = exact ? vector_index_exact_search(v.idx, s->metric, s->q, k_idx, filter, &f, threads, ir, id, &in,
+                                               s->err)
                    : vector_index_search(v.idx, s->q, k_idx, ef, filter, &f, ir, id, &in, s->err);
         if (ok && f.failed)
             ok = false;
