@@ -226,6 +226,29 @@ def bench_set(binary, data_dir, set_name, runs, exact_queries):
         server.cleanup()
 
 
+def _spin(n):
+    x = 0
+    for i in range(n):
+        x += i * i
+    return x
+
+
+def two_core_capacity(n=3_000_000):
+    """How much of a second core the machine lends right now: a CPU-bound loop timed alone
+    and in two processes at once (100 % = two free cores, 50 % = one)."""
+    t0 = time.perf_counter()
+    _spin(n)
+    one = time.perf_counter() - t0
+    procs = [multiprocessing.Process(target=_spin, args=(n,)) for _ in range(2)]
+    t0 = time.perf_counter()
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    two = time.perf_counter() - t0
+    return min(1.0, one / two)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", nargs="+", default=["A"], help="A, B (C works too, slowly)")
@@ -237,7 +260,10 @@ def main():
     multiprocessing.set_start_method("fork")
     print("iris-pgwire vector benchmark through the wire; targets on set A: " + TARGETS_A)
     for s in args.sets:
+        print("machine: two-core capacity now %.0f%% (a CPU-bound loop in 2 processes; 100%% = two free "
+              "cores, 50%% = one)" % (100 * two_core_capacity()))
         bench_set(args.bin, args.data, s, args.runs, args.exact_queries)
+        print("machine: two-core capacity after the set %.0f%%" % (100 * two_core_capacity()))
 
 
 if __name__ == "__main__":
