@@ -22,6 +22,14 @@ bool backend_create(const backend_config *cfg, backend **out, pg_error *err)
     b->cfg.odbc_connection_string = b->odbc_connection_string;
     b->public_schema = xstrdup(cfg->public_schema ? cfg->public_schema : "");
     b->cfg.public_schema = b->public_schema;
+    b->iris_vector_type = cfg->iris_vector_type ? xstrdup(cfg->iris_vector_type) : NULL;
+    b->cfg.iris_vector_type = b->iris_vector_type;
+    if ((cfg->data_directory && !b->data_directory) || (cfg->odbc_connection_string && !b->odbc_connection_string) ||
+        !b->public_schema || (cfg->iris_vector_type && !b->iris_vector_type)) {
+        backend_destroy(b);
+        pg_error_oom(err);
+        return false;
+    }
     if (b->cfg.pool_size < 1)
         b->cfg.pool_size = 1;
     pthread_mutex_init(&b->lock, NULL);
@@ -81,6 +89,7 @@ void backend_destroy(backend *b)
     free(b->data_directory);
     free(b->odbc_connection_string);
     free(b->public_schema);
+    free(b->iris_vector_type);
     free(b);
 }
 
@@ -88,6 +97,7 @@ backend_kind backend_get_kind(const backend *b) { return b->cfg.kind; }
 sql_dialect backend_dialect(const backend *b) { return b->cfg.dialect; }
 const char *backend_public_schema(const backend *b) { return b->public_schema ? b->public_schema : ""; }
 int backend_iris_version(const backend *b) { return b->cfg.iris_version ? b->cfg.iris_version : 20251; }
+const char *backend_iris_vector_type(const backend *b) { return b->iris_vector_type ? b->iris_vector_type : "FLOAT"; }
 
 bool backend_open_db(backend *b, const char *dbname, engine_db **out, pg_error *err)
 {

@@ -40,6 +40,9 @@ typedef struct backend_config {
     const char *public_schema;           /* odbc: the engine schema PostgreSQL's public maps to
                                           * (IRIS: SQLUser); NULL/"" = the engine's default */
     int iris_version;                    /* odbc + iris: target release as YYYYR (20251 = 2025.1) */
+    const char *iris_vector_type;        /* odbc + iris: element type of VECTOR columns and
+                                          * TO_VECTOR (FLOAT, DOUBLE, DECIMAL, INTEGER);
+                                          * NULL = FLOAT */
 } backend_config;
 
 bool backend_create(const backend_config *cfg, backend **out, pg_error *err) MUST_CHECK;
@@ -49,6 +52,7 @@ sql_dialect backend_dialect(const backend *b);
 /* The engine schema that stands for PostgreSQL's public ("" when none: SQLite). */
 const char *backend_public_schema(const backend *b);
 int backend_iris_version(const backend *b);
+const char *backend_iris_vector_type(const backend *b);
 
 /* ---------------------------------------------------------------- databases */
 

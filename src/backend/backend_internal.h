@@ -104,6 +104,7 @@ struct backend {
     char *data_directory;
     char *odbc_connection_string;
     char *public_schema;
+    char *iris_vector_type;
     const backend_ops *ops;
     pthread_mutex_t lock;       /* guards dbs */
     hashmap dbs;                /* name → engine_db */

@@ -41,6 +41,7 @@ static const setting_def settings[] = {
     S("dialect", SET_STRING, dialect, "", false),
     S("engine_public_schema", SET_STRING, engine_public_schema, "", false),
     S("iris_version", SET_STRING, iris_version, "2025.1", false),
+    S("iris_vector_type", SET_STRING, iris_vector_type, "FLOAT", false),
     S("log_file", SET_STRING, log_file, "", false),
     S("log_min_messages", SET_STRING, log_min_messages, "log", true),
     S("log_connections", SET_BOOL, log_connections, "on", true),
@@ -93,6 +94,7 @@ void server_usage(FILE *out)
             "Main parameters:\n"
             "  backend = sqlite | odbc, odbc_connection_string, dialect = iris | sqlite | postgres,\n"
             "  engine_public_schema (what public is in the engine: SQLUser for IRIS), iris_version (2025.1),\n"
+            "  iris_vector_type (element type of vector(n) in IRIS: FLOAT, DOUBLE, DECIMAL, INTEGER),\n"
             "  engine_pool_size, log_file, log_statement = none | all, log_connections, log_disconnections,\n"
             "  authentication_timeout (ms), shutdown_timeout (ms), synchronous_commit, timezone\n"
             "Security (docs/security.md):\n"

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -354,6 +355,19 @@ int server_run(server_config *cfg)
             goto out;
         }
         bc.iris_version = major * 10 + minor;
+    }
+    /* IRIS's VECTOR element types that distances are defined on (RSQL_datatype "VECTOR"):
+     * FLOAT is 4 bytes per element, as pgvector's vector is; DOUBLE keeps full precision. */
+    {
+        static const char *const vector_types[] = {"FLOAT", "DOUBLE", "DECIMAL", "INTEGER"};
+        for (size_t i = 0; i < sizeof vector_types / sizeof vector_types[0]; i++)
+            if (strcasecmp(cfg->iris_vector_type, vector_types[i]) == 0)
+                bc.iris_vector_type = vector_types[i];
+        if (!bc.iris_vector_type) {
+            pg_error_set(&err, "22023", "invalid value for parameter \"iris_vector_type\": \"%s\"", cfg->iris_vector_type);
+            pg_error_hint(&err, "Available values: FLOAT, DOUBLE, DECIMAL, INTEGER.");
+            goto out;
+        }
     }
     if (!backend_create(&bc, &srv.engine, &err))
         goto out;

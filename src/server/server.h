@@ -26,6 +26,7 @@ typedef struct server_config {
     char *dialect;                 /* iris | sqlite | postgres */
     char *engine_public_schema;
     char *iris_version;
+    char *iris_vector_type;
     char *log_file;                /* empty: stderr */
     char *log_min_messages;
     bool log_connections;

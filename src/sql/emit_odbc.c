@@ -201,7 +201,7 @@ static void put_quoted(oemit *em, const char *p, size_t n)
 
 static bool type_name(oemit *em, pg_oid type, int32_t typmod, strbuf *out)
 {
-    return emit_odbc_type_name(em->dialect, type, typmod, out);
+    return emit_odbc_type_name(em->dialect, em->x->session->srv->b, type, typmod, out);
 }
 
 static void cast_prefix(oemit *em)
@@ -1633,7 +1633,7 @@ void oe_init(oemit *em, sql_xlate *x, emit_result *out)
     em->sqlite = x->dialect == DIALECT_SQLITE;
     em->iris_version = backend_iris_version(b);
     em->public_schema = backend_public_schema(b);
-    em->vector_type = "FLOAT";
+    em->vector_type = backend_iris_vector_type(b);
 }
 
 bool emit_query_odbc(sql_xlate *x, ir_query *q, emit_result *out)

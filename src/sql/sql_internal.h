@@ -552,7 +552,8 @@ bool emit_expr_odbc(sql_xlate *x, ir_query *q, ir_expr *e, emit_result *out) MUS
  * from the engine. */
 bool xlate_ddl_odbc(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;
 /* The engine's type for a PostgreSQL type (DDL and CAST) in the dialect; false if none. */
-bool emit_odbc_type_name(sql_dialect d, pg_oid type, int32_t typmod, strbuf *out);
+/* b gives what the dialect leaves configurable (IRIS: the vector element type). */
+bool emit_odbc_type_name(sql_dialect d, const backend *b, pg_oid type, int32_t typmod, strbuf *out);
 bool emit_query_sqlite(sql_xlate *x, ir_query *q, emit_result *out) MUST_CHECK;
 bool emit_query_iris(sql_xlate *x, ir_query *q, emit_result *out) MUST_CHECK;
 bool emit_query(sql_xlate *x, ir_query *q, emit_result *out) MUST_CHECK;
