@@ -960,10 +960,10 @@ static void fn_stats(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     strbuf_free(&b);
 }
 
-/* pgw_hnsw_vacuum(oid | NULL): repair (unlink deleted nodes) and rewrite the persisted copy
- * of one loaded index or of all; returns how many were processed.  pgw_hnsw_checkpoint():
- * persist every loaded index's pending changes. */
-static void maintain(sqlite3_context *ctx, sqlite3_value *which, bool vacuum)
+/* The maintenance functions: how many indexes they processed. */
+typedef enum { MAINT_CHECKPOINT, MAINT_VACUUM, MAINT_REINDEX } maint_mode;
+
+static void maintain(sqlite3_context *ctx, sqlite3_value *which, maint_mode mode)
 {
     engine_conn *c = sqlite3_user_data(ctx);
     hnsw_registry *r = hnsw_registry_of(engine_conn_db(c), true);
@@ -974,28 +974,36 @@ static void maintain(sqlite3_context *ctx, sqlite3_value *which, bool vacuum)
     pg_oid only = which && sqlite3_value_type(which) != SQLITE_NULL ? (pg_oid)sqlite3_value_int64(which) : 0;
     pthread_mutex_lock(&r->maint_lock);
     pg_error err = {0};
-    bool ok = apply_all(r, &err);
+    bool ok = true;
+    if (only) {
+        /* One index: loaded first if this is its first use since the database opened. */
+        hnsw_entry *e = hnsw_registry_get(r, only);
+        ok = e || load_entry(r, only, &e, &err);
+        if (e)
+            hnsw_entry_unref(r, e);
+    }
+    ok = ok && apply_all(r, &err);
     size_t n = 0;
     hnsw_entry **all = ok ? hnsw_registry_all(r, &n) : NULL;
     int done = 0;
     for (size_t i = 0; all && i < n; i++) {
         hnsw_entry *e = all[i];
         if (ok && (!only || e->oid == only) && e->idx) {
-            bool rebuilt = false;
-            if (vacuum) {
-                vector_index_stats st;
+            bool rebuild = mode == MAINT_REINDEX;
+            if (mode == MAINT_VACUUM) {
+                vector_index_stats st = {0};
                 pthread_rwlock_rdlock(&e->rw);
                 if (e->idx)
                     vector_index_get_stats(e->idx, &st);
                 pthread_rwlock_unlock(&e->rw);
-                if (st.deleted > 0) {
-                    ok = entry_rebuild(r, e, &err);
-                    rebuilt = true;
-                }
+                rebuild = st.deleted > 0;
             }
-            if (ok && !rebuilt && (vacuum || e->changes_since_persist > 0 || e->need_full_save || e->full_bytes == 0)) {
+            if (rebuild)
+                ok = entry_rebuild(r, e, &err);   /* persists a full copy */
+            else if (mode == MAINT_VACUUM || e->changes_since_persist > 0 || e->need_full_save ||
+                     e->full_bytes == 0) {
                 pg_error perr = {0};
-                if (!hnsw_entry_persist(r, e, vacuum, &perr))
+                if (!hnsw_entry_persist(r, e, mode == MAINT_VACUUM, &perr))
                     pg_error_clear(&perr);
             }
             done++;
@@ -1010,16 +1018,24 @@ static void maintain(sqlite3_context *ctx, sqlite3_value *which, bool vacuum)
         sqlite3_result_int(ctx, done);
 }
 
+/* pgw_hnsw_vacuum([oid]): rebuild when rows were deleted, rewrite the persisted copy.
+ * pgw_hnsw_reindex(oid): rebuild.  pgw_hnsw_checkpoint(): persist pending changes. */
 static void fn_vacuum(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-    maintain(ctx, argc ? argv[0] : NULL, true);
+    maintain(ctx, argc ? argv[0] : NULL, MAINT_VACUUM);
+}
+
+static void fn_reindex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    maintain(ctx, argv[0], MAINT_REINDEX);
 }
 
 static void fn_checkpoint(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
     (void)argv;
-    maintain(ctx, NULL, false);
+    maintain(ctx, NULL, MAINT_CHECKPOINT);
 }
 
 int sqlite_register_hnsw(sqlite3 *db, engine_conn *c)
@@ -1033,6 +1049,7 @@ int sqlite_register_hnsw(sqlite3 *db, engine_conn *c)
         {"pgw_hnsw_forget", 1, fn_forget},     {"pgw_hnsw_memory", 1, fn_memory},
         {"pgw_hnsw_stats", 1, fn_stats},       {"pgw_hnsw_vacuum", 1, fn_vacuum},
         {"pgw_hnsw_vacuum", 0, fn_vacuum},     {"pgw_hnsw_checkpoint", 0, fn_checkpoint},
+        {"pgw_hnsw_reindex", 1, fn_reindex},
     };
     for (size_t i = 0; i < ARRAY_LEN(fns); i++) {
         /* Innocuous: the triggers call pgw_hnsw_touched(). */

@@ -369,3 +369,106 @@ bool vector_ddl_after_rebuild(sql_xlate *x, sql_plan *p, const cat_relation *rel
     }
     return !any || ddl_stepf(x, p, "DELETE FROM " HNSW_LOG " WHERE relid = %u", rel->oid);
 }
+
+/* ---------------------------------------------------------------- VACUUM, REINDEX, CHECKPOINT */
+
+/* Add the vector indexes of `rel` (all of them, or only `index_oid`) as steps. */
+static bool maintenance_steps(sql_xlate *x, sql_plan *p, const cat_relation *rel, pg_oid index_oid, const char *fn,
+                              int *count)
+{
+    for (int k = 0; k < rel->nindexes; k++) {
+        const cat_index *ix = &rel->indexes[k];
+        if (!vector_ddl_is_vector_index(ix) || (index_oid && ix->oid != index_oid))
+            continue;
+        if (!ddl_stepf(x, p, "SELECT %s(%u)", fn, ix->oid))
+            return false;
+        (*count)++;
+    }
+    return true;
+}
+
+bool vector_ddl_maintenance(sql_xlate *x, Node *stmt, sql_plan **out, bool *handled)
+{
+    *handled = false;
+    if (x->dialect != DIALECT_SQLITE)
+        return true;
+    const char *command;
+    const char *fn = "pgw_hnsw_vacuum";
+    List *names = NULL;          /* RangeVars (VACUUM) */
+    RangeVar *one = NULL;        /* REINDEX TABLE / INDEX */
+    bool one_is_index = false;
+    switch (nodeTag(stmt)) {
+    case T_VacuumStmt: {
+        VacuumStmt *vs = (VacuumStmt *)stmt;
+        if (!vs->is_vacuumcmd)
+            return true;
+        command = "VACUUM";
+        ListCell *lc;
+        foreach (lc, vs->rels)
+            names = lappend(names, lfirst_node(VacuumRelation, lc)->relation);
+        break;
+    }
+    case T_ReindexStmt: {
+        ReindexStmt *rs = (ReindexStmt *)stmt;
+        command = "REINDEX";
+        fn = "pgw_hnsw_reindex";
+        one = rs->relation;
+        one_is_index = rs->kind == REINDEX_OBJECT_INDEX;
+        break;
+    }
+    case T_CheckPointStmt:
+        command = "CHECKPOINT";
+        fn = NULL;
+        break;
+    default:
+        return true;
+    }
+    sql_plan *p = plan_new(PLAN_ENGINE, command);
+    if (!p) {
+        pg_error_oom(x->err);
+        return false;
+    }
+    p->tag = TAG_PLAIN;
+    x->uncacheable = true;
+    int count = 0;
+    bool ok = true;
+    if (!fn) {
+        /* CHECKPOINT: the indexes' pending changes too, when there are vector indexes. */
+        for (size_t i = 0; ok && i < cat_relation_count(x->catalog) && !count; i++) {
+            const cat_relation *r = cat_relation_at(x->catalog, i);
+            for (int k = 0; k < r->nindexes; k++)
+                count += vector_ddl_is_vector_index(&r->indexes[k]);
+        }
+        ok = !count || ddl_step(x, p, "SELECT pgw_hnsw_checkpoint()");
+    } else if (one) {
+        const cat_relation *rel = analyze_find_relation(x, one->schemaname, one->relname, one->location, true);
+        const cat_relation *table = rel;
+        pg_oid index_oid = 0;
+        if (rel && one_is_index) {
+            index_oid = rel->oid;
+            if (!vector_ddl_find(x->catalog, rel->oid, &table))
+                table = NULL;
+        }
+        ok = !pg_error_is_set(x->err) && (!table || maintenance_steps(x, p, table, index_oid, fn, &count));
+    } else if (names) {
+        ListCell *lc;
+        foreach (lc, names) {
+            RangeVar *rv = lfirst(lc);
+            const cat_relation *rel = analyze_find_relation(x, rv->schemaname, rv->relname, rv->location, true);
+            ok = ok && !pg_error_is_set(x->err) && (!rel || maintenance_steps(x, p, rel, 0, fn, &count));
+        }
+    } else {
+        for (size_t i = 0; ok && i < cat_relation_count(x->catalog); i++)
+            ok = maintenance_steps(x, p, cat_relation_at(x->catalog, i), 0, fn, &count);
+    }
+    if (!ok || !count) {
+        /* Nothing of ours involved: the statement stays what it was (accepted, no effect). */
+        sql_plan_unref(p);
+        if (!ok && !pg_error_is_set(x->err))
+            pg_error_oom(x->err);
+        return ok;
+    }
+    *handled = true;
+    *out = p;
+    return true;
+}

@@ -55,6 +55,12 @@ bool vector_ddl_forget_table(sql_xlate *x, sql_plan *p, const cat_relation *rel)
 /* After a table rewrite (ddl_rebuild_table): triggers again and the indexes rebuilt. */
 bool vector_ddl_after_rebuild(sql_xlate *x, sql_plan *p, const cat_relation *rel, const ddl_table *t) MUST_CHECK;
 
+/* VACUUM [tables], REINDEX INDEX|TABLE, CHECKPOINT on the embedded engine: the vector
+ * indexes involved are rebuilt when rows were deleted (VACUUM), rebuilt (REINDEX) or
+ * persisted (CHECKPOINT).  *handled false when no vector index is involved. */
+struct Node;
+bool vector_ddl_maintenance(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;
+
 /* ---------------------------------------------------------------- planning (vector_plan.c) */
 
 /* How one nearest-neighbour query was planned (for EXPLAIN). */

@@ -471,3 +471,24 @@ def test_vacuum_and_checkpoint_functions(grid):
     assert stats["live_rows"] == 100 and stats["deleted_rows"] == 0 and stats["unpersisted_changes"] == 0
     assert ids(grid, "SELECT id FROM vs_grid ORDER BY v <-> '[0,0]' LIMIT 2") == [301, 302]
     assert int(one(grid, "SELECT pgwire_vector_index_checkpoint()")) >= 1
+
+
+def test_vacuum_reindex_checkpoint_statements(grid):
+    run(grid, "DELETE FROM vs_grid WHERE id <= 200")
+    stats = grid.execute("SELECT pgwire_vector_index_stats('vs_grid_idx'::regclass)").fetchone()[0]
+    assert stats["deleted_rows"] == 200
+    assert clients.query(grid, "VACUUM vs_grid").tag == "VACUUM"
+    stats = grid.execute("SELECT pgwire_vector_index_stats('vs_grid_idx'::regclass)").fetchone()[0]
+    assert (stats["live_rows"], stats["deleted_rows"]) == (200, 0)
+    run(grid, "UPDATE vs_grid SET v = '[250.5,0]' WHERE id = 300")
+    assert clients.query(grid, "REINDEX INDEX vs_grid_idx").tag == "REINDEX"
+    stats = grid.execute("SELECT pgwire_vector_index_stats('vs_grid_idx'::regclass)").fetchone()[0]
+    assert (stats["live_rows"], stats["deleted_rows"]) == (200, 0)
+    assert ids(grid, "SELECT id FROM vs_grid ORDER BY v <-> '[250.4,0]' LIMIT 2") == [300, 250]
+    run(grid, "INSERT INTO vs_grid VALUES (2000, 0, '[0,0]')")
+    assert clients.query(grid, "CHECKPOINT").tag == "CHECKPOINT"
+    stats = grid.execute("SELECT pgwire_vector_index_stats('vs_grid_idx'::regclass)").fetchone()[0]
+    assert stats["unpersisted_changes"] == 0
+    assert clients.query(grid, "VACUUM").tag == "VACUUM"
+    assert clients.query(grid, "REINDEX TABLE vs_grid").tag == "REINDEX"
+    assert ids(grid, "SELECT id FROM vs_grid ORDER BY v <-> '[1,0]' LIMIT 1") == [2000]
