@@ -10,8 +10,9 @@ For each set (bench/vector.md; generate with bench/vector_data.sh), on a fresh s
     queries/s with 1 and 2 clients (each a process with its own connection; prepared
     statement, binary vector parameter, `SELECT id ... ORDER BY embedding <-> $1 LIMIT 10`);
   - exact search queries/s (SET enable_indexscan = off: the engine's exact top-k), 1 client.
-Reference figures (hnswlib 0.6.2, in-process, /work/shared/bench-data/README.md and issue 9)
-are printed beside ours.  Timings are medians of --runs passes.
+Beside ours: the same figures in-process at the same moment (bench/vector_inproc.c: the
+vector layer alone, no server), and the reference figures (hnswlib 0.6.2, in-process,
+/work/shared/bench-data/README.md and issue 9).  Timings are medians of --runs passes.
 
     bench/vector_data.sh && make bench && bench/vector_wire.py --sets A B
 """
@@ -164,6 +165,19 @@ def ensure_gt(data_dir, set_name):
     return read_gt(gt)
 
 
+def inproc_now(data_dir, set_name, exact_queries):
+    """The same figures in-process at this moment (bench/vector_inproc.c): build seconds,
+    queries/s per ef_search, exact queries/s."""
+    subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/bench/vector_inproc"], check=True,
+                   stdout=subprocess.DEVNULL)
+    out = subprocess.run([os.path.join(ROOT, "build", "bench", "vector_inproc"),
+                          os.path.join(data_dir, "%s_base.fvecs" % set_name),
+                          os.path.join(data_dir, "%s_query.fvecs" % set_name), str(exact_queries)],
+                         check=True, capture_output=True, text=True).stdout.split()
+    vals = [float(v) for v in out]
+    return {"build": vals[0], "ef": dict(zip(EF_LIST, vals[1:1 + len(EF_LIST)])), "exact": vals[-1]}
+
+
 def bench_set(binary, data_dir, set_name, runs, exact_queries):
     dim, base = read_fvecs(os.path.join(data_dir, "%s_base.fvecs" % set_name))
     _, queries = read_fvecs(os.path.join(data_dir, "%s_query.fvecs" % set_name))
@@ -193,12 +207,14 @@ def bench_set(binary, data_dir, set_name, runs, exact_queries):
             builds.append(time.perf_counter() - t0)
         cur.execute("SELECT pgwire_vector_index_stats('items_embedding_idx'::regclass)")
         stats = cur.fetchone()[0]
-        print("%-36s %12s %16s" % ("figure", "iris-pgwire", "reference"))
-        print("%-36s %11.2fs %16s" % ("CREATE INDEX (2 cores, as seen by client)", statistics.median(builds),
-                                      "%.1fs (hnswlib, 2 thr)" % ref["build2"] if ref else "-"))
+        now = inproc_now(data_dir, set_name, exact_queries)
+        print("%-42s %12s %14s %22s" % ("figure", "iris-pgwire", "in-process now", "reference"))
+        print("%-42s %11.2fs %13.2fs %22s" % ("CREATE INDEX, 2 cores (client's view)", statistics.median(builds),
+                                             now["build"], "%.1fs (hnswlib, 2 thr)" % ref["build2"] if ref else "-"))
         print("%-36s %11.1fM   (persisted copy %.1fM; %s kernels)" % (
             "index memory", stats["memory_bytes"] / 1e6, stats["persisted_bytes"] / 1e6, stats["kernels"]))
-        print("%-8s %8s %12s %12s %22s" % ("ef", "recall", "q/s 1 client", "q/s 2 clients", "hnswlib recall / q/s"))
+        print("%-8s %8s %12s %13s %14s %22s" % ("ef", "recall", "q/s 1 client", "q/s 2 clients", "in-process now",
+                                                "hnswlib recall / q/s"))
         for ef in EF_LIST:
             q1 = []
             q2 = []
@@ -210,16 +226,17 @@ def bench_set(binary, data_dir, set_name, runs, exact_queries):
                 qps2, ids2 = measure(server, queries, ef, 2)
                 q2.append(qps2)
             r = ref["ef"].get(ef) if ref else None
-            print("%-8d %8.3f %12.0f %12.0f %22s" % (ef, rec, statistics.median(q1), statistics.median(q2),
-                                                     "%.3f / %d" % r if r else "-"))
+            print("%-8d %8.3f %12.0f %13.0f %14.0f %22s" % (ef, rec, statistics.median(q1), statistics.median(q2),
+                                                            now["ef"][ef], "%.3f / %d" % r if r else "-"))
         ex = []
         ex_ids = None
         for _ in range(runs):
             qps, ex_ids = measure(server, queries[:exact_queries], 40, 1, exact=True)
             ex.append(qps)
-        print("%-36s %12.1f %16s" % ("exact top-10 q/s (1 client)", statistics.median(ex),
-                                     ref["exact"] if ref else "-"))
-        print("%-36s %12.3f" % ("exact search recall@10 (check)", recall(ex_ids, truth[:exact_queries])))
+        print("%-42s %12.1f %14.1f %22s" % ("exact top-10 q/s (1 client)", statistics.median(ex), now["exact"],
+                                             ref["exact"] if ref else "-"))
+        print("%-42s %12.3f" % ("exact search recall@10 (check)", recall(ex_ids, truth[:exact_queries])))
+        print("(in-process now: bench/vector_inproc.c, one thread for queries and the exact scan, at this moment)")
         conn.close()
     finally:
         server.stop()
