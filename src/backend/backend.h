@@ -103,6 +103,7 @@ typedef struct engine_context {
     const type_settings *settings;
     int vector_ef_search;           /* hnsw.ef_search for vector index scans (0: default 40) */
     bool vector_exact;              /* enable_indexscan = off: vector searches are exact */
+    int vector_build_threads;       /* max_parallel_maintenance_workers + 1 (0: every core) */
     const char *user;
     const char *database;
     const char *application_name;

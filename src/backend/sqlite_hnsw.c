@@ -182,7 +182,7 @@ static bool entry_rebuild(hnsw_registry *r, hnsw_entry *e, pg_error *err)
     if (hnsw_entry_names(c, e, err) && hnsw_log_horizon(c, &horizon, err)) {
         index_desc d = {.oid = e->oid, .relid = e->relid, .attnum = e->attnum, .metric = e->metric, .dim = e->dim,
                         .m = e->m, .efc = e->efc, .table_q = e->table_q, .column_q = e->column_q};
-        idx = hnsw_build_from_table(c, &d, err);
+        idx = hnsw_build_from_table(c, &d, 0, err);
     }
     pg_error ignore = {0};
     if (!engine_commit(c, &ignore))
@@ -414,7 +414,7 @@ static bool load_entry(hnsw_registry *r, pg_oid oid, hnsw_entry **out, pg_error 
                 index_desc bd = d;
                 bd.table_q = e->table_q;
                 bd.column_q = e->column_q;
-                e->idx = hnsw_build_from_table(c, &bd, err);
+                e->idx = hnsw_build_from_table(c, &bd, 0, err);
                 ok = e->idx != NULL;
                 rebuilt = true;
             }
@@ -803,7 +803,9 @@ static void fn_build(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite_fn_error(ctx, "XX000", "vector index %u has no metadata", oid);
         return;
     }
-    vector_index *idx = hnsw_build_from_table(c, &d, &err);
+    /* CREATE INDEX: max_parallel_maintenance_workers + 1 threads, as pgvector's workers + leader. */
+    engine_context *ectx = engine_conn_context(c);
+    vector_index *idx = hnsw_build_from_table(c, &d, ectx ? ectx->vector_build_threads : 0, &err);
     pending_index *p = idx ? calloc(1, sizeof *p) : NULL;
     if (!p) {
         vector_index_free(idx);

@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Applying: batches of new rows at least this large are built with all cores. */
 #define PARALLEL_BATCH 1024
@@ -370,14 +371,17 @@ bool hnsw_read_all(engine_conn *c, const char *table_q, const char *column_q, in
 }
 
 /* A new index over every row of the table, built on all cores. */
-vector_index *hnsw_build_from_table(engine_conn *c, const index_desc *d, pg_error *err)
+vector_index *hnsw_build_from_table(engine_conn *c, const index_desc *d, int threads, pg_error *err)
 {
     row_batch b;
     if (!hnsw_read_all(c, d->table_q, d->column_q, d->dim, &b, err))
         return NULL;
     vector_index *idx = vector_index_create(d->metric, (size_t)d->dim, (size_t)d->m, (size_t)d->efc,
                                             (uint64_t)d->oid * 0x9E3779B97F4A7C15ull, err);
-    if (idx && b.npresent && !vector_index_build_parallel(idx, b.npresent, b.rowids, b.vectors, 0, err)) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    if (threads <= 0 || threads >= cpus)
+        threads = 0;   /* every core */
+    if (idx && b.npresent && !vector_index_build_parallel(idx, b.npresent, b.rowids, b.vectors, threads, err)) {
         vector_index_free(idx);
         idx = NULL;
     }

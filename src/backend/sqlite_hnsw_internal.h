@@ -105,7 +105,8 @@ bool hnsw_batch_read(engine_conn *c, const char *table_q, const char *column_q, 
                        row_batch *b, pg_error *err);
 bool hnsw_batch_apply(vector_index *idx, size_t dim, const row_batch *b, pg_error *err);
 bool hnsw_read_all(engine_conn *c, const char *table_q, const char *column_q, int dim, row_batch *b, pg_error *err);
-vector_index *hnsw_build_from_table(engine_conn *c, const index_desc *d, pg_error *err);
+/* A new index over every row of the table; threads 0 = every core. */
+vector_index *hnsw_build_from_table(engine_conn *c, const index_desc *d, int threads, pg_error *err);
 bool hnsw_log_read(engine_conn *c, pg_oid relid, int attnum, int64_t from, int64_t to, log_rows *out, pg_error *err);
 engine_conn *hnsw_maint_conn(hnsw_registry *r, pg_error *err);
 bool hnsw_entry_persist(hnsw_registry *r, hnsw_entry *e, bool force_full, pg_error *err);

@@ -288,6 +288,15 @@ def test_index_definition_errors(pgwire_conn, ddl, sqlstate, message):
     assert error(pgwire_conn, ddl) == (sqlstate, message)
 
 
+def test_pgvector_readme_build_settings_are_accepted(pgwire_conn):
+    run(pgwire_conn, "SET maintenance_work_mem = '8GB'", "SET max_parallel_maintenance_workers = 0",
+        "DROP TABLE IF EXISTS vs_build", "CREATE TABLE vs_build (v vector(2))",
+        "INSERT INTO vs_build VALUES ('[1,0]'), ('[2,0]'), ('[3,0]')",
+        "CREATE INDEX ON vs_build USING hnsw (v vector_l2_ops)",
+        "RESET max_parallel_maintenance_workers", "RESET maintenance_work_mem")
+    assert rows(pgwire_conn, "SELECT v FROM vs_build ORDER BY v <-> '[2.1,0]' LIMIT 1") == [("[2,0]",)]
+
+
 def test_settings(pgwire_conn):
     assert one(pgwire_conn, "SHOW hnsw.ef_search") == "40"
     assert error(pgwire_conn, "SET hnsw.ef_search = 0") == \
