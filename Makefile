@@ -22,7 +22,7 @@ CFLAGS   += -Wno-clobbered
 endif
 # Files that walk PostgreSQL's own parse nodes include the server headers (docs/parser.md).
 PGNODE_CFLAGS := -isystem $(PG_SERVER_INCLUDE)
-LDLIBS   += -lpg_query -lsqlite3 -lssl -lcrypto -lodbc -lm -pthread
+LDLIBS   += -lpg_query -lsqlite3 -lpcre2-8 -lssl -lcrypto -lodbc -lm -pthread
 LDFLAGS  += $(OPT)
 
 LAYERS   := common types vector catalog backend sql proto net server

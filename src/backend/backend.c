@@ -69,6 +69,8 @@ static void db_free(engine_db *db)
         db->sql_state_free(db->sql_state);
     if (db->catalog_state && db->catalog_state_free)
         db->catalog_state_free(db->catalog_state);
+    if (db->function_state && db->function_state_free)
+        db->function_state_free(db->function_state);
     pthread_mutex_destroy(&db->state_lock);
     free(db->name);
     free(db);
@@ -198,6 +200,18 @@ engine_pool *engine_db_pool(engine_db *db) { return &db->pool; }
 uint64_t engine_db_schema_version(engine_db *db) { return atomic_load(&db->schema_version); }
 void engine_db_bump_schema_version(engine_db *db) { atomic_fetch_add(&db->schema_version, 1); }
 backend *engine_db_backend(engine_db *db) { return db->b; }
+
+void *engine_db_function_state(engine_db *db, void *(*make)(void), void (*free_fn)(void *))
+{
+    pthread_mutex_lock(&db->state_lock);
+    if (!db->function_state && make) {
+        db->function_state = make();
+        db->function_state_free = free_fn;
+    }
+    void *s = db->function_state;
+    pthread_mutex_unlock(&db->state_lock);
+    return s;
+}
 
 void *engine_db_sql_state(engine_db *db)
 {

@@ -417,8 +417,6 @@ static void sqlite_conn_close(engine_conn *c)
     if (!sc)
         return;
     sqlite_hnsw_conn_close(c);
-    /* Statements kept outside the statement cache (pgw_nextval's): an unfinalised one would
-     * turn close_v2 into a zombie connection that is never freed. */
     sqlite3_finalize(sc->nextval_stmt);
     sqlite3_finalize(sc->currval_stmt);
     sqlite3_close_v2(sc->db);

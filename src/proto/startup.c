@@ -14,6 +14,8 @@
  */
 #include "proto/proto_internal.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -107,6 +109,23 @@ static void log_authorized(proto_session *s)
                 s->database, app[0] ? " application_name=" : "", app, tls);
 }
 
+/* An address as inet_*_addr() prints it; NULL for a Unix socket. */
+static const char *addr_text(const struct sockaddr_storage *ss, char *buf, size_t size, int *port)
+{
+    *port = 0;
+    if (ss->ss_family == AF_INET) {
+        const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+        *port = ntohs(in->sin_port);
+        return inet_ntop(AF_INET, &in->sin_addr, buf, (socklen_t)size);
+    }
+    if (ss->ss_family == AF_INET6) {
+        const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+        *port = ntohs(in6->sin6_port);
+        return inet_ntop(AF_INET6, &in6->sin6_addr, buf, (socklen_t)size);
+    }
+    return NULL;
+}
+
 step_result startup_authenticated(proto_session *s)
 {
     proto_server *srv = s->srv;
@@ -120,6 +139,10 @@ step_result startup_authenticated(proto_session *s)
         pg_error_set(&err, "53300", "too many connections for role \"%s\"", s->user);
         return fatal_error(s, &err);
     }
+    char client_buf[64], server_buf[64];
+    int client_port, server_port;
+    const char *client_addr = addr_text(net_conn_peer_addr(s->conn), client_buf, sizeof client_buf, &client_port);
+    const char *server_addr = addr_text(net_conn_local_addr(s->conn), server_buf, sizeof server_buf, &server_port);
     sql_startup st = {
         .user = s->user,
         .database = s->database,
@@ -128,6 +151,10 @@ step_result startup_authenticated(proto_session *s)
         .count = s->startup_count,
         .backend_pid = s->pid,
         .password = s->client_password,
+        .client_addr = client_addr,
+        .client_port = client_port,
+        .server_addr = server_addr,
+        .server_port = server_port,
     };
     sql_session *sql = NULL;
     bool ok = sql_session_create(srv->sql, &st, &sql, &err);

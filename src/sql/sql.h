@@ -52,6 +52,12 @@ typedef struct sql_startup {
     const char *const *values;
     int count;
     int backend_pid;
+    /* The connection's addresses as text (inet_client_addr(), inet_server_addr()); NULL
+     * for a Unix socket. */
+    const char *client_addr;
+    int client_port;
+    const char *server_addr;
+    int server_port;
     /* The client's cleartext password when the pg_hba.conf method was `password` and it was
      * verified, else NULL: for engines that log in as the client (IRIS through ODBC, see
      * docs/security.md).  Valid during sql_session_create only; never log it. */
