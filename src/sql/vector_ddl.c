@@ -141,7 +141,8 @@ bool vector_ddl_check(sql_xlate *x, IndexStmt *is, const cat_relation *rel, cons
         return false;
     }
     const pg_type_info *ti = types_by_oid(col->type);
-    if (col->type != PG_OID_VECTOR) {
+    /* pgvector: vector_l2_ops is the default operator class for ivfflat only. */
+    if (col->type != PG_OID_VECTOR || (!opclass && !spec->ivfflat)) {
         if (opclass)
             xlate_error(x, -1, "42804", "operator class \"%s\" does not accept data type %s", opclass,
                         ti ? ti->sql_name : "unknown");
@@ -193,9 +194,10 @@ bool vector_ddl_check(sql_xlate *x, IndexStmt *is, const cat_relation *rel, cons
     return true;
 }
 
+/* As pg_get_indexdef: the operator class unless it is the type's default for the method. */
 void vector_ddl_append_opclass(const vector_index_spec *spec, strbuf *def)
 {
-    if (spec->opclass && strcmp(spec->opclass, "vector_l2_ops") != 0)
+    if (spec->opclass && !(spec->ivfflat && strcmp(spec->opclass, "vector_l2_ops") == 0))
         strbuf_printf(def, " %s", spec->opclass);
 }
 

@@ -273,6 +273,9 @@ def test_hnsw_options(pgwire_conn, options, sqlstate, message, detail):
 @pytest.mark.parametrize("ddl, sqlstate, message", [
     ("CREATE INDEX ON vs_bad USING hnsw (n)", "42704",
      'data type integer has no default operator class for access method "hnsw"'),
+    # pgvector: vector_l2_ops is the default operator class of ivfflat, not of hnsw
+    ("CREATE INDEX ON vs_bad USING hnsw (v)", "42704",
+     'data type vector has no default operator class for access method "hnsw"'),
     ("CREATE INDEX ON vs_bad USING hnsw (n vector_l2_ops)", "42804",
      'operator class "vector_l2_ops" does not accept data type integer'),
     ("CREATE INDEX ON vs_bad USING hnsw (v vector_foo_ops)", "42704",
