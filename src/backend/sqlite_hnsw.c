@@ -265,11 +265,16 @@ static bool apply_all(hnsw_registry *r, pg_error *err)
         if (!b.touched)
             free(rows.rows);
         if (this_ok) {
+            bool bulk = b.ntouched + b.npresent >= HNSW_BULK_APPLY_ROWS;
+            if (bulk)
+                atomic_store(&e->bulk_apply, true);
             pthread_rwlock_wrlock(&e->rw);
             this_ok = !e->idx || hnsw_batch_apply(e->idx, (size_t)e->dim, &b, err);
             if (this_ok)
                 atomic_store(&e->applied_seq, horizon);
             pthread_rwlock_unlock(&e->rw);
+            if (bulk)
+                atomic_store(&e->bulk_apply, false);
             e->changes_since_persist += (int64_t)b.ntouched;
         }
         hnsw_batch_free(&b);
@@ -495,7 +500,17 @@ bool hnsw_use(engine_conn *c, pg_oid oid, hnsw_view *out, pg_error *err)
         if (!e)
             return true;
     }
-    pthread_rwlock_rdlock(&e->rw);
+    /* During a large batch apply the index is not worth waiting for: no view, so the
+     * search is exact (from the table, in this transaction's snapshot). */
+    if (atomic_load(&e->bulk_apply)) {
+        if (pthread_rwlock_tryrdlock(&e->rw) != 0) {
+            atomic_fetch_add(&e->searches_exact_during_apply, 1);
+            hnsw_entry_unref(r, e);
+            return true;
+        }
+    } else {
+        pthread_rwlock_rdlock(&e->rw);
+    }
     if (!e->idx) {
         pthread_rwlock_unlock(&e->rw);
         hnsw_entry_unref(r, e);
@@ -943,13 +958,15 @@ static void fn_stats(sqlite3_context *ctx, int argc, sqlite3_value **argv)
                       "\"memory_bytes\": %zu, \"vector_bytes\": %zu, \"link_bytes\": %zu, \"other_bytes\": %zu, "
                       "\"scratch_bytes\": %zu, \"persisted_bytes\": %lld, \"applied_seq\": %lld, "
                       "\"persisted_seq\": %lld, \"unpersisted_changes\": %lld, \"rebuilt_at_load\": %s, "
-                      "\"apply_failures\": %lld, \"persist_failures\": %lld, \"kernels\": \"%s\"}",
+                      "\"apply_failures\": %lld, \"persist_failures\": %lld, "
+                      "\"searches_exact_during_apply\": %lld, \"kernels\": \"%s\"}",
                       vector_metric_name(st.metric), st.dim, st.m, st.ef_construction, st.live, st.deleted,
                       st.free_slots, st.max_level, st.bytes_total, st.bytes_vectors, st.bytes_links, st.bytes_other,
                       st.bytes_scratch, (long long)e->store_bytes, (long long)atomic_load(&e->applied_seq),
                       (long long)e->persisted_seq, (long long)e->changes_since_persist,
                       e->rebuilt_at_load ? "true" : "false", (long long)e->apply_failures,
-                      (long long)e->persist_failures, vector_isa_name());
+                      (long long)e->persist_failures, (long long)atomic_load(&e->searches_exact_during_apply),
+                      vector_isa_name());
     }
     pthread_rwlock_unlock(&e->rw);
     hnsw_entry_unref(r, e);

@@ -25,7 +25,9 @@
  *     transaction sees its own changes.
  *
  * Concurrency (one writer or many readers per index, vector.h): searches hold the entry's
- * rwlock for reading; applying log entries, repair and mark_clean hold it for writing.  All
+ * rwlock for reading; applying log entries and swapping in a rebuilt index hold it for
+ * writing.  While a bulk batch (HNSW_BULK_APPLY_ROWS) is applied the entry is marked, and a
+ * search that cannot take the read lock at once is exact instead of waiting.  All
  * upkeep (load, apply, persist, publish of a created index) is serialised by the registry's
  * maintenance mutex and done on the registry's own engine connection, which only reads
  * committed data; a persist waits at most 100 ms for SQLite's write lock and otherwise

@@ -10,6 +10,9 @@
 
 typedef struct hnsw_registry hnsw_registry;
 
+/* A batch of this many changed rows is applied as "bulk" (hnsw_entry.bulk_apply). */
+#define HNSW_BULK_APPLY_ROWS 1024
+
 
 
 struct hnsw_entry {
@@ -24,6 +27,10 @@ struct hnsw_entry {
     vector_index *idx;             /* NULL once retired */
     pthread_rwlock_t rw;
     _Atomic int64_t applied_seq;
+    /* A large batch is being applied (it holds or waits for `rw`): a search that cannot get
+     * the read lock at once answers exactly from the table instead of waiting. */
+    _Atomic bool bulk_apply;
+    _Atomic int64_t searches_exact_during_apply;
     int64_t persisted_seq;         /* what _pgwire_hnsw.persisted_seq says */
     bool need_full_save;           /* no persisted copy to extend */
     int64_t changes_since_persist;

@@ -7,6 +7,7 @@ Each test uses its own table names on the session's server.
 
 import os
 import sqlite3
+import threading
 
 import psycopg
 import pytest
@@ -448,6 +449,55 @@ def test_rolled_back_changes_are_never_returned(grid, pgwire_server):
         assert ids(other, "SELECT id FROM vs_grid ORDER BY v <-> '[-11,0]' LIMIT 1") == [1002]
     finally:
         other.close()
+
+
+def test_searches_during_a_bulk_apply_see_their_snapshot(pgwire_server):
+    """A commit of many rows is applied to the index while searches go on (they answer from
+    the table instead of waiting for the index): each search sees the table as before the
+    commit or as after it, and once the commit is acknowledged, as after it."""
+    setup = clients.connect(pgwire_server)
+    writer_conn = clients.connect(pgwire_server)
+    reader = clients.connect(pgwire_server)
+    try:
+        run(setup, "DROP TABLE IF EXISTS vs_bulk", "CREATE TABLE vs_bulk (id int PRIMARY KEY, cat int, v vector(4))",
+            "INSERT INTO vs_bulk SELECT g, 1, ('[' || g || ',0,0,0]')::vector FROM generate_series(1, 10) g",
+            "INSERT INTO vs_bulk SELECT g, 0, ('[' || (1000 + g % 997) || ',' || (g % 1013) || ',' || (g % 7) || ','"
+            " || (g % 11) || ']')::vector FROM generate_series(11, 2000) g",
+            "CREATE INDEX vs_bulk_idx ON vs_bulk USING hnsw (v vector_l2_ops)")
+        before = list(range(1, 11))
+        after = list(range(100001, 100011))
+        done = threading.Event()
+        failure = []
+
+        def write():
+            try:
+                run(writer_conn, "BEGIN",
+                    "INSERT INTO vs_bulk SELECT g, 0, ('[' || (2000 + g % 991) || ',' || (g % 1009) || ',' || (g % 5)"
+                    " || ',' || (g % 13) || ']')::vector FROM generate_series(2001, 40000) g",
+                    "INSERT INTO vs_bulk SELECT 100000 + g, 1, ('[' || (g / 100.0) || ',0,0,0]')::vector "
+                    "FROM generate_series(1, 10) g",
+                    "COMMIT")
+            except BaseException as e:     # reported by the main thread
+                failure.append(e)
+            done.set()
+
+        t = threading.Thread(target=write)
+        t.start()
+        while not done.is_set():
+            for where in ("", "WHERE cat = 1"):
+                got = ids(reader, f"SELECT id FROM vs_bulk {where} ORDER BY v <-> '[0,0,0,0]' LIMIT 10")
+                assert got in (before, after), got
+        t.join()
+        assert not failure, failure
+        for where in ("", "WHERE cat = 1"):
+            assert ids(reader, f"SELECT id FROM vs_bulk {where} ORDER BY v <-> '[0,0,0,0]' LIMIT 10") == after
+        assert one(reader, "SELECT count(*) FROM vs_bulk") == "40010"
+        stats = reader.execute("SELECT pgwire_vector_index_stats('vs_bulk_idx'::regclass)").fetchone()[0]
+        assert stats["live_rows"] == 40010
+    finally:
+        run(setup, "DROP TABLE IF EXISTS vs_bulk")
+        for c in (setup, writer_conn, reader):
+            c.close()
 
 
 def test_index_created_and_dropped_inside_transactions(pgwire_conn):
