@@ -505,6 +505,7 @@ bool hnsw_use(engine_conn *c, pg_oid oid, hnsw_view *out, pg_error *err)
     if (atomic_load(&e->bulk_apply)) {
         if (pthread_rwlock_tryrdlock(&e->rw) != 0) {
             atomic_fetch_add(&e->searches_exact_during_apply, 1);
+            out->busy = true;
             hnsw_entry_unref(r, e);
             return true;
         }

@@ -87,15 +87,23 @@ typedef struct hnsw_view {
     int attnum;
     vector_metric metric;
     int dim;
+    bool busy;                   /* no idx: the index exists, busy with a bulk apply */
 } hnsw_view;
 
 /*
  * The index `oid` for a search on connection c: the transaction's own newly built index, or
- * the shared one (loaded if needed), read-locked.  Returns false without error when the
- * index does not exist (any more): the caller searches exactly.
+ * the shared one (loaded if needed), read-locked.  out->idx is NULL (and the result true)
+ * when the index does not exist (any more) or is busy with a bulk apply: the caller
+ * searches exactly.
  */
 bool hnsw_use(engine_conn *c, pg_oid oid, hnsw_view *out, pg_error *err) MUST_CHECK;
 void hnsw_unuse(hnsw_view *v);
+
+/* The vector index on (relid, attnum) with this metric that the connection's transaction
+ * sees, *out 0 if none.  A search planned before CREATE INDEX (a prepared statement), or
+ * whose index was dropped since, uses the index there is now, as PostgreSQL re-plans. */
+bool hnsw_find_index(engine_conn *c, pg_oid relid, int attnum, vector_metric metric, pg_oid *out,
+                     pg_error *err) MUST_CHECK;
 
 /* The highest log seq ever assigned, as the connection's transaction sees it. */
 bool hnsw_log_horizon(engine_conn *c, int64_t *out, pg_error *err) MUST_CHECK;

@@ -116,6 +116,26 @@ bool hnsw_meta_exists(engine_conn *c, pg_error *err, bool *exists)
                      exists, err, 0, 0, 0);
 }
 
+bool hnsw_find_index(engine_conn *c, pg_oid relid, int attnum, vector_metric metric, pg_oid *out, pg_error *err)
+{
+    *out = 0;
+    bool exists = false, found = false;
+    if (!hnsw_meta_exists(c, err, &exists))
+        return false;
+    if (!exists)
+        return true;
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT indexrelid FROM " HNSW_META " WHERE relid = ?1 AND attnum = ?2 AND metric = %d "
+             "ORDER BY indexrelid LIMIT 1",
+             (int)metric);
+    int64_t v = 0;
+    if (!hnsw_query_int(c, sql, &v, &found, err, 2, (int64_t)relid, attnum))
+        return false;
+    *out = found ? (pg_oid)v : 0;
+    return true;
+}
+
 bool hnsw_log_horizon(engine_conn *c, int64_t *out, pg_error *err)
 {
     bool found;

@@ -4,7 +4,7 @@
  * (src/sql/vector_plan.c):
  *
  *   SELECT ... FROM pgw_vector_search(index_oid, metric, q, k, filtered, scan_sql, point_sql,
- *                                     ?1, ?2, ...) AS s
+ *                                     relid, attnum, ?1, ?2, ...) AS s
  *   JOIN t ON t.rowid = s.value ORDER BY s.ordinality LIMIT ...
  *
  * It yields the k nearest rows that pass the query's WHERE clause as (value = rowid,
@@ -16,7 +16,10 @@
  *     point_sql and scored exactly), minus index rows those entries replace; WHERE is
  *     the index's filter callback (point_sql per candidate), so k rows come back whenever
  *     k rows match.  When the index is gone, of another metric, ahead of the transaction's
- *     snapshot, or enable_indexscan is off, the search is exact instead.
+ *     snapshot, or enable_indexscan is off, the search is exact instead.  relid/attnum (0
+ *     for a distance function, which no index serves) name the column: when the plan had
+ *     no index, or its index is gone, the index the column has now is used (a statement
+ *     prepared before CREATE INDEX, as PostgreSQL would re-plan it).
  *   - exact: scan_sql (`SELECT rowid, col FROM t WHERE ...`) streamed through the vector
  *     layer's top-k heap with the vectorised kernels; never a sort of all rows.
  *   - q NULL: every distance is NULL, so any k rows are the answer (scan order).
@@ -37,7 +40,7 @@
 
 enum {
     COL_VALUE, COL_ORDINALITY, COL_DISTANCE,
-    COL_INDEX, COL_METRIC, COL_QUERY, COL_K, COL_FILTERED, COL_SCAN, COL_POINT,
+    COL_INDEX, COL_METRIC, COL_QUERY, COL_K, COL_FILTERED, COL_SCAN, COL_POINT, COL_RELID, COL_ATTNUM,
     COL_P1,
     NCOLS = COL_P1 + VS_MAX_PARAMS
 };
@@ -512,13 +515,15 @@ static int cmp_delta(const void *a, const void *b)
  * The index search, or with `exact` a brute-force pass over the index's in-memory vectors.
  * *fallback true (no error) when the scan of the table must answer instead.
  */
-static bool index_search(search *s, pg_oid oid, bool exact, bool *fallback)
+static bool index_search(search *s, pg_oid oid, bool exact, bool *fallback, bool *gone)
 {
     *fallback = false;
+    *gone = false;
     hnsw_view v;
     if (!hnsw_use(s->c, oid, &v, s->err))
         return false;
     if (!v.idx || v.metric != s->metric || v.dim != s->dim) {
+        *gone = !v.idx && !v.busy;
         hnsw_unuse(&v);
         *fallback = true;
         return true;
@@ -686,11 +691,25 @@ static int vs_filter(sqlite3_vtab_cursor *c, int idx_num, const char *idx_str, i
         s.q = q.x;
         s.dim = q.dim;
     }
-    bool fallback = true;
+    pg_oid relid = (pg_oid)sqlite3_value_int64(argv[COL_RELID - COL_INDEX]);
+    int attnum = sqlite3_value_int(argv[COL_ATTNUM - COL_INDEX]);
+    if (ok && oid == 0 && relid != 0)
+        ok = hnsw_find_index(vt->c, relid, attnum, s.metric, &oid, &err);
+    bool fallback = true, gone = false;
     engine_context *ctx = engine_conn_context(vt->c);
-    s.index_rows_only = oid != 0 && !(ctx && ctx->vector_exact);
-    if (ok && has_query && oid != 0)
-        ok = index_search(&s, oid, ctx && ctx->vector_exact, &fallback);
+    bool exact = ctx && ctx->vector_exact;
+    if (ok && has_query && oid != 0) {
+        ok = index_search(&s, oid, exact, &fallback, &gone);
+        pg_oid now = 0;
+        if (ok && gone && relid != 0 && (ok = hnsw_find_index(vt->c, relid, attnum, s.metric, &now, &err)) && now &&
+            now != oid) {
+            oid = now;
+            ok = index_search(&s, oid, exact, &fallback, &gone);
+        }
+        if (ok && gone)
+            oid = 0;
+    }
+    s.index_rows_only = oid != 0 && !exact;
     if (ok && fallback) {
         free(s.rowids);
         free(s.dists);

@@ -8,7 +8,8 @@
  *   SELECT targets
  *   FROM pgw_vector_search(index_oid, metric, q, k + o, filtered,
  *                          'SELECT rowid, col FROM t WHERE cond',
- *                          'SELECT col FROM t WHERE (cond) AND rowid = :pgw_row', ?1 .. ?n) AS _vs
+ *                          'SELECT col FROM t WHERE (cond) AND rowid = :pgw_row',
+ *                          relid, attnum, ?1 .. ?n) AS _vs
  *        JOIN t ON t.rowid = _vs.value
  *   ORDER BY _vs.ordinality LIMIT k OFFSET o
  *
@@ -354,7 +355,7 @@ static bool rewrite_one(sql_xlate *x, ir_query *q, const nn_match *m, const cat_
     }
     expr_uses wu = {0};
     uses_expr(q->where, 0, &wu);
-    int nargs = 7 + wu.max_param;
+    int nargs = 9 + wu.max_param;
     ir_expr **args = ok ? xlate_alloc(x, sizeof *args * (size_t)nargs) : NULL;
     sql_function *fn = ok ? xlate_alloc(x, sizeof *fn) : NULL;
     ir_expr *call = ok ? ir_new(x, IRE_CALL, PG_OID_INT8, -1) : NULL;
@@ -382,11 +383,15 @@ static bool rewrite_one(sql_xlate *x, ir_query *q, const nn_match *m, const cat_
         args[4] = const_int(x, q->where != NULL);
         args[5] = const_text(x, xlate_strdup(x, scan.data));
         args[6] = const_text(x, xlate_strdup(x, point.data));
+        /* The column, so that the search finds an index made after this plan (a prepared
+         * statement); none for a distance function, which no index serves. */
+        args[7] = const_int(x, m->operator_form ? rel->oid : 0);
+        args[8] = const_int(x, m->operator_form ? rel->columns[m->column].attnum : 0);
         for (int i = 0; i < wu.max_param; i++) {
             ir_expr *p = ir_new(x, IRE_PARAM, xlate_param_type(x, i + 1), -1);
             if (p)
                 p->u.param.number = i + 1;
-            args[7 + i] = p;
+            args[9 + i] = p;
         }
         for (int i = 0; i < nargs; i++)
             ok = ok && args[i];

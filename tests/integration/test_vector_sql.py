@@ -500,6 +500,36 @@ def test_searches_during_a_bulk_apply_see_their_snapshot(pgwire_server):
             c.close()
 
 
+def test_a_statement_prepared_before_create_index_uses_the_index(pgwire_server):
+    """PostgreSQL re-plans a prepared statement after CREATE/DROP INDEX.  Which plan ran shows
+    in the answer: the index holds no NULL vector, the exact order puts it last."""
+    conn = clients.connect(pgwire_server)
+    other = clients.connect(pgwire_server)
+    try:
+        run(conn, "DROP TABLE IF EXISTS vs_prep", "CREATE TABLE vs_prep (id int, v vector(2))",
+            "INSERT INTO vs_prep VALUES (1, '[1,0]'), (2, '[2,0]'), (3, NULL)")
+        q = "SELECT id FROM vs_prep ORDER BY v <-> %s::vector LIMIT 5"
+
+        def search():
+            return [int(r[0]) for r in conn.execute(q, ("[0,0]",), prepare=True).fetchall()]
+
+        assert search() == [1, 2, 3]
+        run(other, "CREATE INDEX vs_prep_idx ON vs_prep USING hnsw (v vector_l2_ops)")
+        assert search() == [1, 2]
+        run(other, "DROP INDEX vs_prep_idx")
+        assert search() == [1, 2, 3]
+        run(other, "CREATE INDEX vs_prep_ip ON vs_prep USING hnsw (v vector_ip_ops)")
+        assert search() == [1, 2, 3]               # another distance: still exact
+        run(other, "CREATE INDEX vs_prep_l2 ON vs_prep USING hnsw (v vector_l2_ops)")
+        assert search() == [1, 2]
+        run(conn, "SET enable_indexscan = off")
+        assert search() == [1, 2, 3]
+    finally:
+        run(other, "DROP TABLE IF EXISTS vs_prep")
+        conn.close()
+        other.close()
+
+
 def test_index_created_and_dropped_inside_transactions(pgwire_conn):
     run(pgwire_conn, "DROP TABLE IF EXISTS vs_txn", "CREATE TABLE vs_txn (id int, v vector(2))",
         "INSERT INTO vs_txn VALUES (1, '[1,0]'), (2, '[2,0]'), (3, '[3,0]')")
