@@ -31,9 +31,11 @@ if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing
 fi
 
-# npm packages of the client tests (node-postgres and pgvector's helper for
-# tests/integration/test_vector_clients.py), into their own directory.
+# npm packages the node client tests use, each directory its own: tests/integration/node
+# (pg, pg-copy-streams) and tests/integration/node_vector (pg, pgvector's helper, for
+# tests/integration/test_vector_clients.py).
 if [ "$1" != "--build" ] && command -v npm >/dev/null 2>&1; then
+    (cd "$(dirname "$0")/../tests/integration/node" && npm install --no-audit --no-fund --silent)
     dir="$(dirname "$0")/../tests/integration/node_vector"
     [ -d "$dir/node_modules/pgvector" ] || (cd "$dir" && npm install --no-audit --no-fund --silent)
 fi

@@ -413,9 +413,17 @@ static char *validate(sql_session *s, int i, const char *value, pg_error *err)
             return strdup(value);
         }
         if (strcmp(d->name, "client_encoding") == 0) {
-            if (ascii_streq_ci(value, "UTF8") || ascii_streq_ci(value, "UTF-8") || ascii_streq_ci(value, "unicode"))
+            /* PostgreSQL compares encoding names without case or punctuation (asyncpg sends
+             * 'utf-8', quotes included). */
+            char key[32];
+            size_t n = 0;
+            for (const char *c = value; *c && n + 1 < sizeof key; c++)
+                if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))
+                    key[n++] = (char)(*c | 0x20);
+            key[n] = 0;
+            if (strcmp(key, "utf8") == 0 || strcmp(key, "unicode") == 0)
                 return strdup("UTF8");
-            if (ascii_streq_ci(value, "SQL_ASCII"))
+            if (strcmp(key, "sqlascii") == 0)
                 return strdup("SQL_ASCII");
             pg_error_set(err, "0A000", "conversion between %s and UTF8 is not supported", value);
             return NULL;

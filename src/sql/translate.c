@@ -103,6 +103,8 @@ bool xlate_statement(sql_xlate *x, Node *stmt, sql_plan **out)
         return q && engine_plan(x, q, "DELETE", TAG_ROWS, true, out);
     case T_ExplainStmt:
         return xlate_explain(x, (ExplainStmt *)stmt, out);
+    case T_CopyStmt:
+        return xlate_copy(x, stmt, out);
     default:
         break;
     }
