@@ -120,6 +120,48 @@ def test_psycopg_binary_errors(vconn):
     assert (e.value.sqlstate, e.value.diag.message_primary) == ("22000", "NaN not allowed in vector")
 
 
+def copy_binary(rows):
+    """PostgreSQL's binary COPY stream of (int8 id, vector) rows, built by hand."""
+    out = bytearray(b"PGCOPY\n\xff\r\n\x00" + struct.pack(">ii", 0, 0))
+    for rid, vec in rows:
+        out += struct.pack(">h", 2) + struct.pack(">iq", 8, rid)
+        if vec is None:
+            out += struct.pack(">i", -1)
+        else:
+            body = struct.pack(">HH%df" % len(vec), len(vec), 0, *vec)
+            out += struct.pack(">i", len(body)) + body
+    return bytes(out + struct.pack(">h", -1))
+
+
+def test_copy_text_and_binary_into_an_indexed_table(vconn):
+    # pgvector's README: bulk loading with COPY ... FORMAT BINARY; the index follows.
+    vconn.execute("CREATE INDEX vc_items_idx ON vc_items USING hnsw (embedding vector_l2_ops)")
+    with vconn.cursor() as cur:
+        with cur.copy("COPY vc_items (id, embedding) FROM STDIN") as cp:
+            cp.write(b"1\t[1,0,0]\n2\t[2,0,0]\n3\t\\N\n")
+        with cur.copy("COPY vc_items (id, embedding) FROM STDIN WITH (FORMAT BINARY)") as cp:
+            cp.write(copy_binary([(10, [1.5, 0, 0]), (11, [-4, 0.25, 1e-3]), (12, None)]))
+    ids = [r[0] for r in vconn.execute("SELECT id FROM vc_items ORDER BY embedding <-> '[1.4,0,0]' LIMIT 10")]
+    assert ids == [10, 1, 2, 11]          # through the index: the NULL rows are not in it
+    stats = vconn.execute("SELECT pgwire_vector_index_stats('vc_items_idx'::regclass)").fetchone()[0]
+    assert stats["live_rows"] == 4
+    # the dimension is checked on COPY as on INSERT
+    with pytest.raises(psycopg.Error) as e:
+        with vconn.cursor() as cur:
+            with cur.copy("COPY vc_items (id, embedding) FROM STDIN WITH (FORMAT BINARY)") as cp:
+                cp.write(copy_binary([(20, [1, 2])]))
+    assert (e.value.sqlstate, e.value.diag.message_primary) == ("22000", "expected 3 dimensions, not 2")
+    # COPY TO, both formats
+    with vconn.cursor() as cur:
+        with cur.copy("COPY (SELECT id, embedding FROM vc_items WHERE id IN (1, 11, 12) ORDER BY id) TO STDOUT") as cp:
+            text = b"".join(bytes(b) for b in cp)
+        assert text == b"1\t[1,0,0]\n11\t[-4,0.25,0.001]\n12\t\\N\n"
+        with cur.copy("COPY (SELECT id, embedding FROM vc_items WHERE id IN (10, 12) ORDER BY id) TO STDOUT "
+                      "WITH (FORMAT BINARY)") as cp:
+            data = b"".join(bytes(b) for b in cp)
+        assert data == copy_binary([(10, [1.5, 0, 0]), (12, None)])
+
+
 # ---------------------------------------------------------------------------------------
 # node-postgres
 
