@@ -4,9 +4,11 @@
  * the exact scan's queries/s.  vector_wire.py runs it beside the server so that the wire's
  * cost shows as a ratio taken at the same moment (these shared machines vary by 5x).
  *
- *   build/bench/vector_inproc bench/data/A_base.fvecs bench/data/A_query.fvecs [exact_queries]
+ *   build/bench/vector_inproc bench/data/A_base.fvecs bench/data/A_query.fvecs [exact_queries [A_gt.ivecs]]
  *
- * Output, one line: build_s qps@10 qps@20 qps@40 qps@64 qps@100 qps@200 exact_qps
+ * Output, one line: build_s qps@10 qps@20 qps@40 qps@64 qps@100 qps@200 exact_qps, then with
+ * the ground truth recall@10 for each ef_search (the same build, so that the server's recall
+ * can be told from one build's luck).
  */
 #include "vector/vector.h"
 
@@ -43,6 +45,24 @@ static bool load_fvecs(const char *path, fvecs *out)
     return out->data != NULL;
 }
 
+/* The first 10 neighbours of each query (ivecs: int32 k, then k int32 ids). */
+static int32_t *load_gt(const char *path, size_t nq)
+{
+    FILE *f = fopen(path, "rb");
+    int32_t *gt = f ? malloc(nq * 10 * sizeof *gt) : NULL;
+    for (size_t q = 0; gt && q < nq; q++) {
+        int32_t k;
+        if (fread(&k, 4, 1, f) != 1 || k < 10 || fread(gt + q * 10, 4, 10, f) != 10 ||
+            fseek(f, (long)(k - 10) * 4, SEEK_CUR) != 0) {
+            free(gt);
+            gt = NULL;
+        }
+    }
+    if (f)
+        fclose(f);
+    return gt;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -53,7 +73,7 @@ static double now_s(void)
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s BASE.fvecs QUERY.fvecs [exact_queries]\n", argv[0]);
+        fprintf(stderr, "usage: %s BASE.fvecs QUERY.fvecs [exact_queries [GT.ivecs]]\n", argv[0]);
         return 2;
     }
     fvecs base, query;
@@ -62,6 +82,10 @@ int main(int argc, char **argv)
     size_t exact_q = argc > 3 ? (size_t)atoi(argv[3]) : 100;
     if (exact_q > query.n)
         exact_q = query.n;
+    int32_t *gt = argc > 4 ? load_gt(argv[4], query.n) : NULL;
+    if (argc > 4 && !gt)
+        return 1;
+    double recall[6] = {0};
     int64_t *ids = malloc(base.n * sizeof *ids);
     for (size_t i = 0; i < base.n; i++)
         ids[i] = (int64_t)i;
@@ -79,6 +103,9 @@ int main(int argc, char **argv)
             size_t got;
             if (!vector_index_search(idx, query.data + q * query.dim, 10, efs[e], NULL, NULL, out, NULL, &got, &err))
                 return 1;
+            for (size_t i = 0; gt && i < got; i++)
+                for (size_t j = 0; j < 10; j++)
+                    recall[e] += out[i] == gt[q * 10 + j];
         }
         printf(" %.0f", (double)query.n / (now_s() - t0));
     }
@@ -90,7 +117,11 @@ int main(int argc, char **argv)
                                  NULL, NULL, out, NULL, &got, &err))
             return 1;
     }
-    printf(" %.1f\n", (double)exact_q / (now_s() - t0));
+    printf(" %.1f", (double)exact_q / (now_s() - t0));
+    for (size_t e = 0; gt && e < 6; e++)
+        printf(" %.4f", recall[e] / (double)(query.n * 10));
+    printf("\n");
+    free(gt);
     vector_index_free(idx);
     return 0;
 }

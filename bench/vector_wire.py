@@ -169,15 +169,18 @@ def ensure_gt(data_dir, set_name):
 
 def inproc_now(data_dir, set_name, exact_queries):
     """The same figures in-process at this moment (bench/vector_inproc.c): build seconds,
-    queries/s per ef_search, exact queries/s."""
+    queries/s per ef_search, exact queries/s, recall@10 per ef_search of that build."""
     subprocess.run(["make", "-C", ROOT, "--no-print-directory", "build/bench/vector_inproc"], check=True,
                    stdout=subprocess.DEVNULL)
     out = subprocess.run([os.path.join(ROOT, "build", "bench", "vector_inproc"),
                           os.path.join(data_dir, "%s_base.fvecs" % set_name),
-                          os.path.join(data_dir, "%s_query.fvecs" % set_name), str(exact_queries)],
+                          os.path.join(data_dir, "%s_query.fvecs" % set_name), str(exact_queries),
+                          os.path.join(data_dir, "%s_gt.ivecs" % set_name)],
                          check=True, capture_output=True, text=True).stdout.split()
     vals = [float(v) for v in out]
-    return {"build": vals[0], "ef": dict(zip(EF_LIST, vals[1:1 + len(EF_LIST)])), "exact": vals[-1]}
+    n = len(EF_LIST)
+    return {"build": vals[0], "ef": dict(zip(EF_LIST, vals[1:1 + n])), "exact": vals[1 + n],
+            "recall": dict(zip(EF_LIST, vals[2 + n:2 + 2 * n]))}
 
 
 def bench_set(binary, data_dir, set_name, runs, exact_queries):
@@ -222,8 +225,8 @@ def bench_set(binary, data_dir, set_name, runs, exact_queries):
                                              now["build"], "%.1fs (hnswlib, 2 thr)" % ref["build2"] if ref else "-"))
         print("%-36s %11.1fM   (persisted copy %.1fM; %s kernels)" % (
             "index memory", stats["memory_bytes"] / 1e6, stats["persisted_bytes"] / 1e6, stats["kernels"]))
-        print("%-8s %8s %12s %13s %14s %22s" % ("ef", "recall", "q/s 1 client", "q/s 2 clients", "in-process now",
-                                                "hnswlib recall / q/s"))
+        print("%-8s %8s %12s %13s %20s %22s" % ("ef", "recall", "q/s 1 client", "q/s 2 clients",
+                                                "in-process recall/q/s", "hnswlib recall / q/s"))
         for ef in EF_LIST:
             q1 = []
             q2 = []
@@ -235,8 +238,9 @@ def bench_set(binary, data_dir, set_name, runs, exact_queries):
                 qps2, ids2 = measure(server, queries, ef, 2)
                 q2.append(qps2)
             r = ref["ef"].get(ef) if ref else None
-            print("%-8d %8.3f %12.0f %13.0f %14.0f %22s" % (ef, rec, statistics.median(q1), statistics.median(q2),
-                                                            now["ef"][ef], "%.3f / %d" % r if r else "-"))
+            print("%-8d %8.3f %12.0f %13.0f %20s %22s" % (
+                ef, rec, statistics.median(q1), statistics.median(q2),
+                "%.3f / %.0f" % (now["recall"][ef], now["ef"][ef]), "%.3f / %d" % r if r else "-"))
         ex = []
         ex_ids = None
         for _ in range(runs):

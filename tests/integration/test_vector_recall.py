@@ -95,6 +95,19 @@ def recall(got, want):
     return sum(len(set(g) & set(w)) for g, w in zip(got, want)) / sum(len(w) for w in want)
 
 
+# Recall floors at ef_search 10 / 40 / 200.  The level seed comes from the index OID, so the
+# floors must hold for any build: they sit below the minimum of 100 in-process builds of this
+# data with different seeds (2 threads as CREATE INDEX; minimum / mean):
+#   l2      0.630 / 0.706   0.920 / 0.942   0.975 / 0.997
+#   ip      0.438 / 0.521   0.720 / 0.792   0.895 / 0.906
+#   cosine  0.550 / 0.651   0.880 / 0.922   0.995 / 0.997
+#   l1      0.627 / 0.714   0.915 / 0.936   0.993 / 0.997
+# Inner product is the weak one: a graph built on it leaves some rows that no other row
+# links to (0.93 even at ef_search = N), a property of HNSW under a non-metric distance.
+FLOORS = {"l2": (0.55, 0.87, 0.95), "ip": (0.35, 0.65, 0.85), "cosine": (0.45, 0.83, 0.95),
+          "l1": (0.55, 0.87, 0.95)}
+
+
 @pytest.mark.parametrize("metric", ["l2", "ip", "cosine", "l1"])
 def test_index_recall_against_exact(conn, data, metric):
     base, queries = data
@@ -106,7 +119,7 @@ def test_index_recall_against_exact(conn, data, metric):
     conn.execute(f"CREATE INDEX vr_idx ON vr_items USING hnsw (embedding {opclass}) WITH (m = 16, ef_construction = 64)")
     assert "Index Scan using vr_idx" in conn.execute(
         f"EXPLAIN SELECT id FROM vr_items ORDER BY embedding {op} %s LIMIT 10", (Vec(queries[0]),)).fetchall()[1][0]
-    for ef, floor in ((10, 0.6), (40, 0.9), (200, 0.97)):
+    for ef, floor in zip((10, 40, 200), FLOORS[metric]):
         conn.execute(f"SET hnsw.ef_search = {ef}")
         got = [search(conn, q, op) for q in queries]
         assert all(len(g) == K for g in got)
