@@ -1677,6 +1677,32 @@ static bool truncate_tables(sql_xlate *x, TruncateStmt *ts, sql_plan **out)
 
 /* ---------------------------------------------------------------- ALTER TABLE */
 
+/* ALTER COLUMN ... SET STORAGE (pgvector's README sets PLAIN to keep vectors out of TOAST):
+ * checked as PostgreSQL checks it, then nothing to do, since SQLite keeps every value in
+ * its row (spilling to overflow pages by size, not by a per-column strategy). */
+static bool check_storage(sql_xlate *x, const AlterTableCmd *cmd, pg_oid type)
+{
+    static const struct {
+        const char *name;
+        char code;
+    } modes[] = {{"plain", 'p'}, {"external", 'e'}, {"extended", 'x'}, {"main", 'm'}};
+    const char *name = cmd->def && IsA(cmd->def, String) ? strVal(cmd->def) : "";
+    char code = 0;
+    for (size_t i = 0; i < ARRAY_LEN(modes); i++)
+        if (strcasecmp(name, modes[i].name) == 0)
+            code = modes[i].code;
+    if (!code) {
+        xlate_error(x, -1, "22023", "invalid storage type \"%s\"", name);
+        return false;
+    }
+    const pg_type_info *ti = types_by_oid(type);
+    if (code != 'p' && ti && ti->typstorage == 'p') {
+        xlate_error(x, -1, "0A000", "column data type %s can only have storage PLAIN", tname(type));
+        return false;
+    }
+    return true;
+}
+
 static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
 {
     const cat_relation *rel = analyze_find_relation(x, at->relation->schemaname, at->relation->relname,
@@ -1888,6 +1914,16 @@ static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
                 c->typmod = typmod;
                 rebuild = true;
             }
+            break;
+        }
+        case AT_SetStorage: {
+            ddl_column *c = find_col(&t, cmd->name);
+            if (!c) {
+                xlate_error(x, -1, "42703", "column \"%s\" of relation \"%s\" does not exist", cmd->name, rel->name);
+                ok = false;
+                break;
+            }
+            ok = check_storage(x, cmd, c->type);
             break;
         }
         default:

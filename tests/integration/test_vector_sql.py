@@ -301,6 +301,34 @@ def test_pgvector_readme_build_settings_are_accepted(pgwire_conn):
     assert rows(pgwire_conn, "SELECT v FROM vs_build ORDER BY v <-> '[2.1,0]' LIMIT 1") == [("[2,0]",)]
 
 
+def test_pgvector_readme_set_storage_plain(pgwire_conn):
+    # pgvector's README: "ALTER TABLE items ALTER COLUMN embedding SET STORAGE PLAIN" keeps
+    # vectors inline; the table and its index stay as they were.
+    run(pgwire_conn, "DROP TABLE IF EXISTS vs_storage", "CREATE TABLE vs_storage (id int, embedding vector(2))",
+        "INSERT INTO vs_storage VALUES (1, '[1,0]'), (2, '[2,0]')",
+        "CREATE INDEX ON vs_storage USING hnsw (embedding vector_l2_ops)",
+        "ALTER TABLE vs_storage ALTER COLUMN embedding SET STORAGE PLAIN",
+        "ALTER TABLE vs_storage ALTER embedding SET STORAGE EXTERNAL")
+    assert rows(pgwire_conn, "SELECT id FROM vs_storage ORDER BY embedding <-> '[1.9,0]' LIMIT 1") == [("2",)]
+    assert error(pgwire_conn, "ALTER TABLE vs_storage ALTER COLUMN embedding SET STORAGE compressed") == \
+        ("22023", 'invalid storage type "compressed"')
+
+
+@pytest.mark.parametrize("sql", [
+    "ALTER TABLE st_diff ALTER COLUMN t SET STORAGE PLAIN",
+    "ALTER TABLE st_diff ALTER COLUMN t SET STORAGE main",
+    "ALTER TABLE st_diff ALTER COLUMN n SET STORAGE PLAIN",
+    "ALTER TABLE st_diff ALTER COLUMN n SET STORAGE EXTENDED",
+    "ALTER TABLE st_diff ALTER COLUMN nosuch SET STORAGE PLAIN",
+    "ALTER TABLE st_diff ALTER COLUMN t SET STORAGE nosuch",
+])
+def test_set_storage_answers_as_postgresql(oracle_conn, pgwire_conn, sql):
+    for conn in (oracle_conn, pgwire_conn):
+        run(conn, "DROP TABLE IF EXISTS st_diff", "CREATE TABLE st_diff (n int, t text)")
+    clients.assert_same(sql, oracle_conn, pgwire_conn)
+    clients.assert_same("SELECT * FROM st_diff", oracle_conn, pgwire_conn)
+
+
 def test_settings(pgwire_conn):
     assert one(pgwire_conn, "SHOW hnsw.ef_search") == "40"
     assert error(pgwire_conn, "SET hnsw.ef_search = 0") == \
