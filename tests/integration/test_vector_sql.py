@@ -171,6 +171,26 @@ def test_aggregates(pgwire_conn):
         [("1", "[2,3.5,5]"), ("4", None)]
 
 
+@pytest.mark.parametrize("sql, expected", [
+    # pgvector's functions.out, over vector[] unnested as pgvector's own tests write them
+    ("SELECT avg(v) FROM unnest(ARRAY['[1,2,3]'::vector, '[3,5,7]']) v", "[2,3.5,5]"),
+    ("SELECT avg(v) FROM unnest(ARRAY['[1,2,3]'::vector, '[3,5,7]', NULL]) v", "[2,3.5,5]"),
+    ("SELECT avg(v) FROM unnest(ARRAY['[1,2,3]'::vector, '[1,2]']) v", ("22000", "expected 3 dimensions, not 2")),
+    ("SELECT avg(v) FROM unnest(ARRAY[]::vector[]) v", None),
+    ("SELECT avg(v) FROM unnest(ARRAY['[3e38]'::vector, '[3e38]']) v", "[3e+38]"),
+    ("SELECT sum(v) FROM unnest(ARRAY['[1,2,3]'::vector, '[3,5,7]', NULL]) v", "[4,7,10]"),
+    ("SELECT sum(v) FROM unnest(ARRAY['[1,2,3]'::vector, '[1,2]']) v", ("22000", "different vector dimensions 3 and 2")),
+    ("SELECT sum(v) FROM unnest(ARRAY['[3e38]'::vector, '[3e38]']) v", ("22003", "value out of range: overflow")),
+    ("SELECT sum(v) FROM unnest(ARRAY[]::vector[]) v", None),
+    ("SELECT ARRAY['[1,2,3]'::vector, '[3,5,7]']", '{"[1,2,3]","[3,5,7]"}'),
+])
+def test_aggregates_over_unnested_vector_arrays(pgwire_conn, sql, expected):
+    if isinstance(expected, tuple):
+        assert error(pgwire_conn, sql) == expected
+    else:
+        assert one(pgwire_conn, sql) == expected
+
+
 # ---------------------------------------------------------------------------------------
 # casts (pgvector's cast.out)
 
