@@ -170,19 +170,21 @@ hnsw_entry **hnsw_registry_all(hnsw_registry *r, size_t *n)
 /*
  * Replace an entry's index by one built afresh from the table (maintenance mutex held):
  * deleted nodes are gone and the graph is as good as CREATE INDEX makes it.  Searches keep
- * using the old index while the new one is built; they wait only for the swap.
+ * using the old index while the new one is built; they wait only for the swap.  threads: as
+ * the session that asked (VACUUM, REINDEX: max_parallel_maintenance_workers + 1), 0 = all.
  */
-static bool entry_rebuild(hnsw_registry *r, hnsw_entry *e, pg_error *err)
+static bool entry_rebuild(hnsw_registry *r, hnsw_entry *e, int threads, pg_error *err)
 {
     engine_conn *c = hnsw_maint_conn(r, err);
     if (!c || !engine_begin(c, TXN_READ, err))
         return false;
     int64_t horizon = 0;
+    int used = 0;
     vector_index *idx = NULL;
     if (hnsw_entry_names(c, e, err) && hnsw_log_horizon(c, &horizon, err)) {
         index_desc d = {.oid = e->oid, .relid = e->relid, .attnum = e->attnum, .metric = e->metric, .dim = e->dim,
                         .m = e->m, .efc = e->efc, .table_q = e->table_q, .column_q = e->column_q};
-        idx = hnsw_build_from_table(c, &d, 0, err);
+        idx = hnsw_build_from_table(c, &d, threads, &used, err);
     }
     pg_error ignore = {0};
     if (!engine_commit(c, &ignore))
@@ -193,6 +195,7 @@ static bool entry_rebuild(hnsw_registry *r, hnsw_entry *e, pg_error *err)
     vector_index *old = e->idx;
     if (old) {
         e->idx = idx;
+        e->build_threads = used;
         atomic_store(&e->applied_seq, horizon);
     }
     pthread_rwlock_unlock(&e->rw);
@@ -224,7 +227,7 @@ static void entry_maybe_rebuild(hnsw_registry *r, hnsw_entry *e)
     }
     pthread_rwlock_unlock(&e->rw);
     pg_error err = {0};
-    if (due && !entry_rebuild(r, e, &err))
+    if (due && !entry_rebuild(r, e, 0, &err))
         pg_error_clear(&err);
 }
 
@@ -419,7 +422,7 @@ static bool load_entry(hnsw_registry *r, pg_oid oid, hnsw_entry **out, pg_error 
                 index_desc bd = d;
                 bd.table_q = e->table_q;
                 bd.column_q = e->column_q;
-                e->idx = hnsw_build_from_table(c, &bd, 0, err);
+                e->idx = hnsw_build_from_table(c, &bd, 0, &e->build_threads, err);
                 ok = e->idx != NULL;
                 rebuilt = true;
             }
@@ -655,6 +658,7 @@ static void publish(hnsw_registry *r, hnsw_conn *hc)
                         .m = p->m, .efc = p->efc, .table_q = p->table_q, .column_q = p->column_q};
         hnsw_entry *e = hnsw_entry_new(r, &d, p->idx, p->horizon);
         if (e) {
+            e->build_threads = p->build_threads;
             e->names_version = engine_db_schema_version(r->db);
             e->need_full_save = true;
             if (!hnsw_registry_put(r, e))
@@ -821,7 +825,8 @@ static void fn_build(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
     /* CREATE INDEX: max_parallel_maintenance_workers + 1 threads, as pgvector's workers + leader. */
     engine_context *ectx = engine_conn_context(c);
-    vector_index *idx = hnsw_build_from_table(c, &d, ectx ? ectx->vector_build_threads : 0, &err);
+    int used = 0;
+    vector_index *idx = hnsw_build_from_table(c, &d, ectx ? ectx->vector_build_threads : 0, &used, &err);
     pending_index *p = idx ? calloc(1, sizeof *p) : NULL;
     if (!p) {
         vector_index_free(idx);
@@ -833,7 +838,7 @@ static void fn_build(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
     *p = (pending_index){.oid = oid, .relid = d.relid, .attnum = d.attnum, .metric = d.metric, .dim = d.dim,
                          .m = d.m, .efc = d.efc, .table_q = d.table_q, .column_q = d.column_q, .idx = idx,
-                         .horizon = horizon};
+                         .horizon = horizon, .build_threads = used};
     /* A second build in one transaction (a table rewrite) replaces the first. */
     pending_index **pp = &hc->created;
     while (*pp) {
@@ -960,14 +965,14 @@ static void fn_stats(sqlite3_context *ctx, int argc, sqlite3_value **argv)
                       "\"scratch_bytes\": %zu, \"persisted_bytes\": %lld, \"applied_seq\": %lld, "
                       "\"persisted_seq\": %lld, \"unpersisted_changes\": %lld, \"rebuilt_at_load\": %s, "
                       "\"apply_failures\": %lld, \"persist_failures\": %lld, "
-                      "\"searches_exact_during_apply\": %lld, \"kernels\": \"%s\"}",
+                      "\"searches_exact_during_apply\": %lld, \"build_threads\": %d, \"kernels\": \"%s\"}",
                       vector_metric_name(st.metric), st.dim, st.m, st.ef_construction, st.live, st.deleted,
                       st.free_slots, st.max_level, st.bytes_total, st.bytes_vectors, st.bytes_links, st.bytes_other,
                       st.bytes_scratch, (long long)e->store_bytes, (long long)atomic_load(&e->applied_seq),
                       (long long)e->persisted_seq, (long long)e->changes_since_persist,
                       e->rebuilt_at_load ? "true" : "false", (long long)e->apply_failures,
                       (long long)e->persist_failures, (long long)atomic_load(&e->searches_exact_during_apply),
-                      vector_isa_name());
+                      e->build_threads, vector_isa_name());
     }
     pthread_rwlock_unlock(&e->rw);
     hnsw_entry_unref(r, e);
@@ -991,6 +996,9 @@ static void maintain(sqlite3_context *ctx, sqlite3_value *which, maint_mode mode
         sqlite3_result_error_nomem(ctx);
         return;
     }
+    /* Rebuilds on the caller's max_parallel_maintenance_workers + 1 threads, as CREATE INDEX. */
+    engine_context *ectx = engine_conn_context(c);
+    int threads = ectx ? ectx->vector_build_threads : 0;
     pg_oid only = which && sqlite3_value_type(which) != SQLITE_NULL ? (pg_oid)sqlite3_value_int64(which) : 0;
     pthread_mutex_lock(&r->maint_lock);
     pg_error err = {0};
@@ -1019,7 +1027,7 @@ static void maintain(sqlite3_context *ctx, sqlite3_value *which, maint_mode mode
                 rebuild = st.deleted > 0;
             }
             if (rebuild)
-                ok = entry_rebuild(r, e, &err);   /* persists a full copy */
+                ok = entry_rebuild(r, e, threads, &err);   /* persists a full copy */
             else if (mode == MAINT_VACUUM || e->changes_since_persist > 0 || e->need_full_save ||
                      e->full_bytes == 0) {
                 pg_error perr = {0};

@@ -390,8 +390,9 @@ bool hnsw_read_all(engine_conn *c, const char *table_q, const char *column_q, in
     return ok;
 }
 
-/* A new index over every row of the table, built on all cores. */
-vector_index *hnsw_build_from_table(engine_conn *c, const index_desc *d, int threads, pg_error *err)
+/* A new index over every row of the table, built on `threads` threads (0: all cores). */
+vector_index *hnsw_build_from_table(engine_conn *c, const index_desc *d, int threads, int *threads_used,
+                                    pg_error *err)
 {
     row_batch b;
     if (!hnsw_read_all(c, d->table_q, d->column_q, d->dim, &b, err))
@@ -401,6 +402,8 @@ vector_index *hnsw_build_from_table(engine_conn *c, const index_desc *d, int thr
     long cpus = sysconf(_SC_NPROCESSORS_ONLN);
     if (threads <= 0 || threads >= cpus)
         threads = 0;   /* every core */
+    if (threads_used)
+        *threads_used = threads ? threads : (int)(cpus > 0 ? cpus : 1);
     if (idx && b.npresent && !vector_index_build_parallel(idx, b.npresent, b.rowids, b.vectors, threads, err)) {
         vector_index_free(idx);
         idx = NULL;

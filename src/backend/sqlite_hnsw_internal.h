@@ -37,6 +37,7 @@ struct hnsw_entry {
     int64_t store_bytes, full_bytes, next_part;
     int64_t apply_failures, persist_failures;
     bool rebuilt_at_load;
+    int build_threads;             /* threads of the last whole build (stats) */
     int refs;                      /* under the registry's map_lock */
 };
 
@@ -48,6 +49,7 @@ typedef struct pending_index {
     char *table_q, *column_q;
     vector_index *idx;
     int64_t horizon;
+    int build_threads;
     struct pending_index *next;
 } pending_index;
 
@@ -113,7 +115,9 @@ bool hnsw_batch_read(engine_conn *c, const char *table_q, const char *column_q, 
 bool hnsw_batch_apply(vector_index *idx, size_t dim, const row_batch *b, pg_error *err);
 bool hnsw_read_all(engine_conn *c, const char *table_q, const char *column_q, int dim, row_batch *b, pg_error *err);
 /* A new index over every row of the table; threads 0 = every core. */
-vector_index *hnsw_build_from_table(engine_conn *c, const index_desc *d, int threads, pg_error *err);
+/* threads: 0 or more than the CPUs = every CPU; *threads_used (may be NULL) says how many. */
+vector_index *hnsw_build_from_table(engine_conn *c, const index_desc *d, int threads, int *threads_used,
+                                    pg_error *err);
 bool hnsw_log_read(engine_conn *c, pg_oid relid, int attnum, int64_t from, int64_t to, log_rows *out, pg_error *err);
 engine_conn *hnsw_maint_conn(hnsw_registry *r, pg_error *err);
 bool hnsw_entry_persist(hnsw_registry *r, hnsw_entry *e, bool force_full, pg_error *err);
