@@ -19,6 +19,7 @@
 #include "backend/sqlite_internal.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -484,7 +485,11 @@ static bool sqlite_bind(engine_stmt *s, int index, const sql_value *v, pg_error 
     int rc;
     switch (v->kind) {
     case VALUE_INT: rc = sqlite3_bind_int64(st, index, v->i); break;
-    case VALUE_FLOAT: rc = sqlite3_bind_double(st, index, v->f); break;
+    case VALUE_FLOAT:
+        /* SQLite binds a NaN double as NULL: NaN's storage form is the text 'NaN' */
+        rc = isnan(v->f) ? sqlite3_bind_text(st, index, SQLITE_FLOAT_NAN_TEXT, 3, SQLITE_STATIC)
+                         : sqlite3_bind_double(st, index, v->f);
+        break;
     case VALUE_TEXT: rc = sqlite3_bind_text64(st, index, v->ptr, v->len, SQLITE_TRANSIENT, SQLITE_UTF8); break;
     case VALUE_BLOB: rc = sqlite3_bind_blob64(st, index, v->ptr, v->len, SQLITE_TRANSIENT); break;
     default: rc = sqlite3_bind_null(st, index); break;

@@ -51,6 +51,8 @@ void sqlite_fn_value(sqlite3_value *v, sql_value *out)
         out->f = sqlite3_value_double(v);
         break;
     case SQLITE_TEXT:
+        /* a float NaN is the text 'NaN' (sqlite_internal.h); the codecs read it as NaN
+         * for float types, and it is the text a numeric or text value would have */
         out->kind = VALUE_TEXT;
         out->ptr = (const char *)sqlite3_value_text(v);
         out->len = (size_t)sqlite3_value_bytes(v);
@@ -70,11 +72,31 @@ void sqlite_fn_result(sqlite3_context *ctx, const sql_value *v)
 {
     switch (v->kind) {
     case VALUE_INT: sqlite3_result_int64(ctx, v->i); break;
-    case VALUE_FLOAT: sqlite3_result_double(ctx, v->f); break;
+    case VALUE_FLOAT: sqlite_fn_result_float(ctx, v->f); break;
     case VALUE_TEXT: sqlite3_result_text64(ctx, v->ptr, v->len, SQLITE_TRANSIENT, SQLITE_UTF8); break;
     case VALUE_BLOB: sqlite3_result_blob64(ctx, v->ptr, v->len, SQLITE_TRANSIENT); break;
     default: sqlite3_result_null(ctx); break;
     }
+}
+
+static bool is_nan_text(sqlite3_value *v)
+{
+    /* the type first: sqlite3_value_text would convert a REAL in place */
+    return sqlite3_value_type(v) == SQLITE_TEXT && sqlite3_value_bytes(v) == 3 &&
+           memcmp(sqlite3_value_text(v), SQLITE_FLOAT_NAN_TEXT, 3) == 0;
+}
+
+double sqlite_fn_float_arg(sqlite3_value *v)
+{
+    return is_nan_text(v) ? (double)NAN : sqlite3_value_double(v);
+}
+
+void sqlite_fn_result_float(sqlite3_context *ctx, double d)
+{
+    if (isnan(d))
+        sqlite3_result_text(ctx, SQLITE_FLOAT_NAN_TEXT, 3, SQLITE_STATIC);
+    else
+        sqlite3_result_double(ctx, d);
 }
 
 #define NULL_IN_NULL_OUT(argc, argv)                                    \
@@ -117,12 +139,12 @@ static void fn_int_mod(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static void fn_float_div(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     NULL_IN_NULL_OUT(argc, argv);
-    double a = sqlite3_value_double(argv[0]), b = sqlite3_value_double(argv[1]);
-    if (b == 0.0) {
+    double a = sqlite_fn_float_arg(argv[0]), b = sqlite_fn_float_arg(argv[1]);
+    if (b == 0.0 && !isnan(a)) {   /* NaN / 0 is NaN in PostgreSQL */
         sqlite_fn_error(ctx, "22012", "division by zero");
         return;
     }
-    sqlite3_result_double(ctx, a / b);
+    sqlite_fn_result_float(ctx, a / b);
 }
 
 static void fn_int_range(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -153,7 +175,7 @@ static void math_call(sqlite3_context *ctx, sqlite3_value **argv, math1 f, const
         sqlite3_result_null(ctx);
         return;
     }
-    double x = sqlite3_value_double(argv[0]);
+    double x = sqlite_fn_float_arg(argv[0]);
     if (positive && x < 0) {
         sqlite_fn_error(ctx, "2201F", "cannot take square root of a negative number");
         return;
@@ -162,7 +184,7 @@ static void math_call(sqlite3_context *ctx, sqlite3_value **argv, math1 f, const
         sqlite_fn_error(ctx, x == 0 ? "2201E" : "2201E", x == 0 ? "cannot take logarithm of zero" : "cannot take logarithm of a negative number");
         return;
     }
-    sqlite3_result_double(ctx, f(x));
+    sqlite_fn_result_float(ctx, f(x));
 }
 
 #define MATH1(cname, fn, positive)                                                       \
@@ -185,17 +207,35 @@ MATH1(float_ceil, ceil, false)
 MATH1(float_trunc, trunc, false)
 MATH1(float_round, rint, false)
 
+/* Unary minus and abs of a float: SQLite's read the text 'NaN' as 0. */
+static void fn_float_neg(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    NULL_IN_NULL_OUT(argc, argv);
+    sqlite_fn_result_float(ctx, -sqlite_fn_float_arg(argv[0]));
+}
+
+static void fn_float_abs(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    NULL_IN_NULL_OUT(argc, argv);
+    sqlite_fn_result_float(ctx, fabs(sqlite_fn_float_arg(argv[0])));
+}
+
 static void fn_float_sign(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     NULL_IN_NULL_OUT(argc, argv);
-    double x = sqlite3_value_double(argv[0]);
-    sqlite3_result_double(ctx, x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0);
+    double x = sqlite_fn_float_arg(argv[0]);
+    sqlite3_result_double(ctx, x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0);   /* NaN: 0, as PostgreSQL */
 }
 
 static void fn_float_pow(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     NULL_IN_NULL_OUT(argc, argv);
-    double a = sqlite3_value_double(argv[0]), b = sqlite3_value_double(argv[1]);
+    double a = sqlite_fn_float_arg(argv[0]), b = sqlite_fn_float_arg(argv[1]);
+    if (isnan(a) || isnan(b)) {
+        /* PostgreSQL's dpow: NaN ^ 0 = 1 ^ NaN = 1, else NaN (and no domain errors) */
+        sqlite_fn_result_float(ctx, (isnan(a) && b == 0) || (isnan(b) && a == 1) ? 1.0 : (double)NAN);
+        return;
+    }
     if (a == 0 && b < 0) {
         sqlite_fn_error(ctx, "2201F", "zero raised to a negative power is undefined");
         return;
@@ -204,21 +244,21 @@ static void fn_float_pow(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite_fn_error(ctx, "2201F", "a negative number raised to a non-integer power yields a complex result");
         return;
     }
-    sqlite3_result_double(ctx, pow(a, b));
+    sqlite_fn_result_float(ctx, pow(a, b));
 }
 
 static void fn_atan2(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     NULL_IN_NULL_OUT(argc, argv);
-    sqlite3_result_double(ctx, atan2(sqlite3_value_double(argv[0]), sqlite3_value_double(argv[1])));
+    sqlite_fn_result_float(ctx, atan2(sqlite_fn_float_arg(argv[0]), sqlite_fn_float_arg(argv[1])));
 }
 
 static void fn_float_nan(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
     (void)argv;
-    /* SQLite stores NaN as NULL; a NaN constant becomes NULL, which is the best it can do. */
-    sqlite3_result_double(ctx, NAN);
+    /* SQLite would store a NaN double as NULL: NaN is the text 'NaN' (sqlite_internal.h) */
+    sqlite_fn_result_float(ctx, NAN);
 }
 
 static void fn_random(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -575,6 +615,8 @@ static const fn_def core_functions[] = {
     {"pgw_float_trunc", 1, fn_float_trunc, true},
     {"pgw_float_round", 1, fn_float_round, true},
     {"pgw_float_sign", 1, fn_float_sign, true},
+    {"pgw_float_neg", 1, fn_float_neg, true},
+    {"pgw_float_abs", 1, fn_float_abs, true},
     {"pgw_float_pow", 2, fn_float_pow, true},
     {"pgw_float_nan", 0, fn_float_nan, true},
     {"pgw_random", 0, fn_random, false},

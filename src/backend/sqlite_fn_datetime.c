@@ -190,7 +190,7 @@ static void interval_mul_div(sqlite3_context *ctx, sqlite3_value **argv, bool di
     pg_interval a, r;
     if (!fnu_interval_arg(ctx, argv[0], &a))
         return;
-    double f = sqlite3_value_double(argv[1]);
+    double f = sqlite_fn_float_arg(argv[1]);
     if (divide && f == 0.0) {
         sqlite_fn_error(ctx, "22012", "division by zero");
         return;
@@ -1227,7 +1227,7 @@ static void make_ts(sqlite3_context *ctx, int argc, sqlite3_value **argv, bool w
         return;
     int64_t y = sqlite3_value_int64(argv[0]), m = sqlite3_value_int64(argv[1]), d = sqlite3_value_int64(argv[2]);
     int64_t h = sqlite3_value_int64(argv[3]), mi = sqlite3_value_int64(argv[4]);
-    double sec = sqlite3_value_double(argv[5]);
+    double sec = sqlite_fn_float_arg(argv[5]);
     int year = y < 0 ? (int)y + 1 : (int)y;
     if (y == 0 || m < 1 || m > 12 || d < 1 || y > 294276 || y < -4713 || d > day_tab[isleap(year)][m - 1]) {
         sqlite_fn_error(ctx, "22008", "date field value out of range: %lld-%02lld-%02lld", (long long)y, (long long)m,
@@ -1270,7 +1270,7 @@ static void fn_make_interval(sqlite3_context *ctx, int argc, sqlite3_value **arg
     int64_t years = sqlite3_value_int64(argv[0]), months = sqlite3_value_int64(argv[1]);
     int64_t weeks = sqlite3_value_int64(argv[2]), days = sqlite3_value_int64(argv[3]);
     int64_t hours = sqlite3_value_int64(argv[4]), mins = sqlite3_value_int64(argv[5]);
-    double secs = sqlite3_value_double(argv[6]);
+    double secs = sqlite_fn_float_arg(argv[6]);
     int64_t m = years * 12 + months, d = weeks * 7 + days;
     double t = rint(((double)hours * 3600.0 + (double)mins * 60.0 + secs) * 1e6);
     if (isnan(secs) || m > INT32_MAX || m < INT32_MIN || d > INT32_MAX || d < INT32_MIN || isinf(t) ||
@@ -1287,7 +1287,7 @@ static void fn_to_timestamp_epoch(sqlite3_context *ctx, int argc, sqlite3_value 
 {
     if (fnu_null_args(ctx, argc, argv))
         return;
-    double secs = sqlite3_value_double(argv[0]);
+    double secs = sqlite_fn_float_arg(argv[0]);
     if (isnan(secs)) {
         sqlite_fn_error(ctx, "22008", "timestamp cannot be NaN");
         return;

@@ -128,7 +128,7 @@ static void fn_float_to_int(sqlite3_context *ctx, int argc, sqlite3_value **argv
 {
     if (fnu_null_args(ctx, argc - 1, argv))
         return;
-    double d = sqlite3_value_double(argv[0]);
+    double d = sqlite_fn_float_arg(argv[0]);
     int bits = sqlite3_value_int(argv[1]);
     if (isnan(d)) {
         sqlite_fn_error(ctx, "22003", "%s", range_message(bits));
@@ -212,14 +212,14 @@ static void float_checked(sqlite3_context *ctx, double r, double a, double b, bo
         sqlite_fn_error(ctx, "22003", "value out of range: underflow");
         return;
     }
-    sqlite3_result_double(ctx, r);
+    sqlite_fn_result_float(ctx, r);
 }
 
 static void fn_float_mul(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     if (fnu_null_args(ctx, argc, argv))
         return;
-    double a = sqlite3_value_double(argv[0]), b = sqlite3_value_double(argv[1]);
+    double a = sqlite_fn_float_arg(argv[0]), b = sqlite_fn_float_arg(argv[1]);
     float_checked(ctx, a * b, a, b, a == 0.0 || b == 0.0);
 }
 
@@ -227,7 +227,7 @@ static void fn_float_add(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     if (fnu_null_args(ctx, argc, argv))
         return;
-    double a = sqlite3_value_double(argv[0]), b = sqlite3_value_double(argv[1]);
+    double a = sqlite_fn_float_arg(argv[0]), b = sqlite_fn_float_arg(argv[1]);
     float_checked(ctx, a + b, a, b, true);
 }
 
@@ -235,7 +235,7 @@ static void fn_float_sub(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     if (fnu_null_args(ctx, argc, argv))
         return;
-    double a = sqlite3_value_double(argv[0]), b = sqlite3_value_double(argv[1]);
+    double a = sqlite_fn_float_arg(argv[0]), b = sqlite_fn_float_arg(argv[1]);
     float_checked(ctx, a - b, a, b, true);
 }
 
@@ -401,7 +401,7 @@ static void fn_numeric_to_float(sqlite3_context *ctx, int argc, sqlite3_value **
     else if (argc > 1 && sqlite3_value_int(argv[1]) == 4 && isfinite(d) && isinf((float)d))
         sqlite_fn_error(ctx, "22003", "value out of range: overflow");
     else
-        sqlite3_result_double(ctx, argc > 1 && sqlite3_value_int(argv[1]) == 4 ? (double)(float)d : d);
+        sqlite_fn_result_float(ctx, argc > 1 && sqlite3_value_int(argv[1]) == 4 ? (double)(float)d : d);
     strbuf_free(&ta);
 }
 
@@ -556,6 +556,86 @@ static void sum_final(sqlite3_context *ctx) { accum_result(ctx, false, true); }
 static void avg_value(sqlite3_context *ctx) { accum_result(ctx, true, false); }
 static void avg_final(sqlite3_context *ctx) { accum_result(ctx, true, true); }
 
+/* ---------------------------------------------------------------- float sum / avg */
+
+/* sum(float4/float8) and avg(float4/float8).  SQLite's sum() reads the text 'NaN' (a float
+ * NaN's storage form, sqlite_internal.h) as 0; PostgreSQL's sum is NaN when a NaN or both
+ * infinities are added, +/-Infinity with one of them, else the values added in order
+ * (float8pl, with its overflow error); avg is that sum over the count (float8_accum).  The
+ * state keeps the finite sum apart from counts of NaN, +Inf and -Inf so that a window frame
+ * can take a value out again (xInverse). */
+typedef struct float_sum {
+    int64_t n, nan, pinf, ninf;
+    double sum;
+} float_sum;
+
+static void fsum_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+        return;
+    float_sum *st = sqlite3_aggregate_context(ctx, sizeof *st);
+    if (!st) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    double x = sqlite_fn_float_arg(argv[0]);
+    st->n++;
+    if (isnan(x)) {
+        st->nan++;
+    } else if (isinf(x)) {
+        if (x > 0)
+            st->pinf++;
+        else
+            st->ninf++;
+    } else {
+        double r = st->sum + x;
+        if (isinf(r) && !st->pinf && !st->ninf) {
+            sqlite_fn_error(ctx, "22003", "value out of range: overflow");
+            return;
+        }
+        st->sum = r;
+    }
+}
+
+static void fsum_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+        return;
+    float_sum *st = sqlite3_aggregate_context(ctx, sizeof *st);
+    if (!st) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    double x = sqlite_fn_float_arg(argv[0]);
+    st->n--;
+    if (isnan(x))
+        st->nan--;
+    else if (isinf(x) && x > 0)
+        st->pinf--;
+    else if (isinf(x))
+        st->ninf--;
+    else
+        st->sum -= x;
+    if (st->n == st->nan + st->pinf + st->ninf)
+        st->sum = 0.0;   /* no finite value left: no rounding residue either */
+}
+
+static void fsum_result(sqlite3_context *ctx, bool avg)
+{
+    float_sum *st = sqlite3_aggregate_context(ctx, 0);
+    if (!st || st->n == 0) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    double r = st->nan || (st->pinf && st->ninf) ? (double)NAN : st->pinf ? INFINITY : st->ninf ? -INFINITY : st->sum;
+    sqlite_fn_result_float(ctx, avg ? r / (double)st->n : r);
+}
+
+static void fsum_final(sqlite3_context *ctx) { fsum_result(ctx, false); }
+static void favg_final(sqlite3_context *ctx) { fsum_result(ctx, true); }
+
 /* ---------------------------------------------------------------- variance / stddev */
 
 /* float8: PostgreSQL's Youngs-Cramer accumulation (float8_accum), so results agree to the
@@ -574,7 +654,7 @@ static void fvar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_error_nomem(ctx);
         return;
     }
-    double x = sqlite3_value_double(argv[0]);
+    double x = sqlite_fn_float_arg(argv[0]);
     double n = st->n + 1.0, sx = st->sx + x, sxx = st->sxx;
     if (st->n > 0.0) {
         double tmp = x * n - sx;
@@ -603,7 +683,7 @@ static void fvar_final(sqlite3_context *ctx, bool sample, bool root)
         return;
     }
     double r = st->sxx / (sample ? st->n - 1.0 : st->n);
-    sqlite3_result_double(ctx, root ? sqrt(r) : r);
+    sqlite_fn_result_float(ctx, root ? sqrt(r) : r);
 }
 
 static void fvar_samp_final(sqlite3_context *ctx) { fvar_final(ctx, true, false); }
@@ -787,6 +867,8 @@ typedef struct numeric_agg {
 static const numeric_agg numeric_aggregates[] = {
     {"pgw_numeric_sum", accum_step, sum_final, sum_value, accum_inverse},
     {"pgw_numeric_avg", accum_step, avg_final, avg_value, accum_inverse},
+    {"pgw_float_sum", fsum_step, fsum_final, fsum_final, fsum_inverse},
+    {"pgw_float_avg", fsum_step, favg_final, favg_final, fsum_inverse},
     {"pgw_var_samp", fvar_step, fvar_samp_final, NULL, NULL},
     {"pgw_var_pop", fvar_step, fvar_pop_final, NULL, NULL},
     {"pgw_stddev_samp", fvar_step, fstddev_samp_final, NULL, NULL},

@@ -53,5 +53,13 @@ void sqlite_fn_pg_error(sqlite3_context *ctx, pg_error *err);
 void sqlite_fn_value(sqlite3_value *v, sql_value *out);
 /* Set the result from a storage value. */
 void sqlite_fn_result(sqlite3_context *ctx, const sql_value *v);
+/* float4/float8 in the engine: a REAL, except NaN, which is the TEXT 'NaN' because SQLite
+ * turns a NaN double into NULL (bind, result, storage).  As a TEXT, NaN sorts after every
+ * number and equals itself, as PostgreSQL orders floats.  Every function that reads a float
+ * argument reads it with sqlite_fn_float_arg; every float result goes out through
+ * sqlite_fn_result_float (and sqlite_fn_result, sqlite_bind do the same for VALUE_FLOAT). */
+#define SQLITE_FLOAT_NAN_TEXT "NaN"
+double sqlite_fn_float_arg(sqlite3_value *v);
+void sqlite_fn_result_float(sqlite3_context *ctx, double d);
 
 #endif

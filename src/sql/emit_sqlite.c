@@ -250,7 +250,9 @@ static void emit_lateral_source(emitter *em, ir_rte *r)
             put(em, ", ");
         switch (storage_of(r->coltypes[i])) {
         case STORAGE_FLOAT:
-            strbuf_printf(em->out, "printf('%%!.17g', \"_c%d\")", i + 1);
+            /* printf would make NULL and the text 'NaN' (a float NaN, sqlite_internal.h) 0.0 */
+            strbuf_printf(em->out, "iif(typeof(\"_c%d\") = 'real', printf('%%!.17g', \"_c%d\"), \"_c%d\")", i + 1,
+                          i + 1, i + 1);
             break;
         case STORAGE_BLOB:
             strbuf_printf(em->out, "iif(\"_c%d\" IS NULL, NULL, hex(\"_c%d\"))", i + 1, i + 1);
@@ -271,7 +273,7 @@ static void emit_lateral_column(emitter *em, ir_rte *r, int col)
     strbuf_printf(&v, ".value, '$[%d]')", col);
     switch (storage_of(r->coltypes[col])) {
     case STORAGE_FLOAT:
-        strbuf_printf(em->out, "(CASE %s WHEN 'Inf' THEN 9e999 WHEN '-Inf' THEN -9e999 ELSE CAST(%s AS REAL) END)",
+        strbuf_printf(em->out, "(CASE %s WHEN 'Inf' THEN 9e999 WHEN '-Inf' THEN -9e999 WHEN 'NaN' THEN 'NaN' ELSE CAST(%s AS REAL) END)",
                       v.data, v.data);
         break;
     case STORAGE_BLOB:
