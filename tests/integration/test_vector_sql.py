@@ -118,6 +118,8 @@ def test_storage_is_a_compact_float32_blob(pgwire_server, pgwire_conn):
     ("'[1,2]'::vector <#> '[3,4]'", "-11"),
     ("cosine_distance('[1,2]', '[2,4]')", "0"),
     ("cosine_distance('[1,2]', '[0,0]')", "NaN"),
+    ("cosine_distance('[1,2]', '[0,0]') + 1", "NaN"),          # arithmetic keeps NaN (main's float NaN)
+    ("('[0,0]'::vector <=> '[1,1]') * 2", "NaN"),
     ("cosine_distance('[1,1]', '[1,1]')", "0"),
     ("cosine_distance('[1,1]', '[-1,-1]')", "2"),
     ("cosine_distance('[1,1]', '[1.1,1.1]')", "0"),
