@@ -31,10 +31,13 @@ if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing
 fi
 
-# npm packages the client tests use, each directory pinned by its package-lock.json:
-# node-postgres and pg-cursor (tests/integration/drivers/node), pg and pg-copy-streams
-# (tests/integration/node).
+# npm packages the client tests use, each directory pinned by its package-lock.json or its
+# own package.json: node-postgres and pg-cursor (tests/integration/drivers/node), pg and
+# pg-copy-streams (tests/integration/node), pg and pgvector's helper
+# (tests/integration/node_vector, for tests/integration/test_vector_clients.py).
 if [ "$1" != "--build" ] && command -v npm >/dev/null 2>&1; then
     (cd "$(dirname "$0")/../tests/integration/drivers/node" && npm ci --no-audit --no-fund --silent)
     (cd "$(dirname "$0")/../tests/integration/node" && npm install --no-audit --no-fund --silent)
+    dir="$(dirname "$0")/../tests/integration/node_vector"
+    [ -d "$dir/node_modules/pgvector" ] || (cd "$dir" && npm install --no-audit --no-fund --silent)
 fi

@@ -9,6 +9,7 @@
  * is lent, which holds because a session returns its connection before it detaches.
  */
 #include "backend/backend_internal.h"
+#include "backend/sqlite_hnsw.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,9 @@ static void login_free(engine_db *handle)
 
 static void db_free(engine_db *db)
 {
+    /* First: the vector indexes persist their last changes through an engine connection. */
+    if (db->vector_state && db->vector_state_free)
+        db->vector_state_free(db->vector_state);
     size_t cur = 0;
     void *v;
     while (hashmap_next(&db->logins, &cur, NULL, &v))
@@ -640,3 +644,12 @@ int engine_column_count(engine_stmt *s) { return s->conn->ops->column_count(s); 
 const char *engine_column_name(engine_stmt *s, int col) { return s->conn->ops->column_name(s, col); }
 void engine_column_value(engine_stmt *s, int col, sql_value *out) { s->conn->ops->column_value(s, col, out); }
 void engine_stmt_reset(engine_stmt *s) { s->conn->ops->reset(s, false); }
+
+/* ---------------------------------------------------------------- vector indexes */
+
+int engine_vector_index_metric(engine_db *db, engine_conn *c, pg_oid oid)
+{
+    if (db->b->cfg.kind != BACKEND_SQLITE)
+        return -1;
+    return sqlite_hnsw_metric(db, c, oid);
+}

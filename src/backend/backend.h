@@ -167,6 +167,9 @@ typedef struct engine_context {
     int64_t deadline_us;            /* monotonic µs when statement_timeout fires, 0 = none */
     int64_t lock_timeout_us;        /* how long to wait for a lock, 0 = forever */
     const type_settings *settings;
+    int vector_ef_search;           /* hnsw.ef_search for vector index scans (0: default 40) */
+    bool vector_exact;              /* enable_indexscan = off: vector searches are exact */
+    int vector_build_threads;       /* max_parallel_maintenance_workers + 1 (0: every core) */
     const char *user;
     const char *database;
     const char *application_name;
@@ -244,6 +247,15 @@ int64_t engine_changes(engine_conn *c);
 int64_t engine_last_rowid(engine_conn *c);
 /* Restart the statement (keeps bindings). */
 void engine_stmt_reset(engine_stmt *s);
+
+/* ---------------------------------------------------------------- vector indexes */
+
+/*
+ * The distance of the embedded engine's vector index `oid` (pgvector's operator class: 0 L2,
+ * 1 inner product, 2 cosine, 3 L1), as connection c's transaction sees it (c may be NULL:
+ * committed indexes only); -1 when `oid` is no such index or the engine has none.
+ */
+int engine_vector_index_metric(engine_db *db, engine_conn *c, pg_oid oid);
 
 /* ---------------------------------------------------------------- pool */
 

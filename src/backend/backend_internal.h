@@ -94,6 +94,9 @@ struct engine_db {
     void (*sql_state_free)(void *);
     void *catalog_state;
     void (*catalog_state_free)(void *);
+    /* The embedded engine's vector indexes (sqlite_hnsw.c), freed first: it persists. */
+    void *vector_state;
+    void (*vector_state_free)(void *);
     void *function_state;              /* engine functions' shared state (sequences) */
     void (*function_state_free)(void *);
     void *impl;

@@ -15,6 +15,7 @@
  * reason exactly as PostgreSQL does.
  */
 #include "backend/backend_internal.h"
+#include "backend/sqlite_hnsw.h"
 #include "backend/sqlite_internal.h"
 
 #include <dirent.h>
@@ -431,6 +432,7 @@ static void sqlite_conn_close(engine_conn *c)
     sqlite_conn *sc = c->native;
     if (!sc)
         return;
+    sqlite_hnsw_conn_close(c);
     sqlite3_finalize(sc->begin_read_stmt);
     sqlite3_finalize(sc->begin_write_stmt);
     sqlite3_finalize(sc->commit_stmt);
@@ -535,10 +537,17 @@ static engine_step_result sqlite_step(engine_stmt *s, pg_error *err)
     int rc = sqlite3_step(s->native);
     if (rc == SQLITE_ROW)
         return ENGINE_ROW;
-    if (rc == SQLITE_DONE)
+    sqlite_conn *sc = s->conn->native;
+    if (rc == SQLITE_DONE) {
+        /* An autocommit statement has committed: its vector index work follows. */
+        if (sc->hnsw && sqlite3_get_autocommit(sc->db))
+            sqlite_hnsw_after_statement(s->conn);
         return ENGINE_DONE;
+    }
     sqlite_error(s->conn, rc, err);
     sqlite3_reset(s->native);
+    if (sc->hnsw && sqlite3_get_autocommit(sc->db))
+        sqlite_hnsw_after_statement(s->conn);
     return ENGINE_ERROR;
 }
 
@@ -638,12 +647,16 @@ static bool sqlite_begin(engine_conn *c, txn_mode mode, pg_error *err)
 
 static bool sqlite_commit(engine_conn *c, pg_error *err)
 {
-    return exec_cached(c, &((sqlite_conn *)c->native)->commit_stmt, "COMMIT", err);
+    sqlite_hnsw_before_commit(c);
+    bool ok = exec_cached(c, &((sqlite_conn *)c->native)->commit_stmt, "COMMIT", err);
+    sqlite_hnsw_after_commit(c, ok);
+    return ok;
 }
 
 static bool sqlite_rollback(engine_conn *c, pg_error *err)
 {
     sqlite_conn *sc = c->native;
+    sqlite_hnsw_after_rollback(c);
     if (sqlite3_get_autocommit(sc->db))
         return true;
     /* A rollback must not be stopped by the interrupt that caused it. */

@@ -24,6 +24,7 @@ typedef struct sqlite_conn {
     /* Transaction control, prepared once per connection: BEGIN/COMMIT run for every
      * transaction, and parsing them each time was a tenth of a short query's cost. */
     sqlite3_stmt *begin_read_stmt, *begin_write_stmt, *commit_stmt, *rollback_stmt;
+    struct hnsw_conn *hnsw;        /* vector index work of the open transaction (sqlite_hnsw.c) */
 } sqlite_conn;
 
 void sqlite_error(engine_conn *c, int rc, pg_error *err);

@@ -529,7 +529,7 @@ bool analyze_type_name(sql_xlate *x, Node *node, pg_oid *oid, int32_t *typmod)
             break;
         case PG_OID_VECTOR:
             if (a < 1 || a > 16000) {
-                xlate_error(x, tn->location, a < 1 ? "22023" : "54000",
+                xlate_error(x, tn->location, "22023",
                             a < 1 ? "dimensions for type vector must be at least 1"
                                   : "dimensions for type vector cannot exceed 16000");
                 return false;

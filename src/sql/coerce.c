@@ -114,7 +114,11 @@ static char cast_context(pg_oid from, pg_oid to)
         return 'a';
     if (from == PG_OID_CIDR && to == PG_OID_INET)
         return 'i';
-    if (from == PG_OID_VECTOR && (to == PG_OID_FLOAT4_ARRAY || to == PG_OID_FLOAT8_ARRAY))
+    /* pgvector: vector → real[] is implicit; the array casts to vector are assignment casts.
+     * vector → double precision[] is ours (pgvector has none), as an assignment cast. */
+    if (from == PG_OID_VECTOR && to == PG_OID_FLOAT4_ARRAY)
+        return 'i';
+    if (from == PG_OID_VECTOR && to == PG_OID_FLOAT8_ARRAY)
         return 'a';
     if ((from == PG_OID_FLOAT4_ARRAY || from == PG_OID_FLOAT8_ARRAY || from == PG_OID_INT4_ARRAY ||
          from == PG_OID_NUMERIC_ARRAY) && to == PG_OID_VECTOR)

@@ -8,6 +8,7 @@
  */
 #include "sql/ddl.h"
 #include "sql/pg_nodes.h"
+#include "sql/vector_index.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -1170,10 +1171,12 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
                         break;
                     }
             }
+            const cat_relation *vtable;
+            const cat_index *vix = ok ? vector_ddl_find(x->catalog, rel->oid, &vtable) : NULL;
             if (ok) {
                 strbuf_puts(&sql, "DROP INDEX ");
                 catalog_quote_ident(rel->engine_name, &sql);
-                ok = ddl_step(x, p, sql.data) &&
+                ok = (vix ? vector_ddl_drop_index(x, p, vtable, vix) : ddl_step(x, p, sql.data)) &&
                      ddl_stepf(x, p, "DELETE FROM " CAT_META_INDEX " WHERE indexrelid = %u", rel->oid) &&
                      ddl_stepf(x, p, "DELETE FROM " CAT_META_CLASS " WHERE oid = %u", rel->oid);
             }
@@ -1401,10 +1404,15 @@ static bool create_index(sql_xlate *x, IndexStmt *is, sql_plan **out)
         return false;
     }
     const char *am = is->accessMethod ? is->accessMethod : "btree";
-    if (strcmp(am, "btree") != 0 && strcmp(am, "hash") != 0) {
+    bool vector = vector_ddl_is_access_method(am);
+    if (strcmp(am, "btree") != 0 && strcmp(am, "hash") != 0 && !vector) {
         xlate_error(x, -1, "0A000", "access method \"%s\" is not supported yet", am);
         return false;
     }
+    /* pgvector's hnsw / ivfflat: no SQLite index, an engine HNSW index (vector_ddl.c). */
+    vector_index_spec vspec;
+    if (vector && !vector_ddl_check(x, is, rel, am, &vspec))
+        return false;
     /* Columns and expressions, analysed over the table. */
     ir_query *q = ir_query_new(x, QUERY_SELECT, NULL);
     int rte = q ? analyze_add_relation_rte(x, q, rel, rel->name) : -1;
@@ -1491,14 +1499,14 @@ static bool create_index(sql_xlate *x, IndexStmt *is, sql_plan **out)
         oid_block oids = {0};
         strbuf meta;
         strbuf_init(&meta);
-        ok = ddl_reserve_oids(x, p, &oids, 1) && ddl_step(x, p, sql.data);
+        ok = ddl_reserve_oids(x, p, &oids, 1) && (vector || ddl_step(x, p, sql.data));
         if (ok) {
             strbuf_puts(&meta, "INSERT INTO " CAT_META_CLASS " (oid, relnamespace, relname, relkind, engine_name) VALUES (");
             ddl_oid_expr(&oids, 0, &meta);
             strbuf_printf(&meta, ", %u, ", rel->namespace_oid);
             catalog_quote_literal(name, &meta);
             strbuf_puts(&meta, ", 'i', ");
-            catalog_quote_literal(engine_name.data, &meta);
+            catalog_quote_literal(vector ? "" : engine_name.data, &meta);
             strbuf_putc(&meta, ')');
             ok = ddl_step(x, p, meta.data);
             strbuf_reset(&meta);
@@ -1511,9 +1519,11 @@ static bool create_index(sql_xlate *x, IndexStmt *is, sql_plan **out)
             int k = 0;
             foreach (lc, is->indexParams) {
                 IndexElem *ie = lfirst_node(IndexElem, lc);
-                if (ie->name)
+                if (ie->name) {
                     strbuf_printf(&def, "%s%s", k ? ", " : "", ie->name);
-                else {
+                    if (vector)
+                        vector_ddl_append_opclass(&vspec, &def);
+                } else {
                     char *etext = scan_expression(x->text, exprLocation(ie->expr));
                     strbuf_printf(&def, "%s(%s)", k ? ", " : "", etext ? etext : "?");
                     free(etext);
@@ -1523,6 +1533,8 @@ static bool create_index(sql_xlate *x, IndexStmt *is, sql_plan **out)
                 k++;
             }
             strbuf_putc(&def, ')');
+            if (vector)
+                vector_ddl_append_with(is, &def);
             if (pred_text)
                 strbuf_printf(&def, " WHERE (%s)", pred_text);
             strbuf_puts(&meta, "INSERT INTO " CAT_META_INDEX
@@ -1541,6 +1553,8 @@ static bool create_index(sql_xlate *x, IndexStmt *is, sql_plan **out)
             strbuf_free(&def);
             ok = ddl_step(x, p, meta.data);
         }
+        if (ok && vector)
+            ok = vector_ddl_create_steps(x, p, rel, &oids, &vspec);
         strbuf_free(&meta);
         strbuf_free(&engine_name);
         strbuf_free(&sql);
@@ -1826,6 +1840,32 @@ static bool truncate_tables(sql_xlate *x, TruncateStmt *ts, sql_plan **out)
 
 /* ---------------------------------------------------------------- ALTER TABLE */
 
+/* ALTER COLUMN ... SET STORAGE (pgvector's README sets PLAIN to keep vectors out of TOAST):
+ * checked as PostgreSQL checks it, then nothing to do, since SQLite keeps every value in
+ * its row (spilling to overflow pages by size, not by a per-column strategy). */
+static bool check_storage(sql_xlate *x, const AlterTableCmd *cmd, pg_oid type)
+{
+    static const struct {
+        const char *name;
+        char code;
+    } modes[] = {{"plain", 'p'}, {"external", 'e'}, {"extended", 'x'}, {"main", 'm'}};
+    const char *name = cmd->def && IsA(cmd->def, String) ? strVal(cmd->def) : "";
+    char code = 0;
+    for (size_t i = 0; i < ARRAY_LEN(modes); i++)
+        if (strcasecmp(name, modes[i].name) == 0)
+            code = modes[i].code;
+    if (!code) {
+        xlate_error(x, -1, "22023", "invalid storage type \"%s\"", name);
+        return false;
+    }
+    const pg_type_info *ti = types_by_oid(type);
+    if (code != 'p' && ti && ti->typstorage == 'p') {
+        xlate_error(x, -1, "0A000", "column data type %s can only have storage PLAIN", tname(type));
+        return false;
+    }
+    return true;
+}
+
 static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
 {
     const cat_relation *rel = analyze_find_relation(x, at->relation->schemaname, at->relation->relname,
@@ -2067,7 +2107,6 @@ static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
         case AT_SetRelOptions:
         case AT_ResetRelOptions:
         case AT_SetStatistics:
-        case AT_SetStorage:
         case AT_ClusterOn:
         case AT_DropCluster:
         case AT_SetLogged:
@@ -2081,6 +2120,16 @@ static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
         case AT_ReplicaIdentity:
             /* ownership, storage and planner settings: nothing the engine keeps */
             break;
+        case AT_SetStorage: {
+            ddl_column *c = find_col(&t, cmd->name);
+            if (!c) {
+                xlate_error(x, -1, "42703", "column \"%s\" of relation \"%s\" does not exist", cmd->name, rel->name);
+                ok = false;
+                break;
+            }
+            ok = check_storage(x, cmd, c->type);
+            break;
+        }
         default:
             xlate_error(x, -1, "0A000", "this form of ALTER TABLE is not supported yet");
             ok = false;

@@ -10,6 +10,7 @@
  * them as PostgreSQL text.
  */
 #include "sql/ddl.h"
+#include "sql/vector_index.h"
 #include "sql/pg_nodes.h"
 
 #include <stdlib.h>
@@ -719,7 +720,8 @@ bool ddl_table_from_catalog(sql_xlate *x, const cat_relation *rel, ddl_table *t)
 bool ddl_forget_relation(sql_xlate *x, sql_plan *p, const cat_relation *rel)
 {
     /* Owned sequences and index relations first (they hang on this relation). */
-    return ddl_stepf(x, p,
+    return vector_ddl_forget_table(x, p, rel) &&
+           ddl_stepf(x, p,
                      "DELETE FROM " CAT_META_CLASS " WHERE oid IN (SELECT objid FROM " CAT_META_DEPEND
                      " WHERE refobjid = %u AND deptype IN ('a', 'i'))", rel->oid) &&
            ddl_stepf(x, p, "DELETE FROM " CAT_META_SEQUENCE " WHERE seqrelid IN (SELECT objid FROM " CAT_META_DEPEND
@@ -856,6 +858,8 @@ bool ddl_rebuild_table(sql_xlate *x, sql_plan *p, const cat_relation *rel, ddl_t
         strbuf_putc(&sql, ')');
         ok = ok && ddl_step(x, p, sql.data);
     }
+    /* Vector indexes: triggers on the new table, and a rebuild. */
+    ok = ok && vector_ddl_after_rebuild(x, p, rel, t);
     /* Metadata: forget the old description, record the new one under the same OID. */
     if (ok) {
         ok = ddl_stepf(x, p, "DELETE FROM " CAT_META_CLASS " WHERE oid IN (SELECT indexrelid FROM " CAT_META_INDEX

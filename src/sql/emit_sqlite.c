@@ -341,6 +341,23 @@ static void emit_cast(emitter *em, ir_expr *e)
     int32_t typmod = e->typmod;
     bool explicit_cast = e->u.cast.explicit_cast;
     const pg_type_info *fi = types_by_oid(from), *ti = types_by_oid(to);
+    /* pgvector's casts: a vector's typmod is its dimension count. */
+    if (to == PG_OID_VECTOR && (from == PG_OID_VECTOR || (fi && types_is_array(fi)))) {
+        if (from == PG_OID_VECTOR && typmod < 0) {
+            emit_expr(em, arg);
+            return;
+        }
+        put(em, from == PG_OID_VECTOR ? "pgw_vector_typmod(" : "pgw_array_to_vector(");
+        emit_expr(em, arg);
+        strbuf_printf(em->out, ", %d)", typmod);
+        return;
+    }
+    if (from == PG_OID_VECTOR && (to == PG_OID_FLOAT4_ARRAY || to == PG_OID_FLOAT8_ARRAY)) {
+        put(em, "pgw_vector_to_array(");
+        emit_expr(em, arg);
+        put(em, ")");
+        return;
+    }
     /* Same type with a typmod: length, scale or precision. */
     if (from == to || (is_textual(from) && is_textual(to) && to != PG_OID_BPCHAR && typmod < 0 &&
                        from != PG_OID_BPCHAR)) {

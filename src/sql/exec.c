@@ -199,6 +199,9 @@ static void statement_started(sql_session *s)
     int64_t timeout_ms = s->statement_timeout_ms;
     s->ctx.deadline_us = timeout_ms > 0 ? clock_monotonic_us() + timeout_ms * 1000 : 0;
     s->ctx.statement_start_us = clock_realtime_us() - PG_UNIX_EPOCH_OFFSET_US;
+    s->ctx.vector_ef_search = (int)guc_get_int(s->gucs, "hnsw.ef_search");
+    s->ctx.vector_exact = !guc_get_bool(s->gucs, "enable_indexscan");
+    s->ctx.vector_build_threads = (int)guc_get_int(s->gucs, "max_parallel_maintenance_workers") + 1;
     if (s->txn == TXN_IDLE || !s->txn_start_us) {
         s->txn_start_us = s->ctx.statement_start_us;
     }

@@ -37,6 +37,10 @@ static const char *const message_levels[] = {"debug5", "debug4", "debug3", "debu
                                              "warning", "error", "info", NULL};
 static const char *const sync_commit[] = {"local", "remote_write", "remote_apply", "on", "off", NULL};
 static const char *const log_statement_values[] = {"none", "ddl", "mod", "all", NULL};
+/* pgvector's: accepted and shown; the embedded engine's search always continues until k rows
+ * match (docs/vector.md), so they change nothing. */
+static const char *const hnsw_iterative_scan[] = {"off", "relaxed_order", "strict_order", NULL};
+static const char *const ivfflat_iterative_scan[] = {"off", "relaxed_order", NULL};
 
 /* Sorted by name (SHOW ALL prints them in this order). */
 static const guc_def gucs[] = {
@@ -51,13 +55,20 @@ static const guc_def gucs[] = {
     {"default_text_search_config", G_STRING, CTX_USER, "pg_catalog.english", 0, 0, UNIT_NONE, NULL, false, 0, "Sets default text search configuration."},
     {"default_transaction_isolation", G_ENUM, CTX_USER, "read committed", 0, 0, UNIT_NONE, isolation_levels, false, 0, "Sets the transaction isolation level of each new transaction."},
     {"default_transaction_read_only", G_BOOL, CTX_USER, "off", 0, 0, UNIT_NONE, NULL, true, 3, "Sets the default read-only status of new transactions."},
+    {"enable_indexscan", G_BOOL, CTX_USER, "on", 0, 0, UNIT_NONE, NULL, false, 0, "Enables the planner's use of index-scan plans."},
+    {"enable_seqscan", G_BOOL, CTX_USER, "on", 0, 0, UNIT_NONE, NULL, false, 0, "Enables the planner's use of sequential-scan plans."},
     {"extra_float_digits", G_INT, CTX_USER, "1", -15, 3, UNIT_NONE, NULL, false, 0, "Sets the number of digits displayed for floating-point values."},
     {"hnsw.ef_search", G_INT, CTX_USER, "40", 1, 1000, UNIT_NONE, NULL, false, 0, "Sets the size of the dynamic candidate list for search."},
+    {"hnsw.iterative_scan", G_ENUM, CTX_USER, "off", 0, 0, UNIT_NONE, hnsw_iterative_scan, false, 0, "Sets the mode for iterative scans."},
+    {"hnsw.max_scan_tuples", G_INT, CTX_USER, "20000", 1, 2147483647, UNIT_NONE, NULL, false, 0, "Sets the max number of tuples to visit for iterative scans."},
+    {"hnsw.scan_mem_multiplier", G_REAL, CTX_USER, "1", 1, 1000, UNIT_NONE, NULL, false, 0, "Sets the multiple of work_mem to use for iterative scans."},
     {"idle_in_transaction_session_timeout", G_INT, CTX_USER, "0", 0, 2147483647, UNIT_MS, NULL, false, 0, "Sets the maximum allowed idle time between queries, when in a transaction."},
     {"idle_session_timeout", G_INT, CTX_USER, "0", 0, 2147483647, UNIT_MS, NULL, false, 0, "Sets the maximum allowed idle time between queries, when not in a transaction."},
     {"in_hot_standby", G_BOOL, CTX_INTERNAL, "off", 0, 0, UNIT_NONE, NULL, true, 5, "Shows whether hot standby is currently active."},
     {"integer_datetimes", G_BOOL, CTX_INTERNAL, "on", 0, 0, UNIT_NONE, NULL, true, 4, "Shows whether datetimes are integer based."},
     {"is_superuser", G_BOOL, CTX_INTERNAL, "on", 0, 0, UNIT_NONE, NULL, true, 7, "Shows whether the current user is a superuser."},
+    {"ivfflat.iterative_scan", G_ENUM, CTX_USER, "off", 0, 0, UNIT_NONE, ivfflat_iterative_scan, false, 0, "Sets the mode for iterative scans."},
+    {"ivfflat.max_probes", G_INT, CTX_USER, "32768", 1, 32768, UNIT_NONE, NULL, false, 0, "Sets the max number of probes for iterative scans."},
     {"ivfflat.probes", G_INT, CTX_USER, "1", 1, 32768, UNIT_NONE, NULL, false, 0, "Sets the number of probes."},
     {"jit", G_BOOL, CTX_USER, "off", 0, 0, UNIT_NONE, NULL, false, 0, "Allow JIT compilation."},
     {"lc_collate", G_STRING, CTX_INTERNAL, "C", 0, 0, UNIT_NONE, NULL, false, 0, "Shows the collation order locale."},
@@ -71,6 +82,7 @@ static const guc_def gucs[] = {
     {"maintenance_work_mem", G_INT, CTX_USER, "65536", 1024, 2147483647, UNIT_KB, NULL, false, 0, "Sets the maximum memory to be used for maintenance operations."},
     {"max_connections", G_INT, CTX_BACKEND, "100", 1, 262143, UNIT_NONE, NULL, false, 0, "Sets the maximum number of concurrent connections."},
     {"max_identifier_length", G_INT, CTX_INTERNAL, "63", 0, 0, UNIT_NONE, NULL, false, 0, "Shows the maximum identifier length."},
+    {"max_parallel_maintenance_workers", G_INT, CTX_USER, "2", 0, 1024, UNIT_NONE, NULL, false, 0, "Sets the maximum number of parallel processes per maintenance operation."},
     {"row_security", G_BOOL, CTX_USER, "on", 0, 0, UNIT_NONE, NULL, false, 0, "Enable row security."},
     {"search_path", G_STRING, CTX_USER, "\"$user\", public", 0, 0, UNIT_NONE, NULL, false, 0, "Sets the schema search order for names that are not schema-qualified."},
     {"server_encoding", G_STRING, CTX_INTERNAL, "UTF8", 0, 0, UNIT_NONE, NULL, true, 8, "Shows the server (database) character set encoding."},
@@ -361,8 +373,22 @@ static char *validate(sql_session *s, int i, const char *value, pg_error *err)
         }
         return format_with_unit(v, d->unit);
     }
-    case G_REAL:
+    case G_REAL: {
+        char *end;
+        double v = strtod(value, &end);
+        while (*end == ' ')
+            end++;
+        if (end == value || *end) {
+            pg_error_set(err, "22023", "parameter \"%s\" requires a numeric value", d->name);
+            return NULL;
+        }
+        if ((d->min || d->max) && (v < (double)d->min || v > (double)d->max)) {
+            pg_error_set(err, "22023", "%g is outside the valid range for parameter \"%s\" (%g .. %g)", v, d->name,
+                         (double)d->min, (double)d->max);
+            return NULL;
+        }
         return strdup(value);
+    }
     case G_ENUM:
         for (int k = 0; d->enum_values[k]; k++)
             if (ascii_streq_ci(d->enum_values[k], value))
@@ -371,7 +397,7 @@ static char *validate(sql_session *s, int i, const char *value, pg_error *err)
             strbuf b;
             strbuf_init(&b);
             for (int k = 0; d->enum_values[k]; k++)
-                strbuf_printf(&b, "%s\"%s\"", k ? ", " : "", d->enum_values[k]);
+                strbuf_printf(&b, "%s%s", k ? ", " : "", d->enum_values[k]);
             pg_error_set(err, "22023", "invalid value for parameter \"%s\": \"%s\"", d->name, value);
             pg_error_hint(err, "Available values: %s.", b.data ? b.data : "");
             strbuf_free(&b);

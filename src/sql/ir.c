@@ -329,6 +329,18 @@ static ir_expr *fold_constant(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typ
     return out;
 }
 
+/* Whether a constant converts as output-then-input (folded now).  pgvector's casts between
+ * vector and arrays are functions, not text I/O: the engine does them. */
+static bool io_foldable(pg_oid from, pg_oid to)
+{
+    const pg_type_info *fi = types_by_oid(from), *ti = types_by_oid(to);
+    if (from == PG_OID_VECTOR && ti && types_is_array(ti))
+        return false;
+    if (to == PG_OID_VECTOR && fi && types_is_array(fi))
+        return false;
+    return true;
+}
+
 ir_expr *ir_coerce(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod, coercion_context ctx, const char *what)
 {
     if (!e)
@@ -373,7 +385,7 @@ ir_expr *ir_coerce(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod, coerci
         char *text = arena_strndup(x->mem, e->u.constant.value.ptr, e->u.constant.value.len);
         return text ? analyze_reg_literal(x, text, type, e->location) : NULL;
     }
-    if (e->kind == IRE_CONST && type != PG_OID_RECORD &&
+    if (e->kind == IRE_CONST && type != PG_OID_RECORD && io_foldable(e->type, type) &&
         !(e->type == PG_OID_UNKNOWN && e->u.constant.text && is_time_sensitive_literal(e->u.constant.text))) {
         const pg_type_info *ti = types_by_oid(type);
         if (ti && ti->typtype != 'p')

@@ -829,5 +829,8 @@ int64_t copy_batch_rows(const copy_batch *b);
 void copy_batch_destroy(copy_batch *b);
 /* ddl.c: CREATE/ALTER/DROP → engine statements and metadata. */
 bool xlate_ddl(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;
+/* explain.c: EXPLAIN [ (options) ] statement. */
+struct ExplainStmt;
+bool xlate_explain(sql_xlate *x, struct ExplainStmt *es, sql_plan **out) MUST_CHECK;
 
 #endif

@@ -3,6 +3,7 @@
  * dialect's emitter; everything else to the utility or DDL translators.
  */
 #include "sql/pg_nodes.h"
+#include "sql/vector_index.h"
 
 #include <string.h>
 
@@ -214,6 +215,9 @@ static bool engine_plan(sql_xlate *x, ir_query *q, const char *command, tag_styl
     }
     emit_result r = {0};
     strbuf_init(&r.sql);
+    /* ORDER BY <vector distance> LIMIT k: the engine's nearest-neighbour search. */
+    if (!vector_plan_rewrite(x, q, NULL))
+        return false;
     if (!emit_query(x, q, &r)) {
         emit_result_free(&r);
         sql_plan_unref(p);
@@ -275,6 +279,8 @@ bool xlate_statement(sql_xlate *x, Node *stmt, sql_plan **out)
     case T_DeleteStmt:
         q = analyze_delete(x, NULL, stmt);
         return q && engine_plan(x, q, "DELETE", TAG_ROWS, true, out);
+    case T_ExplainStmt:
+        return xlate_explain(x, (ExplainStmt *)stmt, out);
     case T_CopyStmt:
         return xlate_copy(x, stmt, out);
     default:

@@ -5,6 +5,8 @@
  * (VACUUM, ANALYZE, CHECKPOINT ...).  Execution is in utility_exec.c.
  */
 #include "sql/ddl.h"
+#include "sql/pg_nodes.h"
+#include "sql/vector_index.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -533,15 +535,22 @@ bool xlate_utility(sql_xlate *x, Node *stmt, sql_plan **out, bool *handled)
         return true;
     }
     case T_VacuumStmt:
-        return noop(x, ((VacuumStmt *)stmt)->is_vacuumcmd ? "VACUUM" : "ANALYZE", out);
     case T_CheckPointStmt:
-        return noop(x, "CHECKPOINT", out);
+    case T_ReindexStmt: {
+        /* Vector indexes are maintained by these (vector_ddl.c); otherwise no effect. */
+        bool vector = false;
+        if (!vector_ddl_maintenance(x, stmt, out, &vector))
+            return false;
+        if (vector)
+            return true;
+        if (nodeTag(stmt) == T_VacuumStmt)
+            return noop(x, ((VacuumStmt *)stmt)->is_vacuumcmd ? "VACUUM" : "ANALYZE", out);
+        return noop(x, nodeTag(stmt) == T_CheckPointStmt ? "CHECKPOINT" : "REINDEX", out);
+    }
     case T_LockStmt:
         return noop(x, "LOCK TABLE", out);
     case T_LoadStmt:
         return noop(x, "LOAD", out);
-    case T_ReindexStmt:
-        return noop(x, "REINDEX", out);
     case T_ClusterStmt:
         return noop(x, "CLUSTER", out);
     case T_DoStmt:

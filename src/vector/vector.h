@@ -201,6 +201,18 @@ bool vector_index_search(const vector_index *idx, const float *query, size_t k,
                          int64_t *out_rowids, float *out_dists, size_t *out_count,
                          pg_error *err) MUST_CHECK;
 
+/*
+ * Exact top-k over the rows the index holds (brute force over its in-memory vectors with the
+ * vectorised kernels and a bounded heap; hnsw_exact.c), for exact answers without reading the
+ * rows elsewhere.  Under a COSINE index the stored vectors are unit vectors, so `metric` must
+ * be COSINE there (22023 otherwise); rows the index does not hold are not seen.  `threads` > 1
+ * splits a large scan between threads (the filter must then be safe to call concurrently).
+ */
+bool vector_index_exact_search(const vector_index *idx, vector_metric metric, const float *query,
+                               size_t k, vector_filter_fn filter, void *filter_arg, int threads,
+                               int64_t *out_rowids, float *out_dists, size_t *out_count,
+                               pg_error *err) MUST_CHECK;
+
 typedef struct vector_index_stats {
     vector_metric metric;
     size_t dim, m, ef_construction;

@@ -73,3 +73,21 @@ def test_concurrent_sessions_with_prepared_statements(make_pgwire):
     for t in threads:
         t.join(120)
     assert not errors, errors
+
+
+def test_prepared_ddl_repeated_after_the_schema_changed(pg_oracle, pgwire_server):
+    """psycopg prepares a statement server-side from its sixth execution (prepare_threshold
+    lowered here to make it the second): a prepared DROP TABLE / CREATE TABLE pair repeated
+    must drop and create the table every round, as on PostgreSQL.  Before prepared
+    statements were revalidated after DDL, the reused DROP left its catalog rows behind and
+    the next CREATE failed with 23505."""
+    for server in (pg_oracle, pgwire_server):
+        with clients.connect(server) as c:
+            c.prepare_threshold = 1
+            c.execute("drop table if exists prepared_ddl_t")
+            for round_no in range(10):
+                c.execute("drop table if exists prepared_ddl_t")
+                c.execute("create table prepared_ddl_t (id int primary key, v text)")
+                c.execute("insert into prepared_ddl_t values (%s, %s)", (round_no, "x"))
+                assert c.execute("select id, v from prepared_ddl_t").fetchall() == [(round_no, "x")], server.name
+            c.execute("drop table prepared_ddl_t")

@@ -30,6 +30,10 @@ static const char *const schema_sql[] = {
     "CREATE TABLE sales.region (code varchar(8) PRIMARY KEY, label text)",
     "CREATE VIEW cheap AS SELECT id, name FROM items WHERE price < 10",
     "CREATE SEQUENCE ticket",
+    /* vector.sql: pgvector's type, a table with an HNSW index and one without */
+    "CREATE TABLE docs (id integer PRIMARY KEY, cat integer, embedding vector(3))",
+    "CREATE INDEX docs_embedding ON docs USING hnsw (embedding vector_l2_ops)",
+    "CREATE TABLE notes (id integer PRIMARY KEY, v vector(3))",
 };
 
 typedef struct env {
