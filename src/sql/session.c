@@ -522,7 +522,10 @@ static bool revalidated_plan(sql_session *s, const sql_plan *p, sql_plan **out, 
 bool sql_session_revalidate_statement(sql_session *s, const char *name, sql_plan **plan, pg_error *err)
 {
     sql_plan *p = *plan;
-    if (p->kind != PLAN_ENGINE || !p->text)
+    /* Utility statements too: PostgreSQL analyses them afresh at every execution, and a
+     * DROP TABLE IF EXISTS translated while the table was missing is a no-op that must not
+     * be reused once the table exists. */
+    if ((p->kind != PLAN_ENGINE && p->kind != PLAN_UTILITY) || !p->text)
         return true;
     if (p->schema_version && !s->schema_changed_in_txn && p->schema_version == engine_db_schema_version(s->db))
         return true;
