@@ -91,6 +91,8 @@ struct engine_conn {
     int cached_count;
     pthread_mutex_t interrupt_lock;   /* interrupt vs close */
     bool broken;
+    void *catalog_state;       /* the catalog layer's (engine_conn_catalog_state) */
+    void (*catalog_state_free)(void *);
 };
 
 struct backend {
@@ -101,6 +103,7 @@ struct backend {
     pthread_mutex_t lock;       /* guards dbs */
     hashmap dbs;                /* name → engine_db */
     void *impl;
+    engine_conn_open_hook conn_open_hook;   /* set once at startup, before any connection */
 };
 
 extern const backend_ops sqlite_backend_ops;

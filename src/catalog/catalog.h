@@ -23,7 +23,7 @@
 /* OIDs of PostgreSQL's own namespaces, and where user objects start (FirstNormalObjectId). */
 #define CAT_OID_PG_CATALOG 11
 #define CAT_OID_PUBLIC 2200
-#define CAT_OID_INFORMATION_SCHEMA 13000
+#define CAT_OID_INFORMATION_SCHEMA 13207   /* as initdb of PostgreSQL 15 assigns it */
 #define CAT_OID_PG_TOAST 99
 #define CAT_FIRST_USER_OID 16384
 
@@ -36,6 +36,8 @@ typedef struct cat_column {
     const char *default_expr;  /* PostgreSQL text of the default, or NULL */
     char identity;             /* 'a' ALWAYS, 'd' BY DEFAULT, 0 none */
     char generated;            /* 's' stored generated column, 0 none */
+    const char *comment;       /* COMMENT ON COLUMN, or NULL */
+    pg_oid collation;          /* attcollation (0 for types without one) */
 } cat_column;
 
 typedef struct cat_constraint {
@@ -67,6 +69,7 @@ typedef struct cat_index {
 typedef struct cat_namespace {
     pg_oid oid;
     const char *name;
+    const char *comment;       /* COMMENT ON SCHEMA, or NULL (addition) */
 } cat_namespace;
 
 typedef struct cat_relation {
@@ -85,7 +88,21 @@ typedef struct cat_relation {
     cat_index *indexes;
     const char *view_definition;   /* PostgreSQL text of a view's query */
     const char *comment;
+    /* Additions for pg_catalog (kept at the end so positional initialisers stay valid). */
+    bool is_system;            /* a pg_catalog / information_schema relation (catalog store) */
+    pg_oid reltype;            /* row type in pg_type, 0 if none */
+    const char *relacl;        /* JSON array of aclitems, or NULL */
+    struct cat_sequence *sequence;  /* kind 'S': its parameters */
+    pg_oid owned_by;           /* sequence owned by a column (serial, identity): the table ... */
+    int16_t owned_by_attnum;   /* ... and the column */
 } cat_relation;
+
+/* A sequence's parameters (pg_sequence). */
+typedef struct cat_sequence {
+    pg_oid type;
+    int64_t start, increment, max, min, cache;
+    bool cycle;
+} cat_sequence;
 
 typedef struct cat_snapshot cat_snapshot;
 
@@ -132,6 +149,97 @@ bool catalog_next_oid(engine_conn *conn, pg_oid *out, pg_error *err) MUST_CHECK;
 #define CAT_META_MISC "_pgwire_meta"
 /* Engine-side name of a table in a namespace: "t" in public, "s.t" elsewhere. */
 void catalog_engine_table_name(const char *schema, const char *name, strbuf *out);
+/* ---------------------------------------------------------------- pg_catalog store
+ *
+ * pg_catalog and information_schema are real tables (docs/catalog.md): on SQLite, shared
+ * in-memory databases attached to every engine connection — one built once per process with
+ * what never changes (pg_type, pg_proc, pg_am ...), one per database and schema version with
+ * what the schema decides (pg_class, pg_attribute, pg_constraint ... information_schema) —
+ * plus temporary tables for what depends on the session (pg_settings, pg_stat_activity,
+ * pg_database).  Statements name them unqualified by their engine names
+ * ("pg_catalog.pg_class"), so that temporary tables built inside a transaction from a
+ * private snapshot take precedence.
+ */
+
+/* Which part of the store a pg_catalog / information_schema relation lives in. */
+typedef enum {
+    CAT_STORE_STATIC = 0,     /* built once per process */
+    CAT_STORE_SCHEMA,         /* per database and schema version */
+    CAT_STORE_SESSION,        /* refilled for each statement that reads it */
+} cat_store_kind;
+cat_store_kind catalog_store_kind(const cat_relation *rel);
+
+/* Session-dependent relations: which ones a statement reads (a bit set). */
+#define CAT_SESSION_SETTINGS 0x1u      /* pg_settings */
+#define CAT_SESSION_ACTIVITY 0x2u      /* pg_stat_activity */
+#define CAT_SESSION_DATABASE 0x4u      /* pg_database */
+#define CAT_SESSION_SEQUENCES 0x8u     /* pg_sequences (last_value moves without DDL) */
+unsigned catalog_session_bit(const cat_relation *rel);
+
+/* A sink for rows of a session relation, in the relation's column order, storage form. */
+typedef bool (*catalog_row_fn)(void *sink, const sql_value *values, int n);
+
+/* What building the store needs from the layers above (the SQL layer fills it). */
+typedef struct catalog_build_env {
+    /* pg_proc lists the built-in functions the server implements: true if `name` is one. */
+    bool (*function_exists)(const char *name);
+    /* PostgreSQL's deparsed text (pg_get_expr, pg_get_constraintdef's CHECK) of an expression
+     * recorded as written at CREATE time, over relation `rel`; false = keep the text. */
+    bool (*deparse_expr)(void *arg, const cat_snapshot *s, const cat_relation *rel, const char *text,
+                         bool is_check, strbuf *out);
+    /* pg_get_viewdef's text of a view. */
+    bool (*deparse_view)(void *arg, const cat_snapshot *s, const cat_relation *rel, strbuf *out);
+    /* An index as pg_get_indexdef shows it: the whole definition, and per key column its
+     * definition (a column name or an expression) and indoption bits (1 DESC, 2 NULLS FIRST). */
+    bool (*describe_index)(void *arg, const cat_snapshot *s, const cat_relation *rel, const cat_index *ix,
+                           strbuf *indexdef, strbuf *keydefs /* NUL-separated */, int16_t *options,
+                           strbuf *predicate);
+    /* Rows of pg_settings / pg_stat_activity for the current session. */
+    bool (*session_rows)(void *arg, unsigned which, const cat_relation *rel, catalog_row_fn emit, void *sink,
+                         pg_error *err);
+    void *arg;
+} catalog_build_env;
+
+/* Install the store on a backend: every new engine connection attaches the static part
+ * (built on first use).  `env` must outlive the backend; its `arg` is not used then. */
+void catalog_install(backend *b, const catalog_build_env *env);
+
+/*
+ * Make pg_catalog / information_schema current on `conn` for snapshot `s`, before a statement
+ * that reads them runs; `session_rels` (CAT_SESSION_*) are refilled.  Outside an engine
+ * transaction the shared store of the snapshot's schema version is attached (built by the
+ * first connection that needs it); inside one (SQLite cannot ATTACH then) the connection
+ * keeps what it has attached, or, for a private snapshot (the transaction changed the schema)
+ * or when it has nothing, uses temporary tables built from `s`.
+ */
+bool catalog_store_prepare(engine_conn *conn, cat_snapshot *s, unsigned session_rels, const catalog_build_env *env,
+                           pg_error *err) MUST_CHECK;
+
+/* Build statistics for docs/catalog.md and the benchmark: microseconds of the last builds. */
+typedef struct catalog_store_stats {
+    int64_t static_build_us, schema_build_us, temp_build_us, attach_us;
+    int64_t static_builds, schema_builds, temp_builds, attaches;
+} catalog_store_stats;
+void catalog_store_get_stats(catalog_store_stats *out);
+
+/* A unique id of a snapshot (stores built from it are keyed by it) and whether it is private. */
+uint64_t cat_snapshot_id(const cat_snapshot *s);
+bool cat_snapshot_is_private(const cat_snapshot *s);
+/* PostgreSQL's own relation by name, or NULL (the same objects every snapshot holds). */
+const cat_relation *catalog_find_system_relation(const char *schema, const char *name);
+
+/* ---------------------------------------------------------------- names as PostgreSQL prints them */
+
+/* quote_ident(): quoted only when needed (not lower-case, or a keyword that is not unreserved). */
+void catalog_quote_ident_pg(const char *name, strbuf *out);
+/* A relation name as regclass prints it: qualified when not visible through `search_path`
+ * (schemas in lookup order, pg_catalog implied first when absent). */
+void catalog_format_relation(const cat_snapshot *s, const cat_relation *r, const char *const *search_path,
+                             size_t npath, strbuf *out);
+/* Whether an unqualified name would find `r` through the path (pg_table_is_visible). */
+bool catalog_relation_visible(const cat_snapshot *s, const cat_relation *r, const char *const *search_path,
+                              size_t npath);
+
 /* Append an identifier quoted for SQLite / PostgreSQL ("a""b"). */
 void catalog_quote_ident(const char *name, strbuf *out);
 void catalog_quote_literal(const char *text, strbuf *out);

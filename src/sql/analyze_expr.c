@@ -81,6 +81,8 @@ static ir_expr *make_call(sql_xlate *x, const sql_function *fn, ir_expr **args, 
         const pg_type_info *t = types_by_oid(args[0]->type);
         ret = t && t->typarray ? t->typarray : PG_OID_TEXT_ARRAY;
     }
+    if (fn->flags & FN_CATALOG)
+        x->uses_catalog = true;
     ir_expr_kind kind = fn->kind == FN_AGGREGATE ? IRE_AGG : fn->kind == FN_WINDOW ? IRE_WINDOW : IRE_CALL;
     ir_expr *e = ir_new(x, kind, ret, location);
     if (!e)

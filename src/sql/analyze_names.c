@@ -53,6 +53,11 @@ int analyze_add_relation_rte(sql_xlate *x, ir_query *q, const cat_relation *rel,
     ir_rte *r = xlate_alloc(x, sizeof *r);
     if (!r)
         return -1;
+    if (rel->is_system) {
+        /* pg_catalog / information_schema: the statement reads the catalog store. */
+        x->uses_catalog = true;
+        x->session_rels |= catalog_session_bit(rel);
+    }
     r->kind = IR_RTE_RELATION;
     r->rel = rel;
     r->alias = alias ? alias : rel->name;

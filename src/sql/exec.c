@@ -161,6 +161,7 @@ static void statement_finished(sql_session *s)
     s->running = false;
     pthread_mutex_unlock(&s->cancel_lock);
     s->ctx.deadline_us = 0;
+    activity_statement_end(s);
 }
 
 /* The engine's words for a constraint failure, turned into PostgreSQL's message with the
@@ -357,7 +358,12 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
             return SQL_RUN_ERROR;
         }
         statement_started(s);
+        activity_statement_start(s, p->text);
         portal->started = true;
+        /* The catalog store is made current before the engine transaction opens (SQLite
+         * cannot attach a database inside one). */
+        if (!session_prepare_catalog(s, p, err))
+            return fail(portal, err);
         /* An engine transaction is needed inside a block or implicit transaction, and in
          * autocommit for statements made of several engine steps (DDL + metadata). */
         bool need_txn = s->txn != TXN_IDLE || p->nsteps > 1 || p->ddl;

@@ -700,3 +700,57 @@ bool sql_is_session_setting(const char *name)
 {
     return find_guc(name) >= 0 || strchr(name, '.') != NULL;
 }
+
+/* ---------------------------------------------------------------- pg_settings */
+
+bool guc_describe(sql_session *s, size_t i, guc_setting_info *out, strbuf *scratch)
+{
+    if (i >= NGUCS)
+        return false;
+    const guc_def *d = &gucs[i];
+    memset(out, 0, sizeof *out);
+    strbuf_reset(scratch);
+    out->name = d->name;
+    const char *value = s->gucs->values[i];
+    if (strcmp(d->name, "session_authorization") == 0 && !*value)
+        value = s->user;
+    /* pg_settings shows integers in the setting's base unit, without the unit. */
+    size_t setting_at = scratch->len, min_at = 0, max_at = 0, enums_at = 0;
+    int64_t n;
+    if (d->type == G_INT && d->unit != UNIT_NONE && parse_with_unit(value, d->unit, &n))
+        strbuf_printf(scratch, "%lld", (long long)n);
+    else
+        strbuf_puts(scratch, value);
+    strbuf_putc(scratch, 0);
+    if (d->type == G_INT || d->type == G_REAL) {
+        min_at = scratch->len;
+        strbuf_printf(scratch, "%lld", (long long)d->min);
+        strbuf_putc(scratch, 0);
+        max_at = scratch->len;
+        strbuf_printf(scratch, "%lld", (long long)d->max);
+        strbuf_putc(scratch, 0);
+    }
+    if (d->type == G_ENUM && d->enum_values) {
+        enums_at = scratch->len;
+        strbuf_putc(scratch, '[');
+        for (int k = 0; d->enum_values[k]; k++)
+            strbuf_printf(scratch, "%s\"%s\"", k ? "," : "", d->enum_values[k]);
+        strbuf_putc(scratch, ']');
+        strbuf_putc(scratch, 0);
+    }
+    if (scratch->failed)
+        return false;
+    out->setting = scratch->data + setting_at;
+    out->min_val = min_at ? scratch->data + min_at : NULL;
+    out->max_val = max_at ? scratch->data + max_at : NULL;
+    out->enumvals = enums_at ? scratch->data + enums_at : NULL;
+    out->unit = d->unit == UNIT_NONE ? NULL : unit_name(d->unit);
+    static const char *const vartypes[] = {"bool", "integer", "real", "string", "enum"};
+    out->vartype = vartypes[d->type];
+    out->context = d->context == CTX_USER ? "user" : d->context == CTX_INTERNAL ? "internal" : "backend";
+    out->short_desc = d->description;
+    out->boot_val = d->boot;
+    out->reset_val = s->gucs->reset_values[i];
+    out->source = strcmp(value, d->boot) == 0 ? "default" : "session";
+    return true;
+}

@@ -21,12 +21,14 @@ bool sql_server_create(backend *b, const sql_server_config *cfg, sql_server **ou
     s->cache = plan_cache_create(cfg->plan_cache_entries ? cfg->plan_cache_entries : 4096);
     pthread_mutex_init(&s->notify_lock, NULL);
     pthread_mutex_init(&s->defaults_lock, NULL);
+    pthread_mutex_init(&s->activity_lock, NULL);
     hashmap_init(&s->listeners);
     if (!s->cache || !s->default_timezone) {
         sql_server_destroy(s);
         pg_error_oom(err);
         return false;
     }
+    sql_catalog_install(b);
     *out = s;
     return true;
 }
@@ -45,6 +47,7 @@ void sql_server_destroy(sql_server *s)
     free(s->default_names);
     free(s->default_values);
     pthread_mutex_destroy(&s->defaults_lock);
+    pthread_mutex_destroy(&s->activity_lock);
     free(s->default_timezone);
     free(s);
 }
@@ -250,6 +253,7 @@ bool sql_session_create(sql_server *srv, const sql_startup *st, sql_session **ou
         pg_error_clear(&ignore);
     memset(s->params_changed, 0, sizeof s->params_changed);
     s->ctx.application_name = guc_get(s->gucs, "application_name");
+    activity_register(s);
     *out = s;
     return true;
 }
@@ -259,8 +263,10 @@ void sql_session_destroy(sql_session *s)
     if (!s)
         return;
     sql_session_disconnect(s);
-    if (s->srv)
+    if (s->srv) {
+        activity_unregister(s);
         notify_session_end(s);
+    }
     sql_session_drop_all_statements(s);
     hashmap_free(&s->statements);
     hashmap_free(&s->listening);

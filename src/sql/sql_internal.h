@@ -48,6 +48,7 @@ typedef enum {
 #define FN_STRICT_NULL 0x02       /* emitter may rely on NULL-in NULL-out */
 #define FN_VOLATILE 0x04
 #define FN_SPECIAL 0x08           /* analysed by special code (see analyze_func.c) */
+#define FN_CATALOG 0x10           /* reads the pg_catalog store (its template queries it) */
 
 typedef struct sql_function {
     const char *name;          /* PostgreSQL name: "lower", "+", "~~" */
@@ -384,6 +385,8 @@ struct sql_server {
     int ndefaults;
     char **default_names;
     char **default_values;
+    pthread_mutex_t activity_lock;     /* pg_stat_activity's registry (activity.c) */
+    struct session_activity *activity_head;
 };
 
 struct sql_session {
@@ -422,6 +425,7 @@ struct sql_session {
     void (*notify_wake)(void *arg);
     void *notify_wake_arg;
     hashmap listening;                 /* channel → (void*)1 */
+    struct session_activity *activity; /* this session's pg_stat_activity entry */
 };
 
 /* ================================================================ plans */
@@ -476,6 +480,8 @@ struct sql_plan {
     bool allowed_in_failed;
     bool no_transaction_block;  /* CREATE DATABASE ... "cannot run inside a transaction block" */
     bool read_only_ok;
+    bool uses_catalog;          /* the catalog store must be current on the connection */
+    unsigned session_rels;      /* session relations to refill first (CAT_SESSION_*) */
     /* Utility arguments. */
     char *arg_name;             /* SET/SHOW/RESET name, savepoint, database, channel, statement */
     char *arg_value;            /* SET value (already flattened), NOTIFY payload */
@@ -511,6 +517,8 @@ typedef struct sql_xlate {
     int alias_counter;
     sql_plan *plan;
     bool uncacheable;            /* the plan depends on something beyond the cache key */
+    bool uses_catalog;           /* reads pg_catalog / information_schema (the catalog store) */
+    unsigned session_rels;       /* session relations it reads (CAT_SESSION_*) */
     int depth;                   /* expression recursion, bounded like max_stack_depth */
 } sql_xlate;
 
@@ -614,6 +622,12 @@ const char *guc_show(sql_session *s, const char *name, pg_error *err);
 /* SHOW ALL rows. */
 size_t guc_count(void);
 bool guc_at(sql_session *s, size_t i, const char **name, const char **value, const char **description);
+/* One row of pg_settings (strings point into `scratch` or static text). */
+typedef struct guc_setting_info {
+    const char *name, *setting, *unit, *vartype, *context, *short_desc, *min_val, *max_val, *enumvals,
+        *boot_val, *reset_val, *source;
+} guc_setting_info;
+bool guc_describe(sql_session *s, size_t i, guc_setting_info *out, strbuf *scratch);
 /* Transaction boundaries: keep or undo SET/SET LOCAL. */
 struct guc_undo *guc_mark(sql_session *s);
 void guc_commit(sql_session *s);
@@ -658,6 +672,26 @@ sql_session *portal_session(sql_portal *portal);
 void portal_set_tag(sql_portal *portal, const char *tag);
 bool portal_set_utility_result(sql_portal *portal, int ncolumns, const char *const *names, char **values, int rows);
 int utility_execute(sql_portal *portal, pg_error *err);
+
+/* activity.c: pg_stat_activity's registry. */
+void activity_register(sql_session *s);
+void activity_unregister(sql_session *s);
+void activity_statement_start(sql_session *s, const char *query);
+void activity_statement_end(sql_session *s);
+bool session_activity_rows(sql_session *s, const cat_relation *rel, catalog_row_fn emit, void *sink, pg_error *err);
+
+/* catalog_env.c: the catalog store's needs from this layer. */
+void sql_catalog_install(backend *b);
+void sql_catalog_env(sql_session *s, catalog_build_env *env);
+/* Before a plan that reads pg_catalog runs on s->conn (outside or inside a transaction). */
+bool session_prepare_catalog(sql_session *s, const sql_plan *p, pg_error *err) MUST_CHECK;
+
+/* deparse.c: PostgreSQL's text of recorded expressions, views and indexes (ruleutils). */
+bool deparse_recorded_expr(void *arg, const cat_snapshot *s, const cat_relation *rel, const char *text,
+                           bool is_check, strbuf *out);
+bool deparse_view_definition(void *arg, const cat_snapshot *s, const cat_relation *rel, strbuf *out);
+bool deparse_index(void *arg, const cat_snapshot *s, const cat_relation *rel, const cat_index *ix, strbuf *indexdef,
+                   strbuf *keydefs, int16_t *options, strbuf *predicate);
 
 /* utility.c: statements the SQL layer answers itself. */
 bool xlate_utility(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;

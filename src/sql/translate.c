@@ -52,6 +52,8 @@ static bool engine_plan(sql_xlate *x, ir_query *q, const char *command, tag_styl
     }
     p->tag = tag;
     p->writes = writes;
+    p->uses_catalog = x->uses_catalog;
+    p->session_rels = x->session_rels;
     const ir_target *targets = q->kind == QUERY_SELECT || q->kind == QUERY_SETOP || q->kind == QUERY_VALUES
                                    ? q->targets : q->returning;
     int ntargets = q->kind == QUERY_SELECT || q->kind == QUERY_SETOP || q->kind == QUERY_VALUES

@@ -1,0 +1,695 @@
+/*
+ * catalog_build_schema.c — the pg_catalog rows a snapshot decides: pg_namespace, pg_class,
+ * pg_attribute, pg_attrdef, pg_constraint, pg_index, pg_description, pg_sequence,
+ * pg_depend, and the views pg_tables, pg_views, pg_indexes.  Engine-neutral: everything comes
+ * from the snapshot (and catalog_facts.c for PostgreSQL's own relations), so an engine whose
+ * snapshot is built from its INFORMATION_SCHEMA gets the same catalog.
+ *
+ * Values follow what PostgreSQL 15 stores for a freshly created object of the same kind
+ * (relpages 0, reltuples -1 for tables, relreplident 'd' for tables and 'n' otherwise ...).
+ * What we keep no OID for (pg_attrdef rows) gets an OID above 3000000000 that is unique in
+ * the build, not stable across schema changes.
+ */
+#include "catalog/catalog_store.h"
+#include "catalog/catalog_facts.h"
+
+#include <string.h>
+
+#define OWNER_OID 10   /* the bootstrap superuser; every object belongs to it */
+
+static bool open_writer(build_ctx *b, rowwriter *w, const char *name)
+{
+    const cat_relation *r = catalog_system_relation("pg_catalog", name);
+    if (!r) {
+        pg_error_set(b->err, "XX000", "catalog relation %s is missing", name);
+        return false;
+    }
+    return rw_open(w, b->conn, b->schema, r, b->err);
+}
+
+static bool finish(rowwriter *w, bool ok)
+{
+    ok = ok && !w->failed;
+    rw_close(w);
+    return ok;
+}
+
+/* Physical facts of a column type: the types layer first, PostgreSQL's catalog second. */
+typedef struct type_phys {
+    int16_t len;
+    bool byval;
+    char align, storage;
+    pg_oid collation;
+    bool array;
+} type_phys;
+
+static type_phys phys_of(pg_oid type)
+{
+    type_phys p = {-1, false, 'i', 'x', 0, false};
+    const catfact_type *f = catfact_type_by_oid(type);
+    const pg_type_info *t = types_by_oid(type);
+    if (f) {
+        p.len = f->len;
+        p.byval = f->byval;
+        p.align = f->align;
+        p.storage = f->storage;
+        p.collation = f->collation;
+        p.array = f->category == 'A' && f->elem != 0 && f->name[0] == '_';
+    } else if (t) {
+        p.len = t->typlen;
+        p.byval = t->typbyval;
+        p.align = t->typalign ? t->typalign : 'i';
+        p.storage = t->typstorage ? t->typstorage : 'x';
+        p.array = types_is_array(t);
+    }
+    return p;
+}
+
+/* ---------------------------------------------------------------- pg_namespace */
+
+static bool namespaces(build_ctx *b)
+{
+    rowwriter w;
+    if (!open_writer(b, &w, "pg_namespace"))
+        return false;
+    int c_oid = rw_col(&w, "oid"), c_name = rw_col(&w, "nspname"), c_owner = rw_col(&w, "nspowner"),
+        c_acl = rw_col(&w, "nspacl");
+    bool ok = !w.failed;
+    for (size_t i = 0; ok && i < cat_namespace_count(b->s); i++) {
+        const cat_namespace *ns = cat_namespace_at(b->s, i);
+        rw_int(&w, c_oid, ns->oid);
+        rw_text(&w, c_name, ns->name);
+        /* As initdb leaves them: public belongs to pg_database_owner in PostgreSQL 15. */
+        rw_int(&w, c_owner, ns->oid == CAT_OID_PUBLIC ? 6171 : OWNER_OID);
+        if (ns->oid == CAT_OID_PUBLIC)
+            rw_text(&w, c_acl, "[\"pg_database_owner=UC/pg_database_owner\",\"=U/pg_database_owner\"]");
+        else if (ns->oid == CAT_OID_PG_CATALOG || ns->oid == CAT_OID_INFORMATION_SCHEMA)
+            rw_text(&w, c_acl, "[\"postgres=UC/postgres\",\"=U/postgres\"]");
+        ok = rw_insert(&w);
+    }
+    return finish(&w, ok);
+}
+
+/* ---------------------------------------------------------------- pg_class */
+
+static int check_count(const cat_relation *r)
+{
+    int n = 0;
+    for (int i = 0; i < r->nconstraints; i++)
+        n += r->constraints[i].type == 'c';
+    return n;
+}
+
+/* Tables taking part in a foreign key (either side) have RI triggers in PostgreSQL. */
+static bool has_fk_triggers(const cat_snapshot *s, const cat_relation *r)
+{
+    for (int i = 0; i < r->nconstraints; i++)
+        if (r->constraints[i].type == 'f')
+            return true;
+    for (size_t i = 0; i < cat_relation_count(s); i++) {
+        const cat_relation *o = cat_relation_at(s, i);
+        for (int k = 0; !o->is_system && k < o->nconstraints; k++)
+            if (o->constraints[k].type == 'f' && o->constraints[k].ref_relation == r->oid)
+                return true;
+    }
+    return false;
+}
+
+/* The table an index relation belongs to, and its cat_index. */
+static const cat_relation *index_owner(const cat_snapshot *s, pg_oid index_oid, const cat_index **ix)
+{
+    for (size_t i = 0; i < cat_relation_count(s); i++) {
+        const cat_relation *r = cat_relation_at(s, i);
+        for (int k = 0; !r->is_system && k < r->nindexes; k++)
+            if (r->indexes[k].oid == index_oid) {
+                *ix = &r->indexes[k];
+                return r;
+            }
+    }
+    *ix = NULL;
+    return NULL;
+}
+
+static bool classes(build_ctx *b)
+{
+    rowwriter w;
+    if (!open_writer(b, &w, "pg_class"))
+        return false;
+    int c_oid = rw_col(&w, "oid"), c_name = rw_col(&w, "relname"), c_ns = rw_col(&w, "relnamespace"),
+        c_type = rw_col(&w, "reltype"), c_oftype = rw_col(&w, "reloftype"), c_owner = rw_col(&w, "relowner"),
+        c_am = rw_col(&w, "relam"), c_node = rw_col(&w, "relfilenode"), c_space = rw_col(&w, "reltablespace"),
+        c_pages = rw_col(&w, "relpages"), c_tuples = rw_col(&w, "reltuples"),
+        c_visible = rw_col(&w, "relallvisible"), c_toast = rw_col(&w, "reltoastrelid"),
+        c_hasindex = rw_col(&w, "relhasindex"), c_shared = rw_col(&w, "relisshared"),
+        c_persist = rw_col(&w, "relpersistence"), c_kind = rw_col(&w, "relkind"), c_natts = rw_col(&w, "relnatts"),
+        c_checks = rw_col(&w, "relchecks"), c_rules = rw_col(&w, "relhasrules"),
+        c_triggers = rw_col(&w, "relhastriggers"), c_subclass = rw_col(&w, "relhassubclass"),
+        c_rls = rw_col(&w, "relrowsecurity"), c_frls = rw_col(&w, "relforcerowsecurity"),
+        c_populated = rw_col(&w, "relispopulated"), c_replident = rw_col(&w, "relreplident"),
+        c_partition = rw_col(&w, "relispartition"), c_rewrite = rw_col(&w, "relrewrite"),
+        c_frozen = rw_col(&w, "relfrozenxid"), c_minmxid = rw_col(&w, "relminmxid"), c_acl = rw_col(&w, "relacl");
+    bool ok = !w.failed;
+    for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
+        const cat_relation *r = cat_relation_at(b->s, i);
+        char kind = r->kind;
+        int natts = r->ncolumns;
+        pg_oid am = 0;
+        bool hasindex = r->nindexes > 0;
+        if (kind == 'r' || kind == 'm')
+            am = 2;   /* heap */
+        if (kind == 'i') {
+            const cat_index *ix;
+            index_owner(b->s, r->oid, &ix);
+            natts = ix ? ix->nkeys : 0;
+            am = ix && ix->method && strcmp(ix->method, "hash") == 0 ? 405 : 403;
+        }
+        if (kind == 'S')
+            natts = 3;
+        if (r->is_system) {
+            for (size_t f = 0; f < catfact_relation_count; f++)
+                if (catfact_relations[f].oid == r->oid)
+                    hasindex = catfact_relations[f].hasindex;
+        }
+        bool table = kind == 'r' || kind == 'p' || kind == 'm';
+        rw_int(&w, c_oid, r->oid);
+        rw_text(&w, c_name, r->name);
+        rw_int(&w, c_ns, r->namespace_oid);
+        rw_int(&w, c_type, r->reltype);
+        rw_int(&w, c_oftype, 0);
+        rw_int(&w, c_owner, OWNER_OID);
+        rw_int(&w, c_am, am);
+        rw_int(&w, c_node, kind == 'v' ? 0 : r->oid);
+        rw_int(&w, c_space, 0);
+        rw_int(&w, c_pages, kind == 'i' || kind == 'S' ? 1 : 0);
+        rw_float(&w, c_tuples, kind == 'i' ? 0 : kind == 'S' ? 1 : -1);
+        rw_int(&w, c_visible, 0);
+        rw_int(&w, c_toast, 0);
+        rw_bool(&w, c_hasindex, hasindex);
+        rw_bool(&w, c_shared, false);
+        rw_text(&w, c_persist, "p");
+        rw_textf(&w, c_kind, "%c", kind);
+        rw_int(&w, c_natts, natts);
+        rw_int(&w, c_checks, check_count(r));
+        rw_bool(&w, c_rules, kind == 'v');
+        rw_bool(&w, c_triggers, table && !r->is_system && has_fk_triggers(b->s, r));
+        rw_bool(&w, c_subclass, false);
+        rw_bool(&w, c_rls, false);
+        rw_bool(&w, c_frls, false);
+        rw_bool(&w, c_populated, true);
+        rw_text(&w, c_replident, table ? "d" : "n");
+        rw_bool(&w, c_partition, false);
+        rw_int(&w, c_rewrite, 0);
+        rw_int(&w, c_frozen, table ? 1 : 0);
+        rw_int(&w, c_minmxid, table ? 1 : 0);
+        rw_text(&w, c_acl, r->relacl);
+        ok = rw_insert(&w);
+    }
+    return finish(&w, ok);
+}
+
+/* ---------------------------------------------------------------- pg_attribute */
+
+typedef struct attr_cols {
+    int relid, name, type, stattarget, len, num, ndims, cacheoff, typmod, byval, align, storage, compression,
+        notnull, hasdef, hasmissing, identity, generated, dropped, islocal, inhcount, collation;
+} attr_cols;
+
+static void attr_row(rowwriter *w, const attr_cols *k, pg_oid relid, const char *name, pg_oid type, int32_t typmod,
+                     int attnum, bool notnull, bool hasdef, char identity, char generated, pg_oid collation)
+{
+    type_phys p = phys_of(type);
+    rw_int(w, k->relid, relid);
+    rw_text(w, k->name, name);
+    rw_int(w, k->type, type);
+    rw_int(w, k->stattarget, attnum > 0 ? -1 : 0);
+    rw_int(w, k->len, p.len);
+    rw_int(w, k->num, attnum);
+    rw_int(w, k->ndims, p.array ? 1 : 0);
+    rw_int(w, k->cacheoff, -1);
+    rw_int(w, k->typmod, typmod);
+    rw_bool(w, k->byval, p.byval);
+    rw_textf(w, k->align, "%c", p.align);
+    rw_textf(w, k->storage, "%c", p.storage);
+    rw_text(w, k->compression, "");
+    rw_bool(w, k->notnull, notnull);
+    rw_bool(w, k->hasdef, hasdef);
+    rw_bool(w, k->hasmissing, false);
+    rw_text(w, k->identity, identity ? (identity == 'a' ? "a" : "d") : "");
+    rw_text(w, k->generated, generated ? "s" : "");
+    rw_bool(w, k->dropped, false);
+    rw_bool(w, k->islocal, true);
+    rw_int(w, k->inhcount, 0);
+    rw_int(w, k->collation, collation);
+}
+
+/* The system columns every table (and sequence) has, with their negative attnums. */
+static bool system_columns(rowwriter *w, const attr_cols *k, pg_oid relid)
+{
+    static const struct { const char *name; pg_oid type; int num; } sys[] = {
+        {"tableoid", PG_OID_OID, -6}, {"cmax", PG_OID_CID, -5}, {"xmax", PG_OID_XID, -4},
+        {"cmin", PG_OID_CID, -3}, {"xmin", PG_OID_XID, -2}, {"ctid", PG_OID_TID, -1},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(sys); i++) {
+        attr_row(w, k, relid, sys[i].name, sys[i].type, -1, sys[i].num, true, false, 0, 0, 0);
+        if (!rw_insert(w))
+            return false;
+    }
+    return true;
+}
+
+static bool attributes(build_ctx *b)
+{
+    rowwriter w;
+    if (!open_writer(b, &w, "pg_attribute"))
+        return false;
+    attr_cols k = {
+        rw_col(&w, "attrelid"), rw_col(&w, "attname"), rw_col(&w, "atttypid"), rw_col(&w, "attstattarget"),
+        rw_col(&w, "attlen"), rw_col(&w, "attnum"), rw_col(&w, "attndims"), rw_col(&w, "attcacheoff"),
+        rw_col(&w, "atttypmod"), rw_col(&w, "attbyval"), rw_col(&w, "attalign"), rw_col(&w, "attstorage"),
+        rw_col(&w, "attcompression"), rw_col(&w, "attnotnull"), rw_col(&w, "atthasdef"),
+        rw_col(&w, "atthasmissing"), rw_col(&w, "attidentity"), rw_col(&w, "attgenerated"),
+        rw_col(&w, "attisdropped"), rw_col(&w, "attislocal"), rw_col(&w, "attinhcount"),
+        rw_col(&w, "attcollation"),
+    };
+    bool ok = !w.failed;
+    for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
+        const cat_relation *r = cat_relation_at(b->s, i);
+        switch (r->kind) {
+        case 'i': {
+            const cat_index *ix;
+            const cat_relation *table = index_owner(b->s, r->oid, &ix);
+            for (int c = 0; ok && ix && c < ix->nkeys; c++) {
+                const cat_column *col = ix->keys[c] ? build_column_by_attnum(table, ix->keys[c]) : NULL;
+                pg_oid type = col ? col->type : PG_OID_TEXT;
+                attr_row(&w, &k, r->oid, col ? col->name : "expr", type, col ? col->typmod : -1, c + 1, false,
+                         false, 0, 0, build_type_collation(type));
+                ok = rw_insert(&w);
+            }
+            break;
+        }
+        case 'S': {
+            static const struct { const char *name; pg_oid type; } seqcols[] = {
+                {"last_value", PG_OID_INT8}, {"log_cnt", PG_OID_INT8}, {"is_called", PG_OID_BOOL}};
+            for (size_t c = 0; ok && c < ARRAY_LEN(seqcols); c++) {
+                attr_row(&w, &k, r->oid, seqcols[c].name, seqcols[c].type, -1, (int)c + 1, true, false, 0, 0, 0);
+                ok = rw_insert(&w);
+            }
+            ok = ok && system_columns(&w, &k, r->oid);
+            break;
+        }
+        default:
+            for (int c = 0; ok && c < r->ncolumns; c++) {
+                const cat_column *col = &r->columns[c];
+                pg_oid coll = r->is_system ? col->collation : build_type_collation(col->type);
+                attr_row(&w, &k, r->oid, col->name, col->type, col->typmod, col->attnum, col->notnull,
+                         col->default_expr != NULL && !col->identity, col->identity, col->generated, coll);
+                ok = rw_insert(&w);
+            }
+            if (ok && (r->kind == 'r' || r->kind == 'm' || r->kind == 'p'))
+                ok = system_columns(&w, &k, r->oid);
+            break;
+        }
+    }
+    return finish(&w, ok);
+}
+
+/* ---------------------------------------------------------------- pg_attrdef */
+
+static bool attrdefs(build_ctx *b)
+{
+    rowwriter w;
+    if (!open_writer(b, &w, "pg_attrdef"))
+        return false;
+    int c_oid = rw_col(&w, "oid"), c_rel = rw_col(&w, "adrelid"), c_num = rw_col(&w, "adnum"),
+        c_bin = rw_col(&w, "adbin");
+    bool ok = !w.failed;
+    strbuf text;
+    strbuf_init(&text);
+    for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
+        const cat_relation *r = cat_relation_at(b->s, i);
+        if (r->is_system)
+            continue;
+        for (int c = 0; ok && c < r->ncolumns; c++) {
+            const cat_column *col = &r->columns[c];
+            if (!col->default_expr || col->identity)
+                continue;
+            const char *def = build_column_default(b, r, col, &text);
+            rw_int(&w, c_oid, b->next_synthetic_oid++);
+            rw_int(&w, c_rel, r->oid);
+            rw_int(&w, c_num, col->attnum);
+            rw_text(&w, c_bin, def ? def : col->default_expr);
+            ok = rw_insert(&w);
+        }
+    }
+    strbuf_free(&text);
+    return finish(&w, ok);
+}
+
+/* ---------------------------------------------------------------- pg_constraint */
+
+static void int2_array(strbuf *out, const int16_t *keys, int n)
+{
+    strbuf_putc(out, '[');
+    for (int i = 0; i < n; i++)
+        strbuf_printf(out, "%s%d", i ? "," : "", keys[i]);
+    strbuf_putc(out, ']');
+}
+
+static bool constraints(build_ctx *b)
+{
+    rowwriter w;
+    if (!open_writer(b, &w, "pg_constraint"))
+        return false;
+    int c_oid = rw_col(&w, "oid"), c_name = rw_col(&w, "conname"), c_ns = rw_col(&w, "connamespace"),
+        c_type = rw_col(&w, "contype"), c_deferrable = rw_col(&w, "condeferrable"),
+        c_deferred = rw_col(&w, "condeferred"), c_validated = rw_col(&w, "convalidated"),
+        c_rel = rw_col(&w, "conrelid"), c_typid = rw_col(&w, "contypid"), c_ind = rw_col(&w, "conindid"),
+        c_parent = rw_col(&w, "conparentid"), c_frel = rw_col(&w, "confrelid"), c_upd = rw_col(&w, "confupdtype"),
+        c_del = rw_col(&w, "confdeltype"), c_match = rw_col(&w, "confmatchtype"), c_local = rw_col(&w, "conislocal"),
+        c_inh = rw_col(&w, "coninhcount"), c_noinherit = rw_col(&w, "connoinherit"), c_key = rw_col(&w, "conkey"),
+        c_fkey = rw_col(&w, "confkey"), c_bin = rw_col(&w, "conbin");
+    bool ok = !w.failed;
+    strbuf def;
+    strbuf_init(&def);
+    for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
+        const cat_relation *r = cat_relation_at(b->s, i);
+        for (int n = 0; ok && !r->is_system && n < r->nconstraints; n++) {
+            const cat_constraint *k = &r->constraints[n];
+            if (k->type == 'n')
+                continue;
+            bool deferrable = k->definition && strstr(k->definition, "DEFERRABLE");
+            rw_int(&w, c_oid, k->oid);
+            rw_text(&w, c_name, k->name);
+            rw_int(&w, c_ns, r->namespace_oid);
+            rw_textf(&w, c_type, "%c", k->type);
+            rw_bool(&w, c_deferrable, deferrable);
+            rw_bool(&w, c_deferred, deferrable && strstr(k->definition, "INITIALLY DEFERRED"));
+            rw_bool(&w, c_validated, true);
+            rw_int(&w, c_rel, r->oid);
+            rw_int(&w, c_typid, 0);
+            pg_oid index = k->index_oid;
+            if (k->type == 'f')
+                index = build_fk_index(b->s, cat_relation_by_oid(b->s, k->ref_relation), k->ref_keys, k->nkeys);
+            rw_int(&w, c_ind, index);
+            rw_int(&w, c_parent, 0);
+            rw_int(&w, c_frel, k->type == 'f' ? k->ref_relation : 0);
+            rw_textf(&w, c_upd, "%c", k->type == 'f' ? k->on_update : ' ');
+            rw_textf(&w, c_del, "%c", k->type == 'f' ? k->on_delete : ' ');
+            rw_textf(&w, c_match, "%c", k->type == 'f' ? (k->match_type == ' ' ? 's' : k->match_type) : ' ');
+            rw_bool(&w, c_local, true);
+            rw_int(&w, c_inh, 0);
+            rw_bool(&w, c_noinherit, k->type == 'p' || k->type == 'u' ? false : false);
+            if (k->type != 'c' && k->nkeys)
+                int2_array(rw_buf(&w, c_key), k->keys, k->nkeys);
+            else if (k->type == 'c') {
+                /* PostgreSQL records the columns a CHECK uses; ours are not recorded: all
+                 * columns the expression names would be needed, so conkey stays NULL. */
+            }
+            if (k->type == 'f')
+                int2_array(rw_buf(&w, c_fkey), k->ref_keys, k->nkeys);
+            if (k->type == 'c') {
+                const char *text = build_constraint_def(b, r, k, true, &def);
+                /* conbin holds the expression: the CHECK (...) text without its keyword. */
+                if (text && strncmp(text, "CHECK (", 7) == 0)
+                    rw_textf(&w, c_bin, "%.*s", (int)(strlen(text) - 8), text + 7);
+            }
+            ok = rw_insert(&w);
+        }
+    }
+    strbuf_free(&def);
+    return finish(&w, ok);
+}
+
+/* ---------------------------------------------------------------- pg_index */
+
+static bool indexes(build_ctx *b)
+{
+    rowwriter w;
+    if (!open_writer(b, &w, "pg_index"))
+        return false;
+    int c_index = rw_col(&w, "indexrelid"), c_rel = rw_col(&w, "indrelid"), c_natts = rw_col(&w, "indnatts"),
+        c_nkey = rw_col(&w, "indnkeyatts"), c_unique = rw_col(&w, "indisunique"),
+        c_nulls = rw_col(&w, "indnullsnotdistinct"), c_primary = rw_col(&w, "indisprimary"),
+        c_excl = rw_col(&w, "indisexclusion"), c_immediate = rw_col(&w, "indimmediate"),
+        c_clustered = rw_col(&w, "indisclustered"), c_valid = rw_col(&w, "indisvalid"),
+        c_xmin = rw_col(&w, "indcheckxmin"), c_ready = rw_col(&w, "indisready"), c_live = rw_col(&w, "indislive"),
+        c_replident = rw_col(&w, "indisreplident"), c_key = rw_col(&w, "indkey"),
+        c_coll = rw_col(&w, "indcollation"), c_class = rw_col(&w, "indclass"), c_option = rw_col(&w, "indoption"),
+        c_exprs = rw_col(&w, "indexprs"), c_pred = rw_col(&w, "indpred");
+    bool ok = !w.failed;
+    strbuf def, keydefs, pred;
+    strbuf_init(&def);
+    strbuf_init(&keydefs);
+    strbuf_init(&pred);
+    for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
+        const cat_relation *r = cat_relation_at(b->s, i);
+        for (int n = 0; ok && !r->is_system && n < r->nindexes; n++) {
+            const cat_index *ix = &r->indexes[n];
+            int16_t options[64] = {0};
+            strbuf_reset(&def);
+            strbuf_reset(&keydefs);
+            strbuf_reset(&pred);
+            bool described = b->env && b->env->describe_index && ix->nkeys <= 64 &&
+                             b->env->describe_index(b->env->arg, b->s, r, ix, &def, &keydefs, options, &pred);
+            pg_oid am = ix->method && strcmp(ix->method, "hash") == 0 ? 405 : 403;
+            rw_int(&w, c_index, ix->oid);
+            rw_int(&w, c_rel, r->oid);
+            rw_int(&w, c_natts, ix->nkeys);
+            rw_int(&w, c_nkey, ix->nkeys);
+            rw_bool(&w, c_unique, ix->unique);
+            rw_bool(&w, c_nulls, false);
+            rw_bool(&w, c_primary, ix->primary);
+            rw_bool(&w, c_excl, false);
+            rw_bool(&w, c_immediate, true);
+            rw_bool(&w, c_clustered, false);
+            rw_bool(&w, c_valid, true);
+            rw_bool(&w, c_xmin, false);
+            rw_bool(&w, c_ready, true);
+            rw_bool(&w, c_live, true);
+            rw_bool(&w, c_replident, false);
+            strbuf *kb = rw_buf(&w, c_key), *cb = rw_buf(&w, c_coll), *lb = rw_buf(&w, c_class),
+                   *ob = rw_buf(&w, c_option);
+            for (int k = 0; k < ix->nkeys; k++) {
+                const cat_column *col = ix->keys[k] ? build_column_by_attnum(r, ix->keys[k]) : NULL;
+                pg_oid type = col ? col->type : PG_OID_TEXT;
+                strbuf_printf(kb, "%s%d", k ? " " : "", ix->keys[k]);
+                strbuf_printf(cb, "%s%u", k ? " " : "", build_type_collation(type));
+                strbuf_printf(lb, "%s%u", k ? " " : "", build_default_opclass(type, am));
+                strbuf_printf(ob, "%s%d", k ? " " : "", described ? options[k] : 0);
+            }
+            bool has_expr = false;
+            for (int k = 0; k < ix->nkeys; k++)
+                has_expr |= ix->keys[k] == 0;
+            if (has_expr && described) {
+                /* The expressions, in key order, as text (PostgreSQL keeps node trees). */
+                strbuf *eb = rw_buf(&w, c_exprs);
+                const char *p = keydefs.data ? keydefs.data : "";
+                bool first = true;
+                for (int k = 0; k < ix->nkeys; k++) {
+                    if (ix->keys[k] == 0) {
+                        strbuf_printf(eb, "%s%s", first ? "" : ", ", p);
+                        first = false;
+                    }
+                    p += strlen(p) + 1;
+                }
+            }
+            if (ix->predicate)
+                rw_text(&w, c_pred, described && pred.len ? pred.data : ix->predicate);
+            ok = rw_insert(&w);
+        }
+    }
+    strbuf_free(&def);
+    strbuf_free(&keydefs);
+    strbuf_free(&pred);
+    return finish(&w, ok);
+}
+
+/* ---------------------------------------------------------------- pg_description */
+
+static bool descriptions(build_ctx *b)
+{
+    rowwriter w;
+    if (!open_writer(b, &w, "pg_description"))
+        return false;
+    int c_obj = rw_col(&w, "objoid"), c_class = rw_col(&w, "classoid"), c_sub = rw_col(&w, "objsubid"),
+        c_text = rw_col(&w, "description");
+    bool ok = !w.failed;
+    for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
+        const cat_relation *r = cat_relation_at(b->s, i);
+        if (r->comment) {
+            rw_int(&w, c_obj, r->oid);
+            rw_int(&w, c_class, 1259);
+            rw_int(&w, c_sub, 0);
+            rw_text(&w, c_text, r->comment);
+            ok = rw_insert(&w);
+        }
+        for (int c = 0; ok && c < r->ncolumns; c++) {
+            if (!r->columns[c].comment)
+                continue;
+            rw_int(&w, c_obj, r->oid);
+            rw_int(&w, c_class, 1259);
+            rw_int(&w, c_sub, r->columns[c].attnum);
+            rw_text(&w, c_text, r->columns[c].comment);
+            ok = rw_insert(&w);
+        }
+    }
+    for (size_t i = 0; ok && i < cat_namespace_count(b->s); i++) {
+        const cat_namespace *ns = cat_namespace_at(b->s, i);
+        const char *text = ns->comment;
+        if (!text && ns->oid == CAT_OID_PUBLIC)
+            text = "standard public schema";
+        if (!text)
+            continue;
+        rw_int(&w, c_obj, ns->oid);
+        rw_int(&w, c_class, 2615);
+        rw_int(&w, c_sub, 0);
+        rw_text(&w, c_text, text);
+        ok = rw_insert(&w);
+    }
+    return finish(&w, ok);
+}
+
+/* ---------------------------------------------------------------- pg_sequence, pg_depend */
+
+static bool sequences(build_ctx *b)
+{
+    rowwriter w;
+    if (!open_writer(b, &w, "pg_sequence"))
+        return false;
+    int c_rel = rw_col(&w, "seqrelid"), c_type = rw_col(&w, "seqtypid"), c_start = rw_col(&w, "seqstart"),
+        c_inc = rw_col(&w, "seqincrement"), c_max = rw_col(&w, "seqmax"), c_min = rw_col(&w, "seqmin"),
+        c_cache = rw_col(&w, "seqcache"), c_cycle = rw_col(&w, "seqcycle");
+    bool ok = !w.failed;
+    for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
+        const cat_relation *r = cat_relation_at(b->s, i);
+        if (r->kind != 'S' || !r->sequence)
+            continue;
+        rw_int(&w, c_rel, r->oid);
+        rw_int(&w, c_type, r->sequence->type);
+        rw_int(&w, c_start, r->sequence->start);
+        rw_int(&w, c_inc, r->sequence->increment);
+        rw_int(&w, c_max, r->sequence->max);
+        rw_int(&w, c_min, r->sequence->min);
+        rw_int(&w, c_cache, r->sequence->cache);
+        rw_bool(&w, c_cycle, r->sequence->cycle);
+        ok = rw_insert(&w);
+    }
+    return finish(&w, ok);
+}
+
+static bool depends(build_ctx *b)
+{
+    rowwriter w;
+    if (!open_writer(b, &w, "pg_depend"))
+        return false;
+    int c_class = rw_col(&w, "classid"), c_obj = rw_col(&w, "objid"), c_sub = rw_col(&w, "objsubid"),
+        c_refclass = rw_col(&w, "refclassid"), c_ref = rw_col(&w, "refobjid"), c_refsub = rw_col(&w, "refobjsubid"),
+        c_type = rw_col(&w, "deptype");
+    bool ok = !w.failed;
+    for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
+        const cat_relation *r = cat_relation_at(b->s, i);
+        if (r->kind == 'S' && r->owned_by) {
+            /* An owned sequence: 'a' for serial, 'i' for identity columns. */
+            const cat_relation *t = cat_relation_by_oid(b->s, r->owned_by);
+            const cat_column *c = t ? build_column_by_attnum(t, r->owned_by_attnum) : NULL;
+            rw_int(&w, c_class, 1259);
+            rw_int(&w, c_obj, r->oid);
+            rw_int(&w, c_sub, 0);
+            rw_int(&w, c_refclass, 1259);
+            rw_int(&w, c_ref, r->owned_by);
+            rw_int(&w, c_refsub, r->owned_by_attnum);
+            rw_text(&w, c_type, c && c->identity ? "i" : "a");
+            ok = rw_insert(&w);
+        } else if (r->kind == 'i') {
+            const cat_index *ix;
+            const cat_relation *t = index_owner(b->s, r->oid, &ix);
+            if (!t)
+                continue;
+            rw_int(&w, c_class, 1259);
+            rw_int(&w, c_obj, r->oid);
+            rw_int(&w, c_sub, 0);
+            rw_int(&w, c_refclass, 1259);
+            rw_int(&w, c_ref, t->oid);
+            rw_int(&w, c_refsub, 0);
+            rw_text(&w, c_type, "a");
+            ok = rw_insert(&w);
+        }
+    }
+    return finish(&w, ok);
+}
+
+/* ---------------------------------------------------------------- views: pg_tables, pg_views, pg_indexes */
+
+static bool view_rows(build_ctx *b)
+{
+    rowwriter t, v, x;
+    if (!open_writer(b, &t, "pg_tables"))
+        return false;
+    if (!open_writer(b, &v, "pg_views")) {
+        rw_close(&t);
+        return false;
+    }
+    if (!open_writer(b, &x, "pg_indexes")) {
+        rw_close(&t);
+        rw_close(&v);
+        return false;
+    }
+    int t_schema = rw_col(&t, "schemaname"), t_name = rw_col(&t, "tablename"), t_owner = rw_col(&t, "tableowner"),
+        t_space = rw_col(&t, "tablespace"), t_idx = rw_col(&t, "hasindexes"), t_rules = rw_col(&t, "hasrules"),
+        t_trig = rw_col(&t, "hastriggers"), t_rls = rw_col(&t, "rowsecurity");
+    int v_schema = rw_col(&v, "schemaname"), v_name = rw_col(&v, "viewname"), v_owner = rw_col(&v, "viewowner"),
+        v_def = rw_col(&v, "definition");
+    int x_schema = rw_col(&x, "schemaname"), x_table = rw_col(&x, "tablename"), x_name = rw_col(&x, "indexname"),
+        x_space = rw_col(&x, "tablespace"), x_def = rw_col(&x, "indexdef");
+    bool ok = !t.failed && !v.failed && !x.failed;
+    strbuf text;
+    strbuf_init(&text);
+    for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
+        const cat_relation *r = cat_relation_at(b->s, i);
+        if (r->kind == 'r' || r->kind == 'p') {
+            bool hasindex = r->nindexes > 0;
+            for (size_t f = 0; r->is_system && f < catfact_relation_count; f++)
+                if (catfact_relations[f].oid == r->oid)
+                    hasindex = catfact_relations[f].hasindex;
+            rw_text(&t, t_schema, r->schema);
+            rw_text(&t, t_name, r->name);
+            rw_text(&t, t_owner, "postgres");
+            rw_bool(&t, t_idx, hasindex);
+            rw_bool(&t, t_rules, false);
+            rw_bool(&t, t_trig, !r->is_system && has_fk_triggers(b->s, r));
+            rw_bool(&t, t_rls, false);
+            UNUSED(t_space);
+            ok = rw_insert(&t);
+        } else if (r->kind == 'v') {
+            rw_text(&v, v_schema, r->schema);
+            rw_text(&v, v_name, r->name);
+            rw_text(&v, v_owner, "postgres");
+            strbuf_reset(&text);
+            if (!r->is_system && b->env && b->env->deparse_view && b->env->deparse_view(b->env->arg, b->s, r, &text) &&
+                text.data)
+                rw_text(&v, v_def, text.data);
+            else
+                rw_text(&v, v_def, r->view_definition);
+            ok = rw_insert(&v);
+        }
+        for (int n = 0; ok && !r->is_system && n < r->nindexes; n++) {
+            const cat_index *ix = &r->indexes[n];
+            rw_text(&x, x_schema, r->schema);
+            rw_text(&x, x_table, r->name);
+            rw_text(&x, x_name, ix->name);
+            UNUSED(x_space);
+            rw_text(&x, x_def, build_index_def(b, r, ix, &text));
+            ok = rw_insert(&x);
+        }
+    }
+    strbuf_free(&text);
+    ok = finish(&t, ok);
+    ok = finish(&v, ok);
+    return finish(&x, ok);
+}
+
+bool build_schema(build_ctx *b)
+{
+    return namespaces(b) && classes(b) && attributes(b) && attrdefs(b) && constraints(b) && indexes(b) &&
+           descriptions(b) && sequences(b) && depends(b) && view_rows(b);
+}

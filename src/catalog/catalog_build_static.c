@@ -1,0 +1,250 @@
+/*
+ * catalog_build_static.c — the rows of the catalogs that do not depend on the user's schema,
+ * built once per process into the static store: PostgreSQL 15's rows (catalog_facts.c) for
+ * pg_am, pg_opclass, pg_opfamily, pg_collation, pg_authid, pg_tablespace, pg_language,
+ * pg_range, and for pg_type and pg_proc filtered to what the server has:
+ *
+ *   pg_type   the types the types layer knows, the types of pg_catalog's own columns and the
+ *             row types of pg_catalog's relations; a type the types layer has beyond
+ *             PostgreSQL's built-ins (pgvector's vector) gets a row made from its description;
+ *   pg_proc   the functions the SQL layer implements (by name) and every function pg_type,
+ *             pg_am and pg_range refer to (type input/output ...);
+ *
+ * and the views over them (pg_roles, pg_user, pg_shadow).  Every other catalog of the
+ * static store stays empty (pg_trigger, pg_policy, pg_inherits, pg_publication ...): the
+ * server has none of those objects.
+ */
+#include "catalog/catalog_store.h"
+#include "catalog/catalog_facts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const catfact_type *catfact_type_by_oid(pg_oid oid)
+{
+    size_t lo = 0, hi = catfact_type_count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (catfact_types[mid].oid == oid)
+            return &catfact_types[mid];
+        if (catfact_types[mid].oid < oid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+pg_oid build_type_collation(pg_oid type)
+{
+    const catfact_type *t = catfact_type_by_oid(type);
+    if (t)
+        return t->collation;
+    return 0;
+}
+
+pg_oid build_default_opclass(pg_oid type, pg_oid am)
+{
+    /* An exact default first, then one of the type's binary-compatible family (varchar and
+     * name index with text's operator class in PostgreSQL). */
+    for (size_t i = 0; i < catfact_opclass_count; i++)
+        if (catfact_opclasses[i].isdefault && catfact_opclasses[i].method == am && catfact_opclasses[i].intype == type)
+            return catfact_opclasses[i].oid;
+    pg_oid alt = type == PG_OID_VARCHAR ? PG_OID_TEXT : 0;
+    const catfact_type *t = catfact_type_by_oid(type);
+    if (t && t->category == 'A')
+        alt = PG_OID_ANYARRAY;
+    for (size_t i = 0; alt && i < catfact_opclass_count; i++)
+        if (catfact_opclasses[i].isdefault && catfact_opclasses[i].method == am && catfact_opclasses[i].intype == alt)
+            return catfact_opclasses[i].oid;
+    return 0;
+}
+
+static const catfact_table *facts_table(const char *name)
+{
+    for (size_t i = 0; i < catfact_table_count; i++)
+        if (strcmp(catfact_tables[i].name, name) == 0)
+            return &catfact_tables[i];
+    return NULL;
+}
+
+/* INSERT the chosen rows of a facts table, many per statement. */
+typedef bool (*row_filter)(const catfact_row *row, void *arg);
+
+static bool insert_facts(engine_conn *conn, const char *schema, const char *table, row_filter keep, void *arg,
+                         pg_error *err)
+{
+    const catfact_table *t = facts_table(table);
+    const cat_relation *r = catalog_system_relation("pg_catalog", table);
+    if (!t || !r) {
+        pg_error_set(err, "XX000", "catalog facts for %s are missing", table);
+        return false;
+    }
+    strbuf sql;
+    strbuf_init(&sql);
+    bool ok = true;
+    int pending = 0;
+    for (int i = 0; ok && i <= t->nrows; i++) {
+        bool flush = i == t->nrows || pending == 200;
+        if (flush && pending) {
+            ok = !sql.failed && engine_exec(conn, sql.data, err);
+            if (sql.failed)
+                pg_error_oom(err);
+            strbuf_reset(&sql);
+            pending = 0;
+        }
+        if (i == t->nrows || !ok)
+            break;
+        if (keep && !keep(&t->rows[i], arg))
+            continue;
+        if (!pending) {
+            strbuf_printf(&sql, "INSERT INTO %s.", schema);
+            catalog_quote_ident(r->engine_name, &sql);
+            strbuf_puts(&sql, " VALUES ");
+        } else {
+            strbuf_puts(&sql, ", ");
+        }
+        strbuf_printf(&sql, "(%s)", t->rows[i].values);
+        pending++;
+    }
+    strbuf_free(&sql);
+    return ok;
+}
+
+/* ---------------------------------------------------------------- pg_type */
+
+static bool type_needed(pg_oid oid)
+{
+    if (types_by_oid(oid))
+        return true;
+    for (size_t i = 0; i < catalog_system_relation_count(); i++) {
+        const cat_relation *r = catalog_system_relation_at(i);
+        if (r->reltype == oid)
+            return true;
+        for (int c = 0; c < r->ncolumns; c++)
+            if (r->columns[c].type == oid)
+                return true;
+    }
+    return false;
+}
+
+static bool keep_type(const catfact_row *row, void *arg)
+{
+    UNUSED(arg);
+    pg_oid oid = (pg_oid)row->key;
+    if (type_needed(oid))
+        return true;
+    /* The array of a needed type, and the element of a needed array. */
+    const catfact_type *t = catfact_type_by_oid(oid);
+    return t && ((t->elem && t->category == 'A' && type_needed(t->elem)) || (t->array && type_needed(t->array)));
+}
+
+static pg_oid proc_oid_by_name(const char *name)
+{
+    const catfact_table *t = facts_table("pg_proc");
+    for (int i = 0; t && name && *name && strcmp(name, "-") != 0 && i < t->nrows; i++)
+        if (t->rows[i].label && strcmp(t->rows[i].label, name) == 0)
+            return (pg_oid)t->rows[i].key;
+    return 0;
+}
+
+/* A type the types layer has and PostgreSQL's catalog does not (vector): its row from the
+ * type description, in the public schema as an extension would put it. */
+static bool synthesised_types(engine_conn *conn, const char *schema, pg_error *err)
+{
+    rowwriter w;
+    if (!rw_open(&w, conn, schema, catalog_system_relation("pg_catalog", "pg_type"), err))
+        return false;
+    int c_oid = rw_col(&w, "oid"), c_name = rw_col(&w, "typname"), c_ns = rw_col(&w, "typnamespace"),
+        c_owner = rw_col(&w, "typowner"), c_len = rw_col(&w, "typlen"), c_byval = rw_col(&w, "typbyval"),
+        c_type = rw_col(&w, "typtype"), c_cat = rw_col(&w, "typcategory"), c_pref = rw_col(&w, "typispreferred"),
+        c_def = rw_col(&w, "typisdefined"), c_delim = rw_col(&w, "typdelim"), c_relid = rw_col(&w, "typrelid"),
+        c_subs = rw_col(&w, "typsubscript"), c_elem = rw_col(&w, "typelem"), c_arr = rw_col(&w, "typarray"),
+        c_in = rw_col(&w, "typinput"), c_out = rw_col(&w, "typoutput"), c_recv = rw_col(&w, "typreceive"),
+        c_send = rw_col(&w, "typsend"), c_modin = rw_col(&w, "typmodin"), c_modout = rw_col(&w, "typmodout"),
+        c_anal = rw_col(&w, "typanalyze"), c_align = rw_col(&w, "typalign"), c_stor = rw_col(&w, "typstorage"),
+        c_notnull = rw_col(&w, "typnotnull"), c_base = rw_col(&w, "typbasetype"), c_tmod = rw_col(&w, "typtypmod"),
+        c_ndims = rw_col(&w, "typndims"), c_coll = rw_col(&w, "typcollation");
+    bool ok = !w.failed;
+    for (size_t i = 0; ok && i < types_count(); i++) {
+        const pg_type_info *t = types_at(i);
+        if (!t || catfact_type_by_oid(t->oid))
+            continue;
+        bool array = types_is_array(t);
+        rw_int(&w, c_oid, t->oid);
+        rw_text(&w, c_name, t->name);
+        rw_int(&w, c_ns, CAT_OID_PUBLIC);
+        rw_int(&w, c_owner, 10);
+        rw_int(&w, c_len, t->typlen);
+        rw_bool(&w, c_byval, t->typbyval);
+        rw_textf(&w, c_type, "%c", t->typtype ? t->typtype : 'b');
+        rw_textf(&w, c_cat, "%c", t->typcategory ? t->typcategory : 'U');
+        rw_bool(&w, c_pref, t->typispreferred);
+        rw_bool(&w, c_def, true);
+        rw_textf(&w, c_delim, "%c", t->typdelim ? t->typdelim : ',');
+        rw_int(&w, c_relid, 0);
+        rw_int(&w, c_subs, array ? proc_oid_by_name("array_subscript_handler") : 0);
+        rw_int(&w, c_elem, t->typelem);
+        rw_int(&w, c_arr, t->typarray);
+        rw_int(&w, c_in, proc_oid_by_name(t->typinput));
+        rw_int(&w, c_out, proc_oid_by_name(t->typoutput));
+        rw_int(&w, c_recv, proc_oid_by_name(t->typreceive));
+        rw_int(&w, c_send, proc_oid_by_name(t->typsend));
+        rw_int(&w, c_modin, proc_oid_by_name(t->typmodin));
+        rw_int(&w, c_modout, proc_oid_by_name(t->typmodout));
+        rw_int(&w, c_anal, array ? proc_oid_by_name("array_typanalyze") : 0);
+        rw_textf(&w, c_align, "%c", t->typalign ? t->typalign : 'i');
+        rw_textf(&w, c_stor, "%c", t->typstorage ? t->typstorage : 'x');
+        rw_bool(&w, c_notnull, false);
+        rw_int(&w, c_base, 0);
+        rw_int(&w, c_tmod, -1);
+        rw_int(&w, c_ndims, 0);
+        rw_int(&w, c_coll, 0);
+        ok = rw_insert(&w);
+    }
+    ok = ok && !w.failed;
+    rw_close(&w);
+    return ok;
+}
+
+/* ---------------------------------------------------------------- pg_proc */
+
+static bool keep_proc(const catfact_row *row, void *arg)
+{
+    const catalog_build_env *env = arg;
+    for (size_t i = 0; i < catfact_referenced_proc_count; i++)
+        if (catfact_referenced_procs[i] == (pg_oid)row->key)
+            return true;
+    return env && env->function_exists && row->label && env->function_exists(row->label);
+}
+
+static bool keep_all(const catfact_row *row, void *arg)
+{
+    UNUSED(row);
+    UNUSED(arg);
+    return true;
+}
+
+bool build_static(engine_conn *conn, const char *schema, const catalog_build_env *env, pg_error *err)
+{
+    static const char *const plain[] = {"pg_am", "pg_opclass", "pg_opfamily", "pg_collation", "pg_authid",
+                                        "pg_tablespace", "pg_language", "pg_range"};
+    for (size_t i = 0; i < ARRAY_LEN(plain); i++)
+        if (!insert_facts(conn, schema, plain[i], keep_all, NULL, err))
+            return false;
+    if (!insert_facts(conn, schema, "pg_type", keep_type, NULL, err) || !synthesised_types(conn, schema, err) ||
+        !insert_facts(conn, schema, "pg_proc", keep_proc, (void *)env, err))
+        return false;
+    /* The role views, from pg_authid as PostgreSQL defines them. */
+    return store_exec(conn, err,
+                      "INSERT INTO %1$s.\"pg_catalog.pg_roles\" SELECT rolname, rolsuper, rolinherit, rolcreaterole,"
+                      " rolcreatedb, rolcanlogin, rolreplication, rolconnlimit, '********', rolvaliduntil,"
+                      " rolbypassrls, NULL, oid FROM %1$s.\"pg_catalog.pg_authid\";"
+                      "INSERT INTO %1$s.\"pg_catalog.pg_user\" SELECT rolname, oid, rolcreatedb, rolsuper,"
+                      " rolreplication, rolbypassrls, '********', rolvaliduntil, NULL"
+                      " FROM %1$s.\"pg_catalog.pg_authid\" WHERE rolcanlogin;"
+                      "INSERT INTO %1$s.\"pg_catalog.pg_shadow\" SELECT rolname, oid, rolcreatedb, rolsuper,"
+                      " rolreplication, rolbypassrls, rolpassword, rolvaliduntil, NULL"
+                      " FROM %1$s.\"pg_catalog.pg_authid\" WHERE rolcanlogin",
+                      schema);
+}

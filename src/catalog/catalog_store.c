@@ -1,0 +1,476 @@
+/*
+ * catalog_store.c — where pg_catalog and information_schema live for SQLite engines, and
+ * keeping every engine connection's view of them current (docs/catalog.md).
+ *
+ *   pgw_static   "file:/pgw-cat-static?vfs=memdb", one per process, attached by every
+ *                connection when it opens (backend hook); built by the first one that finds
+ *                it empty.  pg_type, pg_proc, pg_am ... and every catalog that stays empty.
+ *   pgw_schema   "file:/pgw-cat-<db>-<version>?vfs=memdb", one per database and schema version,
+ *                attached on demand by a connection about to run a catalog query, built by
+ *                the first connection that finds it empty (under the database's store lock).
+ *                pg_namespace, pg_class, pg_attribute ... information_schema.
+ *   temp         temporary tables of one connection: the session relations (pg_settings,
+ *                pg_stat_activity, pg_database, pg_sequences), refilled per statement, and,
+ *                inside a transaction, schema tables built from a private snapshot.
+ *
+ * memdb databases named with a leading '/' are shared by every connection of the process
+ * and freed when the last connection detaches them, so an old version disappears once every
+ * connection has moved to a newer one.  Statements name the tables unqualified; SQLite looks
+ * in temp first, then main, then attached databases, so temporary schema tables shadow the
+ * attached ones while they exist.  They are dropped at the next refresh outside a
+ * transaction.
+ *
+ * Invariants: ATTACH/DETACH only outside an engine transaction; a store database is either
+ * empty or complete (built in one transaction, checked under the lock before use).
+ */
+#include "catalog/catalog_store.h"
+#include "catalog/catalog_facts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define STATIC_URI "file:/pgw-cat-static?vfs=memdb"
+
+static const catalog_build_env *installed_env;
+static pthread_mutex_t static_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t stats_lock = PTHREAD_MUTEX_INITIALIZER;
+static catalog_store_stats stats;
+
+/* ---------------------------------------------------------------- layout */
+
+/* Relations whose rows follow the user's schema. */
+static const char *const schema_relations[] = {
+    "pg_catalog.pg_namespace", "pg_catalog.pg_class", "pg_catalog.pg_attribute", "pg_catalog.pg_attrdef",
+    "pg_catalog.pg_constraint", "pg_catalog.pg_index", "pg_catalog.pg_description", "pg_catalog.pg_sequence",
+    "pg_catalog.pg_depend", "pg_catalog.pg_tables", "pg_catalog.pg_views", "pg_catalog.pg_indexes",
+    "pg_catalog.pg_stat_user_tables", "pg_catalog.pg_stat_all_tables", "pg_catalog.pg_statio_user_tables",
+    "information_schema.information_schema_catalog_name", "information_schema.schemata",
+    "information_schema.tables", "information_schema.columns", "information_schema.views",
+    "information_schema.table_constraints", "information_schema.key_column_usage",
+    "information_schema.referential_constraints", "information_schema.constraint_column_usage",
+    "information_schema.constraint_table_usage", "information_schema.check_constraints",
+    "information_schema.sequences", "information_schema.character_sets",
+};
+
+static const struct {
+    const char *name;
+    unsigned bit;
+} session_relations[] = {
+    {"pg_catalog.pg_settings", CAT_SESSION_SETTINGS},
+    {"pg_catalog.pg_stat_activity", CAT_SESSION_ACTIVITY},
+    {"pg_catalog.pg_database", CAT_SESSION_DATABASE},
+    {"pg_catalog.pg_sequences", CAT_SESSION_SEQUENCES},
+};
+
+cat_store_kind catalog_store_kind(const cat_relation *rel)
+{
+    for (size_t i = 0; i < ARRAY_LEN(session_relations); i++)
+        if (strcmp(rel->engine_name, session_relations[i].name) == 0)
+            return CAT_STORE_SESSION;
+    for (size_t i = 0; i < ARRAY_LEN(schema_relations); i++)
+        if (strcmp(rel->engine_name, schema_relations[i]) == 0)
+            return CAT_STORE_SCHEMA;
+    return CAT_STORE_STATIC;
+}
+
+unsigned catalog_session_bit(const cat_relation *rel)
+{
+    for (size_t i = 0; rel->is_system && i < ARRAY_LEN(session_relations); i++)
+        if (strcmp(rel->engine_name, session_relations[i].name) == 0)
+            return session_relations[i].bit;
+    return 0;
+}
+
+const cat_relation *catalog_find_system_relation(const char *schema, const char *name)
+{
+    return catalog_system_relation(schema, name);
+}
+
+/* The look-ups catalog queries make, as indexes: "relation|col, col". */
+static const char *const store_indexes[] = {
+    "pg_class|relname", "pg_class|relnamespace", "pg_attribute|attrelid, attnum", "pg_type|typname",
+    "pg_proc|proname", "pg_constraint|conrelid", "pg_constraint|confrelid", "pg_index|indrelid",
+    "pg_index|indexrelid", "pg_attrdef|adrelid, adnum", "pg_description|objoid, classoid, objsubid",
+    "pg_depend|objid", "pg_depend|refobjid", "pg_namespace|nspname", "pg_range|rngtypid",
+    "pg_sequence|seqrelid", "columns|table_name, table_schema", "tables|table_name, table_schema",
+    "key_column_usage|table_name, table_schema", "table_constraints|table_name, table_schema",
+};
+
+bool store_exec(engine_conn *conn, pg_error *err, const char *fmt, ...)
+{
+    strbuf sql;
+    strbuf_init(&sql);
+    va_list ap;
+    va_start(ap, fmt);
+    strbuf_vprintf(&sql, fmt, ap);
+    va_end(ap);
+    bool ok = !sql.failed && engine_exec(conn, sql.data, err);
+    if (sql.failed)
+        pg_error_oom(err);
+    strbuf_free(&sql);
+    return ok;
+}
+
+static bool create_table(engine_conn *conn, const char *schema, const cat_relation *r, strbuf *sql, pg_error *err)
+{
+    strbuf_reset(sql);
+    strbuf_printf(sql, "CREATE TABLE %s.", schema);
+    catalog_quote_ident(r->engine_name, sql);
+    strbuf_puts(sql, " (");
+    for (int c = 0; c < r->ncolumns; c++) {
+        if (c)
+            strbuf_puts(sql, ", ");
+        catalog_quote_ident(r->columns[c].name, sql);
+        /* No declared type: values keep the storage class they are inserted with. */
+        if (c == 0 && r->kind == 'r' && strcmp(r->columns[c].name, "oid") == 0)
+            strbuf_puts(sql, " INTEGER PRIMARY KEY");
+    }
+    strbuf_putc(sql, ')');
+    if (sql->failed) {
+        pg_error_oom(err);
+        return false;
+    }
+    return engine_exec(conn, sql->data, err);
+}
+
+bool store_create_tables(engine_conn *conn, const char *schema, cat_store_kind kind, pg_error *err)
+{
+    strbuf sql;
+    strbuf_init(&sql);
+    bool ok = true;
+    for (size_t i = 0; ok && i < catalog_system_relation_count(); i++) {
+        const cat_relation *r = catalog_system_relation_at(i);
+        if (catalog_store_kind(r) == kind)
+            ok = create_table(conn, schema, r, &sql, err);
+    }
+    strbuf_free(&sql);
+    return ok;
+}
+
+static bool create_indexes(engine_conn *conn, const char *schema, cat_store_kind kind, pg_error *err)
+{
+    for (size_t i = 0; i < ARRAY_LEN(store_indexes); i++) {
+        const char *bar = strchr(store_indexes[i], '|');
+        char rel[64];
+        snprintf(rel, sizeof rel, "%.*s", (int)(bar - store_indexes[i]), store_indexes[i]);
+        const cat_relation *r = catalog_system_relation(strncmp(rel, "pg_", 3) == 0 ? "pg_catalog"
+                                                                                   : "information_schema", rel);
+        if (!r || catalog_store_kind(r) != kind)
+            continue;
+        strbuf sql;
+        strbuf_init(&sql);
+        strbuf_printf(&sql, "CREATE INDEX %s.\"%s_%zu\" ON ", schema, rel, i);
+        catalog_quote_ident(r->engine_name, &sql);
+        strbuf_printf(&sql, " (%s)", bar + 1);
+        bool ok = !sql.failed && engine_exec(conn, sql.data, err);
+        if (sql.failed)
+            pg_error_oom(err);
+        strbuf_free(&sql);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* ---------------------------------------------------------------- per connection */
+
+typedef struct conn_store {
+    bool static_attached;
+    uint64_t schema_version;     /* version attached as pgw_schema (0: none) */
+    uint64_t temp_snapshot;      /* snapshot the temporary schema tables hold (0: none) */
+    bool temp_tables;            /* temporary schema tables exist (and shadow pgw_schema) */
+    unsigned session_tables;     /* session relations created as temporary tables */
+} conn_store;
+
+static conn_store *conn_state(engine_conn *conn)
+{
+    conn_store *cs = engine_conn_catalog_state(conn);
+    if (!cs) {
+        cs = calloc(1, sizeof *cs);
+        if (cs)
+            engine_conn_set_catalog_state(conn, cs, free);
+    }
+    return cs;
+}
+
+static void add_stat(int64_t *us_field, int64_t *count_field, int64_t us)
+{
+    pthread_mutex_lock(&stats_lock);
+    *us_field = us;
+    (*count_field)++;
+    pthread_mutex_unlock(&stats_lock);
+}
+
+void catalog_store_get_stats(catalog_store_stats *out)
+{
+    pthread_mutex_lock(&stats_lock);
+    *out = stats;
+    pthread_mutex_unlock(&stats_lock);
+}
+
+/* Number of tables in an attached database: 0 means nobody built it (or it was freed). */
+static bool table_count(engine_conn *conn, const char *schema, int64_t *count, pg_error *err)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM %s.sqlite_master", schema);
+    engine_stmt *st;
+    if (!engine_prepare(conn, sql, &st, err))
+        return false;
+    bool ok = engine_step(st, err) == ENGINE_ROW;
+    if (ok) {
+        sql_value v;
+        engine_column_value(st, 0, &v);
+        *count = v.kind == VALUE_INT ? v.i : 0;
+    }
+    engine_stmt_release(st);
+    return ok;
+}
+
+static bool in_build_txn(engine_conn *conn, bool (*fn)(void *), void *arg, pg_error *err)
+{
+    if (!engine_begin(conn, TXN_WRITE, err))
+        return false;
+    if (!fn(arg)) {
+        pg_error ignore = {0};
+        if (!engine_rollback(conn, &ignore))
+            pg_error_clear(&ignore);
+        return false;
+    }
+    return engine_commit(conn, err);
+}
+
+typedef struct static_job {
+    engine_conn *conn;
+    pg_error *err;
+} static_job;
+
+static bool static_build_fn(void *arg)
+{
+    static_job *j = arg;
+    return store_create_tables(j->conn, "pgw_static", CAT_STORE_STATIC, j->err) &&
+           build_static(j->conn, "pgw_static", installed_env, j->err) &&
+           create_indexes(j->conn, "pgw_static", CAT_STORE_STATIC, j->err);
+}
+
+static bool attach_static(engine_conn *conn, conn_store *cs, pg_error *err)
+{
+    if (!engine_exec(conn, "ATTACH '" STATIC_URI "' AS pgw_static", err))
+        return false;
+    pthread_mutex_lock(&static_lock);
+    int64_t n = 0;
+    bool ok = table_count(conn, "pgw_static", &n, err);
+    if (ok && n == 0) {
+        int64_t t0 = clock_monotonic_us();
+        static_job j = {conn, err};
+        ok = in_build_txn(conn, static_build_fn, &j, err);
+        add_stat(&stats.static_build_us, &stats.static_builds, clock_monotonic_us() - t0);
+    }
+    pthread_mutex_unlock(&static_lock);
+    if (!ok) {
+        pg_error ignore = {0};
+        if (!engine_exec(conn, "DETACH pgw_static", &ignore))
+            pg_error_clear(&ignore);
+        return false;
+    }
+    cs->static_attached = true;
+    return true;
+}
+
+static bool conn_opened(engine_conn *conn, pg_error *err)
+{
+    if (backend_get_kind(engine_db_backend(engine_conn_db(conn))) != BACKEND_SQLITE)
+        return true;
+    conn_store *cs = conn_state(conn);
+    if (!cs) {
+        pg_error_oom(err);
+        return false;
+    }
+    return attach_static(conn, cs, err);
+}
+
+void catalog_install(backend *b, const catalog_build_env *env)
+{
+    installed_env = env;
+    backend_set_conn_open_hook(b, conn_opened);
+}
+
+/* ---------------------------------------------------------------- schema store */
+
+typedef struct schema_job {
+    build_ctx ctx;
+} schema_job;
+
+static bool schema_build_fn(void *arg)
+{
+    build_ctx *b = arg;
+    return store_create_tables(b->conn, b->schema, CAT_STORE_SCHEMA, b->err) && build_schema(b) &&
+           build_information_schema(b) && create_indexes(b->conn, b->schema, CAT_STORE_SCHEMA, b->err);
+}
+
+static void init_build(build_ctx *b, engine_conn *conn, const char *schema, cat_snapshot *s,
+                       const catalog_build_env *env, pg_error *err)
+{
+    memset(b, 0, sizeof *b);
+    b->conn = conn;
+    b->schema = schema;
+    b->s = s;
+    b->env = env;
+    b->database = engine_db_name(engine_conn_db(conn));
+    b->err = err;
+    b->next_synthetic_oid = 3000000000u;
+}
+
+static bool attach_schema(engine_conn *conn, conn_store *cs, cat_snapshot *s, const catalog_build_env *env,
+                          pg_error *err)
+{
+    shared_holder *h = holder_of(engine_conn_db(conn));
+    if (!h) {
+        pg_error_oom(err);
+        return false;
+    }
+    int64_t t0 = clock_monotonic_us();
+    if (cs->schema_version) {
+        if (!engine_exec(conn, "DETACH pgw_schema", err))
+            return false;
+        cs->schema_version = 0;
+    }
+    if (!store_exec(conn, err, "ATTACH 'file:/pgw-cat-%llu-%llu?vfs=memdb' AS pgw_schema",
+                    (unsigned long long)h->store_id, (unsigned long long)cat_snapshot_version(s)))
+        return false;
+    pthread_mutex_lock(&h->store_lock);
+    int64_t n = 0;
+    bool ok = table_count(conn, "pgw_schema", &n, err);
+    bool built = false;
+    if (ok && n == 0) {
+        build_ctx b;
+        init_build(&b, conn, "pgw_schema", s, env, err);
+        ok = in_build_txn(conn, schema_build_fn, &b, err);
+        built = true;
+    }
+    pthread_mutex_unlock(&h->store_lock);
+    int64_t us = clock_monotonic_us() - t0;
+    if (built)
+        add_stat(&stats.schema_build_us, &stats.schema_builds, us);
+    else
+        add_stat(&stats.attach_us, &stats.attaches, us);
+    if (!ok) {
+        pg_error ignore = {0};
+        if (!engine_exec(conn, "DETACH pgw_schema", &ignore))
+            pg_error_clear(&ignore);
+        return false;
+    }
+    cs->schema_version = cat_snapshot_version(s);
+    return true;
+}
+
+/* Temporary schema tables (inside a transaction): created once per connection, emptied and
+ * refilled for another snapshot. */
+static bool build_temp(engine_conn *conn, conn_store *cs, cat_snapshot *s, const catalog_build_env *env,
+                       pg_error *err)
+{
+    int64_t t0 = clock_monotonic_us();
+    bool ok = true;
+    if (!cs->temp_tables) {
+        ok = store_create_tables(conn, "temp", CAT_STORE_SCHEMA, err) &&
+             create_indexes(conn, "temp", CAT_STORE_SCHEMA, err);
+        cs->temp_tables = ok;
+    } else {
+        for (size_t i = 0; ok && i < catalog_system_relation_count(); i++) {
+            const cat_relation *r = catalog_system_relation_at(i);
+            if (catalog_store_kind(r) != CAT_STORE_SCHEMA)
+                continue;
+            strbuf sql;
+            strbuf_init(&sql);
+            strbuf_puts(&sql, "DELETE FROM temp.");
+            catalog_quote_ident(r->engine_name, &sql);
+            ok = !sql.failed && engine_exec(conn, sql.data, err);
+            if (sql.failed)
+                pg_error_oom(err);
+            strbuf_free(&sql);
+        }
+    }
+    if (ok) {
+        build_ctx b;
+        init_build(&b, conn, "temp", s, env, err);
+        ok = build_schema(&b) && build_information_schema(&b);
+    }
+    cs->temp_snapshot = ok ? cat_snapshot_id(s) : 0;
+    add_stat(&stats.temp_build_us, &stats.temp_builds, clock_monotonic_us() - t0);
+    return ok;
+}
+
+static bool drop_temp(engine_conn *conn, conn_store *cs, pg_error *err)
+{
+    for (size_t i = 0; i < catalog_system_relation_count(); i++) {
+        const cat_relation *r = catalog_system_relation_at(i);
+        if (catalog_store_kind(r) != CAT_STORE_SCHEMA)
+            continue;
+        strbuf sql;
+        strbuf_init(&sql);
+        strbuf_puts(&sql, "DROP TABLE IF EXISTS temp.");
+        catalog_quote_ident(r->engine_name, &sql);
+        bool ok = !sql.failed && engine_exec(conn, sql.data, err);
+        if (sql.failed)
+            pg_error_oom(err);
+        strbuf_free(&sql);
+        if (!ok)
+            return false;
+    }
+    cs->temp_tables = false;
+    cs->temp_snapshot = 0;
+    return true;
+}
+
+bool catalog_store_prepare(engine_conn *conn, cat_snapshot *s, unsigned session_rels, const catalog_build_env *env,
+                           pg_error *err)
+{
+    if (backend_get_kind(engine_db_backend(engine_conn_db(conn))) != BACKEND_SQLITE) {
+        pg_error_set(err, "0A000", "pg_catalog is not available for this engine yet");
+        return false;
+    }
+    conn_store *cs = conn_state(conn);
+    if (!cs) {
+        pg_error_oom(err);
+        return false;
+    }
+    bool in_txn = engine_in_transaction(conn);
+    if (!cs->static_attached) {
+        if (in_txn) {
+            pg_error_set(err, "55000", "pg_catalog is not attached to this engine connection");
+            return false;
+        }
+        if (!attach_static(conn, cs, err))
+            return false;
+    }
+    bool ok = true;
+    if (cat_snapshot_is_private(s)) {
+        /* Only the transaction that changed the schema sees it: its own tables. */
+        if (cs->temp_snapshot != cat_snapshot_id(s))
+            ok = build_temp(conn, cs, s, env, err);
+    } else if (!in_txn) {
+        if (cs->temp_tables)
+            ok = drop_temp(conn, cs, err);
+        if (ok && cs->schema_version != cat_snapshot_version(s))
+            ok = attach_schema(conn, cs, s, env, err);
+    } else if ((cs->temp_tables && cs->temp_snapshot != cat_snapshot_id(s)) ||
+               (!cs->temp_tables && !cs->schema_version)) {
+        /* In a transaction (no ATTACH): temporary tables, unless a store is attached. */
+        ok = build_temp(conn, cs, s, env, err);
+    }
+    if (ok && session_rels) {
+        unsigned missing = session_rels & ~cs->session_tables;
+        strbuf sql;
+        strbuf_init(&sql);
+        for (size_t i = 0; ok && i < ARRAY_LEN(session_relations); i++) {
+            if (!(missing & session_relations[i].bit))
+                continue;
+            const cat_relation *r = catalog_system_relation("pg_catalog", session_relations[i].name + 11);
+            ok = r && create_table(conn, "temp", r, &sql, err);
+            if (ok)
+                cs->session_tables |= session_relations[i].bit;
+        }
+        strbuf_free(&sql);
+        ok = ok && build_session(conn, s, session_rels, env, err);
+    }
+    return ok;
+}

@@ -1,0 +1,272 @@
+/*
+ * catalog_text.c — names and definitions as PostgreSQL prints them: quote_ident (quoting
+ * only when needed, keywords told apart by PostgreSQL's own scanner), relation names as
+ * regclass prints them, visibility through search_path (pg_table_is_visible), and the
+ * definitions pg_get_constraintdef / pg_get_indexdef / pg_get_expr return for a snapshot's
+ * constraints, indexes and defaults.
+ */
+#include "catalog/catalog_store.h"
+
+#include <pg_query.h>
+#include <pg_query/pg_query.pb-c.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- quote_ident */
+
+/* Keyword category by PostgreSQL's scanner; results cached (names repeat a lot). */
+static pthread_mutex_t keyword_lock = PTHREAD_MUTEX_INITIALIZER;
+static hashmap keyword_cache;   /* name → (void*)(1 + needs quoting) */
+
+static bool keyword_needs_quotes(const char *name)
+{
+    pthread_mutex_lock(&keyword_lock);
+    void *hit = hashmap_get(&keyword_cache, name);
+    pthread_mutex_unlock(&keyword_lock);
+    if (hit)
+        return (uintptr_t)hit == 2;
+    bool quote = false;
+    PgQueryScanResult raw = pg_query_scan(name);
+    if (!raw.error) {
+        PgQuery__ScanResult *r =
+            pg_query__scan_result__unpack(NULL, raw.pbuf.len, (const uint8_t *)raw.pbuf.data);
+        if (r) {
+            if (r->n_tokens == 1 && r->tokens[0]->keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD &&
+                r->tokens[0]->keyword_kind != PG_QUERY__KEYWORD_KIND__UNRESERVED_KEYWORD)
+                quote = true;
+            pg_query__scan_result__free_unpacked(r, NULL);
+        }
+    }
+    pg_query_free_scan_result(raw);
+    pthread_mutex_lock(&keyword_lock);
+    if (keyword_cache.count < 10000 && !hashmap_put(&keyword_cache, name, (void *)(uintptr_t)(quote ? 2 : 1))) {
+        /* Only a cache: a failed insert costs a later rescan. */
+    }
+    pthread_mutex_unlock(&keyword_lock);
+    return quote;
+}
+
+void catalog_quote_ident_pg(const char *name, strbuf *out)
+{
+    bool safe = (name[0] >= 'a' && name[0] <= 'z') || name[0] == '_';
+    for (const char *p = name; safe && *p; p++)
+        safe = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
+    if (safe && !keyword_needs_quotes(name)) {
+        strbuf_puts(out, name);
+        return;
+    }
+    catalog_quote_ident(name, out);
+}
+
+/* ---------------------------------------------------------------- visibility */
+
+bool catalog_relation_visible(const cat_snapshot *s, const cat_relation *r, const char *const *path, size_t npath)
+{
+    /* pg_catalog is searched first unless the path names it. */
+    bool catalog_listed = false;
+    for (size_t i = 0; i < npath; i++)
+        if (strcmp(path[i], "pg_catalog") == 0)
+            catalog_listed = true;
+    if (!catalog_listed) {
+        if (strcmp(r->schema, "pg_catalog") == 0)
+            return true;
+        if (cat_find_relation(s, "pg_catalog", r->name))
+            return false;
+    }
+    for (size_t i = 0; i < npath; i++) {
+        if (strcmp(path[i], r->schema) == 0)
+            return true;
+        if (cat_find_relation(s, path[i], r->name))
+            return false;
+    }
+    return false;
+}
+
+void catalog_format_relation(const cat_snapshot *s, const cat_relation *r, const char *const *path, size_t npath,
+                             strbuf *out)
+{
+    if (!catalog_relation_visible(s, r, path, npath)) {
+        catalog_quote_ident_pg(r->schema, out);
+        strbuf_putc(out, '.');
+    }
+    catalog_quote_ident_pg(r->name, out);
+}
+
+/* ---------------------------------------------------------------- definitions */
+
+const cat_column *build_column_by_attnum(const cat_relation *r, int attnum)
+{
+    for (int i = 0; i < r->ncolumns; i++)
+        if (r->columns[i].attnum == attnum)
+            return &r->columns[i];
+    return NULL;
+}
+
+static void column_list(strbuf *out, const cat_relation *r, const int16_t *keys, int n)
+{
+    for (int i = 0; i < n; i++) {
+        if (i)
+            strbuf_puts(out, ", ");
+        const cat_column *c = build_column_by_attnum(r, keys[i]);
+        catalog_quote_ident_pg(c ? c->name : "?", out);
+    }
+}
+
+const cat_relation *build_index_relation(const cat_snapshot *s, const cat_index *ix)
+{
+    return cat_relation_by_oid(s, ix->oid);
+}
+
+pg_oid build_fk_index(const cat_snapshot *s, const cat_relation *ref, const int16_t *keys, int nkeys)
+{
+    UNUSED(s);
+    if (!ref)
+        return 0;
+    for (int i = 0; i < ref->nindexes; i++) {
+        const cat_index *ix = &ref->indexes[i];
+        if (!ix->unique || ix->nkeys != nkeys || ix->predicate)
+            continue;
+        bool same = true;
+        for (int k = 0; k < nkeys && same; k++) {
+            bool found = false;
+            for (int j = 0; j < nkeys; j++)
+                if (ix->keys[j] == keys[k])
+                    found = true;
+            same = found;
+        }
+        if (same)
+            return ix->oid;
+    }
+    return 0;
+}
+
+static const char *fk_action_words(char a)
+{
+    switch (a) {
+    case 'r': return "RESTRICT";
+    case 'c': return "CASCADE";
+    case 'n': return "SET NULL";
+    case 'd': return "SET DEFAULT";
+    default: return NULL;
+    }
+}
+
+/* pg_get_constraintdef(oid, pretty).  The CHECK expression is PostgreSQL's deparsed text
+ * when the SQL layer can give it; pretty mode drops the outer parentheses PostgreSQL's
+ * non-pretty mode keeps. */
+const char *build_constraint_def(build_ctx *b, const cat_relation *r, const cat_constraint *k, bool pretty,
+                                 strbuf *out)
+{
+    strbuf_reset(out);
+    switch (k->type) {
+    case 'p':
+    case 'u':
+        strbuf_puts(out, k->type == 'p' ? "PRIMARY KEY (" : "UNIQUE (");
+        column_list(out, r, k->keys, k->nkeys);
+        strbuf_putc(out, ')');
+        break;
+    case 'f': {
+        const cat_relation *ref = cat_relation_by_oid(b->s, k->ref_relation);
+        strbuf_puts(out, "FOREIGN KEY (");
+        column_list(out, r, k->keys, k->nkeys);
+        strbuf_puts(out, ") REFERENCES ");
+        if (ref) {
+            /* Qualified unless in the creator's schema path (PostgreSQL qualifies when the
+             * name would not be found through search_path; public is on it). */
+            if (strcmp(ref->schema, "public") != 0 && strcmp(ref->schema, "pg_catalog") != 0) {
+                catalog_quote_ident_pg(ref->schema, out);
+                strbuf_putc(out, '.');
+            }
+            catalog_quote_ident_pg(ref->name, out);
+            strbuf_putc(out, '(');
+            column_list(out, ref, k->ref_keys, k->nkeys);
+            strbuf_putc(out, ')');
+        }
+        if (k->match_type == 'f')
+            strbuf_puts(out, " MATCH FULL");
+        const char *u = fk_action_words(k->on_update), *d = fk_action_words(k->on_delete);
+        if (u)
+            strbuf_printf(out, " ON UPDATE %s", u);
+        if (d)
+            strbuf_printf(out, " ON DELETE %s", d);
+        if (k->definition && strstr(k->definition, "INITIALLY DEFERRED"))
+            strbuf_puts(out, " DEFERRABLE INITIALLY DEFERRED");
+        else if (k->definition && strstr(k->definition, "DEFERRABLE"))
+            strbuf_puts(out, " DEFERRABLE");
+        break;
+    }
+    case 'c': {
+        /* The recorded definition is "CHECK ((text))" with the text as written. */
+        const char *def = k->definition ? k->definition : "";
+        const char *open = strstr(def, "((");
+        size_t len = strlen(def);
+        strbuf expr, deparsed;
+        strbuf_init(&expr);
+        strbuf_init(&deparsed);
+        if (open && len >= 2 && strcmp(def + len - 2, "))") == 0)
+            strbuf_append(&expr, open + 2, (size_t)(def + len - 2 - (open + 2)));
+        else
+            strbuf_puts(&expr, def);
+        const char *text = expr.data ? expr.data : "";
+        bool have = b->env && b->env->deparse_expr &&
+                    b->env->deparse_expr(b->env->arg, b->s, r, text, true, &deparsed) && deparsed.data;
+        if (have && pretty)
+            strbuf_printf(out, "CHECK (%s)", deparsed.data);
+        else if (have)
+            strbuf_printf(out, "CHECK (%s)", deparsed.data);
+        else
+            strbuf_printf(out, "CHECK ((%s))", text);
+        strbuf_free(&expr);
+        strbuf_free(&deparsed);
+        break;
+    }
+    default:
+        if (k->definition)
+            strbuf_puts(out, k->definition);
+        break;
+    }
+    return out->failed ? NULL : out->data;
+}
+
+const char *build_column_default(build_ctx *b, const cat_relation *r, const cat_column *c, strbuf *out)
+{
+    strbuf_reset(out);
+    if (!c->default_expr)
+        return NULL;
+    if (!(b->env && b->env->deparse_expr && b->env->deparse_expr(b->env->arg, b->s, r, c->default_expr, false, out) &&
+          out->data)) {
+        strbuf_reset(out);
+        strbuf_puts(out, c->default_expr);
+    }
+    return out->failed ? NULL : out->data;
+}
+
+const char *build_index_def(build_ctx *b, const cat_relation *r, const cat_index *ix, strbuf *out)
+{
+    strbuf_reset(out);
+    if (b->env && b->env->describe_index) {
+        strbuf keys, pred;
+        strbuf_init(&keys);
+        strbuf_init(&pred);
+        int16_t options[32];
+        bool ok = b->env->describe_index(b->env->arg, b->s, r, ix, out, &keys, options, &pred);
+        strbuf_free(&keys);
+        strbuf_free(&pred);
+        if (ok && out->data)
+            return out->data;
+        strbuf_reset(out);
+    }
+    /* From the structure: columns only (expressions need the SQL layer). */
+    const cat_relation *self = build_index_relation(b->s, ix);
+    strbuf_printf(out, "CREATE %sINDEX ", ix->unique ? "UNIQUE " : "");
+    catalog_quote_ident_pg(self ? self->name : ix->name, out);
+    strbuf_puts(out, " ON ");
+    catalog_quote_ident_pg(r->schema, out);
+    strbuf_putc(out, '.');
+    catalog_quote_ident_pg(r->name, out);
+    strbuf_printf(out, " USING %s (", ix->method ? ix->method : "btree");
+    column_list(out, r, ix->keys, ix->nkeys);
+    strbuf_putc(out, ')');
+    if (ix->predicate)
+        strbuf_printf(out, " WHERE (%s)", ix->predicate);
+    return out->failed ? NULL : out->data;
+}
