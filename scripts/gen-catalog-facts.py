@@ -153,7 +153,8 @@ def main():
         exprs = [literal_expr(n, t, e) for n, t, e in attrs]
         names = [n for n, _, _ in attrs]
         key = "oid" if "oid" in names else names[0]
-        label = "proname" if table == "pg_proc" else None
+        label = {"pg_proc": "proname", "pg_authid": "rolname", "pg_type": "typname", "pg_am": "amname",
+                 "pg_collation": "collname", "pg_namespace": "nspname"}.get(table)
         sql = "SELECT %s, %s, %s FROM pg_catalog.%s %s ORDER BY 1" % (
             '"%s"::oid::bigint' % key, ("%s::text" % label) if label else "NULL",
             " || ', ' || ".join(exprs), table, where)

@@ -228,6 +228,23 @@ bool cat_snapshot_is_private(const cat_snapshot *s);
 /* PostgreSQL's own relation by name, or NULL (the same objects every snapshot holds). */
 const cat_relation *catalog_find_system_relation(const char *schema, const char *name);
 
+/* ---------------------------------------------------------------- built-in objects by OID and name */
+
+/* typname of a type (the types layer's, else PostgreSQL's catalog); NULL if unknown. */
+const char *catalog_type_name(pg_oid oid);
+/* Its schema: pg_catalog, or public for types added beyond PostgreSQL's (pgvector's vector). */
+pg_oid catalog_type_namespace(pg_oid oid);
+/* proname of a function of pg_catalog; NULL if unknown. */
+const char *catalog_proc_name(pg_oid oid);
+/* How many pg_catalog functions are named `name`, and the OID of the first. */
+int catalog_proc_lookup(const char *name, pg_oid *first);
+/* Roles (pg_authid). */
+const char *catalog_role_name(pg_oid oid);
+bool catalog_role_oid(const char *name, pg_oid *out);
+/* Encodings by number, as pg_encoding_to_char names them; NULL if out of range. */
+const char *catalog_encoding_name(int encoding);
+int catalog_encoding_number(const char *name);
+
 /* ---------------------------------------------------------------- names as PostgreSQL prints them */
 
 /* quote_ident(): quoted only when needed (not lower-case, or a keyword that is not unreserved). */

@@ -248,3 +248,92 @@ bool build_static(engine_conn *conn, const char *schema, const catalog_build_env
                       " FROM %1$s.\"pg_catalog.pg_authid\" WHERE rolcanlogin",
                       schema);
 }
+
+/* ---------------------------------------------------------------- built-in objects by OID and name */
+
+static const catfact_row *facts_row(const char *table, pg_oid key)
+{
+    const catfact_table *t = facts_table(table);
+    size_t lo = 0, hi = t ? (size_t)t->nrows : 0;
+    while (lo < hi) {   /* rows are sorted by key */
+        size_t mid = (lo + hi) / 2;
+        if ((pg_oid)t->rows[mid].key == key)
+            return &t->rows[mid];
+        if ((pg_oid)t->rows[mid].key < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const char *catalog_type_name(pg_oid oid)
+{
+    const pg_type_info *t = types_by_oid(oid);
+    if (t)
+        return t->name;
+    const catfact_type *f = catfact_type_by_oid(oid);
+    return f ? f->name : NULL;
+}
+
+pg_oid catalog_type_namespace(pg_oid oid)
+{
+    return catfact_type_by_oid(oid) || !types_by_oid(oid) ? CAT_OID_PG_CATALOG : CAT_OID_PUBLIC;
+}
+
+const char *catalog_proc_name(pg_oid oid)
+{
+    const catfact_row *r = facts_row("pg_proc", oid);
+    return r ? r->label : NULL;
+}
+
+int catalog_proc_lookup(const char *name, pg_oid *first)
+{
+    const catfact_table *t = facts_table("pg_proc");
+    int n = 0;
+    for (int i = 0; t && i < t->nrows; i++)
+        if (t->rows[i].label && strcmp(t->rows[i].label, name) == 0) {
+            if (!n++)
+                *first = (pg_oid)t->rows[i].key;
+        }
+    return n;
+}
+
+const char *catalog_role_name(pg_oid oid)
+{
+    const catfact_row *r = facts_row("pg_authid", oid);
+    return r ? r->label : NULL;
+}
+
+bool catalog_role_oid(const char *name, pg_oid *out)
+{
+    const catfact_table *t = facts_table("pg_authid");
+    for (int i = 0; t && i < t->nrows; i++)
+        if (strcmp(t->rows[i].label, name) == 0) {
+            *out = (pg_oid)t->rows[i].key;
+            return true;
+        }
+    return false;
+}
+
+/* PostgreSQL's encodings in pg_enc order (pg_wchar.h), the names pg_encoding_to_char gives. */
+static const char *const encodings[] = {
+    "SQL_ASCII", "EUC_JP", "EUC_CN", "EUC_KR", "EUC_TW", "EUC_JIS_2004", "UTF8", "MULE_INTERNAL", "LATIN1",
+    "LATIN2", "LATIN3", "LATIN4", "LATIN5", "LATIN6", "LATIN7", "LATIN8", "LATIN9", "LATIN10", "WIN1256",
+    "WIN1258", "WIN866", "WIN874", "KOI8R", "WIN1251", "WIN1252", "ISO_8859_5", "ISO_8859_6", "ISO_8859_7",
+    "ISO_8859_8", "WIN1250", "WIN1253", "WIN1254", "WIN1255", "WIN1257", "KOI8U", "SJIS", "BIG5", "GBK", "UHC",
+    "GB18030", "JOHAB", "SHIFT_JIS_2004",
+};
+
+const char *catalog_encoding_name(int encoding)
+{
+    return encoding >= 0 && (size_t)encoding < ARRAY_LEN(encodings) ? encodings[encoding] : NULL;
+}
+
+int catalog_encoding_number(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_LEN(encodings); i++)
+        if (ascii_streq_ci(encodings[i], name))
+            return (int)i;
+    return -1;
+}

@@ -1069,53 +1069,26 @@ static ir_expr *type_cast(sql_xlate *x, ir_query *q, TypeCast *tc)
     int32_t typmod;
     if (!analyze_type_name(x, (Node *)tc->typeName, &oid, &typmod))
         return NULL;
-    /* 'name'::regclass and friends look the object up now, as PostgreSQL's input function does. */
-    if ((oid == PG_OID_REGCLASS || oid == PG_OID_REGTYPE || oid == PG_OID_REGNAMESPACE) && IsA(tc->arg, A_Const) &&
-        IsA(&((A_Const *)tc->arg)->val, String)) {
+    /* 'name'::regclass and friends look the object up now, as PostgreSQL's input function
+     * does: through the session's catalog view (catalog_names.c), with its errors. */
+    if ((oid == PG_OID_REGCLASS || oid == PG_OID_REGTYPE || oid == PG_OID_REGNAMESPACE || oid == PG_OID_REGPROC ||
+         oid == PG_OID_REGPROCEDURE || oid == PG_OID_REGROLE) &&
+        IsA(tc->arg, A_Const) && IsA(&((A_Const *)tc->arg)->val, String)) {
         const char *text = strVal(&((A_Const *)tc->arg)->val);
-        if (oid == PG_OID_REGTYPE) {
-            const pg_type_info *t = types_by_name(text);
-            if (!t) {
-                xlate_error(x, tc->location, "42704", "type \"%s\" does not exist", text);
-                return NULL;
-            }
-            return ir_const_int(x, PG_OID_REGTYPE, t->oid, tc->location);
-        }
-        if (oid == PG_OID_REGNAMESPACE) {
-            const cat_namespace *ns = cat_find_namespace(x->catalog, text);
-            if (!ns) {
-                xlate_error(x, tc->location, "3F000", "schema \"%s\" does not exist", text);
-                return NULL;
-            }
-            return ir_const_int(x, PG_OID_REGNAMESPACE, ns->oid, tc->location);
-        }
-        /* "schema.name" or "name", with PostgreSQL's quoting rules. */
-        char schema[256] = "", name[256] = "";
-        const char *dot = NULL;
-        bool quoted = false;
-        for (const char *p = text; *p; p++) {
-            if (*p == '"')
-                quoted = !quoted;
-            else if (*p == '.' && !quoted)
-                dot = p;
-        }
-        const char *rel = dot ? dot + 1 : text;
-        if (dot)
-            snprintf(schema, sizeof schema, "%.*s", (int)(dot - text), text);
-        snprintf(name, sizeof name, "%s", rel);
-        for (char *s = name; *s; s++)
-            if (*s >= 'A' && *s <= 'Z' && name[0] != '"')
-                *s = (char)(*s - 'A' + 'a');
-        if (name[0] == '"') {
-            size_t len = strlen(name);
-            memmove(name, name + 1, len);
-            if (len >= 2 && name[len - 2] == '"')
-                name[len - 2] = 0;
-        }
-        const cat_relation *r = analyze_find_relation(x, dot ? schema : NULL, name, tc->location, false);
-        if (!r)
+        sql_value v;
+        strbuf scratch;
+        strbuf_init(&scratch);
+        bool ok = types_text_in(&x->session->types, oid, -1, text, strlen(text), &v, &scratch, x->err);
+        strbuf_free(&scratch);
+        if (!ok) {
+            /* Report at the literal, as PostgreSQL does. */
+            pg_error saved = {0};
+            pg_error_move(&saved, x->err);
+            xlate_error(x, ((A_Const *)tc->arg)->location, saved.sqlstate, "%s", saved.message ? saved.message : "");
+            pg_error_clear(&saved);
             return NULL;
-        return ir_const_int(x, PG_OID_REGCLASS, r->oid, tc->location);
+        }
+        return ir_const_int(x, oid, v.i, tc->location);
     }
     ir_expr *arg = expr(x, q, tc->arg);
     if (!arg)

@@ -1031,6 +1031,32 @@ static bool analyze_window_clause(sql_xlate *x, ir_query *q, List *windows)
 
 /* ---------------------------------------------------------------- SELECT */
 
+/* libpg_query's LimitOption numbering differs from the server headers' (15.20 has COUNT first,
+ * libpg_query's parser DEFAULT first): the value meaning WITH TIES is taken from the parser
+ * itself, once. */
+static pthread_once_t with_ties_once = PTHREAD_ONCE_INIT;
+static int with_ties_value = -1;
+
+static void probe_with_ties(void)
+{
+    raw_parse p;
+    pg_error ignore = {0};
+    char sql[] = "SELECT 1 ORDER BY 1 FETCH FIRST 1 ROWS WITH TIES";
+    if (raw_parse_text(sql, &p, NULL, 0, &ignore)) {
+        SelectStmt *sel = (SelectStmt *)((RawStmt *)linitial(p.statements))->stmt;
+        with_ties_value = (int)sel->limitOption;
+        raw_parse_free(&p);
+    } else {
+        pg_error_clear(&ignore);
+    }
+}
+
+static int limit_option_with_ties(void)
+{
+    pthread_once(&with_ties_once, probe_with_ties);
+    return with_ties_value;
+}
+
 static ir_expr *limit_expr(sql_xlate *x, ir_query *q, Node *n, const char *clause)
 {
     if (!n)
@@ -1118,7 +1144,7 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     q->offset = limit_expr(x, q, s->limitOffset, "OFFSET");
     if (pg_error_is_set(x->err))
         return NULL;
-    q->limit_with_ties = s->limitOption == LIMIT_OPTION_WITH_TIES;
+    q->limit_with_ties = s->limitCount && (int)s->limitOption == limit_option_with_ties();
     if (q->limit_with_ties) {
         xlate_error(x, -1, "0A000", "FETCH FIRST ... WITH TIES is not supported");
         return NULL;

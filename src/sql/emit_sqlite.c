@@ -276,7 +276,8 @@ static void emit_cast(emitter *em, ir_expr *e)
         put(em, " AS TEXT)");
         return;
     }
-    if (is_int_type(from) && (to == PG_OID_TEXT || to == PG_OID_VARCHAR) && typmod < 0) {
+    if (is_int_type(from) && (to == PG_OID_TEXT || to == PG_OID_VARCHAR) && typmod < 0 &&
+        (from == PG_OID_INT2 || from == PG_OID_INT4 || from == PG_OID_INT8 || from == PG_OID_OID)) {
         put(em, "CAST(");
         emit_expr(em, arg);
         put(em, " AS TEXT)");

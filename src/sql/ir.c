@@ -148,6 +148,13 @@ static bool is_time_sensitive_literal(const char *text)
     return false;
 }
 
+static bool is_oid_family(pg_oid t)
+{
+    return t == PG_OID_OID || t == PG_OID_REGCLASS || t == PG_OID_REGTYPE || t == PG_OID_REGPROC ||
+           t == PG_OID_REGPROCEDURE || t == PG_OID_REGOPER || t == PG_OID_REGOPERATOR || t == PG_OID_REGNAMESPACE ||
+           t == PG_OID_REGROLE || t == PG_OID_REGCOLLATION || t == PG_OID_REGCONFIG || t == PG_OID_REGDICTIONARY;
+}
+
 /* Fold a constant into `type` by its text form: output with the source type, input with the
  * target type (PostgreSQL's I/O conversion), using the session's settings. */
 static ir_expr *fold_constant(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod)
@@ -238,6 +245,17 @@ ir_expr *ir_coerce(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod, coerci
         if (what)
             pg_error_hint(x->err, "You will need to rewrite or cast the expression.");
         return NULL;
+    }
+    if (e->kind == IRE_CONST && e->u.constant.value.kind == VALUE_INT && is_oid_family(type) &&
+        (is_oid_family(e->type) || e->type == PG_OID_INT4 || e->type == PG_OID_INT8 || e->type == PG_OID_INT2)) {
+        /* Between OID-like types (oid, regclass, regtype ...) and from integers the value is
+         * kept as is (binary coercible in PostgreSQL); only the type changes. */
+        ir_expr *c = ir_const_int(x, type, e->u.constant.value.i, e->location);
+        if (c && (e->u.constant.value.i < 0 || e->u.constant.value.i > 4294967295LL) && e->type == PG_OID_INT8) {
+            xlate_error(x, e->location, "22003", "OID out of range");
+            return NULL;
+        }
+        return c;
     }
     if (e->kind == IRE_CONST && type != PG_OID_RECORD &&
         !(e->type == PG_OID_UNKNOWN && e->u.constant.text && is_time_sensitive_literal(e->u.constant.text))) {

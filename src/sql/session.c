@@ -126,6 +126,7 @@ void session_refresh_type_settings(sql_session *s)
     int64_t lt = guc_get_int(s->gucs, "lock_timeout");
     s->ctx.lock_timeout_us = lt * 1000;
     (void)st;
+    session_install_reg_resolver(s);
 }
 
 /* Startup options: "-c name=value" pairs inside `options`, and plain parameters. */

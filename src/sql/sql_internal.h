@@ -426,6 +426,7 @@ struct sql_session {
     void *notify_wake_arg;
     hashmap listening;                 /* channel → (void*)1 */
     struct session_activity *activity; /* this session's pg_stat_activity entry */
+    reg_resolver reg;                  /* reg* names through the catalog (catalog_names.c) */
 };
 
 /* ================================================================ plans */
@@ -679,6 +680,9 @@ void activity_unregister(sql_session *s);
 void activity_statement_start(sql_session *s, const char *query);
 void activity_statement_end(sql_session *s);
 bool session_activity_rows(sql_session *s, const cat_relation *rel, catalog_row_fn emit, void *sink, pg_error *err);
+
+/* catalog_names.c: reg* names and visibility for codecs and engine functions. */
+void session_install_reg_resolver(sql_session *s);
 
 /* catalog_env.c: the catalog store's needs from this layer. */
 void sql_catalog_install(backend *b);

@@ -48,6 +48,47 @@ static const pg_type_info table[] = {
     T(1003, "_name", "name[]", -1, false, 'A', false, 19, 0, STORAGE_TEXT),
     T(1022, "_float8", "double precision[]", -1, false, 'A', false, 701, 0, STORAGE_TEXT),
     T(1231, "_numeric", "numeric[]", -1, false, 'A', false, 1700, 0, STORAGE_TEXT),
+    /* What pg_catalog's own columns and functions use. */
+    T(22, "int2vector", "int2vector", -1, false, 'A', false, 21, 1006, STORAGE_TEXT),
+    T(24, "regproc", "regproc", 4, true, 'N', false, 0, 1008, STORAGE_INT),
+    T(27, "tid", "tid", 6, false, 'U', false, 0, 1010, STORAGE_TEXT),
+    T(28, "xid", "xid", 4, true, 'U', false, 0, 1011, STORAGE_INT),
+    T(29, "cid", "cid", 4, true, 'U', false, 0, 1012, STORAGE_INT),
+    T(30, "oidvector", "oidvector", -1, false, 'A', false, 26, 1013, STORAGE_TEXT),
+    T(194, "pg_node_tree", "pg_node_tree", -1, false, 'Z', false, 0, 0, STORAGE_TEXT),
+    T(1033, "aclitem", "aclitem", 12, false, 'U', false, 0, 1034, STORAGE_TEXT),
+    T(2202, "regprocedure", "regprocedure", 4, true, 'N', false, 0, 2207, STORAGE_INT),
+    T(2203, "regoper", "regoper", 4, true, 'N', false, 0, 2208, STORAGE_INT),
+    T(2204, "regoperator", "regoperator", 4, true, 'N', false, 0, 2209, STORAGE_INT),
+    T(4089, "regnamespace", "regnamespace", 4, true, 'N', false, 0, 4090, STORAGE_INT),
+    T(4096, "regrole", "regrole", 4, true, 'N', false, 0, 4097, STORAGE_INT),
+    T(4191, "regcollation", "regcollation", 4, true, 'N', false, 0, 4192, STORAGE_INT),
+    T(2275, "cstring", "cstring", -2, false, 'P', false, 0, 1263, STORAGE_TEXT),
+    T(2276, "any", "\"any\"", 4, true, 'P', false, 0, 0, STORAGE_TEXT),
+    T(2277, "anyarray", "anyarray", -1, false, 'P', false, 0, 0, STORAGE_TEXT),
+    T(2283, "anyelement", "anyelement", 4, true, 'P', false, 0, 0, STORAGE_TEXT),
+    T(2776, "anynonarray", "anynonarray", 4, true, 'P', false, 0, 0, STORAGE_TEXT),
+    T(869, "inet", "inet", -1, false, 'I', true, 0, 1041, STORAGE_TEXT),
+    T(1002, "_char", "\"char\"[]", -1, false, 'A', false, 18, 0, STORAGE_TEXT),
+    T(1005, "_int2", "smallint[]", -1, false, 'A', false, 21, 0, STORAGE_TEXT),
+    T(1028, "_oid", "oid[]", -1, false, 'A', false, 26, 0, STORAGE_TEXT),
+    T(1034, "_aclitem", "aclitem[]", -1, false, 'A', false, 1033, 0, STORAGE_TEXT),
+    T(1021, "_float4", "real[]", -1, false, 'A', false, 700, 0, STORAGE_TEXT),
+    T(1015, "_varchar", "character varying[]", -1, false, 'A', false, 1043, 0, STORAGE_TEXT),
+    T(1014, "_bpchar", "character[]", -1, false, 'A', false, 1042, 0, STORAGE_TEXT),
+    T(1001, "_bytea", "bytea[]", -1, false, 'A', false, 17, 0, STORAGE_TEXT),
+    T(1182, "_date", "date[]", -1, false, 'A', false, 1082, 0, STORAGE_TEXT),
+    T(1115, "_timestamp", "timestamp without time zone[]", -1, false, 'A', false, 1114, 0, STORAGE_TEXT),
+    T(1185, "_timestamptz", "timestamp with time zone[]", -1, false, 'A', false, 1184, 0, STORAGE_TEXT),
+    T(2951, "_uuid", "uuid[]", -1, false, 'A', false, 2950, 0, STORAGE_TEXT),
+    T(3807, "_jsonb", "jsonb[]", -1, false, 'A', false, 3802, 0, STORAGE_TEXT),
+    T(199, "_json", "json[]", -1, false, 'A', false, 114, 0, STORAGE_TEXT),
+    T(2210, "_regclass", "regclass[]", -1, false, 'A', false, 2205, 0, STORAGE_TEXT),
+    T(2211, "_regtype", "regtype[]", -1, false, 'A', false, 2206, 0, STORAGE_TEXT),
+    T(1008, "_regproc", "regproc[]", -1, false, 'A', false, 24, 0, STORAGE_TEXT),
+    T(1263, "_cstring", "cstring[]", -1, false, 'A', false, 2275, 0, STORAGE_TEXT),
+    T(1183, "_time", "time without time zone[]", -1, false, 'A', false, 1083, 0, STORAGE_TEXT),
+    T(1187, "_interval", "interval[]", -1, false, 'A', false, 1186, 0, STORAGE_TEXT),
 };
 
 const pg_type_info *types_by_oid(pg_oid oid)
@@ -84,8 +125,61 @@ int16_t types_typlen(pg_oid oid) { const pg_type_info *t = types_by_oid(oid); re
 void types_format_type(pg_oid oid, int32_t typmod, strbuf *out)
 {
     const pg_type_info *t = types_by_oid(oid);
-    strbuf_puts(out, t ? t->sql_name : "???");
-    (void)typmod;
+    if (!t) {
+        strbuf_puts(out, "???");
+        return;
+    }
+    if (types_is_array(t)) {
+        types_format_type(t->typelem, typmod, out);
+        strbuf_puts(out, "[]");
+        return;
+    }
+    switch (oid) {
+    case PG_OID_VARCHAR:
+        strbuf_puts(out, "character varying");
+        if (typmod >= 4)
+            strbuf_printf(out, "(%d)", typmod - 4);
+        return;
+    case PG_OID_BPCHAR:
+        if (typmod >= 4)
+            strbuf_printf(out, "character(%d)", typmod - 4);
+        else
+            strbuf_puts(out, "bpchar");
+        return;
+    case PG_OID_NUMERIC:
+        strbuf_puts(out, "numeric");
+        if (typmod >= 4)
+            strbuf_printf(out, "(%d,%d)", ((typmod - 4) >> 16) & 0xffff, (typmod - 4) & 0xffff);
+        return;
+    case PG_OID_TIMESTAMP:
+    case PG_OID_TIMESTAMPTZ:
+    case PG_OID_TIME:
+    case PG_OID_TIMETZ: {
+        const char *base = oid == PG_OID_TIME || oid == PG_OID_TIMETZ ? "time" : "timestamp";
+        bool tz = oid == PG_OID_TIMESTAMPTZ || oid == PG_OID_TIMETZ;
+        if (typmod >= 0)
+            strbuf_printf(out, "%s(%d) %s time zone", base, typmod, tz ? "with" : "without");
+        else
+            strbuf_printf(out, "%s %s time zone", base, tz ? "with" : "without");
+        return;
+    }
+    case PG_OID_INTERVAL:
+        strbuf_puts(out, "interval");
+        if (typmod >= 0 && (typmod & 0xffff) != 0xffff)
+            strbuf_printf(out, "(%d)", typmod & 0xffff);
+        return;
+    default:
+        strbuf_puts(out, t->sql_name);
+        return;
+    }
+}
+
+static bool is_reg_type(pg_oid oid)
+{
+    return oid == PG_OID_REGCLASS || oid == PG_OID_REGTYPE || oid == PG_OID_REGPROC || oid == PG_OID_REGPROCEDURE ||
+           oid == PG_OID_REGOPER || oid == PG_OID_REGOPERATOR || oid == PG_OID_REGNAMESPACE ||
+           oid == PG_OID_REGROLE || oid == PG_OID_REGCOLLATION || oid == PG_OID_REGCONFIG ||
+           oid == PG_OID_REGDICTIONARY;
 }
 
 void type_settings_default(type_settings *s)
@@ -157,6 +251,16 @@ static bool float_out(double f, int extra, strbuf *out)
 bool types_text_out(const type_settings *s, pg_oid oid, int32_t typmod, const sql_value *v, strbuf *out, pg_error *err)
 {
     (void)typmod; (void)err;
+    if (is_reg_type(oid) && v->kind == VALUE_INT) {
+        if (v->i != 0 && s && s->reg && s->reg->name_of(s->reg->arg, oid, (pg_oid)v->i, out))
+            return true;
+        if (v->i == 0 && oid != PG_OID_REGROLE && oid != PG_OID_REGNAMESPACE) {
+            strbuf_puts(out, "-");
+            return true;
+        }
+        strbuf_printf(out, "%u", (pg_oid)v->i);
+        return true;
+    }
     switch (oid) {
     case PG_OID_BOOL: strbuf_puts(out, v->i ? "t" : "f"); return true;
     case PG_OID_FLOAT4: case PG_OID_FLOAT8: return float_out(v->kind == VALUE_FLOAT ? v->f : (double)v->i, s ? s->extra_float_digits : 1, out);
@@ -217,7 +321,29 @@ bool types_text_in(const type_settings *s, pg_oid oid, int32_t typmod, const cha
         pg_error_set(err, "22P02", "invalid input syntax for type boolean: \"%s\"", buf);
         return false;
     }
-    case PG_OID_INT2: case PG_OID_INT4: case PG_OID_INT8: case PG_OID_OID: case PG_OID_REGCLASS: {
+    case PG_OID_REGCLASS: case PG_OID_REGTYPE: case PG_OID_REGPROC: case PG_OID_REGPROCEDURE: case PG_OID_REGOPER:
+    case PG_OID_REGOPERATOR: case PG_OID_REGNAMESPACE: case PG_OID_REGROLE: case PG_OID_REGCOLLATION: {
+        /* A number is an OID; "-" is 0; anything else is a name the catalog resolves. */
+        int64_t v;
+        if (parse_int64(buf, &v) && v >= 0 && v <= 4294967295LL) {
+            *out = value_int(v);
+            return true;
+        }
+        if (strcmp(buf, "-") == 0) {
+            *out = value_int(0);
+            return true;
+        }
+        pg_oid found;
+        if (s && s->reg && s->reg->oid_of) {
+            if (!s->reg->oid_of(s->reg->arg, oid, text, len, &found, err))
+                return false;
+            *out = value_int(found);
+            return true;
+        }
+        pg_error_set(err, "22P02", "invalid input syntax for type %s: \"%s\"", t ? t->sql_name : "oid", buf);
+        return false;
+    }
+    case PG_OID_INT2: case PG_OID_INT4: case PG_OID_INT8: case PG_OID_OID: {
         int64_t v;
         if (!parse_int64(buf, &v)) {
             pg_error_set(err, "22P02", "invalid input syntax for type %s: \"%s\"", t ? t->sql_name : "integer", buf);

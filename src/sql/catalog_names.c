@@ -1,0 +1,330 @@
+/*
+ * catalog_names.c — the session's answers to "what is the name of OID n" and "which OID does
+ * this name denote" for the reg* types (regclass, regtype, regproc, regnamespace, regrole),
+ * and to pg_table_is_visible & co., installed in the session's type settings
+ * (types.h reg_resolver) so that codecs and engine functions (casts in the engine) print and
+ * read reg* values as PostgreSQL does: through the session's catalog snapshot and search_path.
+ *
+ * Names are read as PostgreSQL's stringToQualifiedNameList reads them: dot-separated,
+ * double-quoted parts kept as written ("" for a quote), others folded to lower case.
+ */
+#include "sql/pg_nodes.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- qualified names */
+
+typedef struct qualified_name {
+    char parts[3][NAMEDATALEN * 2];
+    int n;
+} qualified_name;
+
+static bool parse_qualified(const char *text, size_t len, qualified_name *q, pg_error *err)
+{
+    memset(q, 0, sizeof *q);
+    size_t i = 0;
+    for (;;) {
+        while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n'))
+            i++;
+        if (q->n == 3)
+            goto bad;
+        char *out = q->parts[q->n];
+        size_t o = 0;
+        if (i < len && text[i] == '"') {
+            i++;
+            for (;;) {
+                if (i >= len)
+                    goto bad;
+                if (text[i] == '"') {
+                    if (i + 1 < len && text[i + 1] == '"') {
+                        i += 2;
+                        if (o + 1 < sizeof q->parts[0])
+                            out[o++] = '"';
+                        continue;
+                    }
+                    i++;
+                    break;
+                }
+                if (o + 1 < sizeof q->parts[0])
+                    out[o++] = text[i];
+                i++;
+            }
+            if (o == 0)
+                goto bad;
+        } else {
+            while (i < len && text[i] != '.' && text[i] != ' ' && text[i] != '\t' && text[i] != '"') {
+                char c = text[i++];
+                if (c >= 'A' && c <= 'Z')
+                    c = (char)(c - 'A' + 'a');
+                if (o + 1 < sizeof q->parts[0])
+                    out[o++] = c;
+            }
+            if (o == 0)
+                goto bad;
+        }
+        out[o] = 0;
+        q->n++;
+        while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n'))
+            i++;
+        if (i == len)
+            return true;
+        if (text[i] != '.')
+            goto bad;
+        i++;
+    }
+bad:
+    pg_error_set(err, "42602", "invalid name syntax");
+    return false;
+}
+
+/* ---------------------------------------------------------------- the resolver */
+
+typedef struct lookup {
+    sql_session *s;
+    cat_snapshot *cat;
+    const char *path[16];
+    size_t npath;
+} lookup;
+
+static bool lookup_begin(const void *arg, lookup *l)
+{
+    pg_error ignore = {0};
+    l->s = (sql_session *)arg;
+    l->cat = NULL;
+    if (!session_catalog(l->s, &l->cat, &ignore)) {
+        pg_error_clear(&ignore);
+        return false;
+    }
+    l->npath = guc_search_path(l->s, l->cat, l->path, ARRAY_LEN(l->path));
+    return true;
+}
+
+static void lookup_end(lookup *l)
+{
+    if (l->cat)
+        cat_snapshot_unref(l->cat);
+}
+
+static bool name_of(const void *arg, pg_oid type, pg_oid value, strbuf *out)
+{
+    switch (type) {
+    case PG_OID_REGTYPE: {
+        if (types_by_oid(value)) {
+            types_format_type(value, -1, out);
+            return true;
+        }
+        const char *name = catalog_type_name(value);
+        if (!name)
+            return false;
+        catalog_quote_ident_pg(name, out);
+        return true;
+    }
+    case PG_OID_REGPROC:
+    case PG_OID_REGPROCEDURE: {
+        const char *name = catalog_proc_name(value);
+        if (!name)
+            return false;
+        catalog_quote_ident_pg(name, out);
+        return true;
+    }
+    case PG_OID_REGROLE: {
+        const char *name = catalog_role_name(value);
+        if (!name)
+            return false;
+        catalog_quote_ident_pg(name, out);
+        return true;
+    }
+    case PG_OID_REGCLASS:
+    case PG_OID_REGNAMESPACE: {
+        lookup l;
+        if (!lookup_begin(arg, &l))
+            return false;
+        bool found = false;
+        if (type == PG_OID_REGCLASS) {
+            const cat_relation *r = cat_relation_by_oid(l.cat, value);
+            if (r) {
+                catalog_format_relation(l.cat, r, l.path, l.npath, out);
+                found = true;
+            }
+        } else {
+            const cat_namespace *ns = cat_namespace_by_oid(l.cat, value);
+            if (ns) {
+                catalog_quote_ident_pg(ns->name, out);
+                found = true;
+            }
+        }
+        lookup_end(&l);
+        return found;
+    }
+    default:
+        return false;
+    }
+}
+
+/* "SELECT NULL::<text>" parsed with PostgreSQL's grammar, as parseTypeString does: the text
+ * must be exactly one type name. */
+static bool type_from_text(sql_session *s, cat_snapshot *cat, const char *text, size_t len, pg_oid *out,
+                           pg_error *err)
+{
+    strbuf sql;
+    strbuf_init(&sql);
+    strbuf_puts(&sql, "SELECT NULL::");
+    strbuf_append(&sql, text, len);
+    if (sql.failed) {
+        pg_error_oom(err);
+        return false;
+    }
+    raw_parse p;
+    pg_error ignore = {0};
+    bool ok = false;
+    if (raw_parse_text(sql.data, &p, NULL, 0, &ignore)) {
+        if (list_length(p.statements) == 1) {
+            SelectStmt *sel = (SelectStmt *)((RawStmt *)linitial(p.statements))->stmt;
+            if (IsA(sel, SelectStmt) && list_length(sel->targetList) == 1 && !sel->fromClause &&
+                !sel->whereClause && sel->op == SETOP_NONE) {
+                ResTarget *rt = linitial(sel->targetList);
+                if (rt->val && IsA(rt->val, TypeCast) && IsA(((TypeCast *)rt->val)->arg, A_Const) && !rt->name) {
+                    arena mem;
+                    arena_init(&mem);
+                    sql_xlate x = {.session = s, .catalog = cat, .mem = &mem, .text = sql.data, .err = err};
+                    int32_t typmod;
+                    ok = analyze_type_name(&x, (Node *)((TypeCast *)rt->val)->typeName, out, &typmod);
+                    arena_free(&mem);
+                    if (!ok)
+                        err->position = 0;
+                }
+            }
+        }
+        raw_parse_free(&p);
+    } else {
+        pg_error_clear(&ignore);
+    }
+    if (!ok && !pg_error_is_set(err))
+        pg_error_set(err, "42601", "invalid type name \"%.*s\"", (int)len, text);
+    strbuf_free(&sql);
+    return ok;
+}
+
+static bool oid_of(const void *arg, pg_oid type, const char *text, size_t len, pg_oid *out, pg_error *err)
+{
+    sql_session *s = (sql_session *)arg;
+    lookup l;
+    if (!lookup_begin(arg, &l)) {
+        pg_error_set(err, "XX000", "catalog is not available");
+        return false;
+    }
+    bool ok = false;
+    qualified_name q;
+    if (type == PG_OID_REGTYPE) {
+        ok = type_from_text(s, l.cat, text, len, out, err);
+        lookup_end(&l);
+        return ok;
+    }
+    if (!parse_qualified(text, len, &q, err)) {
+        lookup_end(&l);
+        return false;
+    }
+    const char *last = q.parts[q.n - 1];
+    const char *schema = q.n >= 2 ? q.parts[q.n - 2] : NULL;
+    if (q.n == 3 && strcmp(q.parts[0], s->database) != 0) {
+        pg_error_set(err, "0A000", "cross-database references are not implemented: %.*s", (int)len, text);
+    } else if (type == PG_OID_REGCLASS) {
+        const cat_relation *r = NULL;
+        if (schema) {
+            if (!cat_find_namespace(l.cat, schema))
+                pg_error_set(err, "3F000", "schema \"%s\" does not exist", schema);
+            else
+                r = cat_find_relation(l.cat, schema, last);
+        } else {
+            bool catalog_listed = false;
+            for (size_t i = 0; i < l.npath; i++)
+                catalog_listed |= strcmp(l.path[i], "pg_catalog") == 0;
+            if (!catalog_listed)
+                r = cat_find_relation(l.cat, "pg_catalog", last);
+            for (size_t i = 0; !r && i < l.npath; i++)
+                r = cat_find_relation(l.cat, l.path[i], last);
+        }
+        if (r) {
+            *out = r->oid;
+            ok = true;
+        } else if (!pg_error_is_set(err)) {
+            pg_error_set(err, "42P01", "relation \"%.*s\" does not exist", (int)len, text);
+        }
+    } else if (type == PG_OID_REGNAMESPACE) {
+        const cat_namespace *ns = q.n == 1 ? cat_find_namespace(l.cat, last) : NULL;
+        if (q.n != 1)
+            pg_error_set(err, "42601", "invalid name syntax");
+        else if (!ns)
+            pg_error_set(err, "3F000", "schema \"%s\" does not exist", last);
+        else {
+            *out = ns->oid;
+            ok = true;
+        }
+    } else if (type == PG_OID_REGROLE) {
+        if (q.n != 1)
+            pg_error_set(err, "42601", "invalid name syntax");
+        else if (!catalog_role_oid(last, out))
+            pg_error_set(err, "42704", "role \"%s\" does not exist", last);
+        else
+            ok = true;
+    } else if (type == PG_OID_REGPROC || type == PG_OID_REGPROCEDURE) {
+        pg_oid first = 0;
+        int n = (!schema || strcmp(schema, "pg_catalog") == 0) ? catalog_proc_lookup(last, &first) : 0;
+        if (n == 0)
+            pg_error_set(err, "42883", "function \"%.*s\" does not exist", (int)len, text);
+        else if (n > 1 && type == PG_OID_REGPROC)
+            pg_error_set(err, "42725", "more than one function named \"%.*s\"", (int)len, text);
+        else {
+            *out = first;
+            ok = true;
+        }
+    } else {
+        pg_error_set(err, "0A000", "input of type %u by name is not supported", type);
+    }
+    lookup_end(&l);
+    return ok;
+}
+
+static int visible(const void *arg, char kind, pg_oid value)
+{
+    switch (kind) {
+    case 'r': {
+        lookup l;
+        if (!lookup_begin(arg, &l))
+            return -1;
+        const cat_relation *r = cat_relation_by_oid(l.cat, value);
+        int v = r ? (catalog_relation_visible(l.cat, r, l.path, l.npath) ? 1 : 0) : -1;
+        lookup_end(&l);
+        return v;
+    }
+    case 't': {
+        if (!catalog_type_name(value))
+            return -1;
+        if (catalog_type_namespace(value) == CAT_OID_PG_CATALOG)
+            return 1;
+        lookup l;
+        if (!lookup_begin(arg, &l))
+            return -1;
+        int v = 0;
+        for (size_t i = 0; i < l.npath; i++)
+            if (strcmp(l.path[i], "public") == 0)
+                v = 1;
+        lookup_end(&l);
+        return v;
+    }
+    case 'f':
+        return catalog_proc_name(value) ? 1 : -1;
+    default:
+        return 1;
+    }
+}
+
+void session_install_reg_resolver(sql_session *s)
+{
+    s->reg.name_of = name_of;
+    s->reg.oid_of = oid_of;
+    s->reg.visible = visible;
+    s->reg.arg = s;
+    s->types.reg = &s->reg;
+}
