@@ -368,6 +368,11 @@ static bool constraints(build_ctx *b)
         c_del = rw_col(&w, "confdeltype"), c_match = rw_col(&w, "confmatchtype"), c_local = rw_col(&w, "conislocal"),
         c_inh = rw_col(&w, "coninhcount"), c_noinherit = rw_col(&w, "connoinherit"), c_key = rw_col(&w, "conkey"),
         c_fkey = rw_col(&w, "confkey"), c_bin = rw_col(&w, "conbin");
+    rowwriter dw;
+    if (!rw_open(&dw, b->conn, b->schema, store_internal_relation("constraintdef"), b->err)) {
+        rw_close(&w);
+        return false;
+    }
     bool ok = !w.failed;
     strbuf def;
     strbuf_init(&def);
@@ -407,16 +412,19 @@ static bool constraints(build_ctx *b)
             }
             if (k->type == 'f')
                 int2_array(rw_buf(&w, c_fkey), k->ref_keys, k->nkeys);
-            if (k->type == 'c') {
-                const char *text = build_constraint_def(b, r, k, true, &def);
+            const char *text = build_constraint_def(b, r, k, false, &def);
+            rw_int(&dw, 0, k->oid);
+            rw_text(&dw, 1, text);
+            if (k->type == 'c' && text && strncmp(text, "CHECK (", 7) == 0)
                 /* conbin holds the expression: the CHECK (...) text without its keyword. */
-                if (text && strncmp(text, "CHECK (", 7) == 0)
-                    rw_textf(&w, c_bin, "%.*s", (int)(strlen(text) - 8), text + 7);
-            }
-            ok = rw_insert(&w);
+                rw_textf(&w, c_bin, "%.*s", (int)(strlen(text) - 8), text + 7);
+            text = build_constraint_def(b, r, k, true, &def);
+            rw_text(&dw, 2, text);
+            ok = rw_insert(&w) && rw_insert(&dw);
         }
     }
     strbuf_free(&def);
+    ok = finish(&dw, ok);
     return finish(&w, ok);
 }
 
@@ -436,6 +444,11 @@ static bool indexes(build_ctx *b)
         c_replident = rw_col(&w, "indisreplident"), c_key = rw_col(&w, "indkey"),
         c_coll = rw_col(&w, "indcollation"), c_class = rw_col(&w, "indclass"), c_option = rw_col(&w, "indoption"),
         c_exprs = rw_col(&w, "indexprs"), c_pred = rw_col(&w, "indpred");
+    rowwriter iw;
+    if (!rw_open(&iw, b->conn, b->schema, store_internal_relation("indexdef"), b->err)) {
+        rw_close(&w);
+        return false;
+    }
     bool ok = !w.failed;
     strbuf def, keydefs, pred;
     strbuf_init(&def);
@@ -495,12 +508,39 @@ static bool indexes(build_ctx *b)
             }
             if (ix->predicate)
                 rw_text(&w, c_pred, described && pred.len ? pred.data : ix->predicate);
-            ok = rw_insert(&w);
+            /* pg_get_indexdef(oid) and pg_get_indexdef(oid, k, pretty) for each key k. */
+            rw_int(&iw, 0, ix->oid);
+            rw_text(&iw, 1, described ? def.data : build_index_def(b, r, ix, &def));
+            strbuf *keys = rw_buf(&iw, 2);
+            strbuf_putc(keys, '[');
+            const char *p = keydefs.data ? keydefs.data : "";
+            for (int k = 0; k < ix->nkeys; k++) {
+                strbuf one;
+                strbuf_init(&one);
+                if (described) {
+                    strbuf_puts(&one, p);
+                    p += strlen(p) + 1;
+                } else {
+                    const cat_column *col = build_column_by_attnum(r, ix->keys[k]);
+                    catalog_quote_ident_pg(col ? col->name : "?", &one);
+                }
+                strbuf_puts(keys, k ? ",\"" : "\"");
+                for (const char *q = one.data ? one.data : ""; *q; q++) {
+                    if (*q == '"' || *q == '\\')
+                        strbuf_putc(keys, '\\');
+                    strbuf_putc(keys, *q);
+                }
+                strbuf_putc(keys, '"');
+                strbuf_free(&one);
+            }
+            strbuf_putc(keys, ']');
+            ok = rw_insert(&w) && rw_insert(&iw);
         }
     }
     strbuf_free(&def);
     strbuf_free(&keydefs);
     strbuf_free(&pred);
+    ok = finish(&iw, ok);
     return finish(&w, ok);
 }
 
@@ -585,6 +625,11 @@ static bool depends(build_ctx *b)
     int c_class = rw_col(&w, "classid"), c_obj = rw_col(&w, "objid"), c_sub = rw_col(&w, "objsubid"),
         c_refclass = rw_col(&w, "refclassid"), c_ref = rw_col(&w, "refobjid"), c_refsub = rw_col(&w, "refobjsubid"),
         c_type = rw_col(&w, "deptype");
+    rowwriter sw;
+    if (!rw_open(&sw, b->conn, b->schema, store_internal_relation("serial"), b->err)) {
+        rw_close(&w);
+        return false;
+    }
     bool ok = !w.failed;
     for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
         const cat_relation *r = cat_relation_at(b->s, i);
@@ -600,6 +645,16 @@ static bool depends(build_ctx *b)
             rw_int(&w, c_refsub, r->owned_by_attnum);
             rw_text(&w, c_type, c && c->identity ? "i" : "a");
             ok = rw_insert(&w);
+            /* pg_get_serial_sequence's answer: the sequence, qualified and quoted. */
+            if (ok && c) {
+                rw_int(&sw, 0, r->owned_by);
+                rw_text(&sw, 1, c->name);
+                strbuf *name = rw_buf(&sw, 2);
+                catalog_quote_ident_pg(r->schema, name);
+                strbuf_putc(name, '.');
+                catalog_quote_ident_pg(r->name, name);
+                ok = rw_insert(&sw);
+            }
         } else if (r->kind == 'i') {
             const cat_index *ix;
             const cat_relation *t = index_owner(b->s, r->oid, &ix);
@@ -615,6 +670,7 @@ static bool depends(build_ctx *b)
             ok = rw_insert(&w);
         }
     }
+    ok = finish(&sw, ok);
     return finish(&w, ok);
 }
 
@@ -641,6 +697,13 @@ static bool view_rows(build_ctx *b)
         v_def = rw_col(&v, "definition");
     int x_schema = rw_col(&x, "schemaname"), x_table = rw_col(&x, "tablename"), x_name = rw_col(&x, "indexname"),
         x_space = rw_col(&x, "tablespace"), x_def = rw_col(&x, "indexdef");
+    rowwriter vd;
+    if (!rw_open(&vd, b->conn, b->schema, store_internal_relation("viewdef"), b->err)) {
+        rw_close(&t);
+        rw_close(&v);
+        rw_close(&x);
+        return false;
+    }
     bool ok = !t.failed && !v.failed && !x.failed;
     strbuf text;
     strbuf_init(&text);
@@ -671,6 +734,12 @@ static bool view_rows(build_ctx *b)
             else
                 rw_text(&v, v_def, r->view_definition);
             ok = rw_insert(&v);
+            if (ok && !r->is_system) {
+                rw_int(&vd, 0, r->oid);
+                rw_text(&vd, 1, text.len ? text.data : r->view_definition);
+                rw_text(&vd, 2, text.len ? text.data : r->view_definition);
+                ok = rw_insert(&vd);
+            }
         }
         for (int n = 0; ok && !r->is_system && n < r->nindexes; n++) {
             const cat_index *ix = &r->indexes[n];
@@ -683,13 +752,36 @@ static bool view_rows(build_ctx *b)
         }
     }
     strbuf_free(&text);
+    ok = finish(&vd, ok);
     ok = finish(&t, ok);
     ok = finish(&v, ok);
     return finish(&x, ok);
 }
 
+/* "pgw.engine": which engine table or index holds a relation (pg_relation_size & co.). */
+static bool engine_names(build_ctx *b)
+{
+    rowwriter w;
+    if (!rw_open(&w, b->conn, b->schema, store_internal_relation("engine"), b->err))
+        return false;
+    bool ok = true;
+    for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
+        const cat_relation *r = cat_relation_at(b->s, i);
+        if (r->is_system || !r->engine_name || !*r->engine_name || r->kind == 'v')
+            continue;
+        const cat_index *ix = NULL;
+        const cat_relation *table = r->kind == 'i' ? index_owner(b->s, r->oid, &ix) : NULL;
+        rw_int(&w, 0, r->oid);
+        rw_text(&w, 1, r->engine_name);
+        rw_textf(&w, 2, "%c", r->kind);
+        rw_int(&w, 3, table ? table->oid : 0);
+        ok = rw_insert(&w);
+    }
+    return finish(&w, ok);
+}
+
 bool build_schema(build_ctx *b)
 {
     return namespaces(b) && classes(b) && attributes(b) && attrdefs(b) && constraints(b) && indexes(b) &&
-           descriptions(b) && sequences(b) && depends(b) && view_rows(b);
+           descriptions(b) && sequences(b) && depends(b) && view_rows(b) && engine_names(b);
 }

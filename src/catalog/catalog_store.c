@@ -133,6 +133,46 @@ static bool create_table(engine_conn *conn, const char *schema, const cat_relati
     return engine_exec(conn, sql->data, err);
 }
 
+/* Tables of our own beside PostgreSQL's, read by the catalog functions' templates
+ * (pg_get_constraintdef, pg_get_indexdef, pg_get_viewdef, pg_get_serial_sequence,
+ * pg_encoding_to_char): definitions computed once per build rather than per call. */
+static cat_column internal_columns[][4] = {
+    {{.name = "oid", .attnum = 1}, {.name = "def", .attnum = 2}, {.name = "pretty", .attnum = 3}},
+    {{.name = "oid", .attnum = 1}, {.name = "def", .attnum = 2}, {.name = "keys", .attnum = 3}},
+    {{.name = "oid", .attnum = 1}, {.name = "def", .attnum = 2}, {.name = "pretty", .attnum = 3}},
+    {{.name = "relid", .attnum = 1}, {.name = "attname", .attnum = 2}, {.name = "seqname", .attnum = 3}},
+    {{.name = "num", .attnum = 1}, {.name = "name", .attnum = 2}},
+    {{.name = "oid", .attnum = 1}, {.name = "name", .attnum = 2}, {.name = "kind", .attnum = 3},
+     {.name = "table_oid", .attnum = 4}},
+};
+static cat_relation internal_relations[] = {
+    {.oid = 0, .name = "constraintdef", .engine_name = "pgw.constraintdef", .kind = 'r', .ncolumns = 3,
+     .columns = internal_columns[0]},
+    {.oid = 0, .name = "indexdef", .engine_name = "pgw.indexdef", .kind = 'r', .ncolumns = 3,
+     .columns = internal_columns[1]},
+    {.oid = 0, .name = "viewdef", .engine_name = "pgw.viewdef", .kind = 'r', .ncolumns = 3,
+     .columns = internal_columns[2]},
+    {.oid = 0, .name = "serial", .engine_name = "pgw.serial", .kind = 'v', .ncolumns = 3,
+     .columns = internal_columns[3]},
+    {.oid = 0, .name = "encodings", .engine_name = "pgw.encodings", .kind = 'v', .ncolumns = 2,
+     .columns = internal_columns[4]},
+    {.oid = 0, .name = "engine", .engine_name = "pgw.engine", .kind = 'v', .ncolumns = 4,
+     .columns = internal_columns[5]},
+};
+
+const cat_relation *store_internal_relation(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_LEN(internal_relations); i++)
+        if (strcmp(internal_relations[i].name, name) == 0)
+            return &internal_relations[i];
+    return NULL;
+}
+
+static bool internal_is_static(const cat_relation *r)
+{
+    return strcmp(r->name, "encodings") == 0;
+}
+
 bool store_create_tables(engine_conn *conn, const char *schema, cat_store_kind kind, pg_error *err)
 {
     strbuf sql;
@@ -142,6 +182,21 @@ bool store_create_tables(engine_conn *conn, const char *schema, cat_store_kind k
         const cat_relation *r = catalog_system_relation_at(i);
         if (catalog_store_kind(r) == kind)
             ok = create_table(conn, schema, r, &sql, err);
+    }
+    for (size_t i = 0; ok && kind != CAT_STORE_SESSION && i < ARRAY_LEN(internal_relations); i++) {
+        const cat_relation *r = &internal_relations[i];
+        if (internal_is_static(r) == (kind == CAT_STORE_STATIC)) {
+            strbuf_reset(&sql);
+            strbuf_printf(&sql, "CREATE TABLE %s.", schema);
+            catalog_quote_ident(r->engine_name, &sql);
+            strbuf_printf(&sql, r->kind == 'r' ? " (\"%s\" INTEGER PRIMARY KEY" : " (\"%s\"", r->columns[0].name);
+            for (int c = 1; c < r->ncolumns; c++)
+                strbuf_printf(&sql, ", \"%s\"", r->columns[c].name);
+            strbuf_putc(&sql, ')');
+            ok = !sql.failed && engine_exec(conn, sql.data, err);
+            if (sql.failed)
+                pg_error_oom(err);
+        }
     }
     strbuf_free(&sql);
     return ok;
@@ -170,6 +225,21 @@ static bool create_indexes(engine_conn *conn, const char *schema, cat_store_kind
             return false;
     }
     return true;
+}
+
+bool build_encodings(engine_conn *conn, const char *schema, pg_error *err)
+{
+    rowwriter w;
+    if (!rw_open(&w, conn, schema, store_internal_relation("encodings"), err))
+        return false;
+    bool ok = true;
+    for (int i = 0; ok && catalog_encoding_name(i); i++) {
+        rw_int(&w, 0, i);
+        rw_text(&w, 1, catalog_encoding_name(i));
+        ok = rw_insert(&w);
+    }
+    rw_close(&w);
+    return ok;
 }
 
 /* ---------------------------------------------------------------- per connection */
@@ -226,9 +296,10 @@ static bool table_count(engine_conn *conn, const char *schema, int64_t *count, p
     return ok;
 }
 
+/* BEGIN DEFERRED: a build writes only to the store, never takes the main database's lock. */
 static bool in_build_txn(engine_conn *conn, bool (*fn)(void *), void *arg, pg_error *err)
 {
-    if (!engine_begin(conn, TXN_WRITE, err))
+    if (!engine_begin(conn, TXN_READ, err))
         return false;
     if (!fn(arg)) {
         pg_error ignore = {0};
@@ -248,7 +319,7 @@ static bool static_build_fn(void *arg)
 {
     static_job *j = arg;
     return store_create_tables(j->conn, "pgw_static", CAT_STORE_STATIC, j->err) &&
-           build_static(j->conn, "pgw_static", installed_env, j->err) &&
+           build_static(j->conn, "pgw_static", installed_env, j->err) && build_encodings(j->conn, "pgw_static", j->err) &&
            create_indexes(j->conn, "pgw_static", CAT_STORE_STATIC, j->err);
 }
 
@@ -389,6 +460,11 @@ static bool build_temp(engine_conn *conn, conn_store *cs, cat_snapshot *s, const
             strbuf_free(&sql);
         }
     }
+    for (size_t i = 0; ok && cs->temp_tables && i < ARRAY_LEN(internal_relations); i++) {
+        if (internal_is_static(&internal_relations[i]))
+            continue;
+        ok = store_exec(conn, err, "DELETE FROM temp.\"%s\"", internal_relations[i].engine_name);
+    }
     if (ok) {
         build_ctx b;
         init_build(&b, conn, "temp", s, env, err);
@@ -414,6 +490,11 @@ static bool drop_temp(engine_conn *conn, conn_store *cs, pg_error *err)
             pg_error_oom(err);
         strbuf_free(&sql);
         if (!ok)
+            return false;
+    }
+    for (size_t i = 0; i < ARRAY_LEN(internal_relations); i++) {
+        if (!internal_is_static(&internal_relations[i]) &&
+            !store_exec(conn, err, "DROP TABLE IF EXISTS temp.\"%s\"", internal_relations[i].engine_name))
             return false;
     }
     cs->temp_tables = false;

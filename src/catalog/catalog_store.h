@@ -37,6 +37,10 @@ bool rw_insert(rowwriter *w) MUST_CHECK;
  * with the indexes catalog queries look things up by. */
 bool store_create_tables(engine_conn *conn, const char *schema, cat_store_kind kind, pg_error *err) MUST_CHECK;
 bool store_exec(engine_conn *conn, pg_error *err, const char *fmt, ...) PRINTF_LIKE(3, 4) MUST_CHECK;
+/* Our own tables beside PostgreSQL's ("pgw.constraintdef", "pgw.indexdef", "pgw.viewdef",
+ * "pgw.serial", "pgw.encodings"), by short name, for the row writer. */
+const cat_relation *store_internal_relation(const char *name);
+bool build_encodings(engine_conn *conn, const char *schema, pg_error *err) MUST_CHECK;
 
 /* ---------------------------------------------------------------- builders */
 

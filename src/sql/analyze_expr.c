@@ -80,6 +80,18 @@ static ir_expr *make_call(sql_xlate *x, const sql_function *fn, ir_expr **args, 
     } else if (ret == FN_RET_ARG1_ARRAY) {
         const pg_type_info *t = types_by_oid(args[0]->type);
         ret = t && t->typarray ? t->typarray : PG_OID_TEXT_ARRAY;
+    } else if (ret == PG_OID_ANYARRAY || ret == PG_OID_ANYELEMENT) {
+        /* Polymorphic result: the type the polymorphic arguments were resolved to. */
+        pg_oid resolved = PG_OID_INVALID;
+        for (int i = 0; i < nargs && !resolved; i++) {
+            pg_oid slot = i < fn->nargs ? fn->args[i] : fn->args[fn->nargs - 1];
+            const pg_type_info *t = types_by_oid(args[i]->type);
+            if (slot == PG_OID_ANYARRAY)
+                resolved = ret == PG_OID_ANYARRAY ? args[i]->type : (t ? t->typelem : PG_OID_INVALID);
+            else if (slot == PG_OID_ANYELEMENT || slot == PG_OID_ANYNONARRAY)
+                resolved = ret == PG_OID_ANYELEMENT ? args[i]->type : (t ? t->typarray : PG_OID_INVALID);
+        }
+        ret = resolved ? resolved : ret == PG_OID_ANYARRAY ? PG_OID_TEXT_ARRAY : PG_OID_TEXT;
     }
     if (fn->flags & FN_CATALOG)
         x->uses_catalog = true;
@@ -347,6 +359,8 @@ static ir_expr *any_all_array(sql_xlate *x, ir_query *q, A_Expr *a, bool all)
         if (!r)
             return NULL;
     }
+    if (ir_vector_array_type(r->type) && !(r = ir_coerce(x, r, ir_vector_array_type(r->type), -1, COERCE_IMPLICIT, NULL)))
+        return NULL;
     const pg_type_info *rt = types_by_oid(r->type);
     if (!rt || !types_is_array(rt)) {
         xlate_error(x, a->location, "42809", "op ANY/ALL (array) requires array on right side");
@@ -830,11 +844,100 @@ static ir_expr *special_function(sql_xlate *x, ir_query *q, FuncCall *fc, const 
     return NULL;
 }
 
+/* ---------------------------------------------------------------- set-returning calls */
+
+int srf_columns(sql_xlate *x, const ir_expr *call, const char **names, pg_oid *types, int max)
+{
+    UNUSED(x);
+    if (call->kind == IRE_CALL && strcmp(call->u.call.fn->name, "_pg_expandarray") == 0 && max >= 2) {
+        /* OUT x anyelement, OUT n int: the element and its 1-based position. */
+        const pg_type_info *t = call->u.call.nargs ? types_by_oid(call->u.call.args[0]->type) : NULL;
+        names[0] = "x";
+        types[0] = t && t->typelem ? t->typelem : PG_OID_TEXT;
+        names[1] = "n";
+        types[1] = PG_OID_INT4;
+        return 2;
+    }
+    types[0] = call->type;
+    return 1;
+}
+
+/*
+ * A set-returning call in the select list.  PostgreSQL runs it for each row of the FROM
+ * clause, calls in the same list advancing in lock-step; here the call becomes a lateral FROM
+ * item whose column replaces it, and identical calls share the item (so they advance
+ * together).  A call returning a record gives a ROW of its fields, for field selection.
+ */
+static ir_expr *lateral_srf(sql_xlate *x, ir_query *q, ir_expr *call, const char *name)
+{
+    int idx = -1;
+    for (int i = 0; i < q->nrte; i++)
+        if (q->rtes[i]->from_target_list && ir_equal(q->rtes[i]->function, call))
+            idx = i;
+    const char *names[4] = {name, NULL, NULL, NULL};
+    pg_oid types[4] = {0};
+    int n = srf_columns(x, call, names, types, 4);
+    if (idx < 0) {
+        ir_rte *r = xlate_alloc(x, sizeof *r);
+        ir_from *f = xlate_alloc(x, sizeof *f);
+        ir_from **grown = xlate_alloc(x, sizeof *grown * (size_t)(q->nfrom + 1));
+        r->colnames = xlate_alloc(x, sizeof *r->colnames * 4);
+        r->coltypes = xlate_alloc(x, sizeof *r->coltypes * 4);
+        r->coltypmods = xlate_alloc(x, sizeof *r->coltypmods * 4);
+        if (!r || !f || !grown || !r->colnames || !r->coltypes || !r->coltypmods)
+            return NULL;
+        r->kind = IR_RTE_FUNCTION;
+        r->alias = name;
+        r->function = call;
+        r->lateral = true;
+        r->from_target_list = true;
+        r->ncols = n;
+        for (int i = 0; i < n; i++) {
+            r->colnames[i] = names[i];
+            r->coltypes[i] = types[i];
+            r->coltypmods[i] = -1;
+        }
+        idx = ir_add_rte(x, q, r);
+        if (idx < 0)
+            return NULL;
+        if (q->nfrom)
+            memcpy(grown, q->from, sizeof *grown * (size_t)q->nfrom);
+        f->rte = idx;
+        grown[q->nfrom++] = f;
+        q->from = grown;
+    }
+    ir_expr *cols[4];
+    for (int i = 0; i < n; i++) {
+        cols[i] = ir_new(x, IRE_COLUMN, types[i], call->location);
+        if (!cols[i])
+            return NULL;
+        cols[i]->u.column.rte = idx;
+        cols[i]->u.column.column = i;
+    }
+    if (n == 1)
+        return cols[0];
+    ir_expr *row = ir_new(x, IRE_ROW, PG_OID_RECORD, call->location);
+    ir_expr **args = alloc_args(x, n);
+    const char **fields = xlate_alloc(x, sizeof *fields * (size_t)n);
+    if (!row || !args || !fields)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        args[i] = cols[i];
+        fields[i] = names[i];
+    }
+    row->u.list.args = args;
+    row->u.list.nargs = n;
+    row->u.list.names = fields;
+    return row;
+}
+
 static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
 {
     const char *name = name_list_last(fc->funcname);
     const char *schema = name_list_schema(fc->funcname);
-    if (schema && strcmp(schema, "pg_catalog") != 0 && strcmp(schema, "public") != 0) {
+    /* information_schema's helper functions (_pg_expandarray ...) live there in PostgreSQL. */
+    bool info_helper = schema && strcmp(schema, "information_schema") == 0 && strncmp(name, "_pg_", 4) == 0;
+    if (schema && strcmp(schema, "pg_catalog") != 0 && strcmp(schema, "public") != 0 && !info_helper) {
         xlate_error(x, fc->location, "42883", "function %s.%s does not exist", schema, name);
         return NULL;
     }
@@ -936,9 +1039,10 @@ static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
         xlate_error(x, fc->location, "42P20", "window functions are not allowed in %s", q->clause);
         return NULL;
     }
-    if (fn->kind == FN_SET_RETURNING && !in_from) {
+    bool select_list_srf = fn->kind == FN_SET_RETURNING && !in_from;
+    if (select_list_srf && !(q->clause && strcmp(q->clause, "SELECT") == 0)) {
         xlate_error(x, fc->location, "0A000",
-                    "set-returning function %s() is only supported in FROM (write SELECT * FROM %s(...))", name, name);
+                    "set-returning function %s() is only supported in FROM and in the select list", name);
         return NULL;
     }
     const sql_fn_emit *emit = &fn->emit;
@@ -982,6 +1086,8 @@ static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
             return NULL;
         q->has_windows = true;
     }
+    if (select_list_srf)
+        return lateral_srf(x, q, e, name);
     return e;
 }
 
@@ -1137,6 +1243,74 @@ static ir_expr *param_ref(sql_xlate *x, ParamRef *p)
     return e;
 }
 
+/* (composite).field: a field of a ROW we built (a set-returning call's record), directly or
+ * through a column of a subquery that returns one; the subquery then gets a hidden output
+ * column for that field, which the outer query reads. */
+static ir_expr *select_field(sql_xlate *x, ir_query *q, ir_expr *base, const char *field, int location)
+{
+    if (base->kind == IRE_ROW && base->u.list.names) {
+        for (int i = 0; i < base->u.list.nargs; i++)
+            if (strcmp(base->u.list.names[i], field) == 0)
+                return base->u.list.args[i];
+        xlate_error(x, location, "42703", "column \"%s\" not found in data type record", field);
+        return NULL;
+    }
+    if (base->kind == IRE_COLUMN) {
+        ir_rte *r = ir_rte_at(q, base->u.column.levels_up, base->u.column.rte);
+        ir_query *sub = r && r->kind == IR_RTE_SUBQUERY ? r->subquery : NULL;
+        ir_target *t = NULL;
+        for (int i = 0, visible = 0; sub && i < sub->ntargets; i++) {
+            if (sub->targets[i].junk)
+                continue;
+            if (visible++ == base->u.column.column)
+                t = &sub->targets[i];
+        }
+        if (t && t->expr->kind == IRE_ROW && t->expr->u.list.names) {
+            ir_expr *value = select_field(x, sub, t->expr, field, location);
+            if (!value)
+                return NULL;
+            int n = r->ncols;
+            ir_target *targets = xlate_alloc(x, sizeof *targets * (size_t)(sub->ntargets + 1));
+            const char **names = xlate_alloc(x, sizeof *names * (size_t)(n + 2));
+            pg_oid *types = xlate_alloc(x, sizeof *types * (size_t)(n + 2));
+            int32_t *typmods = xlate_alloc(x, sizeof *typmods * (size_t)(n + 2));
+            bool *dropped = xlate_alloc(x, sizeof *dropped * (size_t)(n + 2));
+            if (!targets || !names || !types || !typmods || !dropped)
+                return NULL;
+            memcpy(targets, sub->targets, sizeof *targets * (size_t)sub->ntargets);
+            memcpy(names, r->colnames, sizeof *names * (size_t)n);
+            memcpy(types, r->coltypes, sizeof *types * (size_t)n);
+            if (r->coltypmods)
+                memcpy(typmods, r->coltypmods, sizeof *typmods * (size_t)n);
+            if (r->coldropped)
+                memcpy(dropped, r->coldropped, sizeof *dropped * (size_t)n);
+            const char *hidden = arena_printf(x->mem, "%s.%s", t->name ? t->name : "row", field);
+            targets[sub->ntargets] = (ir_target){.expr = value, .name = hidden};
+            sub->targets = targets;
+            sub->ntargets++;
+            names[n] = hidden;
+            types[n] = value->type;
+            typmods[n] = value->typmod;
+            dropped[n] = true;   /* not visible to names or "*" */
+            r->colnames = names;
+            r->coltypes = types;
+            r->coltypmods = typmods;
+            r->coldropped = dropped;
+            r->ncols = n + 1;
+            ir_expr *col = ir_new(x, IRE_COLUMN, value->type, location);
+            if (col) {
+                col->typmod = value->typmod;
+                col->u.column = base->u.column;
+                col->u.column.column = n;
+            }
+            return col;
+        }
+    }
+    xlate_error(x, location, "42809", "column notation .%s applied to type %s, which is not a composite type", field,
+                tname(base->type));
+    return NULL;
+}
+
 static ir_expr *indirection(sql_xlate *x, ir_query *q, A_Indirection *ind)
 {
     ir_expr *base = expr(x, q, ind->arg);
@@ -1145,11 +1319,33 @@ static ir_expr *indirection(sql_xlate *x, ir_query *q, A_Indirection *ind)
     ListCell *lc;
     foreach (lc, ind->indirection) {
         Node *n = lfirst(lc);
+        if (IsA(n, String)) {
+            base = select_field(x, q, base, strVal(n), exprLocation(ind->arg));
+            if (!base)
+                return NULL;
+            continue;
+        }
         if (!IsA(n, A_Indices)) {
-            xlate_error(x, -1, "0A000", "field selection is not supported");
+            xlate_error(x, -1, "0A000", "this indirection is not supported");
             return NULL;
         }
         A_Indices *ai = (A_Indices *)n;
+        if (ir_vector_array_type(base->type) && !ai->is_slice) {
+            /* int2vector / oidvector subscripts count from 0. */
+            ir_expr *e = ir_new(x, IRE_RAW, base->type == PG_OID_INT2VECTOR ? PG_OID_INT2 : PG_OID_OID, base->location);
+            ir_expr **a = alloc_args(x, 2);
+            if (!e || !a)
+                return NULL;
+            a[0] = base;
+            a[1] = ai->uidx ? expr(x, q, ai->uidx) : NULL;
+            if (!a[1] || !(a[1] = ir_coerce(x, a[1], PG_OID_INT4, -1, COERCE_IMPLICIT, NULL)))
+                return NULL;
+            e->u.raw.sql = "pgw_vector_get(%1, %2)";
+            e->u.raw.args = a;
+            e->u.raw.nargs = 2;
+            base = e;
+            continue;
+        }
         const pg_type_info *t = types_by_oid(base->type);
         if (!t || !types_is_array(t)) {
             xlate_error(x, base->location, "42804", "cannot subscript type %s because it does not support subscripting",

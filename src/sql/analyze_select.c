@@ -262,9 +262,20 @@ static int add_range_function(sql_xlate *x, ir_query *q, RangeFunction *rf)
     r->function = fn;
     r->lateral = true;   /* functions in FROM may always refer to earlier items */
     r->with_ordinality = rf->ordinality;
-    const char *names[2] = {r->alias, "ordinality"};
-    pg_oid types[2] = {fn->type, PG_OID_INT8};
-    if (!set_rte_columns(x, r, rf->ordinality ? 2 : 1, names, types, NULL, rf->alias, -1))
+    const char *names[3] = {r->alias, "ordinality", NULL};
+    pg_oid types[3] = {fn->type, PG_OID_INT8, 0};
+    int n = srf_columns(x, fn, names, types, 2);
+    if (n == 2 && rf->ordinality) {
+        xlate_error(x, -1, "0A000", "WITH ORDINALITY on a function returning a record is not supported");
+        return -1;
+    }
+    if (n == 1) {
+        names[0] = r->alias;
+        names[1] = "ordinality";
+        types[1] = PG_OID_INT8;
+        n = rf->ordinality ? 2 : 1;
+    }
+    if (!set_rte_columns(x, r, n, names, types, NULL, rf->alias, -1))
         return -1;
     return ir_add_rte(x, q, r);
 }
@@ -714,8 +725,6 @@ ir_expr *analyze_condition(sql_xlate *x, ir_query *q, Node *node, const char *cl
 
 /* ---------------------------------------------------------------- GROUP BY, ORDER BY */
 
-static bool ir_equal(const ir_expr *a, const ir_expr *b);
-
 static bool list_equal(ir_expr *const *a, ir_expr *const *b, int n)
 {
     for (int i = 0; i < n; i++)
@@ -725,7 +734,7 @@ static bool list_equal(ir_expr *const *a, ir_expr *const *b, int n)
 }
 
 /* Structural equality, for matching GROUP BY expressions. */
-static bool ir_equal(const ir_expr *a, const ir_expr *b)
+bool ir_equal(const ir_expr *a, const ir_expr *b)
 {
     if (a == b)
         return true;
@@ -761,6 +770,9 @@ static bool ir_equal(const ir_expr *a, const ir_expr *b)
                list_equal(a->u.list.args, b->u.list.args, a->u.list.nargs);
     case IRE_SETTING:
         return strcmp(a->u.setting.name, b->u.setting.name) == 0;
+    case IRE_RAW:
+        return strcmp(a->u.raw.sql, b->u.raw.sql) == 0 && a->u.raw.nargs == b->u.raw.nargs &&
+               list_equal(a->u.raw.args, b->u.raw.args, a->u.raw.nargs);
     default:
         return false;
     }
@@ -1159,6 +1171,11 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     for (int i = 0; i < q->nsort && !q->has_aggregates; i++)
         if (ir_contains_aggregate(q->sort[i].expr))
             q->has_aggregates = true;
+    for (int i = 0; i < q->nrte && (q->has_aggregates || q->ngroup); i++)
+        if (q->rtes[i]->from_target_list) {
+            xlate_error(x, -1, "0A000", "set-returning functions in a grouped select list are not supported");
+            return NULL;
+        }
     if (q->has_aggregates || q->ngroup || q->having) {
         group_check c = {x, q, "SELECT"};
         for (int i = 0; i < q->ntargets; i++)

@@ -317,6 +317,13 @@ static void emit_cast(emitter *em, ir_expr *e)
         emit_expr(em, arg);
         return;
     }
+    if ((from == PG_OID_INT2VECTOR || from == PG_OID_OIDVECTOR) && ti && types_is_array(ti)) {
+        /* "1 2" (PostgreSQL's text form, our storage) to an array's JSON form. */
+        put(em, "pgw_vector_to_array(");
+        emit_expr(em, arg);
+        put(em, ")");
+        return;
+    }
     /* Everything else: PostgreSQL's conversion semantics inside the engine function. */
     put(em, "pgw_cast(");
     emit_expr(em, arg);

@@ -107,10 +107,12 @@ static bool resolve_polymorphic(const sql_function *f, int nargs, const pg_oid *
     for (int i = 0; i < nargs; i++) {
         pg_oid s = slot_type(f, i);
         if (s == PG_OID_ANYELEMENT || s == PG_OID_ANYNONARRAY) {
+            if (s == PG_OID_ANYNONARRAY && types_is_array(types_by_oid(args[i])))
+                return false;
             if (n < MAX_CANDIDATES)
                 types[n++] = args[i];
         } else if (s == PG_OID_ANYARRAY && args[i] != PG_OID_UNKNOWN) {
-            const pg_type_info *t = types_by_oid(args[i]);
+            const pg_type_info *t = types_by_oid(ir_vector_array_type(args[i]) ? ir_vector_array_type(args[i]) : args[i]);
             if (!t || !types_is_array(t))
                 return false;
             if (n < MAX_CANDIDATES)
@@ -198,7 +200,8 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
             if (s == args[i])
                 exact++;
             else if (s == PG_OID_ANYELEMENT || s == PG_OID_ANYARRAY || s == PG_OID_ANYNONARRAY)
-                ok = args[i] == PG_OID_UNKNOWN || (s != PG_OID_ANYARRAY || types_is_array(types_by_oid(args[i])));
+                ok = args[i] == PG_OID_UNKNOWN || (s != PG_OID_ANYARRAY || types_is_array(types_by_oid(args[i])) ||
+                                                   ir_vector_array_type(args[i]) != 0);
             else if (!slot_accepts(s, args[i]))
                 ok = false;
             else if (sql_type_preferred(s))
@@ -206,6 +209,12 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
         }
         if (ok && f->flags & FN_SPECIAL)
             ok = true;
+        if (ok) {
+            /* Polymorphic slots must agree (anyarray of anyelement ...), as PostgreSQL's
+             * enforce_generic_type_consistency requires of a candidate. */
+            pg_oid unused[MAX_CANDIDATES];
+            ok = resolve_polymorphic(f, nargs, args, unused);
+        }
         if (!ok)
             continue;
         cands[kept++] = (candidate){.fn = f, .exact = exact, .preferred = preferred};

@@ -398,3 +398,8 @@ ir_query *ir_query_new(sql_xlate *x, ir_query_kind kind, ir_query *parent)
     }
     return q;
 }
+
+pg_oid ir_vector_array_type(pg_oid t)
+{
+    return t == PG_OID_INT2VECTOR ? PG_OID_INT2_ARRAY : t == PG_OID_OIDVECTOR ? PG_OID_OID_ARRAY : 0;
+}

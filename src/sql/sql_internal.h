@@ -188,6 +188,7 @@ struct ir_expr {
             bool negated;            /* NOT IN, IS NOT DISTINCT FROM, IS NOT NULL */
             bool all;                /* IRE_ANY_ARRAY: ALL instead of ANY */
             const sql_function *op;  /* IRE_ANY_ARRAY / IRE_IN_LIST comparison */
+            const char **names;      /* IRE_ROW of a composite result: its field names */
         } list;
         struct {
             ir_expr *arg;            /* CASE arg WHEN ... (NULL for searched CASE) */
@@ -244,6 +245,7 @@ typedef struct ir_rte {
     bool in_scope;                /* visible to unqualified names (not hidden by a JOIN alias) */
     int cte_index;                /* CTE: index into the owning query's ctes */
     int cte_levels_up;
+    bool from_target_list;        /* FUNCTION: a set-returning call of the select list */
     /* JOIN: for each exposed column, where it comes from. A merged USING column of a FULL
      * join is COALESCE(left, right); others map to one side. */
     ir_expr **join_columns;
@@ -564,6 +566,12 @@ ir_expr *ir_const_text(sql_xlate *x, pg_oid type, const char *text, int location
 ir_expr *ir_coerce(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod, coercion_context ctx,
                    const char *what);
 bool ir_contains_aggregate(const ir_expr *e);
+/* Structural equality (GROUP BY matching, sharing set-returning calls). */
+bool ir_equal(const ir_expr *a, const ir_expr *b);
+/* int2vector / oidvector: arrays of int2 / oid counted from 0 (their array type, or 0). */
+pg_oid ir_vector_array_type(pg_oid t);
+/* The columns a set-returning function gives (one, or the fields of its record). */
+int srf_columns(sql_xlate *x, const ir_expr *call, const char **names, pg_oid *types, int max);
 /* The name PostgreSQL gives an unnamed result column ("?column?", the function name ...). */
 const char *ir_column_name(const ir_expr *e, const ir_query *q);
 /* The type of column `col` of range entry `rte` at `levels_up`. */

@@ -248,8 +248,77 @@ static bool float_out(double f, int extra, strbuf *out)
     return true;
 }
 
+/* A one-dimensional array's storage (a JSON array) in PostgreSQL's text form: "{a,b,NULL}". */
+static bool array_text_out(const pg_type_info *t, const sql_value *v, strbuf *out)
+{
+    const char *p = v->ptr, *end = v->ptr + v->len;
+    while (p < end && *p == ' ')
+        p++;
+    if (p >= end || *p != '[')
+        return false;
+    p++;
+    strbuf_putc(out, '{');
+    bool first = true;
+    char delim = t->typelem == 1020 ? ';' : ',';
+    while (p < end) {
+        while (p < end && (*p == ' ' || *p == ','))
+            p++;
+        if (p >= end || *p == ']')
+            break;
+        if (!first)
+            strbuf_putc(out, delim);
+        first = false;
+        if (*p == '"') {
+            strbuf elem;
+            strbuf_init(&elem);
+            for (p++; p < end && *p != '"'; p++) {
+                if (*p == '\\' && p + 1 < end) {
+                    p++;
+                    char c = *p == 'n' ? '\n' : *p == 't' ? '\t' : *p;
+                    strbuf_putc(&elem, c);
+                } else {
+                    strbuf_putc(&elem, *p);
+                }
+            }
+            p++;
+            const char *e = elem.data ? elem.data : "";
+            bool quote = !*e || strcasecmp(e, "NULL") == 0;
+            for (const char *q = e; *q && !quote; q++)
+                quote = *q == '"' || *q == '\\' || *q == '{' || *q == '}' || *q == ',' || *q == ' ' || *q == '\n';
+            if (quote) {
+                strbuf_putc(out, '"');
+                for (const char *q = e; *q; q++) {
+                    if (*q == '"' || *q == '\\')
+                        strbuf_putc(out, '\\');
+                    strbuf_putc(out, *q);
+                }
+                strbuf_putc(out, '"');
+            } else {
+                strbuf_puts(out, e);
+            }
+            strbuf_free(&elem);
+        } else {
+            const char *start = p;
+            while (p < end && *p != ',' && *p != ']')
+                p++;
+            size_t n = (size_t)(p - start);
+            if (n == 4 && strncmp(start, "null", 4) == 0)
+                strbuf_puts(out, "NULL");
+            else if (t->typelem == PG_OID_BOOL && n == 1)
+                strbuf_puts(out, *start == '1' ? "t" : "f");
+            else
+                strbuf_append(out, start, n);
+        }
+    }
+    strbuf_putc(out, '}');
+    return true;
+}
+
 bool types_text_out(const type_settings *s, pg_oid oid, int32_t typmod, const sql_value *v, strbuf *out, pg_error *err)
 {
+    const pg_type_info *arr = types_by_oid(oid);
+    if (arr && types_is_array(arr) && v->kind == VALUE_TEXT && array_text_out(arr, v, out))
+        return true;
     (void)typmod; (void)err;
     if (is_reg_type(oid) && v->kind == VALUE_INT) {
         if (v->i != 0 && s && s->reg && s->reg->name_of(s->reg->arg, oid, (pg_oid)v->i, out))
