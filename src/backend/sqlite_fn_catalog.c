@@ -296,6 +296,8 @@ static void fn_size_pretty(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* ================================================================ stand-ins (function library) */
 
+static void json_element(strbuf *out, sqlite3_value *v);
+
 /* ---------------------------------------------------------------- regular expressions */
 
 /* POSIX extended regular expressions: PostgreSQL's ARE accepts these with the same meaning
@@ -581,6 +583,82 @@ static void fn_array_cardinality(sqlite3_context *ctx, int argc, sqlite3_value *
         sqlite3_result_null(ctx);
     else
         sqlite3_result_int64(ctx, array_count(ctx, argv[0]));
+}
+
+/* ROW(...) in record_out's text form: "(a,b)", a NULL as nothing, quoted when needed. */
+static void fn_record(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    strbuf out;
+    strbuf_init(&out);
+    strbuf_putc(&out, '(');
+    for (int i = 0; i < argc; i++) {
+        if (i)
+            strbuf_putc(&out, ',');
+        if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
+            continue;
+        const char *s = (const char *)sqlite3_value_text(argv[i]);
+        bool quote = !*s;
+        for (const char *p = s; *p && !quote; p++)
+            quote = *p == '"' || *p == '\\' || *p == '(' || *p == ')' || *p == ',' || *p == ' ' || *p == '\t' ||
+                    *p == '\n';
+        if (!quote) {
+            strbuf_puts(&out, s);
+            continue;
+        }
+        strbuf_putc(&out, '"');
+        for (const char *p = s; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                strbuf_putc(&out, *p);
+            strbuf_putc(&out, *p);
+        }
+        strbuf_putc(&out, '"');
+    }
+    strbuf_putc(&out, ')');
+    if (out.failed)
+        sqlite3_result_error_nomem(ctx);
+    else
+        sqlite3_result_text(ctx, out.data, (int)out.len, SQLITE_TRANSIENT);
+    strbuf_free(&out);
+}
+
+/* json_build_object(k1, v1, ...): keys as strings, values as JSON from their storage form. */
+static void fn_json_build_object(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (argc % 2) {
+        sqlite_fn_error(ctx, "22023", "argument list must have even number of elements");
+        return;
+    }
+    strbuf out;
+    strbuf_init(&out);
+    strbuf_putc(&out, '{');
+    for (int i = 0; i < argc; i += 2) {
+        if (sqlite3_value_type(argv[i]) == SQLITE_NULL) {
+            strbuf_free(&out);
+            sqlite_fn_error(ctx, "22004", "null value not allowed for object key");
+            return;
+        }
+        if (i)
+            strbuf_puts(&out, ", ");
+        sqlite3_value *key = sqlite3_value_dup(argv[i]);
+        if (key && sqlite3_value_type(key) != SQLITE_TEXT) {
+            /* keys are text: numbers become their digits */
+            const char *t = (const char *)sqlite3_value_text(key);
+            strbuf_putc(&out, '"');
+            strbuf_puts(&out, t ? t : "");
+            strbuf_putc(&out, '"');
+        } else if (key) {
+            json_element(&out, key);
+        }
+        sqlite3_value_free(key);
+        strbuf_puts(&out, " : ");
+        json_element(&out, argv[i + 1]);
+    }
+    strbuf_putc(&out, '}');
+    if (out.failed)
+        sqlite3_result_error_nomem(ctx);
+    else
+        sqlite3_result_text(ctx, out.data, (int)out.len, SQLITE_TRANSIENT);
+    strbuf_free(&out);
 }
 
 /* ---------------------------------------------------------------- array_agg, string_agg */
@@ -949,6 +1027,8 @@ static const fn_def standin_functions[] = {
     {"pgw_quote_ident", 1, fn_quote_ident, true},
     {"pgw_array_get", 2, fn_array_get, true},
     {"pgw_array_cat", 2, fn_array_cat, true},
+    {"pgw_record", -1, fn_record, true},
+    {"pgw_json_build_object", -1, fn_json_build_object, true},
     {"pgw_array_to_string", 2, fn_array_to_string, true},
     {"pgw_array_to_string", 3, fn_array_to_string, true},
     {"pgw_array_length", 2, fn_array_length, true},

@@ -835,6 +835,56 @@ static ir_expr *special_function(sql_xlate *x, ir_query *q, FuncCall *fc, const 
         e->u.raw.nargs = 2;
         return e;
     }
+    if ((strcmp(name, "current_schemas") == 0 && nargs == 1) || (strcmp(name, "current_schema") == 0 && nargs == 0)) {
+        /* Known at translation from search_path (part of the plan cache key); a path naming
+         * "$user" depends on who runs it, so such plans are not shared. */
+        const char *path[16];
+        size_t n = guc_search_path(x->session, x->catalog, path, ARRAY_LEN(path));
+        const char *raw = guc_get(x->session->gucs, "search_path");
+        if (raw && strstr(raw, "$user"))
+            x->uncacheable = true;
+        if (nargs == 0) {
+            if (!n)
+                return ir_const_null(x, PG_OID_NAME, fc->location);
+            return ir_const_text(x, PG_OID_NAME, path[0], fc->location);
+        }
+        ir_expr *implicit = ir_coerce(x, args[0], PG_OID_BOOL, -1, COERCE_IMPLICIT, NULL);
+        if (!implicit)
+            return NULL;
+        if (implicit->kind != IRE_CONST) {
+            xlate_error(x, fc->location, "0A000", "current_schemas() needs a constant argument");
+            return NULL;
+        }
+        if (implicit->u.constant.value.kind == VALUE_NULL)
+            return ir_const_null(x, PG_OID_NAME_ARRAY, fc->location);
+        bool include_implicit = implicit->u.constant.value.i != 0;
+        strbuf json;
+        strbuf_init(&json);
+        strbuf_putc(&json, '[');
+        bool listed = false, first = true;
+        for (size_t i = 0; i < n; i++)
+            listed |= strcmp(path[i], "pg_catalog") == 0;
+        if (include_implicit && !listed) {
+            strbuf_puts(&json, "\"pg_catalog\"");
+            first = false;
+        }
+        for (size_t i = 0; i < n; i++) {
+            strbuf_puts(&json, first ? "\"" : ",\"");
+            for (const char *p = path[i]; *p; p++) {
+                if (*p == '"' || *p == '\\')
+                    strbuf_putc(&json, '\\');
+                strbuf_putc(&json, *p);
+            }
+            strbuf_putc(&json, '"');
+            first = false;
+        }
+        strbuf_putc(&json, ']');
+        ir_expr *e = json.failed ? NULL : ir_const_text(x, PG_OID_NAME_ARRAY, json.data, fc->location);
+        if (json.failed)
+            pg_error_oom(x->err);
+        strbuf_free(&json);
+        return e;
+    }
     if (strcmp(name, "array_length") == 0 && nargs == 1) {
         xlate_error(x, fc->location, "42883", "function array_length(%s) does not exist", tname(args[0]->type));
         return NULL;

@@ -126,6 +126,9 @@ const sql_function function_table_catalog[] = {
     F3("has_column_privilege", OID_, TXT, TXT, BOO, "pgw_has_privilege('c', %1, %3)", NULL),
     F3("has_column_privilege", OID_, I2, TXT, BOO, "pgw_has_privilege('c', %1, %3)", NULL),
     F0("pg_is_in_recovery", BOO, "0", NULL),
+    /* smallint bit operators (JDBC's getIndexInfo tests indoption bits with "& 1::smallint"). */
+    OP2("&", I2, I2, I2, "(%1 & %2)", "BITAND(%1, %2)"),
+    OP2("|", I2, I2, I2, "(%1 | %2)", "BITOR(%1, %2)"),
     /* Sizes: the engine's pages of the relation (SQLite's dbstat), not PostgreSQL's files. */
     CATF1("pg_relation_size", RCLS, I8, SIZE_OF("e.oid = %1")),
     CATF1("pg_table_size", RCLS, I8, SIZE_OF("e.oid = %1")),

@@ -71,6 +71,8 @@ static const guc_def gucs[] = {
     {"maintenance_work_mem", G_INT, CTX_USER, "65536", 1024, 2147483647, UNIT_KB, NULL, false, 0, "Sets the maximum memory to be used for maintenance operations."},
     {"max_connections", G_INT, CTX_BACKEND, "100", 1, 262143, UNIT_NONE, NULL, false, 0, "Sets the maximum number of concurrent connections."},
     {"max_identifier_length", G_INT, CTX_INTERNAL, "63", 0, 0, UNIT_NONE, NULL, false, 0, "Shows the maximum identifier length."},
+    {"max_function_args", G_INT, CTX_INTERNAL, "100", 0, 0, UNIT_NONE, NULL, false, 0, "Shows the maximum number of function arguments."},
+    {"max_index_keys", G_INT, CTX_INTERNAL, "32", 0, 0, UNIT_NONE, NULL, false, 0, "Shows the maximum number of index keys."},
     {"row_security", G_BOOL, CTX_USER, "on", 0, 0, UNIT_NONE, NULL, false, 0, "Enable row security."},
     {"search_path", G_STRING, CTX_USER, "\"$user\", public", 0, 0, UNIT_NONE, NULL, false, 0, "Sets the schema search order for names that are not schema-qualified."},
     {"server_encoding", G_STRING, CTX_INTERNAL, "UTF8", 0, 0, UNIT_NONE, NULL, true, 8, "Shows the server (database) character set encoding."},
