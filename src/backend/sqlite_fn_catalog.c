@@ -24,6 +24,7 @@
 
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
+#include <pthread.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -753,6 +754,147 @@ static void string_agg_final(sqlite3_context *ctx)
     strbuf_free(&a->buf);
 }
 
+/* ---------------------------------------------------------------- ordered aggregates */
+
+/* pgw_ordered_agg(kind, value, separator, directions, key1 ...): rows are kept and sorted at
+ * the end (directions: per key 'a'/'d' then 'f'/'l' for NULLS FIRST/LAST); kinds array_agg,
+ * json_agg, jsonb_agg (a JSON array) and string_agg (text with the separator). */
+typedef struct ordered_row {
+    sqlite3_value *value, *sep;
+    sqlite3_value *keys[8];
+} ordered_row;
+
+typedef struct ordered_state {
+    ordered_row *rows;
+    size_t n, cap;
+    int nkeys;
+    char kind[16];
+    char dirs[17];
+    bool failed;
+} ordered_state;
+
+static int compare_values(sqlite3_value *a, sqlite3_value *b)
+{
+    int ta = sqlite3_value_type(a), tb = sqlite3_value_type(b);
+    bool na = ta == SQLITE_INTEGER || ta == SQLITE_FLOAT, nb = tb == SQLITE_INTEGER || tb == SQLITE_FLOAT;
+    if (na && nb) {
+        if (ta == SQLITE_INTEGER && tb == SQLITE_INTEGER) {
+            sqlite3_int64 x = sqlite3_value_int64(a), y = sqlite3_value_int64(b);
+            return x < y ? -1 : x > y;
+        }
+        double x = sqlite3_value_double(a), y = sqlite3_value_double(b);
+        return x < y ? -1 : x > y;
+    }
+    if (na != nb)
+        return na ? -1 : 1;
+    int la = sqlite3_value_bytes(a), lb = sqlite3_value_bytes(b);
+    const void *pa = ta == SQLITE_BLOB ? sqlite3_value_blob(a) : (const void *)sqlite3_value_text(a);
+    const void *pb = tb == SQLITE_BLOB ? sqlite3_value_blob(b) : (const void *)sqlite3_value_text(b);
+    int c = memcmp(pa, pb, (size_t)(la < lb ? la : lb));
+    return c ? c : (la < lb ? -1 : la > lb);
+}
+
+static const ordered_state *sort_state;
+
+static int compare_rows(const void *pa, const void *pb)
+{
+    const ordered_row *a = pa, *b = pb;
+    for (int k = 0; k < sort_state->nkeys; k++) {
+        bool desc = sort_state->dirs[2 * k] == 'd', nulls_first = sort_state->dirs[2 * k + 1] == 'f';
+        bool an = sqlite3_value_type(a->keys[k]) == SQLITE_NULL, bn = sqlite3_value_type(b->keys[k]) == SQLITE_NULL;
+        int c;
+        if (an || bn)
+            c = an == bn ? 0 : (an ? (nulls_first ? -1 : 1) : (nulls_first ? 1 : -1));
+        else {
+            c = compare_values(a->keys[k], b->keys[k]);
+            if (desc)
+                c = -c;
+        }
+        if (c)
+            return c;
+    }
+    return 0;
+}
+
+static void ordered_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    ordered_state *s = sqlite3_aggregate_context(ctx, sizeof *s);
+    if (!s || s->failed)
+        return;
+    if (!s->kind[0]) {
+        snprintf(s->kind, sizeof s->kind, "%s", (const char *)sqlite3_value_text(argv[0]));
+        snprintf(s->dirs, sizeof s->dirs, "%s", (const char *)sqlite3_value_text(argv[3]));
+        s->nkeys = argc - 4 > 8 ? 8 : argc - 4;
+    }
+    if (strcmp(s->kind, "string_agg") == 0 && sqlite3_value_type(argv[1]) == SQLITE_NULL)
+        return;
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 16;
+        ordered_row *grown = sqlite3_realloc64(s->rows, cap * sizeof *grown);
+        if (!grown) {
+            s->failed = true;
+            sqlite3_result_error_nomem(ctx);
+            return;
+        }
+        s->rows = grown;
+        s->cap = cap;
+    }
+    ordered_row *r = &s->rows[s->n++];
+    memset(r, 0, sizeof *r);
+    r->value = sqlite3_value_dup(argv[1]);
+    r->sep = sqlite3_value_dup(argv[2]);
+    for (int k = 0; k < s->nkeys; k++)
+        r->keys[k] = sqlite3_value_dup(argv[4 + k]);
+}
+
+static void ordered_final(sqlite3_context *ctx)
+{
+    ordered_state *s = sqlite3_aggregate_context(ctx, 0);
+    if (!s || !s->n) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    /* qsort has no context argument: the aggregate runs on one thread at a time per
+     * connection, and the pointer is only read during this call. */
+    static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&sort_lock);
+    sort_state = s;
+    qsort(s->rows, s->n, sizeof *s->rows, compare_rows);
+    sort_state = NULL;
+    pthread_mutex_unlock(&sort_lock);
+    strbuf out;
+    strbuf_init(&out);
+    bool string = strcmp(s->kind, "string_agg") == 0;
+    if (!string)
+        strbuf_putc(&out, '[');
+    for (size_t i = 0; i < s->n; i++) {
+        ordered_row *r = &s->rows[i];
+        if (string) {
+            if (i && sqlite3_value_type(r->sep) != SQLITE_NULL)
+                strbuf_puts(&out, (const char *)sqlite3_value_text(r->sep));
+            strbuf_puts(&out, (const char *)sqlite3_value_text(r->value));
+        } else {
+            if (i)
+                strbuf_putc(&out, ',');
+            json_element(&out, r->value);
+        }
+    }
+    if (!string)
+        strbuf_putc(&out, ']');
+    for (size_t i = 0; i < s->n; i++) {
+        sqlite3_value_free(s->rows[i].value);
+        sqlite3_value_free(s->rows[i].sep);
+        for (int k = 0; k < s->nkeys; k++)
+            sqlite3_value_free(s->rows[i].keys[k]);
+    }
+    sqlite3_free(s->rows);
+    if (out.failed)
+        sqlite3_result_error_nomem(ctx);
+    else
+        sqlite3_result_text(ctx, out.data ? out.data : "", (int)out.len, SQLITE_TRANSIENT);
+    strbuf_free(&out);
+}
+
 /* ---------------------------------------------------------------- set-returning functions */
 
 /*
@@ -1082,6 +1224,9 @@ int sqlite_register_catalog(sqlite3 *db, engine_conn *c)
         if (rc != SQLITE_OK)
             return rc;
     }
+    int arc = sqlite3_create_function_v2(db, "pgw_ordered_agg", -1, SQLITE_UTF8, c, NULL, ordered_step, ordered_final, NULL);
+    if (arc != SQLITE_OK)
+        return arc;
     static const struct { const char *name; srf_kind kind; } srfs[] = {
         {"pgw_unnest", SRF_UNNEST}, {"pgw_generate_series", SRF_SERIES}, {"pgw_srf", SRF_GENERIC}};
     for (size_t i = 0; i < ARRAY_LEN(srfs); i++) {

@@ -317,6 +317,12 @@ static void emit_cast(emitter *em, ir_expr *e)
         emit_expr(em, arg);
         return;
     }
+    if (fi && ti && types_is_array(fi) && types_is_array(ti) && is_int_type(fi->typelem) && is_int_type(ti->typelem) &&
+        (int_bits(ti->typelem) == 0 || int_bits(fi->typelem) == 0 || int_bits(ti->typelem) >= int_bits(fi->typelem))) {
+        /* Integer-like element types that keep every value: the JSON array stays as it is. */
+        emit_expr(em, arg);
+        return;
+    }
     if ((from == PG_OID_INT2VECTOR || from == PG_OID_OIDVECTOR) && ti && types_is_array(ti)) {
         /* "1 2" (PostgreSQL's text form, our storage) to an array's JSON form. */
         put(em, "pgw_vector_to_array(");
@@ -451,6 +457,45 @@ static void emit_any_array(emitter *em, ir_expr *e)
     put(em, ")))");
 }
 
+/* array_agg / string_agg / json_agg (x ORDER BY k ...): SQLite 3.40 has no ordered
+ * aggregates, so pgw_ordered_agg collects (value, keys) and sorts at the end:
+ * pgw_ordered_agg('array_agg', value, separator, 'a|d + f|l per key', k1, k2 ...). */
+static void emit_ordered_agg(emitter *em, ir_expr *e)
+{
+    const char *name = e->u.call.fn->name;
+    bool known = strcmp(name, "array_agg") == 0 || strcmp(name, "string_agg") == 0 || strcmp(name, "json_agg") == 0 ||
+                 strcmp(name, "jsonb_agg") == 0;
+    if (!known || e->u.call.distinct || e->u.call.norder > 8) {
+        fail(em, e->location, "0A000", "ORDER BY inside this aggregate is not supported by the embedded engine");
+        return;
+    }
+    strbuf_printf(em->out, "pgw_ordered_agg('%s', ", name);
+    emit_expr(em, e->u.call.args[0]);
+    put(em, ", ");
+    if (e->u.call.nargs > 1)
+        emit_expr(em, e->u.call.args[1]);
+    else
+        put(em, "NULL");
+    put(em, ", '");
+    for (int i = 0; i < e->u.call.norder; i++) {
+        ir_sort *s = &e->u.call.order[i];
+        bool nulls_first = s->nulls ? s->nulls == 1 : s->descending;
+        putc_(em, s->descending ? 'd' : 'a');
+        putc_(em, nulls_first ? 'f' : 'l');
+    }
+    putc_(em, '\'');
+    for (int i = 0; i < e->u.call.norder; i++) {
+        put(em, ", ");
+        emit_expr(em, e->u.call.order[i].expr);
+    }
+    put(em, ")");
+    if (e->u.call.filter) {
+        put(em, " FILTER (WHERE ");
+        emit_expr(em, e->u.call.filter);
+        put(em, ")");
+    }
+}
+
 static void emit_window_spec(emitter *em, ir_window *w)
 {
     put(em, " OVER (");
@@ -514,7 +559,7 @@ static void emit_expr(emitter *em, ir_expr *e)
         return;
     case IRE_AGG:
         if (e->u.call.norder) {
-            fail(em, e->location, "0A000", "ORDER BY inside an aggregate is not supported by the embedded engine");
+            emit_ordered_agg(em, e);
             return;
         }
         expand(em, e->u.call.fn->emit.sqlite, e->u.call.args, e->u.call.nargs, e->u.call.distinct);
