@@ -9,12 +9,18 @@ BUILD_PKGS="build-essential pkg-config libpg-query-dev postgresql-server-dev-15 
 RUN_PKGS="postgresql-client"
 TEST_PKGS="postgresql python3-psycopg python3-pytest python3-psycopg2 python3-asyncpg python3-sqlalchemy \
   libpq-dev odbc-postgresql libsqliteodbc unixodbc libpostgresql-jdbc-java default-jdk-headless \
-  golang-go golang-github-jackc-pgx-v4-dev nodejs npm pgbouncer valgrind clang libclang-rt-14-dev procps"
+  golang-go golang-github-jackc-pgx-v4-dev pgbouncer valgrind clang libclang-rt-14-dev procps"
 
 case "$1" in
     --build) PKGS="$BUILD_PKGS $RUN_PKGS" ;;
     *)       PKGS="$BUILD_PKGS $RUN_PKGS $TEST_PKGS" ;;
 esac
+
+# Node.js: the machines come with a recent node and npm outside Debian's packaging, which
+# conflict with Debian's nodejs/npm; install Debian's only when there is no node at all.
+if [ "$1" != "--build" ] && ! command -v node >/dev/null 2>&1; then
+    PKGS="$PKGS nodejs npm"
+fi
 
 missing=""
 for p in $PKGS; do

@@ -19,6 +19,8 @@ bool backend_create(const backend_config *cfg, backend **out, pg_error *err)
     b->odbc_connection_string = xstrdup(cfg->odbc_connection_string);
     b->cfg.data_directory = b->data_directory;
     b->cfg.odbc_connection_string = b->odbc_connection_string;
+    b->public_schema = xstrdup(cfg->public_schema ? cfg->public_schema : "");
+    b->cfg.public_schema = b->public_schema;
     if (b->cfg.pool_size < 1)
         b->cfg.pool_size = 1;
     pthread_mutex_init(&b->lock, NULL);
@@ -75,11 +77,14 @@ void backend_destroy(backend *b)
     pthread_mutex_destroy(&b->lock);
     free(b->data_directory);
     free(b->odbc_connection_string);
+    free(b->public_schema);
     free(b);
 }
 
 backend_kind backend_get_kind(const backend *b) { return b->cfg.kind; }
 sql_dialect backend_dialect(const backend *b) { return b->cfg.dialect; }
+const char *backend_public_schema(const backend *b) { return b->public_schema ? b->public_schema : ""; }
+int backend_iris_version(const backend *b) { return b->cfg.iris_version ? b->cfg.iris_version : 20251; }
 
 bool backend_open_db(backend *b, const char *dbname, engine_db **out, pg_error *err)
 {
@@ -297,6 +302,7 @@ void engine_conn_close(engine_conn *c)
 
 engine_db *engine_conn_db(engine_conn *c) { return c->db; }
 void *engine_conn_native(engine_conn *c) { return c->native; }
+bool engine_conn_is_broken(engine_conn *c) { return c->broken; }
 engine_context *engine_conn_context(engine_conn *c) { return c->ctx; }
 
 void engine_conn_set_context(engine_conn *c, engine_context *ctx)
@@ -400,6 +406,17 @@ void engine_stmt_release(engine_stmt *s)
 
 int engine_stmt_param_count(engine_stmt *s) { return s->conn->ops->param_count(s); }
 bool engine_bind(engine_stmt *s, int index, const sql_value *v, pg_error *err) { return s->conn->ops->bind(s, index, v, err); }
+bool engine_bind_typed(engine_stmt *s, int index, const sql_value *v, pg_oid type, int32_t typmod, pg_error *err)
+{
+    if (s->conn->ops->bind_typed)
+        return s->conn->ops->bind_typed(s, index, v, type, typmod, err);
+    return s->conn->ops->bind(s, index, v, err);
+}
+void engine_stmt_expect_columns(engine_stmt *s, int n, const pg_oid *types, const int32_t *typmods)
+{
+    if (s->conn->ops->expect_columns)
+        s->conn->ops->expect_columns(s, n, types, typmods);
+}
 engine_step_result engine_step(engine_stmt *s, pg_error *err) { return s->conn->ops->step(s, err); }
 int engine_column_count(engine_stmt *s) { return s->conn->ops->column_count(s); }
 const char *engine_column_name(engine_stmt *s, int col) { return s->conn->ops->column_name(s, col); }

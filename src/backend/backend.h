@@ -37,12 +37,18 @@ typedef struct backend_config {
     bool synchronous_commit;             /* sqlite: fsync at commit (PostgreSQL's default) */
     int64_t mmap_size;                   /* sqlite: bytes of the file mapped (0 = off) */
     int cache_size_kib;                  /* sqlite: page cache per connection */
+    const char *public_schema;           /* odbc: the engine schema PostgreSQL's public maps to
+                                          * (IRIS: SQLUser); NULL/"" = the engine's default */
+    int iris_version;                    /* odbc + iris: target release as YYYYR (20251 = 2025.1) */
 } backend_config;
 
 bool backend_create(const backend_config *cfg, backend **out, pg_error *err) MUST_CHECK;
 void backend_destroy(backend *b);
 backend_kind backend_get_kind(const backend *b);
 sql_dialect backend_dialect(const backend *b);
+/* The engine schema that stands for PostgreSQL's public ("" when none: SQLite). */
+const char *backend_public_schema(const backend *b);
+int backend_iris_version(const backend *b);
 
 /* ---------------------------------------------------------------- databases */
 
@@ -118,6 +124,8 @@ void engine_conn_set_catalog_state(engine_conn *c, void *state, void (*free_fn)(
  * layer attaches its store there).  A failure fails the open. */
 typedef bool (*engine_conn_open_hook)(engine_conn *c, pg_error *err);
 void backend_set_conn_open_hook(backend *b, engine_conn_open_hook hook);
+/* The connection was lost (ODBC link failure): the pool closes it instead of lending it again. */
+bool engine_conn_is_broken(engine_conn *c);
 
 typedef enum { TXN_READ, TXN_WRITE } txn_mode;
 bool engine_begin(engine_conn *c, txn_mode mode, pg_error *err) MUST_CHECK;
@@ -140,6 +148,14 @@ void engine_stmt_release(engine_stmt *s);
 int engine_stmt_param_count(engine_stmt *s);
 /* 1-based, as the engine numbers placeholders. */
 bool engine_bind(engine_stmt *s, int index, const sql_value *v, pg_error *err) MUST_CHECK;
+/* The same with the parameter's PostgreSQL type, for engines that do not keep values in
+ * storage form (ODBC converts to the engine's C and SQL types); SQLite ignores the type. */
+bool engine_bind_typed(engine_stmt *s, int index, const sql_value *v, pg_oid type, int32_t typmod,
+                       pg_error *err) MUST_CHECK;
+/* The PostgreSQL types the caller expects for the result columns (before the first step), so
+ * that an engine returning its own types (ODBC) hands out values in their storage form.
+ * Without it the ODBC engine converts by the column's ODBC type. */
+void engine_stmt_expect_columns(engine_stmt *s, int n, const pg_oid *types, const int32_t *typmods);
 
 typedef enum { ENGINE_ROW, ENGINE_DONE, ENGINE_ERROR } engine_step_result;
 engine_step_result engine_step(engine_stmt *s, pg_error *err);

@@ -27,6 +27,9 @@ typedef struct backend_ops {
     void (*reset)(engine_stmt *s, bool clear_bindings);
     int (*param_count)(engine_stmt *s);
     bool (*bind)(engine_stmt *s, int index, const sql_value *v, pg_error *err);
+    /* Optional: bind knowing the PostgreSQL type; expected result types. */
+    bool (*bind_typed)(engine_stmt *s, int index, const sql_value *v, pg_oid type, int32_t typmod, pg_error *err);
+    void (*expect_columns)(engine_stmt *s, int n, const pg_oid *types, const int32_t *typmods);
     engine_step_result (*step)(engine_stmt *s, pg_error *err);
     int (*column_count)(engine_stmt *s);
     const char *(*column_name)(engine_stmt *s, int col);
@@ -99,6 +102,7 @@ struct backend {
     backend_config cfg;
     char *data_directory;
     char *odbc_connection_string;
+    char *public_schema;
     const backend_ops *ops;
     pthread_mutex_t lock;       /* guards dbs */
     hashmap dbs;                /* name → engine_db */

@@ -73,6 +73,11 @@ engine_conn *engine_pool_acquire(engine_pool *p, engine_waiter *waiter, pg_error
 
 void engine_pool_release(engine_pool *p, engine_conn *c)
 {
+    if (c->broken) {
+        /* A lost engine connection is never lent again; the next acquire opens a new one. */
+        engine_pool_discard(p, c);
+        return;
+    }
     engine_conn_set_context(c, NULL);
     pthread_mutex_lock(&p->lock);
     engine_waiter *w = dequeue_first(p);

@@ -42,6 +42,8 @@ bool cat_snapshot_add_relation(cat_snapshot *s, cat_relation *r) MUST_CHECK;
 /* Fill a snapshot from the engine (dispatches on the backend kind). */
 bool catalog_load(engine_conn *conn, cat_snapshot *s, pg_error *err) MUST_CHECK;
 bool catalog_load_sqlite(engine_conn *conn, cat_snapshot *s, pg_error *err) MUST_CHECK;
+/* An engine reached through ODBC: its INFORMATION_SCHEMA (or SQLite's sqlite_master). */
+bool catalog_load_odbc(engine_conn *conn, cat_snapshot *s, pg_error *err) MUST_CHECK;
 
 /* PostgreSQL's own relations (catalog_defs.c), shared by every snapshot. */
 bool catalog_add_system_relations(cat_snapshot *s) MUST_CHECK;

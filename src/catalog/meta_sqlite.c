@@ -421,12 +421,10 @@ bool catalog_load_sqlite(engine_conn *conn, cat_snapshot *s, pg_error *err)
 bool catalog_load(engine_conn *conn, cat_snapshot *s, pg_error *err)
 {
     backend *b = engine_db_backend(engine_conn_db(conn));
-    if (backend_get_kind(b) != BACKEND_SQLITE) {
-        pg_error_set(err, "0A000", "catalog loading for this engine is not available yet");
+    bool ok = backend_get_kind(b) == BACKEND_SQLITE ? catalog_load_sqlite(conn, s, err) : catalog_load_odbc(conn, s, err);
+    if (!ok)
         return false;
-    }
-    if (!catalog_load_sqlite(conn, s, err))
-        return false;
+    /* PostgreSQL's own relations, whatever the engine: the catalog store is built from them. */
     if (!catalog_add_system_relations(s)) {
         pg_error_oom(err);
         return false;

@@ -242,6 +242,11 @@ bool catalog_snapshot(engine_db *db, engine_conn *conn, bool private_view, cat_s
         return false;
     }
     if (!catalog_load(h->conn, s, err)) {
+        if (engine_conn_is_broken(h->conn)) {
+            /* The engine link went away (ODBC): the next load opens a new connection. */
+            engine_conn_close(h->conn);
+            h->conn = NULL;
+        }
         cat_snapshot_unref(s);
         pthread_mutex_unlock(&h->lock);
         return false;

@@ -172,8 +172,13 @@ void net_loop_close_listeners(net_loop *loop)
             unlink(l->lock_path);
         free(l->path);
         free(l->lock_path);
+        l->path = l->lock_path = NULL;
         /* Another worker may have taken this listener's last event; it only reads l->fd,
-         * which is now closed and gives EBADF.  Leak the 64-byte struct rather than race. */
+         * which is now closed and gives EBADF.  The struct is freed when the loop is. */
+        pthread_mutex_lock(&loop->lock);
+        l->next = loop->closed_listeners;
+        loop->closed_listeners = l;
+        pthread_mutex_unlock(&loop->lock);
         l = next;
     }
 }
@@ -281,10 +286,47 @@ void net_conn_ref(net_conn *c)
     atomic_fetch_add(&c->refs, 1);
 }
 
+/* The last reference gone: the connection waits in the zombie list until no worker can
+ * hold a stale epoll event for it (net_reclaim). */
 void net_conn_unref(net_conn *c)
 {
-    if (atomic_fetch_sub(&c->refs, 1) == 1)
-        net_conn_free(c);
+    if (atomic_fetch_sub(&c->refs, 1) != 1)
+        return;
+    net_loop *loop = c->loop;
+    c->death_epoch = atomic_fetch_add(&loop->epoch, 1) + 1;
+    pthread_mutex_lock(&loop->zombie_lock);
+    c->zombie_next = loop->zombies;
+    loop->zombies = c;
+    pthread_mutex_unlock(&loop->zombie_lock);
+}
+
+void net_reclaim(net_loop *loop, bool all)
+{
+    uint64_t oldest = UINT64_MAX;
+    for (int i = 0; !all && i < loop->nworkers; i++) {
+        uint64_t e = atomic_load(&loop->worker_epochs[i]);
+        if (e < oldest)
+            oldest = e;
+    }
+    pthread_mutex_lock(&loop->zombie_lock);
+    net_conn **link = &loop->zombies;
+    net_conn *dead = NULL;
+    while (*link) {
+        net_conn *c = *link;
+        if (all || c->death_epoch < oldest) {
+            *link = c->zombie_next;
+            c->zombie_next = dead;
+            dead = c;
+        } else {
+            link = &c->zombie_next;
+        }
+    }
+    pthread_mutex_unlock(&loop->zombie_lock);
+    while (dead) {
+        net_conn *next = dead->zombie_next;
+        net_conn_free(dead);
+        dead = next;
+    }
 }
 
 strbuf *net_conn_input(net_conn *c) { return &c->in; }

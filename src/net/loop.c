@@ -50,6 +50,17 @@ bool net_loop_create(const net_config *cfg, const net_handler *handler, net_loop
         loop->cfg.read_chunk = 65536;
     loop->handler = *handler;
     pthread_mutex_init(&loop->lock, NULL);
+    pthread_mutex_init(&loop->zombie_lock, NULL);
+    atomic_init(&loop->epoch, 1);
+    loop->nworkers = loop->cfg.worker_threads;
+    loop->worker_epochs = calloc((size_t)loop->nworkers, sizeof *loop->worker_epochs);
+    if (!loop->worker_epochs) {
+        pg_error_oom(err);
+        free(loop);
+        return false;
+    }
+    for (int i = 0; i < loop->nworkers; i++)
+        atomic_init(&loop->worker_epochs[i], UINT64_MAX);
     loop->wake_tag.kind = EV_WAKE;
     loop->timer_tag.kind = EV_TIMER;
     loop->signal_tag.kind = EV_SIGNAL;
@@ -221,17 +232,27 @@ static void handle_timer(net_loop *loop)
     uint64_t expirations;
     ssize_t r = read(loop->timer_fd, &expirations, sizeof expirations);
     (void)r;
+    net_reclaim(loop, false);
     if (loop->handler.on_tick)
         loop->handler.on_tick(loop->handler.arg);
     struct epoll_event ev = {.events = EPOLLIN | EPOLLONESHOT, .data.ptr = &loop->timer_tag};
     epoll_ctl(loop->epfd, EPOLL_CTL_MOD, loop->timer_fd, &ev);
 }
 
+typedef struct worker_arg {
+    net_loop *loop;
+    int index;
+} worker_arg;
+
 static void *worker_main(void *arg)
 {
-    net_loop *loop = arg;
+    worker_arg *wa = arg;
+    net_loop *loop = wa->loop;
+    _Atomic uint64_t *my_epoch = &loop->worker_epochs[wa->index];
     while (!atomic_load(&loop->stopping)) {
         struct epoll_event ev;
+        /* Entering the wait: nothing this thread took before is still in its hands. */
+        atomic_store(my_epoch, atomic_load(&loop->epoch));
         int n = epoll_wait(loop->epfd, &ev, 1, 1000);
         if (n <= 0)
             continue;
@@ -261,24 +282,31 @@ static void *worker_main(void *arg)
 
 void net_loop_run(net_loop *loop)
 {
-    int n = loop->cfg.worker_threads;
+    int n = loop->nworkers;
     loop->threads = calloc((size_t)n, sizeof *loop->threads);
-    if (!loop->threads)
+    worker_arg *args = calloc((size_t)n, sizeof *args);
+    if (!loop->threads || !args) {
+        free(loop->threads);
+        free(args);
         return;
+    }
     loop->nthreads = 0;
     for (int i = 1; i < n; i++) {
         pthread_attr_t attr;
         pthread_attr_init(&attr);
         /* Deep parse trees recurse; PostgreSQL's parser itself guards depth, we keep 8 MiB. */
         pthread_attr_setstacksize(&attr, 8u << 20);
-        if (pthread_create(&loop->threads[loop->nthreads], &attr, worker_main, loop) == 0)
+        args[i] = (worker_arg){loop, i};
+        if (pthread_create(&loop->threads[loop->nthreads], &attr, worker_main, &args[i]) == 0)
             loop->nthreads++;
         pthread_attr_destroy(&attr);
     }
-    worker_main(loop);
+    args[0] = (worker_arg){loop, 0};
+    worker_main(&args[0]);
     for (int i = 0; i < loop->nthreads; i++)
         pthread_join(loop->threads[i], NULL);
     free(loop->threads);
+    free(args);
     loop->threads = NULL;
 }
 
@@ -309,10 +337,18 @@ void net_loop_destroy(net_loop *loop)
         net_conn_free(c);
         c = next;
     }
+    net_reclaim(loop, true);
+    while (loop->closed_listeners) {
+        net_listener *next = loop->closed_listeners->next;
+        free(loop->closed_listeners);
+        loop->closed_listeners = next;
+    }
     int fds[] = {loop->epfd, loop->wake_fd, loop->stop_fd, loop->timer_fd, loop->signal_fd};
     for (size_t i = 0; i < ARRAY_LEN(fds); i++)
         if (fds[i] >= 0)
             close(fds[i]);
     pthread_mutex_destroy(&loop->lock);
+    pthread_mutex_destroy(&loop->zombie_lock);
+    free(loop->worker_epochs);
     free(loop);
 }

@@ -52,6 +52,8 @@ struct net_conn {
     struct net_tls_conn *tls;   /* NULL unless TLS is active */
     net_conn *ready_next;       /* link in the wake queue */
     net_conn *all_prev, *all_next;
+    net_conn *zombie_next;      /* closed, waiting to be freed (see loop.c) */
+    uint64_t death_epoch;
 };
 
 struct net_loop {
@@ -64,6 +66,7 @@ struct net_loop {
     net_handler handler;
     net_config cfg;
     net_listener *listeners;
+    net_listener *closed_listeners;  /* freed at destroy: a worker may still hold an event */
     pthread_mutex_t lock;          /* guards the ready queue, the connection list, listeners */
     net_conn *ready_head, *ready_tail;
     net_conn *all_conns;
@@ -72,11 +75,21 @@ struct net_loop {
     _Atomic(net_tls_ctx *) tls;
     pthread_t *threads;
     int nthreads;
+    /* Reclamation of closed connections: an epoll event taken by a worker may point to a
+     * connection another worker is closing, so memory is freed only once every worker has
+     * entered epoll_wait again after the close (worker_epochs[i] = epoch at its last entry). */
+    _Atomic uint64_t epoch;
+    _Atomic uint64_t *worker_epochs;
+    int nworkers;
+    pthread_mutex_t zombie_lock;
+    net_conn *zombies;
 };
 
 void net_conn_run(net_conn *c);
 void net_accept_ready(net_loop *loop, net_listener *l);
 void net_conn_free(net_conn *c);
+/* Free closed connections no worker can still be looking at. */
+void net_reclaim(net_loop *loop, bool all);
 void net_tls_conn_free(struct net_tls_conn *t);
 
 #endif

@@ -39,6 +39,8 @@ static const setting_def settings[] = {
     S("backend", SET_STRING, backend, "sqlite", false),
     S("odbc_connection_string", SET_STRING, odbc_connection_string, "", false),
     S("dialect", SET_STRING, dialect, "", false),
+    S("engine_public_schema", SET_STRING, engine_public_schema, "", false),
+    S("iris_version", SET_STRING, iris_version, "2025.1", false),
     S("log_file", SET_STRING, log_file, "", false),
     S("log_min_messages", SET_STRING, log_min_messages, "log", true),
     S("log_connections", SET_BOOL, log_connections, "on", true),
@@ -75,6 +77,7 @@ void server_usage(FILE *out)
             "become defaults for every session.\n\n"
             "Main parameters:\n"
             "  backend = sqlite | odbc, odbc_connection_string, dialect = iris | sqlite | postgres,\n"
+            "  engine_public_schema (what public is in the engine: SQLUser for IRIS), iris_version (2025.1),\n"
             "  engine_pool_size, log_file, log_statement = none | all, log_connections, log_disconnections,\n"
             "  authentication_timeout (ms), shutdown_timeout (ms), synchronous_commit, timezone\n\n"
             "Report bugs to the iris-pgwire project.\n");

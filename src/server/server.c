@@ -187,9 +187,28 @@ int server_run(server_config *cfg)
         pg_error_hint(&err, "Available values: sqlite, odbc.");
         goto out;
     }
+    if (*cfg->dialect && strcmp(cfg->dialect, "iris") != 0 && strcmp(cfg->dialect, "postgres") != 0 &&
+        strcmp(cfg->dialect, "sqlite") != 0) {
+        pg_error_set(&err, "22023", "invalid value for parameter \"dialect\": \"%s\"", cfg->dialect);
+        pg_error_hint(&err, "Available values: iris, postgres, sqlite.");
+        goto out;
+    }
     bc.dialect = bc.kind == BACKEND_SQLITE ? DIALECT_SQLITE
                  : strcmp(cfg->dialect, "postgres") == 0 ? DIALECT_POSTGRES
                  : strcmp(cfg->dialect, "sqlite") == 0 ? DIALECT_SQLITE : DIALECT_IRIS;
+    /* What PostgreSQL's public is in the engine: IRIS's default schema is SQLUser. */
+    bc.public_schema = *cfg->engine_public_schema ? cfg->engine_public_schema
+                       : bc.kind == BACKEND_ODBC && bc.dialect == DIALECT_IRIS ? "SQLUser"
+                       : bc.kind == BACKEND_ODBC && bc.dialect == DIALECT_POSTGRES ? "public" : "";
+    {
+        int major = 0, minor = 0;
+        if (sscanf(cfg->iris_version, "%d.%d", &major, &minor) < 1 || major < 2018) {
+            pg_error_set(&err, "22023", "invalid value for parameter \"iris_version\": \"%s\"", cfg->iris_version);
+            pg_error_hint(&err, "An IRIS release such as 2024.1 or 2025.1.");
+            goto out;
+        }
+        bc.iris_version = major * 10 + minor;
+    }
     if (!backend_create(&bc, &srv.engine, &err))
         goto out;
     sql_server_config sc = {.plan_cache_entries = 8192, .default_timezone = cfg->timezone};

@@ -24,6 +24,8 @@ typedef struct server_config {
     char *backend;                 /* sqlite | odbc */
     char *odbc_connection_string;
     char *dialect;                 /* iris | sqlite | postgres */
+    char *engine_public_schema;
+    char *iris_version;
     char *log_file;                /* empty: stderr */
     char *log_min_messages;
     bool log_connections;

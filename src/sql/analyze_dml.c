@@ -335,6 +335,8 @@ ir_query *analyze_insert(sql_xlate *x, Node *stmt)
             cols[i] = i;
     }
     if (sel) {
+        x->insert_values = sel->valuesLists != NIL && sel->op == SETOP_NONE && !sel->sortClause && !sel->limitCount &&
+                           !sel->limitOffset && !sel->withClause;
         source = analyze_select(x, NULL, (Node *)sel);
         if (!source)
             return NULL;

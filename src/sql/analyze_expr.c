@@ -123,14 +123,13 @@ static ir_expr *operator_call(sql_xlate *x, const char *op, ir_expr *l, ir_expr 
     pg_oid coerce[2];
     fn_lookup_result res = sql_operator_lookup(op, l ? l->type : PG_OID_INVALID, r->type, &fn, coerce);
     if (res != FN_FOUND) {
+        const char *state = res == FN_NOT_FOUND ? "42883" : "42725";
+        const char *what = res == FN_AMBIGUOUS ? "is not unique" : "does not exist";
         if (l)
-            xlate_error(x, location, "42725" + (res == FN_NOT_FOUND ? 0 : 0), "operator %s: %s %s %s",
-                        res == FN_AMBIGUOUS ? "is not unique" : "does not exist", tname(l->type), op, tname(r->type));
+            xlate_error(x, location, state, "operator %s: %s %s %s", what, tname(l->type), op, tname(r->type));
         else
-            xlate_error(x, location, "42725", "operator %s: %s %s", res == FN_AMBIGUOUS ? "is not unique" : "does not exist",
-                        op, tname(r->type));
+            xlate_error(x, location, state, "operator %s: %s %s", what, op, tname(r->type));
         if (res == FN_NOT_FOUND) {
-            memcpy(x->err->sqlstate, "42883", 5);
             pg_error_hint(x->err, "No operator matches the given name and argument types. You might need to add explicit type casts.");
         } else {
             pg_error_hint(x->err, "Could not choose a best candidate operator. You might need to add explicit type casts.");
@@ -1097,7 +1096,8 @@ static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
     }
     const sql_fn_emit *emit = &fn->emit;
     const char *tmpl = x->dialect == DIALECT_IRIS ? emit->iris : emit->sqlite;
-    if (!tmpl) {
+    /* PostgreSQL behind psqlODBC gets every function by its own name (emit_postgres.c). */
+    if (!tmpl && x->dialect != DIALECT_POSTGRES) {
         xlate_error(x, fc->location, "0A000", "function %s is not supported by this engine", name);
         return NULL;
     }

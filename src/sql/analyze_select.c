@@ -9,7 +9,6 @@
 
 #include <string.h>
 
-
 /* ---------------------------------------------------------------- WITH */
 
 static bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
@@ -280,7 +279,7 @@ static int add_range_function(sql_xlate *x, ir_query *q, RangeFunction *rf)
     return ir_add_rte(x, q, r);
 }
 
-static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s);
+static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s, bool for_insert);
 
 /* One FROM item, returning its join-tree node and appending its namespace items to `ns`
  * (as PostgreSQL's transformFromClauseItem returns its namespace). */
@@ -1043,32 +1042,6 @@ static bool analyze_window_clause(sql_xlate *x, ir_query *q, List *windows)
 
 /* ---------------------------------------------------------------- SELECT */
 
-/* libpg_query's LimitOption numbering differs from the server headers' (15.20 has COUNT first,
- * libpg_query's parser DEFAULT first): the value meaning WITH TIES is taken from the parser
- * itself, once. */
-static pthread_once_t with_ties_once = PTHREAD_ONCE_INIT;
-static int with_ties_value = -1;
-
-static void probe_with_ties(void)
-{
-    raw_parse p;
-    pg_error ignore = {0};
-    char sql[] = "SELECT 1 ORDER BY 1 FETCH FIRST 1 ROWS WITH TIES";
-    if (raw_parse_text(sql, &p, NULL, 0, &ignore)) {
-        SelectStmt *sel = (SelectStmt *)((RawStmt *)linitial(p.statements))->stmt;
-        with_ties_value = (int)sel->limitOption;
-        raw_parse_free(&p);
-    } else {
-        pg_error_clear(&ignore);
-    }
-}
-
-static int limit_option_with_ties(void)
-{
-    pthread_once(&with_ties_once, probe_with_ties);
-    return with_ties_value;
-}
-
 static ir_expr *limit_expr(sql_xlate *x, ir_query *q, Node *n, const char *clause)
 {
     if (!n)
@@ -1090,8 +1063,12 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
 {
     if (s->op != SETOP_NONE)
         return analyze_setop(x, parent, s);
-    if (s->valuesLists)
-        return analyze_values(x, parent, s);
+    if (s->valuesLists) {
+        bool for_insert = x->insert_values;
+        x->insert_values = false;
+        return analyze_values(x, parent, s, for_insert);
+    }
+    x->insert_values = false;
     if (s->intoClause) {
         xlate_error(x, -1, "0A000", "SELECT INTO is not supported; use CREATE TABLE AS");
         return NULL;
@@ -1156,7 +1133,7 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     q->offset = limit_expr(x, q, s->limitOffset, "OFFSET");
     if (pg_error_is_set(x->err))
         return NULL;
-    q->limit_with_ties = s->limitCount && (int)s->limitOption == limit_option_with_ties();
+    q->limit_with_ties = (int)s->limitOption == PGQ_LIMIT_OPTION_WITH_TIES;
     if (q->limit_with_ties) {
         xlate_error(x, -1, "0A000", "FETCH FIRST ... WITH TIES is not supported");
         return NULL;
@@ -1190,7 +1167,9 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     return q;
 }
 
-static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s)
+/* VALUES rows.  For an INSERT's own VALUES (for_insert), PostgreSQL coerces each value to
+ * its target column in assignment context, so unknown literals are left untyped here. */
+static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s, bool for_insert)
 {
     ir_query *q = ir_query_new(x, QUERY_VALUES, parent);
     if (!q)
@@ -1234,6 +1213,15 @@ static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s)
     if (!q->targets || !types)
         return NULL;
     for (int c = 0; c < ncols; c++) {
+        if (for_insert) {
+            ir_expr *col = ir_new(x, IRE_CONST, q->rows[0][c]->type, -1);
+            if (!col)
+                return NULL;
+            q->targets[c].expr = col;
+            q->targets[c].name = arena_printf(x->mem, "column%d", c + 1);
+            q->ntargets++;
+            continue;
+        }
         int nt = 0;
         for (int r = 0; r < nrows; r++)
             if (q->rows[r][c]->kind != IRE_DEFAULT)

@@ -1335,13 +1335,22 @@ bool emit_query_sqlite(sql_xlate *x, ir_query *q, emit_result *out)
 
 bool emit_query(sql_xlate *x, ir_query *q, emit_result *out)
 {
-    if (x->dialect == DIALECT_IRIS)
-        return emit_query_iris(x, q, out);
+    /* Engines reached through ODBC get plain SQL in their dialect (emit_odbc.c); only the
+     * embedded engine has the pgw_* functions this file relies on. */
+    if (x->dialect != DIALECT_SQLITE || backend_get_kind(x->session->srv->b) == BACKEND_ODBC)
+        return emit_query_odbc(x, q, out);
     return emit_query_sqlite(x, q, out);
 }
 
 void emit_result_free(emit_result *r)
 {
+    while (r->next) {
+        emit_result *n = r->next;
+        r->next = n->next;
+        n->next = NULL;
+        emit_result_free(n);
+        free(n);
+    }
     strbuf_free(&r->sql);
     free(r->param_map);
     memset(r, 0, sizeof *r);

@@ -224,7 +224,7 @@ static void describe_constraint_error(sql_session *s, pg_error *err)
                             conname = ix->name;
             }
         }
-        char fallback[300];
+        char fallback[600];
         snprintf(fallback, sizeof fallback, "%s_%s_key", relname, column);
         pg_error_set(err, "23505", "duplicate key value violates unique constraint \"%s\"", conname ? conname : fallback);
         err->table_name = xstrdup(relname);
@@ -276,8 +276,19 @@ static bool start_step(sql_portal *portal, pg_error *err)
         int pg = st->param_map[i];
         const sql_value *v = pg >= 1 && pg <= portal->nparams ? &portal->params[pg - 1] : NULL;
         sql_value null = value_null();
-        if (!engine_bind(portal->stmt, i + 1, v ? v : &null, err))
+        pg_oid type = pg >= 1 && pg <= portal->plan->nparams ? portal->plan->param_types[pg - 1] : PG_OID_TEXT;
+        if (!engine_bind_typed(portal->stmt, i + 1, v ? v : &null, type, -1, err))
             return false;
+    }
+    if (st->returns_rows && portal->ncolumns > 0) {
+        /* Engines with their own value types (ODBC) convert to these columns' storage forms. */
+        pg_oid types[portal->ncolumns];
+        int32_t typmods[portal->ncolumns];
+        for (int i = 0; i < portal->ncolumns; i++) {
+            types[i] = portal->columns[i].type_oid;
+            typmods[i] = portal->columns[i].typmod;
+        }
+        engine_stmt_expect_columns(portal->stmt, portal->ncolumns, types, typmods);
     }
     return true;
 }

@@ -250,8 +250,9 @@ const sql_function function_table_core[] = {
     F0("statement_timestamp", TSZ, "pgw_statement_timestamp()", "CURRENT_TIMESTAMP"),
     F0V("clock_timestamp", TSZ, "pgw_clock_timestamp()", "CURRENT_TIMESTAMP"),
     F0V("timeofday", TXT, "pgw_timeofday()", NULL),
-    F2("date_trunc", TXT, TS, TS, "pgw_date_trunc(%1, %2, 0)", NULL),
-    F2("date_trunc", TXT, TSZ, TSZ, "pgw_date_trunc(%1, %2, 1)", NULL),
+    /* IRIS: written by emit_iris.c through TO_CHAR/TO_TIMESTAMP (RSQL_totimestamp). */
+    F2("date_trunc", TXT, TS, TS, "pgw_date_trunc(%1, %2, 0)", "DATE_TRUNC(%1, %2)"),
+    F2("date_trunc", TXT, TSZ, TSZ, "pgw_date_trunc(%1, %2, 1)", "DATE_TRUNC(%1, %2)"),
     F3("date_trunc", TXT, TSZ, TXT, TSZ, "pgw_date_trunc_zone(%1, %2, %3)", NULL),
     F2("date_trunc", TXT, IVL, IVL, "pgw_interval_trunc(%1, %2)", NULL),
     F2("date_part", TXT, TS, F8, "pgw_date_part(%1, %2, 0)", "DATEPART(%1, %2)"),

@@ -22,6 +22,17 @@
 
 #include "sql/sql_internal.h"
 
+/*
+ * Enums whose order in libpg_query differs from the server headers.  libpg_query orders
+ * LimitOption as its pg_query.proto does (DEFAULT, COUNT, WITH_TIES) where PostgreSQL's
+ * nodes.h has COUNT, WITH_TIES, DEFAULT; every other enum of the raw trees matches (checked
+ * against pg_query.proto; tests/unit/sql/test_parse_abi.c parses each LimitOption case).
+ * Read limitOption only through these.
+ */
+#define PGQ_LIMIT_OPTION_DEFAULT 0
+#define PGQ_LIMIT_OPTION_COUNT 1
+#define PGQ_LIMIT_OPTION_WITH_TIES 2
+
 /* A parsed string: its statements (RawStmt) and the memory they live in. */
 typedef struct raw_parse {
     List *statements;

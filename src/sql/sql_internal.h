@@ -523,6 +523,7 @@ typedef struct sql_xlate {
     bool uses_catalog;           /* reads pg_catalog / information_schema (the catalog store) */
     unsigned session_rels;       /* session relations it reads (CAT_SESSION_*) */
     int depth;                   /* expression recursion, bounded like max_stack_depth */
+    bool insert_values;          /* the next VALUES is an INSERT's: leave unknowns to assignment */
 } sql_xlate;
 
 /* Set an error with a position (byte offset in the statement) converted to PostgreSQL's
@@ -545,7 +546,18 @@ typedef struct emit_result {
     int nparams;
     int params_cap;
     int *param_map;
+    /* Further engine statements of the same plan, run in order after this one (the IRIS
+     * dialect splits a multi-row INSERT and emulates RETURNING with a second statement). */
+    struct emit_result *next;
+    signed char returns_rows;    /* 0: as the statement; 1: this step's rows are the result; -1: none */
 } emit_result;
+bool emit_query_odbc(sql_xlate *x, ir_query *q, emit_result *out) MUST_CHECK;   /* iris, postgres, sqlite over ODBC */
+bool emit_expr_odbc(sql_xlate *x, ir_query *q, ir_expr *e, emit_result *out) MUST_CHECK;
+/* DDL for engines reached through ODBC (ddl_odbc.c): engine DDL only, the catalog is read back
+ * from the engine. */
+bool xlate_ddl_odbc(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;
+/* The engine's type for a PostgreSQL type (DDL and CAST) in the dialect; false if none. */
+bool emit_odbc_type_name(sql_dialect d, pg_oid type, int32_t typmod, strbuf *out);
 bool emit_query_sqlite(sql_xlate *x, ir_query *q, emit_result *out) MUST_CHECK;
 bool emit_query_iris(sql_xlate *x, ir_query *q, emit_result *out) MUST_CHECK;
 bool emit_query(sql_xlate *x, ir_query *q, emit_result *out) MUST_CHECK;

@@ -63,7 +63,10 @@ static bool engine_plan(sql_xlate *x, ir_query *q, const char *command, tag_styl
     bool ok = true;
     if (returns_rows)
         ok = set_columns(x, p, targets, ntargets);
-    ok = ok && plan_add_step(p, r.sql.data, r.nparams, r.param_map, returns_rows, !returns_rows || tag != TAG_PLAIN);
+    for (emit_result *step = &r; ok && step; step = step->next) {
+        bool rows = step->returns_rows == 0 ? returns_rows : step->returns_rows > 0;
+        ok = plan_add_step(p, step->sql.data, step->nparams, step->param_map, rows, !rows || tag != TAG_PLAIN);
+    }
     emit_result_free(&r);
     if (!ok) {
         if (!pg_error_is_set(x->err))
@@ -99,6 +102,15 @@ bool xlate_statement(sql_xlate *x, Node *stmt, sql_plan **out)
         return false;
     if (handled)
         return true;
+    if (backend_get_kind(x->session->srv->b) == BACKEND_ODBC || x->dialect != DIALECT_SQLITE) {
+        /* No metadata tables in an engine reached through ODBC: its own catalog is read. */
+        if (!xlate_ddl_odbc(x, stmt, out, &handled))
+            return false;
+        if (handled)
+            return true;
+        xlate_error(x, -1, "0A000", "this statement is not supported by the ODBC backend (node %d)", (int)nodeTag(stmt));
+        return false;
+    }
     if (!xlate_ddl(x, stmt, out, &handled))
         return false;
     if (handled)

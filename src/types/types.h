@@ -183,7 +183,8 @@ static inline bool types_is_array(const pg_type_info *t) { return t && t->typele
 
 /*
  * typmod helpers, in PostgreSQL's encoding: varchar(n)/bpchar(n) = n + 4; numeric(p,s) =
- * ((p << 16) | s) + 4; time/timestamp/interval precision p = p.  -1 = none.
+ * ((p << 16) | s) + 4; time/timestamp precision p = p; interval = (range << 16) | precision
+ * (a bare 0..6 is also read as a precision).  -1 = none.
  */
 int32_t types_typmod_varchar(int32_t length);
 int32_t types_typmod_numeric(int32_t precision, int32_t scale);
@@ -253,6 +254,7 @@ typedef struct type_settings {
     interval_style intervalstyle;
     bytea_output_format bytea_output;
     const tz_info *timezone;         /* NULL = UTC */
+    int64_t now_us;                  /* transaction start, µs since 2000-01-01 UTC: 'now', 'today' */
     const reg_resolver *reg;         /* reg* names (addition; NULL = numbers) */
 } type_settings;
 
@@ -313,5 +315,148 @@ int types_numeric_text_cmp(const char *a, size_t alen, const char *b, size_t ble
 /* Julian-day conversions (proleptic Gregorian, as PostgreSQL's date2j/j2date). */
 int types_date2j(int year, int month, int day);
 void types_j2date(int jd, int *year, int *month, int *day);
+
+
+/* ================================================================ additions (types layer) */
+
+/* By exact typname only ("char" is the one-byte type, "bpchar" is character): for names that
+ * come out of a parse tree or the catalog.  types_by_name also accepts SQL spellings, where
+ * `char` means character(1) and the one-byte type is '"char"'. */
+const pg_type_info *types_by_typname(const char *typname);
+
+/* Decoding typmods.  numeric: precision and (PostgreSQL 15: possibly negative) scale.
+ * interval: PostgreSQL encodes (range mask << 16) | precision (0xFFFF = none, range 0x7FFF =
+ * full); values 0..6 are also taken as a bare precision (the short form above). */
+int32_t types_numeric_typmod_precision(int32_t typmod);
+int32_t types_numeric_typmod_scale(int32_t typmod);
+int32_t types_interval_typmod_precision(int32_t typmod);   /* -1 = none */
+int32_t types_interval_typmod_range(int32_t typmod);       /* 0x7FFF = full range */
+
+/* ---------------------------------------------------------------- numeric arithmetic
+ *
+ * On the numeric storage form (canonical text, as PostgreSQL prints it; any numeric_in input
+ * is accepted).  Results are appended to `out` in that form, with PostgreSQL's result scales:
+ * + - keep the larger scale, * adds scales, / uses select_div_scale (at least 16 significant
+ * digits), sqrt/exp/ln/log/power pick at least 16 significant digits.  NaN and ±Infinity
+ * follow PostgreSQL 15.  Errors: 22012 division by zero, 2201E/2201F domain errors of ln,
+ * log, sqrt and power, 22003 overflow, 22P02 when an argument is not a numeric.
+ */
+bool types_numeric_add(const char *a, size_t alen, const char *b, size_t blen, strbuf *out, pg_error *err) MUST_CHECK;
+bool types_numeric_sub(const char *a, size_t alen, const char *b, size_t blen, strbuf *out, pg_error *err) MUST_CHECK;
+bool types_numeric_mul(const char *a, size_t alen, const char *b, size_t blen, strbuf *out, pg_error *err) MUST_CHECK;
+bool types_numeric_div(const char *a, size_t alen, const char *b, size_t blen, strbuf *out, pg_error *err) MUST_CHECK;
+/* div(a, b): the quotient truncated to an integer. */
+bool types_numeric_div_trunc(const char *a, size_t alen, const char *b, size_t blen, strbuf *out, pg_error *err) MUST_CHECK;
+bool types_numeric_mod(const char *a, size_t alen, const char *b, size_t blen, strbuf *out, pg_error *err) MUST_CHECK;
+bool types_numeric_power(const char *a, size_t alen, const char *b, size_t blen, strbuf *out, pg_error *err) MUST_CHECK;
+/* log(base, x) */
+bool types_numeric_log(const char *base, size_t blen, const char *x, size_t xlen, strbuf *out, pg_error *err) MUST_CHECK;
+/* -1, 0, 1 in PostgreSQL's order (NaN above +Infinity, NaN = NaN). */
+bool types_numeric_cmp(const char *a, size_t alen, const char *b, size_t blen, int *result, pg_error *err) MUST_CHECK;
+
+typedef enum {
+    NUMERIC_ABS, NUMERIC_NEG, NUMERIC_CEIL, NUMERIC_FLOOR, NUMERIC_SIGN, NUMERIC_SQRT,
+    NUMERIC_EXP, NUMERIC_LN, NUMERIC_LOG10,
+} numeric_unary_op;
+bool types_numeric_unary(numeric_unary_op op, const char *a, size_t alen, strbuf *out, pg_error *err) MUST_CHECK;
+/* round(x, scale) / trunc(x, scale); scale may be negative (result scale max(scale, 0)). */
+bool types_numeric_round(const char *a, size_t alen, int scale, strbuf *out, pg_error *err) MUST_CHECK;
+bool types_numeric_trunc(const char *a, size_t alen, int scale, strbuf *out, pg_error *err) MUST_CHECK;
+/* numeric(p,s) rounding and its 22003 check, on text. */
+bool types_numeric_apply_typmod(const char *a, size_t alen, int32_t typmod, strbuf *out, pg_error *err) MUST_CHECK;
+
+void types_numeric_from_int64(int64_t v, strbuf *out);
+/* float8::numeric: 15 significant digits as PostgreSQL; NaN/±Infinity map to the specials. */
+void types_numeric_from_double(double v, strbuf *out);
+bool types_numeric_to_double(const char *a, size_t alen, double *out, pg_error *err) MUST_CHECK;
+/* Rounded half away from zero; 22003 "bigint out of range", 0A000 for NaN/Infinity. */
+bool types_numeric_to_int64(const char *a, size_t alen, int64_t *out, pg_error *err) MUST_CHECK;
+
+/* sum()/avg() over numeric (or integer) inputs without re-parsing the running total. */
+struct num;
+typedef struct numeric_accum {
+    int64_t count;         /* non-NULL inputs */
+    int64_t nan_count, pinf_count, ninf_count;
+    struct num *sum;       /* heap, NULL until the first finite input */
+} numeric_accum;
+void types_numeric_accum_init(numeric_accum *acc);
+void types_numeric_accum_free(numeric_accum *acc);
+bool types_numeric_accum_text(numeric_accum *acc, const char *a, size_t alen, pg_error *err) MUST_CHECK;
+bool types_numeric_accum_int64(numeric_accum *acc, int64_t v, pg_error *err) MUST_CHECK;
+/* Results; false with err unset when there were no inputs (SQL NULL). */
+bool types_numeric_accum_sum(const numeric_accum *acc, strbuf *out, pg_error *err) MUST_CHECK;
+bool types_numeric_accum_avg(const numeric_accum *acc, strbuf *out, pg_error *err) MUST_CHECK;
+
+/* ---------------------------------------------------------------- settings (SET / SHOW)
+ *
+ * PostgreSQL's parsing of the settings above, for the SQL layer to keep a type_settings in
+ * step with its GUCs.  Failures are 22023 "invalid value for parameter ..." with PostgreSQL's
+ * DETAIL/HINT; `param` is the parameter name as the client wrote it.  DateStyle's fmt/order
+ * are in/out: an order alone keeps the current style.  SHOW DateStyle prints "ISO, MDY".
+ */
+bool types_datestyle_parse(const char *value, datestyle_format *fmt, datestyle_order *order, pg_error *err) MUST_CHECK;
+void types_datestyle_format(datestyle_format fmt, datestyle_order order, strbuf *out);
+bool types_intervalstyle_parse(const char *param, const char *value, interval_style *style, pg_error *err) MUST_CHECK;
+const char *types_intervalstyle_name(interval_style style);
+bool types_bytea_output_parse(const char *param, const char *value, bytea_output_format *fmt, pg_error *err) MUST_CHECK;
+const char *types_bytea_output_name(bytea_output_format fmt);
+bool types_extra_float_digits_parse(const char *param, const char *value, int *digits, pg_error *err) MUST_CHECK;
+
+/* json_in's validation (22P02 with PostgreSQL's DETAIL/CONTEXT), and jsonb_in + jsonb_out:
+ * the normalised jsonb text appended to `out`. */
+bool types_json_validate(const char *text, size_t len, pg_error *err) MUST_CHECK;
+bool types_jsonb_normalize(const char *text, size_t len, strbuf *out, pg_error *err) MUST_CHECK;
+
+/* ---------------------------------------------------------------- date/time decomposition
+ *
+ * For the SQL functions (extract, date_trunc, to_char, arithmetic): values in storage units
+ * to calendar fields and back.  Years are astronomical (0 = 1 BC, -1 = 2 BC), months and days
+ * 1-based, wday 0 = Sunday, yday 1-based.
+ */
+#define PG_DATE_NOBEGIN INT32_MIN
+#define PG_DATE_NOEND INT32_MAX
+#define PG_TIMESTAMP_NOBEGIN INT64_MIN
+#define PG_TIMESTAMP_NOEND INT64_MAX
+
+typedef struct pg_datetime {
+    int year, month, day;
+    int hour, minute, second;
+    int32_t usec;
+    int wday, yday;
+    int utc_offset;           /* seconds east of UTC: timestamptz in its zone, timetz */
+    const char *tz_abbrev;    /* "CET" for timestamptz fields, else NULL */
+} pg_datetime;
+
+/* An interval as PostgreSQL keeps it (its storage form is "<months> <days> <usecs>"). */
+typedef struct pg_interval {
+    int64_t usecs;
+    int32_t days;
+    int32_t months;
+} pg_interval;
+
+/* False for ±infinity (fields untouched). */
+bool types_timestamp_to_fields(int64_t ts, pg_datetime *f);
+/* In `tz` (NULL = UTC): local fields, utc_offset and tz_abbrev set. */
+bool types_timestamptz_to_fields(int64_t ts, const tz_info *tz, pg_datetime *f);
+/* From fields (hour 24 and second 60 roll over); false when out of timestamp range. */
+bool types_fields_to_timestamp(const pg_datetime *f, int64_t *ts) MUST_CHECK;
+/* Local fields in `tz` to a UTC instant, resolving gaps and overlaps as PostgreSQL. */
+bool types_fields_to_timestamptz(const pg_datetime *f, const tz_info *tz, int64_t *ts) MUST_CHECK;
+/* date (days since 2000-01-01) to and from fields; false for ±infinity / out of range. */
+bool types_date_to_fields(int32_t date, pg_datetime *f);
+bool types_fields_to_date(const pg_datetime *f, int32_t *date) MUST_CHECK;
+void types_time_to_fields(int64_t time_us, pg_datetime *f);
+/* Day of week of a Julian day, 0 = Sunday. */
+int types_j2day(int jd);
+/* The interval storage form; false if `p` is not three integers. */
+bool types_interval_from_storage(const char *p, size_t n, pg_interval *iv) MUST_CHECK;
+void types_interval_to_storage(const pg_interval *iv, strbuf *out);
+/* timetz storage text to (µs since midnight, offset seconds east); false if malformed. */
+bool types_timetz_from_storage(const char *p, size_t n, int64_t *time_us, int32_t *utc_offset) MUST_CHECK;
+void types_timetz_to_storage(int64_t time_us, int32_t utc_offset, strbuf *out);
+/* Interval text in any accepted syntax (typmod applied) / out in the session's IntervalStyle. */
+bool types_interval_parse(const type_settings *s, const char *text, size_t len, int32_t typmod,
+                          pg_interval *iv, pg_error *err) MUST_CHECK;
+void types_interval_format(const type_settings *s, const pg_interval *iv, strbuf *out);
 
 #endif

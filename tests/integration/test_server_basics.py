@@ -249,3 +249,13 @@ def test_session_settings(pgwire_conn, oracle_conn):
                 "show application_name", "reset application_name", "show extra_float_digits",
                 "set no_such_setting = 1", "show no_such_setting"]:
         clients.assert_same(sql, oracle_conn, pgwire_conn)
+
+
+@pytest.mark.parametrize("sql", [
+    "select v from (values (3), (1), (2)) as t(v) order by v limit 2",
+    "select v from (values (3), (1), (2)) as t(v) order by v desc limit 1 offset 1",
+    "select v from (values (3), (1), (2)) as t(v) order by v fetch first 2 rows only",
+    "select v from (values (3), (1), (2)) as t(v) order by v offset 2",
+])
+def test_limit_and_offset(sql, pgwire_conn, oracle_conn):
+    clients.assert_same(sql, oracle_conn, pgwire_conn)

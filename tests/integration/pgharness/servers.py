@@ -193,10 +193,28 @@ def _quote(v):
     return "'" + v.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
+SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:", "ThreadSanitizer")
+
+
 class PgwireServer(Server):
     """iris-pgwire from $PGWIRE_BIN (or the given path)."""
 
     name = "pgwire"
+
+    def cleanup(self):
+        """Stop, and fail loudly if a sanitizer build reported anything (the report is kept
+        in the temporary directory, whose path the error names)."""
+        self.stop()
+        log = self.log()
+        if any(mark in log for mark in SANITIZER_MARKS):
+            keep = self.base_dir + ".sanitizer.log"
+            with open(keep, "w") as f:
+                f.write(log)
+            shutil.rmtree(self.base_dir, ignore_errors=True)
+            raise ServerError(f"iris-pgwire reported a sanitizer error; full log in {keep}:\n"
+                              + "\n".join(l for l in log.splitlines()
+                                          if any(m in l for m in SANITIZER_MARKS))[:4000])
+        shutil.rmtree(self.base_dir, ignore_errors=True)
 
     def __init__(self, binary, base_dir=None, user="postgres", dbname="postgres",
                  extra_settings=None):

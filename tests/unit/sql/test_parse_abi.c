@@ -76,6 +76,62 @@ static void test_syntax_error_position(void)
     pg_error_clear(&err);
 }
 
+static int limit_option_of(const char *sql)
+{
+    raw_parse p;
+    Node *n = parse_one(sql, &p);
+    int v = n ? (int)((SelectStmt *)n)->limitOption : -1;
+    if (n)
+        raw_parse_free(&p);
+    return v;
+}
+
+/* libpg_query's LimitOption order is its own (docs/parser.md): a wrong constant would turn
+ * every LIMIT into FETCH ... WITH TIES. */
+static void test_limit_option_values(void)
+{
+    CHECK_INT(limit_option_of("select 1"), PGQ_LIMIT_OPTION_DEFAULT);
+    CHECK_INT(limit_option_of("select 1 limit 5"), PGQ_LIMIT_OPTION_COUNT);
+    CHECK_INT(limit_option_of("select 1 fetch first 5 rows only"), PGQ_LIMIT_OPTION_COUNT);
+    CHECK_INT(limit_option_of("select 1 order by 1 fetch first 5 rows with ties"), PGQ_LIMIT_OPTION_WITH_TIES);
+}
+
+/* Enum values the analyser relies on, as the parser produces them. */
+static void test_other_enum_values(void)
+{
+    raw_parse p;
+    Node *n = parse_one("select * from a left join b on true where x is not null and not y order by 1 desc nulls first", &p);
+    CHECK(n != NULL);
+    if (!n)
+        return;
+    SelectStmt *s = (SelectStmt *)n;
+    JoinExpr *j = linitial(s->fromClause);
+    CHECK(IsA(j, JoinExpr) && j->jointype == JOIN_LEFT);
+    BoolExpr *w = (BoolExpr *)s->whereClause;
+    CHECK(IsA(w, BoolExpr) && w->boolop == AND_EXPR);
+    NullTest *nt = linitial(w->args);
+    CHECK(IsA(nt, NullTest) && nt->nulltesttype == IS_NOT_NULL);
+    BoolExpr *not = lsecond(w->args);
+    CHECK(IsA(not, BoolExpr) && not->boolop == NOT_EXPR);
+    SortBy *sb = linitial(s->sortClause);
+    CHECK(sb->sortby_dir == SORTBY_DESC && sb->sortby_nulls == SORTBY_NULLS_FIRST);
+    raw_parse_free(&p);
+    n = parse_one("select 1 union all select 2", &p);
+    CHECK(n && ((SelectStmt *)n)->op == SETOP_UNION && ((SelectStmt *)n)->all);
+    if (n)
+        raw_parse_free(&p);
+    n = parse_one("select x between 1 and 2, x like 'a', x ilike 'b', x in (1), x is distinct from y", &p);
+    if (n) {
+        SelectStmt *sel = (SelectStmt *)n;
+        A_Expr_Kind want[] = {AEXPR_BETWEEN, AEXPR_LIKE, AEXPR_ILIKE, AEXPR_IN, AEXPR_DISTINCT};
+        for (int i = 0; i < 5; i++) {
+            A_Expr *a = (A_Expr *)((ResTarget *)list_nth(sel->targetList, i))->val;
+            CHECK(IsA(a, A_Expr) && a->kind == want[i]);
+        }
+        raw_parse_free(&p);
+    }
+}
+
 static void test_ddl_layout(void)
 {
     raw_parse p;
@@ -101,5 +157,7 @@ int main(void)
     RUN(test_constants_and_locations);
     RUN(test_syntax_error_position);
     RUN(test_ddl_layout);
+    RUN(test_limit_option_values);
+    RUN(test_other_enum_values);
     return UNIT_DONE();
 }
