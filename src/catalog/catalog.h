@@ -186,7 +186,7 @@ typedef struct catalog_build_env {
     /* PostgreSQL's deparsed text (pg_get_expr, pg_get_constraintdef's CHECK) of an expression
      * recorded as written at CREATE time, over relation `rel`; false = keep the text. */
     bool (*deparse_expr)(void *arg, const cat_snapshot *s, const cat_relation *rel, const char *text,
-                         bool is_check, strbuf *out);
+                         bool is_check, bool pretty, strbuf *out);
     /* pg_get_viewdef's text of a view. */
     bool (*deparse_view)(void *arg, const cat_snapshot *s, const cat_relation *rel, strbuf *out);
     /* An index as pg_get_indexdef shows it: the whole definition, and per key column its

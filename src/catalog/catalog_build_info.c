@@ -260,7 +260,7 @@ static bool columns(build_ctx *b)
             rw_text(&w, k.name, col->name);
             rw_int(&w, k.pos, col->attnum);
             if (col->default_expr && !col->identity && !col->generated)
-                rw_text(&w, k.dflt, build_column_default(b, r, col, &def));
+                rw_text(&w, k.dflt, build_column_default(b, r, col, false, &def));
             rw_text(&w, k.nullable, yes_no(!col->notnull));
             rw_text(&w, k.type, data_type_of(col->type, &scratch));
             type_metrics(&w, &k, col->type, col->typmod);
@@ -285,7 +285,7 @@ static bool columns(build_ctx *b)
             }
             rw_text(&w, k.generated, col->generated ? "ALWAYS" : "NEVER");
             if (col->generated)
-                rw_text(&w, k.genexpr, build_column_default(b, r, col, &def));
+                rw_text(&w, k.genexpr, build_column_default(b, r, col, false, &def));
             rw_text(&w, k.updatable, yes_no(r->kind == 'r' || r->kind == 'p'));
             ok = rw_insert(&w);
         }

@@ -322,9 +322,15 @@ static bool attrdefs(build_ctx *b)
         return false;
     int c_oid = rw_col(&w, "oid"), c_rel = rw_col(&w, "adrelid"), c_num = rw_col(&w, "adnum"),
         c_bin = rw_col(&w, "adbin");
+    rowwriter xw;
+    if (!rw_open(&xw, b->conn, b->schema, store_internal_relation("exprs"), b->err)) {
+        rw_close(&w);
+        return false;
+    }
     bool ok = !w.failed;
-    strbuf text;
+    strbuf text, pretty;
     strbuf_init(&text);
+    strbuf_init(&pretty);
     for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
         const cat_relation *r = cat_relation_at(b->s, i);
         if (r->is_system)
@@ -333,15 +339,24 @@ static bool attrdefs(build_ctx *b)
             const cat_column *col = &r->columns[c];
             if (!col->default_expr || col->identity)
                 continue;
-            const char *def = build_column_default(b, r, col, &text);
+            const char *def = build_column_default(b, r, col, false, &text);
+            const char *pdef = build_column_default(b, r, col, true, &pretty);
             rw_int(&w, c_oid, b->next_synthetic_oid++);
             rw_int(&w, c_rel, r->oid);
             rw_int(&w, c_num, col->attnum);
             rw_text(&w, c_bin, def ? def : col->default_expr);
             ok = rw_insert(&w);
+            /* pg_get_expr(adbin, relid, true): the pretty text of the same expression. */
+            if (ok && def && pdef && strcmp(def, pdef) != 0) {
+                rw_text(&xw, 0, def);
+                rw_text(&xw, 1, pdef);
+                ok = rw_insert(&xw);
+            }
         }
     }
     strbuf_free(&text);
+    strbuf_free(&pretty);
+    ok = finish(&xw, ok);
     return finish(&w, ok);
 }
 

@@ -93,6 +93,7 @@ static const char *const store_indexes[] = {
     "pg_index|indexrelid", "pg_attrdef|adrelid, adnum", "pg_description|objoid, classoid, objsubid",
     "pg_depend|objid", "pg_depend|refobjid", "pg_namespace|nspname", "pg_range|rngtypid",
     "pg_sequence|seqrelid", "columns|table_name, table_schema", "tables|table_name, table_schema",
+    "pgw.exprs|expr",
     "key_column_usage|table_name, table_schema", "table_constraints|table_name, table_schema",
 };
 
@@ -144,6 +145,7 @@ static cat_column internal_columns[][4] = {
     {{.name = "num", .attnum = 1}, {.name = "name", .attnum = 2}},
     {{.name = "oid", .attnum = 1}, {.name = "name", .attnum = 2}, {.name = "kind", .attnum = 3},
      {.name = "table_oid", .attnum = 4}},
+    {{.name = "expr", .attnum = 1}, {.name = "pretty", .attnum = 2}},
 };
 static cat_relation internal_relations[] = {
     {.oid = 0, .name = "constraintdef", .engine_name = "pgw.constraintdef", .kind = 'r', .ncolumns = 3,
@@ -158,6 +160,8 @@ static cat_relation internal_relations[] = {
      .columns = internal_columns[4]},
     {.oid = 0, .name = "engine", .engine_name = "pgw.engine", .kind = 'v', .ncolumns = 4,
      .columns = internal_columns[5]},
+    {.oid = 0, .name = "exprs", .engine_name = "pgw.exprs", .kind = 'v', .ncolumns = 2,
+     .columns = internal_columns[6]},
 };
 
 const cat_relation *store_internal_relation(const char *name)
@@ -208,13 +212,15 @@ static bool create_indexes(engine_conn *conn, const char *schema, cat_store_kind
         const char *bar = strchr(store_indexes[i], '|');
         char rel[64];
         snprintf(rel, sizeof rel, "%.*s", (int)(bar - store_indexes[i]), store_indexes[i]);
-        const cat_relation *r = catalog_system_relation(strncmp(rel, "pg_", 3) == 0 ? "pg_catalog"
-                                                                                   : "information_schema", rel);
-        if (!r || catalog_store_kind(r) != kind)
+        const cat_relation *r = strncmp(rel, "pgw.", 4) == 0 ? store_internal_relation(rel + 4)
+                                : catalog_system_relation(strncmp(rel, "pg_", 3) == 0 ? "pg_catalog"
+                                                                                      : "information_schema", rel);
+        if (!r || (r->is_system ? catalog_store_kind(r) != kind
+                                : (kind != CAT_STORE_SCHEMA || internal_is_static(r))))
             continue;
         strbuf sql;
         strbuf_init(&sql);
-        strbuf_printf(&sql, "CREATE INDEX %s.\"%s_%zu\" ON ", schema, rel, i);
+        strbuf_printf(&sql, "CREATE INDEX %s.\"pgw_index_%zu\" ON ", schema, i);
         catalog_quote_ident(r->engine_name, &sql);
         strbuf_printf(&sql, " (%s)", bar + 1);
         bool ok = !sql.failed && engine_exec(conn, sql.data, err);

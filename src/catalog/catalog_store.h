@@ -64,7 +64,7 @@ bool build_schema(build_ctx *b) MUST_CHECK;
 /* catalog_build_info.c: information_schema. */
 bool build_information_schema(build_ctx *b) MUST_CHECK;
 /* Text helpers the builders share (catalog_text.c). */
-const char *build_column_default(build_ctx *b, const cat_relation *r, const cat_column *c, strbuf *out);
+const char *build_column_default(build_ctx *b, const cat_relation *r, const cat_column *c, bool pretty, strbuf *out);
 const char *build_constraint_def(build_ctx *b, const cat_relation *r, const cat_constraint *k, bool pretty,
                                  strbuf *out);
 const char *build_index_def(build_ctx *b, const cat_relation *r, const cat_index *ix, strbuf *out);

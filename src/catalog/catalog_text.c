@@ -208,11 +208,10 @@ const char *build_constraint_def(build_ctx *b, const cat_relation *r, const cat_
             strbuf_puts(&expr, def);
         const char *text = expr.data ? expr.data : "";
         bool have = b->env && b->env->deparse_expr &&
-                    b->env->deparse_expr(b->env->arg, b->s, r, text, true, &deparsed) && deparsed.data;
-        if (have && pretty)
-            strbuf_printf(out, "CHECK (%s)", deparsed.data);
-        else if (have)
-            strbuf_printf(out, "CHECK (%s)", deparsed.data);
+                    b->env->deparse_expr(b->env->arg, b->s, r, text, true, pretty, &deparsed) && deparsed.data;
+        /* Non-pretty keeps PostgreSQL's parentheses around the whole expression. */
+        if (have)
+            strbuf_printf(out, pretty ? "CHECK (%s)" : "CHECK (%s)", deparsed.data);
         else
             strbuf_printf(out, "CHECK ((%s))", text);
         strbuf_free(&expr);
@@ -227,13 +226,13 @@ const char *build_constraint_def(build_ctx *b, const cat_relation *r, const cat_
     return out->failed ? NULL : out->data;
 }
 
-const char *build_column_default(build_ctx *b, const cat_relation *r, const cat_column *c, strbuf *out)
+const char *build_column_default(build_ctx *b, const cat_relation *r, const cat_column *c, bool pretty, strbuf *out)
 {
     strbuf_reset(out);
     if (!c->default_expr)
         return NULL;
-    if (!(b->env && b->env->deparse_expr && b->env->deparse_expr(b->env->arg, b->s, r, c->default_expr, false, out) &&
-          out->data)) {
+    if (!(b->env && b->env->deparse_expr &&
+          b->env->deparse_expr(b->env->arg, b->s, r, c->default_expr, false, pretty, out) && out->data)) {
         strbuf_reset(out);
         strbuf_puts(out, c->default_expr);
     }

@@ -1530,8 +1530,22 @@ static ir_expr *expr_node(sql_xlate *x, ir_query *q, Node *n)
         return sublink(x, q, (SubLink *)n);
     case T_A_ArrayExpr:
         return array_expr(x, q, (A_ArrayExpr *)n);
-    case T_SQLValueFunction:
-        return sql_value_function(x, (SQLValueFunction *)n);
+    case T_SQLValueFunction: {
+        SQLValueFunction *f = (SQLValueFunction *)n;
+        ir_expr *e = sql_value_function(x, f);
+        static const char *const words[] = {
+            [SVFOP_CURRENT_DATE] = "CURRENT_DATE", [SVFOP_CURRENT_TIME] = "CURRENT_TIME",
+            [SVFOP_CURRENT_TIME_N] = "CURRENT_TIME", [SVFOP_CURRENT_TIMESTAMP] = "CURRENT_TIMESTAMP",
+            [SVFOP_CURRENT_TIMESTAMP_N] = "CURRENT_TIMESTAMP", [SVFOP_LOCALTIME] = "LOCALTIME",
+            [SVFOP_LOCALTIME_N] = "LOCALTIME", [SVFOP_LOCALTIMESTAMP] = "LOCALTIMESTAMP",
+            [SVFOP_LOCALTIMESTAMP_N] = "LOCALTIMESTAMP", [SVFOP_CURRENT_ROLE] = "CURRENT_ROLE",
+            [SVFOP_CURRENT_USER] = "CURRENT_USER", [SVFOP_USER] = "USER", [SVFOP_SESSION_USER] = "SESSION_USER",
+            [SVFOP_CURRENT_CATALOG] = "CURRENT_CATALOG", [SVFOP_CURRENT_SCHEMA] = "CURRENT_SCHEMA",
+        };
+        if (e && (size_t)f->op < ARRAY_LEN(words) && words[f->op])
+            e->display = f->typmod >= 0 ? arena_printf(x->mem, "%s(%d)", words[f->op], f->typmod) : words[f->op];
+        return e;
+    }
     case T_CollateClause: {
         CollateClause *c = (CollateClause *)n;
         /* Our engines compare text bytewise (PostgreSQL's "C" collation); other collation

@@ -72,11 +72,20 @@ char *scan_expression(const char *text, int from)
     scan_tokens t;
     if (!scan(text, &t))
         return NULL;
-    int depth = 0, end = -1, count = 0;
-    for (size_t i = 0; i < t.result->n_tokens; i++) {
+    /* A parse node's location is that of its first token after any opening parentheses
+     * ("(1 + 2) * 3" is located at "1"): parentheses right before it belong to it. */
+    size_t first = 0;
+    while (first < t.result->n_tokens && t.result->tokens[first]->start < from)
+        first++;
+    int depth = 0, leading = 0;
+    while (first > 0 && t.result->tokens[first - 1]->token == PG_QUERY__TOKEN__ASCII_40) {
+        first--;
+        leading++;
+    }
+    int start = first < t.result->n_tokens ? t.result->tokens[first]->start : from;
+    int end = -1, count = 0;
+    for (size_t i = first; i < t.result->n_tokens; i++) {
         PgQuery__ScanToken *tok = t.result->tokens[i];
-        if (tok->start < from)
-            continue;
         bool stop = false;
         switch (tok->token) {
         case PG_QUERY__TOKEN__ASCII_40:
@@ -121,7 +130,11 @@ char *scan_expression(const char *text, int from)
         end = tok->end;
         count++;
     }
-    char *out = end > from ? xstrndup(text + from, (size_t)(end - from)) : NULL;
+    /* Leading parentheses still open where the expression ends belong to something around
+     * it (a column list): they are not part of it. */
+    for (int k = 0; k < leading && depth > 0 && (size_t)k < t.result->n_tokens; k++, depth--)
+        start = (int)t.result->tokens[first + (size_t)k + 1]->start;
+    char *out = end > start ? xstrndup(text + start, (size_t)(end - start)) : NULL;
     scan_free(&t);
     return out;
 }

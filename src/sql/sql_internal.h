@@ -153,6 +153,7 @@ struct ir_expr {
     pg_oid type;
     int32_t typmod;
     int location;            /* byte offset in the statement text, -1 unknown */
+    const char *display;     /* how PostgreSQL deparses it, when a keyword (CURRENT_DATE ...) */
     union {
         struct {
             sql_value value;         /* storage form; VALUE_NULL for NULL */
@@ -712,7 +713,7 @@ bool session_prepare_catalog(sql_session *s, const sql_plan *p, pg_error *err) M
 
 /* deparse.c: PostgreSQL's text of recorded expressions, views and indexes (ruleutils). */
 bool deparse_recorded_expr(void *arg, const cat_snapshot *s, const cat_relation *rel, const char *text,
-                           bool is_check, strbuf *out);
+                           bool is_check, bool pretty, strbuf *out);
 bool deparse_view_definition(void *arg, const cat_snapshot *s, const cat_relation *rel, strbuf *out);
 bool deparse_index(void *arg, const cat_snapshot *s, const cat_relation *rel, const cat_index *ix, strbuf *indexdef,
                    strbuf *keydefs, int16_t *options, strbuf *predicate);
