@@ -194,7 +194,8 @@ static void describe_constraint_error(sql_session *s, pg_error *err)
     const cat_relation *rel = NULL;
     for (size_t i = 0; cat && i < cat_relation_count(cat); i++) {
         const cat_relation *r = cat_relation_at(cat, i);
-        if (strcmp(r->engine_name, table) == 0)
+        /* Indexes and sequences have no engine table of their own (empty engine name). */
+        if (table[0] && r->engine_name && strcmp(r->engine_name, table) == 0)
             rel = r;
     }
     const char *relname = rel ? rel->name : table;
@@ -230,10 +231,20 @@ static void describe_constraint_error(sql_session *s, pg_error *err)
         err->table_name = xstrdup(relname);
         err->constraint_name = xstrdup(conname ? conname : fallback);
     } else if (strcmp(err->sqlstate, "23514") == 0) {
-        /* "CHECK constraint failed: name" */
+        /* "CHECK constraint failed: name": the relation is the one owning that constraint. */
         const char *name = colon ? colon + 2 : "";
+        for (size_t i = 0; cat && !rel && i < cat_relation_count(cat); i++) {
+            const cat_relation *r = cat_relation_at(cat, i);
+            for (int k = 0; k < r->nconstraints; k++)
+                if (r->constraints[k].type == 'c' && strcmp(r->constraints[k].name, name) == 0)
+                    rel = r;
+        }
+        if (rel)
+            relname = rel->name;
         pg_error_set(err, "23514", "new row for relation \"%s\" violates check constraint \"%s\"",
                      relname[0] ? relname : "?", name);
+        if (rel)
+            err->table_name = xstrdup(rel->name);
         err->constraint_name = xstrdup(name);
     } else if (strcmp(err->sqlstate, "23503") == 0) {
         pg_error_set(err, "23503", "insert or update on table violates foreign key constraint");
