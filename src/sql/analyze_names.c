@@ -318,8 +318,13 @@ bool analyze_type_name(sql_xlate *x, Node *node, pg_oid *oid, int32_t *typmod)
         return false;
     }
     const pg_type_info *t = NULL;
-    if (!schema || strcmp(schema, "pg_catalog") == 0 || strcmp(schema, "public") == 0)
-        t = types_by_name(name);
+    /* Names from the grammar are typnames ("char" quoted is the one-byte type; CHAR
+     * unquoted arrives as bpchar); SQL spellings are accepted after them. */
+    if (!schema || strcmp(schema, "pg_catalog") == 0 || strcmp(schema, "public") == 0) {
+        t = types_by_typname(name);
+        if (!t)
+            t = types_by_name(name);
+    }
     if (!t) {
         xlate_error(x, tn->location, "42704", "type \"%s\" does not exist", name);
         return false;
@@ -358,11 +363,29 @@ bool analyze_type_name(sql_xlate *x, Node *node, pg_oid *oid, int32_t *typmod)
             }
             mod = types_typmod_numeric(a, nmods > 1 ? b : 0);
             break;
+        case PG_OID_INTERVAL: {
+            /* The grammar gives (range mask, precision) for interval(p) and its field
+             * forms; PostgreSQL's typmod is (range << 16) | precision, 0xFFFF = none. */
+            int32_t range = nmods > 1 ? a : a == 0x7FFF || a > 6 ? a : 0x7FFF;
+            int32_t prec = nmods > 1 ? b : (a == range ? 0xFFFF : a);
+            if (prec != 0xFFFF && prec < 0) {
+                xlate_error(x, tn->location, "22023", "INTERVAL(%d) precision must not be negative", prec);
+                return false;
+            }
+            if (prec != 0xFFFF && prec > 6) {
+                session_notice(x->session, PG_SEVERITY_WARNING, "01000",
+                               "interval(%d) precision reduced to maximum allowed, 6", prec);
+                prec = 6;
+            }
+            mod = (int32_t)(((uint32_t)range << 16) | (uint32_t)prec);
+            if (range == 0x7FFF && prec == 0xFFFF)
+                mod = -1;
+            break;
+        }
         case PG_OID_TIME:
         case PG_OID_TIMETZ:
         case PG_OID_TIMESTAMP:
         case PG_OID_TIMESTAMPTZ:
-        case PG_OID_INTERVAL:
             if (a < 0) {
                 xlate_error(x, tn->location, "22023", "%s(%d) precision must not be negative", t->sql_name, a);
                 return false;
