@@ -192,8 +192,8 @@ typedef struct catalog_build_env {
     /* An index as pg_get_indexdef shows it: the whole definition, and per key column its
      * definition (a column name or an expression) and indoption bits (1 DESC, 2 NULLS FIRST). */
     bool (*describe_index)(void *arg, const cat_snapshot *s, const cat_relation *rel, const cat_index *ix,
-                           strbuf *indexdef, strbuf *keydefs /* NUL-separated */, int16_t *options,
-                           strbuf *predicate);
+                           strbuf *indexdef, strbuf *indexdef_pretty, strbuf *keydefs /* NUL-separated */,
+                           int16_t *options, strbuf *predicate);
     /* Rows of pg_settings / pg_stat_activity for the current session. */
     bool (*session_rows)(void *arg, unsigned which, const cat_relation *rel, catalog_row_fn emit, void *sink,
                          pg_error *err);

@@ -465,10 +465,11 @@ static bool indexes(build_ctx *b)
         return false;
     }
     bool ok = !w.failed;
-    strbuf def, keydefs, pred;
+    strbuf def, keydefs, pred, pretty;
     strbuf_init(&def);
     strbuf_init(&keydefs);
     strbuf_init(&pred);
+    strbuf_init(&pretty);
     for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
         const cat_relation *r = cat_relation_at(b->s, i);
         for (int n = 0; ok && !r->is_system && n < r->nindexes; n++) {
@@ -478,7 +479,7 @@ static bool indexes(build_ctx *b)
             strbuf_reset(&keydefs);
             strbuf_reset(&pred);
             bool described = b->env && b->env->describe_index && ix->nkeys <= 64 &&
-                             b->env->describe_index(b->env->arg, b->s, r, ix, &def, &keydefs, options, &pred);
+                             b->env->describe_index(b->env->arg, b->s, r, ix, &def, &pretty, &keydefs, options, &pred);
             pg_oid am = ix->method && strcmp(ix->method, "hash") == 0 ? 405 : 403;
             rw_int(&w, c_index, ix->oid);
             rw_int(&w, c_rel, r->oid);
@@ -526,6 +527,7 @@ static bool indexes(build_ctx *b)
             /* pg_get_indexdef(oid) and pg_get_indexdef(oid, k, pretty) for each key k. */
             rw_int(&iw, 0, ix->oid);
             rw_text(&iw, 1, described ? def.data : build_index_def(b, r, ix, &def));
+            rw_text(&iw, 3, described ? pretty.data : def.data);
             strbuf *keys = rw_buf(&iw, 2);
             strbuf_putc(keys, '[');
             const char *p = keydefs.data ? keydefs.data : "";
@@ -555,6 +557,7 @@ static bool indexes(build_ctx *b)
     strbuf_free(&def);
     strbuf_free(&keydefs);
     strbuf_free(&pred);
+    strbuf_free(&pretty);
     ok = finish(&iw, ok);
     return finish(&w, ok);
 }

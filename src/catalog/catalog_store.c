@@ -139,7 +139,8 @@ static bool create_table(engine_conn *conn, const char *schema, const cat_relati
  * pg_encoding_to_char): definitions computed once per build rather than per call. */
 static cat_column internal_columns[][4] = {
     {{.name = "oid", .attnum = 1}, {.name = "def", .attnum = 2}, {.name = "pretty", .attnum = 3}},
-    {{.name = "oid", .attnum = 1}, {.name = "def", .attnum = 2}, {.name = "keys", .attnum = 3}},
+    {{.name = "oid", .attnum = 1}, {.name = "def", .attnum = 2}, {.name = "keys", .attnum = 3},
+     {.name = "pretty", .attnum = 4}},
     {{.name = "oid", .attnum = 1}, {.name = "def", .attnum = 2}, {.name = "pretty", .attnum = 3}},
     {{.name = "relid", .attnum = 1}, {.name = "attname", .attnum = 2}, {.name = "seqname", .attnum = 3}},
     {{.name = "num", .attnum = 1}, {.name = "name", .attnum = 2}},
@@ -150,7 +151,7 @@ static cat_column internal_columns[][4] = {
 static cat_relation internal_relations[] = {
     {.oid = 0, .name = "constraintdef", .engine_name = "pgw.constraintdef", .kind = 'r', .ncolumns = 3,
      .columns = internal_columns[0]},
-    {.oid = 0, .name = "indexdef", .engine_name = "pgw.indexdef", .kind = 'r', .ncolumns = 3,
+    {.oid = 0, .name = "indexdef", .engine_name = "pgw.indexdef", .kind = 'r', .ncolumns = 4,
      .columns = internal_columns[1]},
     {.oid = 0, .name = "viewdef", .engine_name = "pgw.viewdef", .kind = 'r', .ncolumns = 3,
      .columns = internal_columns[2]},

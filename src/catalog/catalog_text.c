@@ -242,14 +242,16 @@ const char *build_column_default(build_ctx *b, const cat_relation *r, const cat_
 const char *build_index_def(build_ctx *b, const cat_relation *r, const cat_index *ix, strbuf *out)
 {
     strbuf_reset(out);
-    if (b->env && b->env->describe_index) {
-        strbuf keys, pred;
+    if (b->env && b->env->describe_index && ix->nkeys <= 64) {
+        strbuf keys, pred, pretty;
         strbuf_init(&keys);
         strbuf_init(&pred);
-        int16_t options[32];
-        bool ok = b->env->describe_index(b->env->arg, b->s, r, ix, out, &keys, options, &pred);
+        strbuf_init(&pretty);
+        int16_t options[64];
+        bool ok = b->env->describe_index(b->env->arg, b->s, r, ix, out, &pretty, &keys, options, &pred);
         strbuf_free(&keys);
         strbuf_free(&pred);
+        strbuf_free(&pretty);
         if (ok && out->data)
             return out->data;
         strbuf_reset(out);

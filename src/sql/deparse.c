@@ -640,7 +640,7 @@ bool deparse_view_definition(void *arg, const cat_snapshot *s, const cat_relatio
  * when not the default.  The recorded definition (CREATE INDEX as we generated it at DDL
  * time) is parsed for the key options and expressions. */
 bool deparse_index(void *arg, const cat_snapshot *s, const cat_relation *rel, const cat_index *ix, strbuf *indexdef,
-                   strbuf *keydefs, int16_t *options, strbuf *predicate)
+                   strbuf *indexdef_pretty, strbuf *keydefs, int16_t *options, strbuf *predicate)
 {
     sql_session *session = arg;
     if (!session)
@@ -716,20 +716,32 @@ bool deparse_index(void *arg, const cat_snapshot *s, const cat_relation *rel, co
         strbuf_free(&key);
     }
     strbuf_putc(indexdef, ')');
+    strbuf_reset(indexdef_pretty);
+    strbuf_append(indexdef_pretty, indexdef->data ? indexdef->data : "", indexdef->len);
     if (ok && ix->predicate && is && is->whereClause) {
+        /* pg_get_indexdef(oid): "WHERE (c > 0)"; pretty: "WHERE c > 0". */
         r.q = ir_query_new(&r.x, QUERY_SELECT, NULL);
         int rte = r.q ? analyze_add_relation_rte(&r.x, r.q, rel, rel->name) : -1;
         ir_expr *e = rte >= 0 && ir_add_ns(&r.x, r.q, rte, true, true) ? analyze_expr(&r.x, r.q, is->whereClause) : NULL;
-        printer p = {.out = predicate, .pretty = true, .q = r.q, .ts = &session->types};
+        strbuf plain;
+        strbuf_init(&plain);
+        printer p = {.out = &plain, .pretty = false, .q = r.q, .ts = &session->types};
         if (e)
             print_expr(&p, e, NULL);
-        ok = e && !p.failed;
-        if (ok)
-            strbuf_printf(indexdef, " WHERE (%s)", predicate->data);
+        printer pp = {.out = predicate, .pretty = true, .q = r.q, .ts = &session->types};
+        if (e && !p.failed)
+            print_expr(&pp, e, NULL);
+        ok = e && !p.failed && !pp.failed;
+        if (ok) {
+            bool wrapped = plain.data && plain.data[0] == '(';
+            strbuf_printf(indexdef, wrapped ? " WHERE %s" : " WHERE (%s)", plain.data);
+            strbuf_printf(indexdef_pretty, " WHERE %s", predicate->data);
+        }
+        strbuf_free(&plain);
     } else if (ix->predicate) {
         ok = false;
     }
     if (begun)
         reanalysis_end(&r);
-    return ok && !indexdef->failed && !keydefs->failed;
+    return ok && !indexdef->failed && !indexdef_pretty->failed && !keydefs->failed;
 }

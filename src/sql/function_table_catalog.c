@@ -33,7 +33,8 @@
 #define CONDEF(col) "(SELECT " col " FROM \"pgw.constraintdef\" WHERE oid = %1)"
 #define VIEWDEF(key) "(SELECT def FROM \"pgw.viewdef\" WHERE oid = " key ")"
 /* pg_get_indexdef(oid, k, pretty): the whole definition for 0, else key column k. */
-#define INDEXDEF_COL "(SELECT CASE WHEN %2 = 0 THEN def ELSE json_extract(keys, '$[' || (%2 - 1) || ']') END" \
+#define INDEXDEF_COL "(SELECT CASE WHEN %2 = 0 THEN CASE WHEN %3 THEN pretty ELSE def END" \
+                     " ELSE json_extract(keys, '$[' || (%2 - 1) || ']') END" \
                      " FROM \"pgw.indexdef\" WHERE oid = %1)"
 
 /* Privilege checks: (object, privilege) and (user, object, privilege); the user is not

@@ -716,7 +716,7 @@ bool deparse_recorded_expr(void *arg, const cat_snapshot *s, const cat_relation 
                            bool is_check, bool pretty, strbuf *out);
 bool deparse_view_definition(void *arg, const cat_snapshot *s, const cat_relation *rel, strbuf *out);
 bool deparse_index(void *arg, const cat_snapshot *s, const cat_relation *rel, const cat_index *ix, strbuf *indexdef,
-                   strbuf *keydefs, int16_t *options, strbuf *predicate);
+                   strbuf *indexdef_pretty, strbuf *keydefs, int16_t *options, strbuf *predicate);
 
 /* utility.c: statements the SQL layer answers itself. */
 bool xlate_utility(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;
