@@ -33,7 +33,7 @@ UNIT_BIN := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
-.PHONY: all run test unit integration integration-san san valgrind bench clean
+.PHONY: all run test unit integration integration-san san fuzz fuzz-smoke valgrind bench clean
 all: $(BUILD)/iris-pgwire
 
 $(BUILD)/iris-pgwire: $(BUILD)/obj/server/main.o $(BUILD)/libpgwire.a
@@ -78,20 +78,47 @@ integration-san:
 	PGWIRE_BIN=$(abspath build-san/iris-pgwire) ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/integration
 
-# `make test`: unit tests (plain and sanitized), then every integration test against the
-# real server, then against the sanitized server.  The last line is pytest's summary.
+# `make test`: unit tests (plain and sanitized), a short run of every fuzz target, then every
+# integration test against the sanitized server and against the real one.  The last line is
+# pytest's summary.
 test: all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory SAN=1 unit
+	@$(MAKE) --no-print-directory fuzz-smoke
 	@$(MAKE) --no-print-directory integration-san
 	@$(MAKE) --no-print-directory integration
 
 san:
 	$(MAKE) SAN=1 all unit
 
+# libFuzzer targets (clang): build-fuzz/<target>.  `make fuzz-smoke` runs each briefly from
+# its seed corpus; `build-fuzz/fuzz_sql tests/fuzz/corpus/sql -max_total_time=600` runs longer.
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
+FUZZ_LIB_OBJ := $(patsubst src/%.c,build-fuzz/obj/%.o,$(LIB_SRC))
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -D_GNU_SOURCE -pthread \
+               -Isrc -I/usr/include/pg_query -isystem $(PG_SERVER_INCLUDE)
+
+build-fuzz/obj/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -c -o $@ $<
+
+build-fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJ)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(LDLIBS)
+
+.SECONDARY: $(FUZZ_LIB_OBJ)
+fuzz: $(FUZZ_BIN)
+
+fuzz-smoke: fuzz
+	@for t in $(FUZZ_BIN); do \
+	  name=$$(basename $$t | sed 's/fuzz_//'); \
+	  echo "fuzz: $$t"; \
+	  $$t -runs=$${FUZZ_RUNS:-4000} -max_len=4096 -seed=1 -rss_limit_mb=4096 tests/fuzz/corpus/$$name 2>&1 | tail -n 2 || exit 1; \
+	done
+
 bench: $(BUILD)/iris-pgwire $(BENCH_BIN)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(LIB_OBJ:.o=.d) $(BUILD)/obj/server/main.d

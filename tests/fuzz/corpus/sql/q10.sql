@@ -1,0 +1,1 @@
+select '2024-01-01'::date + interval '1 day', now() - '2020-01-01'::timestamptz

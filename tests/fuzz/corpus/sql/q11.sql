@@ -1,0 +1,1 @@
+select x from generate_series(1, 3) as x

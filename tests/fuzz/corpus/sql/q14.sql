@@ -1,0 +1,1 @@
+set search_path = public; show search_path

@@ -1,0 +1,1 @@
+select * from t a join t b using (id) left join t c on c.id = a.id

@@ -1,0 +1,1 @@
+create table t (id serial primary key, v text default 'x', n numeric(5,2) check (n > 0))

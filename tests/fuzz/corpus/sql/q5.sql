@@ -1,0 +1,1 @@
+select coalesce(null, 1), case when 1=1 then 'a' end, 1::text || 'x'

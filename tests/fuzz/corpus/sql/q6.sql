@@ -1,0 +1,1 @@
+update t set v = upper(v) where id in (select id from t)

@@ -1,0 +1,1 @@
+select count(*) filter (where id > 1), string_agg(v, ',') from t group by v having count(*) > 0

@@ -1,0 +1,1 @@
+begin; savepoint a; rollback to a; commit

@@ -1,0 +1,1 @@
+select distinct on (v) v, id from t order by v, id desc
