@@ -33,7 +33,7 @@ STATIC = [
     ("pg_tablespace", ""),
     ("pg_language", "WHERE lanname IN ('internal', 'c', 'sql')"),
     ("pg_range", ""),
-    ("pg_type", "WHERE typnamespace = 11"),
+    ("pg_type", "WHERE typnamespace IN (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', 'information_schema'))"),
     ("pg_proc", "WHERE pronamespace = 11"),
 ]
 
@@ -176,12 +176,13 @@ def main():
     # ---------------------------------------------------------------- compact facts
     w("const catfact_type catfact_types[] = {")
     for row in cur.execute("SELECT oid, typname, typlen, typbyval, typalign, typstorage, typcollation, "
-                           "typelem, typarray, typcategory, typtype, typrelid FROM pg_type "
-                           "WHERE typnamespace = 11 ORDER BY oid").fetchall():
-        oid, name, length, byval, align, storage, coll, elem, arr, cat, typtype, relid = row
-        w("    {%d, %s, %d, %s, '%s', '%s', %d, %d, %d, '%s', '%s', %d}," % (
+                           "typelem, typarray, typcategory, typtype, typrelid, typnamespace, typbasetype FROM pg_type "
+                           "WHERE typnamespace IN (SELECT oid FROM pg_namespace "
+                           "WHERE nspname IN ('pg_catalog', 'information_schema')) ORDER BY oid").fetchall():
+        oid, name, length, byval, align, storage, coll, elem, arr, cat, typtype, relid, nsp, base = row
+        w("    {%d, %s, %d, %s, '%s', '%s', %d, %d, %d, '%s', '%s', %d, %d, %d}," % (
             oid, c_string(name), length, "true" if byval else "false", align, storage, coll, elem, arr, cat,
-            typtype, relid))
+            typtype, relid, nsp, base))
     w("};")
     w("const size_t catfact_type_count = sizeof catfact_types / sizeof catfact_types[0];")
     w("")

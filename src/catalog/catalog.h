@@ -38,6 +38,8 @@ typedef struct cat_column {
     char generated;            /* 's' stored generated column, 0 none */
     const char *comment;       /* COMMENT ON COLUMN, or NULL */
     pg_oid collation;          /* attcollation (0 for types without one) */
+    pg_oid domain;             /* declared domain (information_schema's), 0 if none; `type`
+                                  is then its base type, which queries and RowDescription see */
 } cat_column;
 
 typedef struct cat_constraint {

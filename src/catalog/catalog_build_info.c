@@ -54,7 +54,10 @@ static const char *udt_name_of(pg_oid type)
 
 static const char *udt_schema_of(pg_oid type)
 {
-    return catfact_type_by_oid(type) ? "pg_catalog" : "public";
+    const catfact_type *f = catfact_type_by_oid(type);
+    if (!f)
+        return "public";
+    return f->namespace == CAT_OID_PG_CATALOG ? "pg_catalog" : "information_schema";
 }
 
 /* ---------------------------------------------------------------- catalog name, schemata, tables */
@@ -174,7 +177,7 @@ static const cat_relation *owned_sequence(const cat_snapshot *s, const cat_relat
 typedef struct column_cols {
     int cat, schema, table, name, pos, dflt, nullable, type, charlen, octlen, prec, radix, scale, dtprec, cscat,
         csschema, csname, colcat, colschema, colname, udtcat, udtschema, udtname, dtd, selfref, identity, idgen,
-        idstart, idinc, idmax, idmin, idcycle, generated, genexpr, updatable;
+        idstart, idinc, idmax, idmin, idcycle, generated, genexpr, updatable, domcat, domschema, domname;
 } column_cols;
 
 static void type_metrics(rowwriter *w, const column_cols *k, pg_oid type, int32_t typmod)
@@ -243,6 +246,7 @@ static bool columns(build_ctx *b)
         rw_col(&w, "identity_generation"), rw_col(&w, "identity_start"), rw_col(&w, "identity_increment"),
         rw_col(&w, "identity_maximum"), rw_col(&w, "identity_minimum"), rw_col(&w, "identity_cycle"),
         rw_col(&w, "is_generated"), rw_col(&w, "generation_expression"), rw_col(&w, "is_updatable"),
+        rw_col(&w, "domain_catalog"), rw_col(&w, "domain_schema"), rw_col(&w, "domain_name"),
     };
     bool ok = !w.failed;
     strbuf scratch, def;
@@ -267,6 +271,11 @@ static bool columns(build_ctx *b)
             rw_text(&w, k.udtcat, b->database);
             rw_text(&w, k.udtschema, udt_schema_of(col->type));
             rw_text(&w, k.udtname, udt_name_of(col->type));
+            if (col->domain) {
+                rw_text(&w, k.domcat, b->database);
+                rw_text(&w, k.domschema, udt_schema_of(col->domain));
+                rw_text(&w, k.domname, udt_name_of(col->domain));
+            }
             rw_textf(&w, k.dtd, "%d", col->attnum);
             rw_text(&w, k.selfref, "NO");
             rw_text(&w, k.identity, yes_no(col->identity != 0));

@@ -301,7 +301,8 @@ static bool attributes(build_ctx *b)
             for (int c = 0; ok && c < r->ncolumns; c++) {
                 const cat_column *col = &r->columns[c];
                 pg_oid coll = r->is_system ? col->collation : build_type_collation(col->type);
-                attr_row(&w, &k, r->oid, col->name, col->type, col->typmod, col->attnum, col->notnull,
+                attr_row(&w, &k, r->oid, col->name, col->domain ? col->domain : col->type, col->typmod,
+                         col->attnum, col->notnull,
                          col->default_expr != NULL && !col->identity, col->identity, col->generated, coll);
                 ok = rw_insert(&w);
             }

@@ -278,7 +278,10 @@ const char *catalog_type_name(pg_oid oid)
 
 pg_oid catalog_type_namespace(pg_oid oid)
 {
-    return catfact_type_by_oid(oid) || !types_by_oid(oid) ? CAT_OID_PG_CATALOG : CAT_OID_PUBLIC;
+    const catfact_type *f = catfact_type_by_oid(oid);
+    if (f)
+        return f->namespace;
+    return types_by_oid(oid) ? CAT_OID_PUBLIC : CAT_OID_PG_CATALOG;
 }
 
 const char *catalog_proc_name(pg_oid oid)

@@ -60,7 +60,11 @@ static void build_defs(void)
             const catfact_column *fc = &catfact_columns[f->first_column + c];
             cols[c].name = fc->name;
             cols[c].attnum = (int16_t)(c + 1);
-            cols[c].type = fc->type;
+            /* information_schema's domains (sql_identifier ...): the analyser works on the
+             * base type, as PostgreSQL's operators and RowDescription do. */
+            const catfact_type *t = catfact_type_by_oid(fc->type);
+            cols[c].type = t && t->typtype == 'd' ? t->basetype : fc->type;
+            cols[c].domain = t && t->typtype == 'd' ? fc->type : 0;
             cols[c].typmod = fc->typmod;
             cols[c].notnull = fc->notnull;
             cols[c].collation = fc->collation;

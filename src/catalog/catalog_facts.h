@@ -60,6 +60,8 @@ typedef struct catfact_type {
     char category;
     char typtype;
     pg_oid relid;
+    pg_oid namespace;          /* pg_catalog (11) or information_schema */
+    pg_oid basetype;           /* a domain's base type (information_schema's domains) */
 } catfact_type;
 
 typedef struct catfact_opclass {

@@ -191,6 +191,16 @@ static int find_column(const ir_rte *r, const char *name, int *second)
     return found;
 }
 
+/* The system column tableoid of a base relation: its OID, a constant.  Catalog queries
+ * (psql's \dd, \dL) join pg_description on classoid = x.tableoid.  The other system columns
+ * (ctid, xmin, ...) have no engine counterpart and stay unknown. */
+static ir_expr *tableoid_expr(sql_xlate *x, const ir_rte *r, int location)
+{
+    if (r->kind != IR_RTE_RELATION || !r->rel)
+        return NULL;
+    return ir_const_int(x, PG_OID_OID, r->rel->oid, location);
+}
+
 ir_expr *analyze_column_ref(sql_xlate *x, ir_query *q, const char **names, int nnames, int location)
 {
     const char *colname = names[nnames - 1];
@@ -218,6 +228,23 @@ ir_expr *analyze_column_ref(sql_xlate *x, ir_query *q, const char **names, int n
             }
             if (hits == 1)
                 return column_expr(x, cur, level, hit_rte, hit_col, location);
+            if (strcmp(colname, "tableoid") == 0) {
+                const ir_rte *only = NULL;
+                int rels = 0;
+                for (int i = 0; i < cur->nns; i++) {
+                    const ir_rte *r = cur->rtes[cur->ns[i].rte];
+                    if (cur->ns[i].cols_visible && r->kind == IR_RTE_RELATION && r->rel) {
+                        only = r;
+                        rels++;
+                    }
+                }
+                if (rels > 1) {
+                    xlate_error(x, location, "42702", "column reference \"%s\" is ambiguous", colname);
+                    return NULL;
+                }
+                if (rels == 1)
+                    return tableoid_expr(x, only, location);
+            }
             continue;
         }
         for (int i = 0; i < cur->nns; i++) {
@@ -230,6 +257,8 @@ ir_expr *analyze_column_ref(sql_xlate *x, ir_query *q, const char **names, int n
                 continue;
             int second;
             int c = find_column(r, colname, &second);
+            if (c < 0 && strcmp(colname, "tableoid") == 0 && r->kind == IR_RTE_RELATION && r->rel)
+                return tableoid_expr(x, r, location);
             if (c < 0) {
                 xlate_error(x, location, "42703", "column %s.%s does not exist", qualifier, colname);
                 return NULL;

@@ -106,6 +106,14 @@ static void lookup_end(lookup *l)
         cat_snapshot_unref(l->cat);
 }
 
+static bool path_has(const lookup *l, const char *schema)
+{
+    for (size_t i = 0; i < l->npath; i++)
+        if (strcmp(l->path[i], schema) == 0)
+            return true;
+    return false;
+}
+
 static bool name_of(const void *arg, pg_oid type, pg_oid value, strbuf *out)
 {
     switch (type) {
@@ -117,6 +125,19 @@ static bool name_of(const void *arg, pg_oid type, pg_oid value, strbuf *out)
         const char *name = catalog_type_name(value);
         if (!name)
             return false;
+        /* Qualified when its schema is not on the search path (information_schema's domains). */
+        pg_oid nsp = catalog_type_namespace(value);
+        if (nsp != CAT_OID_PG_CATALOG) {
+            lookup l;
+            if (!lookup_begin(arg, &l))
+                return false;
+            const cat_namespace *ns = cat_namespace_by_oid(l.cat, nsp);
+            if (ns && !path_has(&l, ns->name)) {
+                catalog_quote_ident_pg(ns->name, out);
+                strbuf_putc(out, '.');
+            }
+            lookup_end(&l);
+        }
         catalog_quote_ident_pg(name, out);
         return true;
     }
@@ -301,15 +322,14 @@ static int visible(const void *arg, char kind, pg_oid value)
     case 't': {
         if (!catalog_type_name(value))
             return -1;
-        if (catalog_type_namespace(value) == CAT_OID_PG_CATALOG)
+        pg_oid nsp = catalog_type_namespace(value);
+        if (nsp == CAT_OID_PG_CATALOG)
             return 1;
         lookup l;
         if (!lookup_begin(arg, &l))
             return -1;
-        int v = 0;
-        for (size_t i = 0; i < l.npath; i++)
-            if (strcmp(l.path[i], "public") == 0)
-                v = 1;
+        const cat_namespace *ns = cat_namespace_by_oid(l.cat, nsp);
+        int v = ns && path_has(&l, ns->name) ? 1 : 0;
         lookup_end(&l);
         return v;
     }

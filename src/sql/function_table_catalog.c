@@ -128,6 +128,10 @@ const sql_function function_table_catalog[] = {
     F3("has_column_privilege", OID_, TXT, TXT, BOO, "pgw_has_privilege('c', %1, %3)", NULL),
     F3("has_column_privilege", OID_, I2, TXT, BOO, "pgw_has_privilege('c', %1, %3)", NULL),
     F0("pg_is_in_recovery", BOO, "0", NULL),
+    /* The server's encoding is always UTF8; tablespaces (pg_default, pg_global) have no
+     * location of their own, which PostgreSQL prints as ''. */
+    F0("getdatabaseencoding", NAM, "'UTF8'", NULL),
+    F1("pg_tablespace_location", OID_, TXT, "''", NULL),
     /* smallint bit operators (JDBC's getIndexInfo tests indoption bits with "& 1::smallint"). */
     OP2("&", I2, I2, I2, "(%1 & %2)", "BITAND(%1, %2)"),
     OP2("|", I2, I2, I2, "(%1 | %2)", "BITOR(%1, %2)"),
