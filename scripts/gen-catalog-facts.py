@@ -206,11 +206,20 @@ def main():
     w("const size_t catfact_referenced_proc_count = sizeof catfact_referenced_procs / sizeof catfact_referenced_procs[0];")
     w("")
     w("const catfact_opclass catfact_opclasses[] = {")
-    for oid, am, intype, dflt in cur.execute("SELECT oid, opcmethod, opcintype, opcdefault FROM pg_opclass "
-                                             "ORDER BY oid").fetchall():
-        w("    {%d, %d, %d, %s}," % (oid, am, intype, "true" if dflt else "false"))
+    for oid, am, intype, dflt, family in cur.execute("SELECT oid, opcmethod, opcintype, opcdefault, opcfamily "
+                                                     "FROM pg_opclass ORDER BY oid").fetchall():
+        w("    {%d, %d, %d, %s, %d}," % (oid, am, intype, "true" if dflt else "false", family))
     w("};")
     w("const size_t catfact_opclass_count = sizeof catfact_opclasses / sizeof catfact_opclasses[0];")
+    w("")
+    w("/* btree equality operators (strategy 3) by operator family and operand types. */")
+    w("const catfact_eqop catfact_eqops[] = {")
+    for family, left, right, opr in cur.execute("SELECT amopfamily, amoplefttype, amoprighttype, amopopr "
+                                                "FROM pg_amop WHERE amopmethod = 403 AND amopstrategy = 3 "
+                                                "ORDER BY 1, 2, 3").fetchall():
+        w("    {%d, %d, %d, %d}," % (family, left, right, opr))
+    w("};")
+    w("const size_t catfact_eqop_count = sizeof catfact_eqops / sizeof catfact_eqops[0];")
     sys.stdout.write("\n".join(out) + "\n")
 
 

@@ -49,7 +49,11 @@ static void fn_format_type(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     strbuf out;
     strbuf_init(&out);
     const type_settings *ts = settings_of(ctx);
-    if (types_by_oid(oid))
+    /* format_type_extended: bpchar without a typmod given is "character"; with -1 given it
+     * stays "bpchar" (CHARACTER alone would mean character(1)). */
+    if (sqlite3_value_type(argv[1]) == SQLITE_NULL && (oid == PG_OID_BPCHAR || oid == PG_OID_BPCHAR_ARRAY))
+        strbuf_puts(&out, oid == PG_OID_BPCHAR ? "character" : "character[]");
+    else if (types_by_oid(oid))
         types_format_type(oid, typmod, &out);
     else if (!(ts && ts->reg && ts->reg->name_of(ts->reg->arg, PG_OID_REGTYPE, oid, &out)))
         strbuf_puts(&out, "???");

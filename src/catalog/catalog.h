@@ -181,21 +181,51 @@ unsigned catalog_session_bit(const cat_relation *rel);
 /* A sink for rows of a session relation, in the relation's column order, storage form. */
 typedef bool (*catalog_row_fn)(void *sink, const sql_value *values, int n);
 
+/* The relations and columns an expression or a view reads (CHECK's conkey,
+ * information_schema.view_column_usage): (relation, attnum) pairs in order of appearance,
+ * attnum 0 for a relation itself. */
+typedef struct cat_refs {
+    pg_oid *rel;
+    int16_t *attnum;
+    int n, cap;
+    bool failed;
+} cat_refs;
+
+void cat_refs_add(cat_refs *r, pg_oid rel, int16_t attnum);   /* duplicates are skipped */
+void cat_refs_free(cat_refs *r);
+
+/* An index as pg_get_indexdef and pg_index show it. */
+#define CAT_INDEX_MAX_KEYS 64
+typedef struct cat_index_text {
+    strbuf def, def_pretty;        /* pg_get_indexdef(oid) / (oid, 0, true) */
+    strbuf keys, keys_pretty;      /* per key column, NUL-separated: pg_get_indexdef(oid, k, pretty) */
+    strbuf names;                  /* per key column, NUL-separated: the index's attname */
+    strbuf exprs, exprs_pretty;    /* indexprs as pg_get_expr prints it, or empty */
+    strbuf pred, pred_pretty;      /* indpred, or empty */
+    int16_t options[CAT_INDEX_MAX_KEYS];   /* indoption: 1 DESC, 2 NULLS FIRST */
+    pg_oid expr_types[CAT_INDEX_MAX_KEYS]; /* an expression key's result type (0 for columns) */
+    cat_refs refs;                 /* columns the expressions and the predicate use */
+} cat_index_text;
+
+void cat_index_text_init(cat_index_text *t);
+void cat_index_text_free(cat_index_text *t);
+
 /* What building the store needs from the layers above (the SQL layer fills it). */
 typedef struct catalog_build_env {
     /* pg_proc lists the built-in functions the server implements: true if `name` is one. */
     bool (*function_exists)(const char *name);
     /* PostgreSQL's deparsed text (pg_get_expr, pg_get_constraintdef's CHECK) of an expression
-     * recorded as written at CREATE time, over relation `rel`; false = keep the text. */
+     * recorded as written at CREATE time, over relation `rel`; false = keep the text.  `refs`
+     * (may be NULL) receives the columns it uses. */
     bool (*deparse_expr)(void *arg, const cat_snapshot *s, const cat_relation *rel, const char *text,
-                         bool is_check, bool pretty, strbuf *out);
-    /* pg_get_viewdef's text of a view. */
-    bool (*deparse_view)(void *arg, const cat_snapshot *s, const cat_relation *rel, strbuf *out);
-    /* An index as pg_get_indexdef shows it: the whole definition, and per key column its
-     * definition (a column name or an expression) and indoption bits (1 DESC, 2 NULLS FIRST). */
+                         bool is_check, bool pretty, strbuf *out, cat_refs *refs);
+    /* pg_get_viewdef's text of a view (pretty: pg_get_viewdef(oid, true)); `refs` (may be
+     * NULL) receives the relations and columns it reads. */
+    bool (*deparse_view)(void *arg, const cat_snapshot *s, const cat_relation *rel, bool pretty, strbuf *out,
+                         cat_refs *refs);
+    /* An index as pg_get_indexdef shows it (`out` initialised by the caller). */
     bool (*describe_index)(void *arg, const cat_snapshot *s, const cat_relation *rel, const cat_index *ix,
-                           strbuf *indexdef, strbuf *indexdef_pretty, strbuf *keydefs /* NUL-separated */,
-                           int16_t *options, strbuf *predicate);
+                           cat_index_text *out);
     /* Rows of pg_settings / pg_stat_activity for the current session. */
     bool (*session_rows)(void *arg, unsigned which, const cat_relation *rel, catalog_row_fn emit, void *sink,
                          pg_error *err);

@@ -38,6 +38,8 @@ static const char *data_type_of(pg_oid type, strbuf *scratch)
         return "ARRAY";
     if (!f)
         return "USER-DEFINED";
+    if (type == PG_OID_BPCHAR)
+        return "character";     /* format_type(oid, NULL) */
     strbuf_reset(scratch);
     types_format_type(type, -1, scratch);
     return scratch->data ? scratch->data : "";
@@ -116,7 +118,8 @@ static bool tables(build_ctx *b)
         rw_text(&w, c_schema, r->schema);
         rw_text(&w, c_name, r->name);
         rw_text(&w, c_type, r->kind == 'v' ? "VIEW" : r->kind == 'f' ? "FOREIGN" : "BASE TABLE");
-        rw_text(&w, c_ins, r->is_system ? (r->kind == 'r' ? "YES" : "NO") : "YES");
+        /* Views are not updatable on this server (PostgreSQL's simple views are). */
+        rw_text(&w, c_ins, r->kind == 'r' || r->kind == 'p' ? "YES" : "NO");
         rw_text(&w, c_typed, "NO");
         ok = rw_insert(&w);
     }
@@ -143,12 +146,11 @@ static bool views(build_ctx *b)
         rw_text(&w, c_cat, b->database);
         rw_text(&w, c_schema, r->schema);
         rw_text(&w, c_name, r->name);
-        strbuf_reset(&text);
-        if (!r->is_system && b->env && b->env->deparse_view && b->env->deparse_view(b->env->arg, b->s, r, &text) &&
-            text.data)
-            rw_text(&w, c_def, text.data);
-        else
-            rw_text(&w, c_def, r->view_definition);
+        const char *def = r->view_definition, *pretty;
+        const cat_refs *refs;
+        if (!r->is_system)
+            build_view_text(b, r, &def, &pretty, &refs);
+        rw_text(&w, c_def, def);
         rw_text(&w, c_check, "NONE");
         /* Simple views over one table are updatable in PostgreSQL; ours are not. */
         rw_text(&w, c_upd, "NO");
@@ -194,6 +196,11 @@ static void type_metrics(rowwriter *w, const column_cols *k, pg_oid type, int32_
         break;
     case PG_OID_TEXT:
         rw_int(w, k->octlen, 1073741824);
+        break;
+    case PG_OID_BIT:
+    case PG_OID_VARBIT:   /* _pg_char_max_length: the typmod, in bits */
+        if (typmod >= 0)
+            rw_int(w, k->charlen, typmod);
         break;
     case PG_OID_INT2:
     case PG_OID_INT4:
@@ -268,6 +275,13 @@ static bool columns(build_ctx *b)
             rw_text(&w, k.nullable, yes_no(!col->notnull));
             rw_text(&w, k.type, data_type_of(col->type, &scratch));
             type_metrics(&w, &k, col->type, col->typmod);
+            /* A collation other than the default (name's "C"): _pg_... collation_* columns. */
+            pg_oid coll = r->is_system ? col->collation : build_type_collation(col->type);
+            if (coll && coll != 100) {
+                rw_text(&w, k.colcat, b->database);
+                rw_text(&w, k.colschema, "pg_catalog");
+                rw_text(&w, k.colname, build_collation_name(coll));
+            }
             rw_text(&w, k.udtcat, b->database);
             rw_text(&w, k.udtschema, udt_schema_of(col->type));
             rw_text(&w, k.udtname, udt_name_of(col->type));
@@ -460,7 +474,7 @@ static bool constraints(build_ctx *b)
                 ok = rw_insert(&ctu);
             }
             if (ok && k->type == 'c') {
-                const char *text = build_constraint_def(b, r, k, false, &def);
+                const char *text = build_constraint_def(b, r, k, false, &def, NULL);
                 rw_text(&cc, c_cat, b->database);
                 rw_text(&cc, c_schema, r->schema);
                 rw_text(&cc, c_name, k->name);

@@ -278,12 +278,16 @@ static bool attributes(build_ctx *b)
         case 'i': {
             const cat_index *ix;
             const cat_relation *table = index_owner(b->s, r->oid, &ix);
+            const cat_index_text *t = ix && table ? build_index_text(b, table, ix) : NULL;
+            const char *name = t ? t->names.data : NULL;
             for (int c = 0; ok && ix && c < ix->nkeys; c++) {
                 const cat_column *col = ix->keys[c] ? build_column_by_attnum(table, ix->keys[c]) : NULL;
-                pg_oid type = col ? col->type : PG_OID_TEXT;
-                attr_row(&w, &k, r->oid, col ? col->name : "expr", type, col ? col->typmod : -1, c + 1, false,
-                         false, 0, 0, build_type_collation(type));
+                pg_oid type = col ? col->type : t && t->expr_types[c] ? t->expr_types[c] : PG_OID_TEXT;
+                attr_row(&w, &k, r->oid, name ? name : col ? col->name : "expr", type, col ? col->typmod : -1, c + 1,
+                         false, false, 0, 0, build_type_collation(type));
                 ok = rw_insert(&w);
+                if (name)
+                    name += strlen(name) + 1;
             }
             break;
         }
@@ -383,7 +387,8 @@ static bool constraints(build_ctx *b)
         c_parent = rw_col(&w, "conparentid"), c_frel = rw_col(&w, "confrelid"), c_upd = rw_col(&w, "confupdtype"),
         c_del = rw_col(&w, "confdeltype"), c_match = rw_col(&w, "confmatchtype"), c_local = rw_col(&w, "conislocal"),
         c_inh = rw_col(&w, "coninhcount"), c_noinherit = rw_col(&w, "connoinherit"), c_key = rw_col(&w, "conkey"),
-        c_fkey = rw_col(&w, "confkey"), c_bin = rw_col(&w, "conbin");
+        c_fkey = rw_col(&w, "confkey"), c_bin = rw_col(&w, "conbin"), c_pfeq = rw_col(&w, "conpfeqop"),
+        c_ppeq = rw_col(&w, "conppeqop"), c_ffeq = rw_col(&w, "conffeqop");
     rowwriter dw;
     if (!rw_open(&dw, b->conn, b->schema, store_internal_relation("constraintdef"), b->err)) {
         rw_close(&w);
@@ -419,22 +424,49 @@ static bool constraints(build_ctx *b)
             rw_textf(&w, c_match, "%c", k->type == 'f' ? (k->match_type == ' ' ? 's' : k->match_type) : ' ');
             rw_bool(&w, c_local, true);
             rw_int(&w, c_inh, 0);
-            rw_bool(&w, c_noinherit, k->type == 'p' || k->type == 'u' ? false : false);
-            if (k->type != 'c' && k->nkeys)
+            /* Index-backed and foreign-key constraints are never inherited (PostgreSQL 15). */
+            rw_bool(&w, c_noinherit, k->type == 'p' || k->type == 'u' || k->type == 'f');
+            if (k->type != 'c' && k->nkeys) {
                 int2_array(rw_buf(&w, c_key), k->keys, k->nkeys);
-            else if (k->type == 'c') {
-                /* PostgreSQL records the columns a CHECK uses; ours are not recorded: all
-                 * columns the expression names would be needed, so conkey stays NULL. */
+            } else if (k->type == 'c') {
+                /* A CHECK's conkey: the columns its expression uses, in order of appearance. */
+                const cat_refs *refs = build_check_refs(b, r, k);
+                int16_t cols[64];
+                int n = 0;
+                for (int j = 0; refs && j < refs->n && n < 64; j++)
+                    if (refs->rel[j] == r->oid && refs->attnum[j] > 0)
+                        cols[n++] = refs->attnum[j];
+                if (n)
+                    int2_array(rw_buf(&w, c_key), cols, n);
             }
-            if (k->type == 'f')
+            if (k->type == 'f') {
                 int2_array(rw_buf(&w, c_fkey), k->ref_keys, k->nkeys);
-            const char *text = build_constraint_def(b, r, k, false, &def);
+                const cat_relation *ref = cat_relation_by_oid(b->s, k->ref_relation);
+                strbuf *pf = rw_buf(&w, c_pfeq), *pp = rw_buf(&w, c_ppeq), *ff = rw_buf(&w, c_ffeq);
+                strbuf_putc(pf, '[');
+                strbuf_putc(pp, '[');
+                strbuf_putc(ff, '[');
+                for (int j = 0; j < k->nkeys; j++) {
+                    const cat_column *fc = build_column_by_attnum(r, k->keys[j]);
+                    const cat_column *pc = ref ? build_column_by_attnum(ref, k->ref_keys[j]) : NULL;
+                    pg_oid o1 = 0, o2 = 0, o3 = 0;
+                    if (fc && pc)
+                        build_fk_operators(pc->type, fc->type, &o1, &o2, &o3);
+                    strbuf_printf(pf, "%s%u", j ? "," : "", o1);
+                    strbuf_printf(pp, "%s%u", j ? "," : "", o2);
+                    strbuf_printf(ff, "%s%u", j ? "," : "", o3);
+                }
+                strbuf_putc(pf, ']');
+                strbuf_putc(pp, ']');
+                strbuf_putc(ff, ']');
+            }
+            const char *text = build_constraint_def(b, r, k, false, &def, NULL);
             rw_int(&dw, 0, k->oid);
             rw_text(&dw, 1, text);
             if (k->type == 'c' && text && strncmp(text, "CHECK (", 7) == 0)
                 /* conbin holds the expression: the CHECK (...) text without its keyword. */
                 rw_textf(&w, c_bin, "%.*s", (int)(strlen(text) - 8), text + 7);
-            text = build_constraint_def(b, r, k, true, &def);
+            text = build_constraint_def(b, r, k, true, &def, NULL);
             rw_text(&dw, 2, text);
             ok = rw_insert(&w) && rw_insert(&dw);
         }
@@ -460,27 +492,27 @@ static bool indexes(build_ctx *b)
         c_replident = rw_col(&w, "indisreplident"), c_key = rw_col(&w, "indkey"),
         c_coll = rw_col(&w, "indcollation"), c_class = rw_col(&w, "indclass"), c_option = rw_col(&w, "indoption"),
         c_exprs = rw_col(&w, "indexprs"), c_pred = rw_col(&w, "indpred");
-    rowwriter iw;
+    rowwriter iw, xw;
     if (!rw_open(&iw, b->conn, b->schema, store_internal_relation("indexdef"), b->err)) {
         rw_close(&w);
         return false;
     }
+    if (!rw_open(&xw, b->conn, b->schema, store_internal_relation("exprs"), b->err)) {
+        rw_close(&iw);
+        rw_close(&w);
+        return false;
+    }
     bool ok = !w.failed;
-    strbuf def, keydefs, pred, pretty;
-    strbuf_init(&def);
-    strbuf_init(&keydefs);
-    strbuf_init(&pred);
-    strbuf_init(&pretty);
     for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
         const cat_relation *r = cat_relation_at(b->s, i);
         for (int n = 0; ok && !r->is_system && n < r->nindexes; n++) {
             const cat_index *ix = &r->indexes[n];
-            int16_t options[64] = {0};
-            strbuf_reset(&def);
-            strbuf_reset(&keydefs);
-            strbuf_reset(&pred);
-            bool described = b->env && b->env->describe_index && ix->nkeys <= 64 &&
-                             b->env->describe_index(b->env->arg, b->s, r, ix, &def, &pretty, &keydefs, options, &pred);
+            const cat_index_text *t = build_index_text(b, r, ix);
+            if (!t) {
+                pg_error_oom(b->err);
+                ok = false;
+                break;
+            }
             pg_oid am = ix->method && strcmp(ix->method, "hash") == 0 ? 405 : 403;
             rw_int(&w, c_index, ix->oid);
             rw_int(&w, c_rel, r->oid);
@@ -505,60 +537,52 @@ static bool indexes(build_ctx *b)
                 strbuf_printf(kb, "%s%d", k ? " " : "", ix->keys[k]);
                 strbuf_printf(cb, "%s%u", k ? " " : "", build_type_collation(type));
                 strbuf_printf(lb, "%s%u", k ? " " : "", build_default_opclass(type, am));
-                strbuf_printf(ob, "%s%d", k ? " " : "", described ? options[k] : 0);
+                strbuf_printf(ob, "%s%d", k ? " " : "", t->options[k]);
             }
-            bool has_expr = false;
-            for (int k = 0; k < ix->nkeys; k++)
-                has_expr |= ix->keys[k] == 0;
-            if (has_expr && described) {
-                /* The expressions, in key order, as text (PostgreSQL keeps node trees). */
-                strbuf *eb = rw_buf(&w, c_exprs);
-                const char *p = keydefs.data ? keydefs.data : "";
-                bool first = true;
-                for (int k = 0; k < ix->nkeys; k++) {
-                    if (ix->keys[k] == 0) {
-                        strbuf_printf(eb, "%s%s", first ? "" : ", ", p);
-                        first = false;
-                    }
-                    p += strlen(p) + 1;
-                }
-            }
+            /* The expressions (PostgreSQL keeps node trees; pg_get_expr prints them). */
+            if (t->exprs.len)
+                rw_text(&w, c_exprs, t->exprs.data);
             if (ix->predicate)
-                rw_text(&w, c_pred, described && pred.len ? pred.data : ix->predicate);
+                rw_text(&w, c_pred, t->pred.len ? t->pred.data : ix->predicate);
+            ok = rw_insert(&w);
+            /* pg_get_expr(indexprs / indpred, rel, true): their pretty texts. */
+            if (ok && t->exprs.len && strcmp(t->exprs.data, t->exprs_pretty.data) != 0) {
+                rw_text(&xw, 0, t->exprs.data);
+                rw_text(&xw, 1, t->exprs_pretty.data);
+                ok = rw_insert(&xw);
+            }
+            if (ok && t->pred.len && strcmp(t->pred.data, t->pred_pretty.data) != 0) {
+                rw_text(&xw, 0, t->pred.data);
+                rw_text(&xw, 1, t->pred_pretty.data);
+                ok = rw_insert(&xw);
+            }
             /* pg_get_indexdef(oid) and pg_get_indexdef(oid, k, pretty) for each key k. */
             rw_int(&iw, 0, ix->oid);
-            rw_text(&iw, 1, described ? def.data : build_index_def(b, r, ix, &def));
-            rw_text(&iw, 3, described ? pretty.data : def.data);
-            strbuf *keys = rw_buf(&iw, 2);
-            strbuf_putc(keys, '[');
-            const char *p = keydefs.data ? keydefs.data : "";
-            for (int k = 0; k < ix->nkeys; k++) {
-                strbuf one;
-                strbuf_init(&one);
-                if (described) {
-                    strbuf_puts(&one, p);
+            rw_text(&iw, 1, t->def.data);
+            rw_text(&iw, 3, t->def_pretty.data);
+            for (int pass = 0; pass < 2; pass++) {
+                strbuf *keys = rw_buf(&iw, pass ? 4 : 2);
+                strbuf_putc(keys, '[');
+                const char *p = pass ? t->keys_pretty.data : t->keys.data;
+                for (int k = 0; k < ix->nkeys && p; k++) {
+                    strbuf_puts(keys, k ? ",\"" : "\"");
+                    for (const char *q = p; *q; q++) {
+                        if (*q == '"' || *q == '\\')
+                            strbuf_putc(keys, '\\');
+                        if (*q == '\n')
+                            strbuf_puts(keys, "\\n");
+                        else
+                            strbuf_putc(keys, *q);
+                    }
+                    strbuf_putc(keys, '"');
                     p += strlen(p) + 1;
-                } else {
-                    const cat_column *col = build_column_by_attnum(r, ix->keys[k]);
-                    catalog_quote_ident_pg(col ? col->name : "?", &one);
                 }
-                strbuf_puts(keys, k ? ",\"" : "\"");
-                for (const char *q = one.data ? one.data : ""; *q; q++) {
-                    if (*q == '"' || *q == '\\')
-                        strbuf_putc(keys, '\\');
-                    strbuf_putc(keys, *q);
-                }
-                strbuf_putc(keys, '"');
-                strbuf_free(&one);
+                strbuf_putc(keys, ']');
             }
-            strbuf_putc(keys, ']');
-            ok = rw_insert(&w) && rw_insert(&iw);
+            ok = ok && rw_insert(&iw);
         }
     }
-    strbuf_free(&def);
-    strbuf_free(&keydefs);
-    strbuf_free(&pred);
-    strbuf_free(&pretty);
+    ok = finish(&xw, ok);
     ok = finish(&iw, ok);
     return finish(&w, ok);
 }
@@ -746,17 +770,16 @@ static bool view_rows(build_ctx *b)
             rw_text(&v, v_schema, r->schema);
             rw_text(&v, v_name, r->name);
             rw_text(&v, v_owner, "postgres");
-            strbuf_reset(&text);
-            if (!r->is_system && b->env && b->env->deparse_view && b->env->deparse_view(b->env->arg, b->s, r, &text) &&
-                text.data)
-                rw_text(&v, v_def, text.data);
-            else
-                rw_text(&v, v_def, r->view_definition);
+            const char *def = r->view_definition, *pretty = r->view_definition;
+            const cat_refs *refs;
+            if (!r->is_system)
+                build_view_text(b, r, &def, &pretty, &refs);
+            rw_text(&v, v_def, def);
             ok = rw_insert(&v);
             if (ok && !r->is_system) {
                 rw_int(&vd, 0, r->oid);
-                rw_text(&vd, 1, text.len ? text.data : r->view_definition);
-                rw_text(&vd, 2, text.len ? text.data : r->view_definition);
+                rw_text(&vd, 1, def);
+                rw_text(&vd, 2, pretty);
                 ok = rw_insert(&vd);
             }
         }
@@ -766,8 +789,9 @@ static bool view_rows(build_ctx *b)
             rw_text(&x, x_table, r->name);
             rw_text(&x, x_name, ix->name);
             UNUSED(x_space);
-            rw_text(&x, x_def, build_index_def(b, r, ix, &text));
-            ok = rw_insert(&x);
+            const cat_index_text *it = build_index_text(b, r, ix);
+            rw_text(&x, x_def, it ? it->def.data : NULL);
+            ok = it && rw_insert(&x);
         }
     }
     strbuf_free(&text);

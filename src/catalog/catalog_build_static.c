@@ -60,6 +60,33 @@ pg_oid build_default_opclass(pg_oid type, pg_oid am)
     return 0;
 }
 
+static pg_oid eqop(pg_oid family, pg_oid left, pg_oid right)
+{
+    for (size_t i = 0; i < catfact_eqop_count; i++)
+        if (catfact_eqops[i].family == family && catfact_eqops[i].left == left && catfact_eqops[i].right == right)
+            return catfact_eqops[i].oper;
+    return 0;
+}
+
+void build_fk_operators(pg_oid pktype, pg_oid fktype, pg_oid *pf, pg_oid *pp, pg_oid *ff)
+{
+    *pf = *pp = *ff = 0;
+    pg_oid opclass = build_default_opclass(pktype, 403);
+    const catfact_opclass *oc = NULL;
+    for (size_t i = 0; i < catfact_opclass_count && opclass; i++)
+        if (catfact_opclasses[i].oid == opclass)
+            oc = &catfact_opclasses[i];
+    if (!oc)
+        return;
+    /* ATAddForeignKeyConstraint: pk = pk in the key's operator family; pk = fk and fk = fk in
+     * the same family if it has them, else the fk side is coerced and pk = pk serves all. */
+    *pp = eqop(oc->family, oc->intype, oc->intype);
+    *pf = eqop(oc->family, oc->intype, fktype);
+    *ff = *pf ? eqop(oc->family, fktype, fktype) : 0;
+    if (!*pf || !*ff)
+        *pf = *ff = *pp;
+}
+
 static const catfact_table *facts_table(const char *name)
 {
     for (size_t i = 0; i < catfact_table_count; i++)
@@ -282,6 +309,12 @@ pg_oid catalog_type_namespace(pg_oid oid)
     if (f)
         return f->namespace;
     return types_by_oid(oid) ? CAT_OID_PUBLIC : CAT_OID_PG_CATALOG;
+}
+
+const char *build_collation_name(pg_oid collation)
+{
+    const catfact_row *r = facts_row("pg_collation", collation);
+    return r ? r->label : NULL;
 }
 
 const char *catalog_proc_name(pg_oid oid)

@@ -69,7 +69,12 @@ typedef struct catfact_opclass {
     pg_oid method;
     pg_oid intype;
     bool isdefault;
+    pg_oid family;
 } catfact_opclass;
+
+typedef struct catfact_eqop {
+    pg_oid family, left, right, oper;
+} catfact_eqop;
 
 extern const catfact_namespace catfact_namespaces[];
 extern const size_t catfact_namespace_count;
@@ -86,5 +91,7 @@ extern const size_t catfact_referenced_proc_count;
 const catfact_type *catfact_type_by_oid(pg_oid oid);
 extern const catfact_opclass catfact_opclasses[];
 extern const size_t catfact_opclass_count;
+extern const catfact_eqop catfact_eqops[];
+extern const size_t catfact_eqop_count;
 
 #endif

@@ -137,10 +137,10 @@ static bool create_table(engine_conn *conn, const char *schema, const cat_relati
 /* Tables of our own beside PostgreSQL's, read by the catalog functions' templates
  * (pg_get_constraintdef, pg_get_indexdef, pg_get_viewdef, pg_get_serial_sequence,
  * pg_encoding_to_char): definitions computed once per build rather than per call. */
-static cat_column internal_columns[][4] = {
+static cat_column internal_columns[][5] = {
     {{.name = "oid", .attnum = 1}, {.name = "def", .attnum = 2}, {.name = "pretty", .attnum = 3}},
     {{.name = "oid", .attnum = 1}, {.name = "def", .attnum = 2}, {.name = "keys", .attnum = 3},
-     {.name = "pretty", .attnum = 4}},
+     {.name = "pretty", .attnum = 4}, {.name = "keys_pretty", .attnum = 5}},
     {{.name = "oid", .attnum = 1}, {.name = "def", .attnum = 2}, {.name = "pretty", .attnum = 3}},
     {{.name = "relid", .attnum = 1}, {.name = "attname", .attnum = 2}, {.name = "seqname", .attnum = 3}},
     {{.name = "num", .attnum = 1}, {.name = "name", .attnum = 2}},
@@ -151,7 +151,7 @@ static cat_column internal_columns[][4] = {
 static cat_relation internal_relations[] = {
     {.oid = 0, .name = "constraintdef", .engine_name = "pgw.constraintdef", .kind = 'r', .ncolumns = 3,
      .columns = internal_columns[0]},
-    {.oid = 0, .name = "indexdef", .engine_name = "pgw.indexdef", .kind = 'r', .ncolumns = 4,
+    {.oid = 0, .name = "indexdef", .engine_name = "pgw.indexdef", .kind = 'r', .ncolumns = 5,
      .columns = internal_columns[1]},
     {.oid = 0, .name = "viewdef", .engine_name = "pgw.viewdef", .kind = 'r', .ncolumns = 3,
      .columns = internal_columns[2]},
@@ -396,6 +396,7 @@ static void init_build(build_ctx *b, engine_conn *conn, const char *schema, cat_
     b->database = engine_db_name(engine_conn_db(conn));
     b->err = err;
     b->next_synthetic_oid = 3000000000u;
+    hashmap_init(&b->derived);
 }
 
 static bool attach_schema(engine_conn *conn, conn_store *cs, cat_snapshot *s, const catalog_build_env *env,
@@ -423,6 +424,7 @@ static bool attach_schema(engine_conn *conn, conn_store *cs, cat_snapshot *s, co
         build_ctx b;
         init_build(&b, conn, "pgw_schema", s, env, err);
         ok = in_build_txn(conn, schema_build_fn, &b, err);
+        build_ctx_release(&b);
         built = true;
     }
     pthread_mutex_unlock(&h->store_lock);
@@ -476,6 +478,7 @@ static bool build_temp(engine_conn *conn, conn_store *cs, cat_snapshot *s, const
         build_ctx b;
         init_build(&b, conn, "temp", s, env, err);
         ok = build_schema(&b) && build_information_schema(&b);
+        build_ctx_release(&b);
     }
     cs->temp_snapshot = ok ? cat_snapshot_id(s) : 0;
     add_stat(&stats.temp_build_us, &stats.temp_builds, clock_monotonic_us() - t0);

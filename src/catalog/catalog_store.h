@@ -49,6 +49,9 @@ bool build_static(engine_conn *conn, const char *schema, const catalog_build_env
 /* Facts about types the builders share: pg_type's typcollation and the default operator class. */
 pg_oid build_type_collation(pg_oid type);
 pg_oid build_default_opclass(pg_oid type, pg_oid am);
+const char *build_collation_name(pg_oid collation);   /* NULL if unknown */
+/* A foreign key column's equality operators (conpfeqop, conppeqop, conffeqop). */
+void build_fk_operators(pg_oid pktype, pg_oid fktype, pg_oid *pf, pg_oid *pp, pg_oid *ff);
 
 /* catalog_build_schema.c: pg_namespace, pg_class, pg_attribute ... from a snapshot. */
 typedef struct build_ctx {
@@ -59,15 +62,23 @@ typedef struct build_ctx {
     const char *database;          /* current database name */
     pg_error *err;
     pg_oid next_synthetic_oid;     /* pg_attrdef and other rows we keep no OID for */
+    hashmap derived;               /* texts computed once per build (catalog_text.c) */
 } build_ctx;
+void build_ctx_release(build_ctx *b);
 bool build_schema(build_ctx *b) MUST_CHECK;
 /* catalog_build_info.c: information_schema. */
 bool build_information_schema(build_ctx *b) MUST_CHECK;
 /* Text helpers the builders share (catalog_text.c). */
 const char *build_column_default(build_ctx *b, const cat_relation *r, const cat_column *c, bool pretty, strbuf *out);
 const char *build_constraint_def(build_ctx *b, const cat_relation *r, const cat_constraint *k, bool pretty,
-                                 strbuf *out);
-const char *build_index_def(build_ctx *b, const cat_relation *r, const cat_index *ix, strbuf *out);
+                                 strbuf *out, cat_refs *refs);
+/* An index's texts (the SQL layer's, else from the structure alone); NULL only on OOM. */
+const cat_index_text *build_index_text(build_ctx *b, const cat_relation *r, const cat_index *ix);
+/* A view's pg_get_viewdef texts and what it reads; false = the recorded text only. */
+bool build_view_text(build_ctx *b, const cat_relation *r, const char **def, const char **pretty,
+                     const cat_refs **refs);
+/* The columns a CHECK constraint uses (its conkey), or NULL if unknown. */
+const cat_refs *build_check_refs(build_ctx *b, const cat_relation *r, const cat_constraint *k);
 const cat_relation *build_index_relation(const cat_snapshot *s, const cat_index *ix);
 /* The unique index of `ref` whose keys are exactly `keys` (a foreign key's conindid), or 0. */
 pg_oid build_fk_index(const cat_snapshot *s, const cat_relation *ref, const int16_t *keys, int nkeys);

@@ -9,6 +9,7 @@
 
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---------------------------------------------------------------- quote_ident */
@@ -154,7 +155,7 @@ static const char *fk_action_words(char a)
  * when the SQL layer can give it; pretty mode drops the outer parentheses PostgreSQL's
  * non-pretty mode keeps. */
 const char *build_constraint_def(build_ctx *b, const cat_relation *r, const cat_constraint *k, bool pretty,
-                                 strbuf *out)
+                                 strbuf *out, cat_refs *refs)
 {
     strbuf_reset(out);
     switch (k->type) {
@@ -208,7 +209,7 @@ const char *build_constraint_def(build_ctx *b, const cat_relation *r, const cat_
             strbuf_puts(&expr, def);
         const char *text = expr.data ? expr.data : "";
         bool have = b->env && b->env->deparse_expr &&
-                    b->env->deparse_expr(b->env->arg, b->s, r, text, true, pretty, &deparsed) && deparsed.data;
+                    b->env->deparse_expr(b->env->arg, b->s, r, text, true, pretty, &deparsed, refs) && deparsed.data;
         /* Non-pretty keeps PostgreSQL's parentheses around the whole expression. */
         if (have)
             strbuf_printf(out, pretty ? "CHECK (%s)" : "CHECK (%s)", deparsed.data);
@@ -232,42 +233,200 @@ const char *build_column_default(build_ctx *b, const cat_relation *r, const cat_
     if (!c->default_expr)
         return NULL;
     if (!(b->env && b->env->deparse_expr &&
-          b->env->deparse_expr(b->env->arg, b->s, r, c->default_expr, false, pretty, out) && out->data)) {
+          b->env->deparse_expr(b->env->arg, b->s, r, c->default_expr, false, pretty, out, NULL) && out->data)) {
         strbuf_reset(out);
         strbuf_puts(out, c->default_expr);
     }
     return out->failed ? NULL : out->data;
 }
 
-const char *build_index_def(build_ctx *b, const cat_relation *r, const cat_index *ix, strbuf *out)
+/* ---------------------------------------------------------------- derived texts, once per build */
+
+void cat_refs_add(cat_refs *r, pg_oid rel, int16_t attnum)
 {
-    strbuf_reset(out);
-    if (b->env && b->env->describe_index && ix->nkeys <= 64) {
-        strbuf keys, pred, pretty;
-        strbuf_init(&keys);
-        strbuf_init(&pred);
-        strbuf_init(&pretty);
-        int16_t options[64];
-        bool ok = b->env->describe_index(b->env->arg, b->s, r, ix, out, &pretty, &keys, options, &pred);
-        strbuf_free(&keys);
-        strbuf_free(&pred);
-        strbuf_free(&pretty);
-        if (ok && out->data)
-            return out->data;
-        strbuf_reset(out);
+    for (int i = 0; i < r->n; i++)
+        if (r->rel[i] == rel && r->attnum[i] == attnum)
+            return;
+    if (r->n == r->cap) {
+        int cap = r->cap ? r->cap * 2 : 8;
+        pg_oid *nr = realloc(r->rel, sizeof *nr * (size_t)cap);
+        if (nr)
+            r->rel = nr;
+        int16_t *na = realloc(r->attnum, sizeof *na * (size_t)cap);
+        if (na)
+            r->attnum = na;
+        if (!nr || !na) {
+            r->failed = true;
+            return;
+        }
+        r->cap = cap;
     }
-    /* From the structure: columns only (expressions need the SQL layer). */
+    r->rel[r->n] = rel;
+    r->attnum[r->n] = attnum;
+    r->n++;
+}
+
+void cat_refs_free(cat_refs *r)
+{
+    free(r->rel);
+    free(r->attnum);
+    memset(r, 0, sizeof *r);
+}
+
+void cat_index_text_init(cat_index_text *t)
+{
+    memset(t, 0, sizeof *t);
+    strbuf *bufs[] = {&t->def, &t->def_pretty, &t->keys, &t->keys_pretty, &t->names,
+                      &t->exprs, &t->exprs_pretty, &t->pred, &t->pred_pretty};
+    for (size_t i = 0; i < ARRAY_LEN(bufs); i++)
+        strbuf_init(bufs[i]);
+}
+
+void cat_index_text_free(cat_index_text *t)
+{
+    strbuf *bufs[] = {&t->def, &t->def_pretty, &t->keys, &t->keys_pretty, &t->names,
+                      &t->exprs, &t->exprs_pretty, &t->pred, &t->pred_pretty};
+    for (size_t i = 0; i < ARRAY_LEN(bufs); i++)
+        strbuf_free(bufs[i]);
+    cat_refs_free(&t->refs);
+}
+
+typedef struct derived {
+    char kind;                 /* 'i' index, 'v' view, 'c' CHECK constraint */
+    bool ok;
+    cat_index_text index;
+    strbuf def, pretty;        /* views */
+    cat_refs refs;             /* views, CHECKs */
+} derived;
+
+static derived *derived_get(build_ctx *b, char kind, pg_oid oid, bool *fresh)
+{
+    char key[24];
+    snprintf(key, sizeof key, "%c%u", kind, oid);
+    derived *d = hashmap_get(&b->derived, key);
+    *fresh = false;
+    if (d)
+        return d;
+    d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    d->kind = kind;
+    cat_index_text_init(&d->index);
+    strbuf_init(&d->def);
+    strbuf_init(&d->pretty);
+    if (!hashmap_put(&b->derived, key, d)) {
+        cat_index_text_free(&d->index);
+        free(d);
+        return NULL;
+    }
+    *fresh = true;
+    return d;
+}
+
+void build_ctx_release(build_ctx *b)
+{
+    size_t cursor = 0;
+    const char *key;
+    void *value;
+    while (hashmap_next(&b->derived, &cursor, &key, &value)) {
+        derived *d = value;
+        cat_index_text_free(&d->index);
+        strbuf_free(&d->def);
+        strbuf_free(&d->pretty);
+        cat_refs_free(&d->refs);
+        free(d);
+    }
+    hashmap_free(&b->derived);
+}
+
+/* From the structure alone (no SQL layer, or it could not describe the index): columns
+ * only, as the catalog records them. */
+static void index_text_from_structure(build_ctx *b, const cat_relation *r, const cat_index *ix, cat_index_text *t)
+{
     const cat_relation *self = build_index_relation(b->s, ix);
-    strbuf_printf(out, "CREATE %sINDEX ", ix->unique ? "UNIQUE " : "");
-    catalog_quote_ident_pg(self ? self->name : ix->name, out);
-    strbuf_puts(out, " ON ");
-    catalog_quote_ident_pg(r->schema, out);
-    strbuf_putc(out, '.');
-    catalog_quote_ident_pg(r->name, out);
-    strbuf_printf(out, " USING %s (", ix->method ? ix->method : "btree");
-    column_list(out, r, ix->keys, ix->nkeys);
-    strbuf_putc(out, ')');
-    if (ix->predicate)
-        strbuf_printf(out, " WHERE (%s)", ix->predicate);
-    return out->failed ? NULL : out->data;
+    for (int pass = 0; pass < 2; pass++) {
+        strbuf *out = pass ? &t->def_pretty : &t->def;
+        strbuf_reset(out);
+        strbuf_printf(out, "CREATE %sINDEX ", ix->unique ? "UNIQUE " : "");
+        catalog_quote_ident_pg(self ? self->name : ix->name, out);
+        strbuf_puts(out, " ON ");
+        catalog_quote_ident_pg(r->schema, out);
+        strbuf_putc(out, '.');
+        catalog_quote_ident_pg(r->name, out);
+        strbuf_printf(out, " USING %s (", ix->method ? ix->method : "btree");
+        column_list(out, r, ix->keys, ix->nkeys);
+        strbuf_putc(out, ')');
+        if (ix->predicate)
+            strbuf_printf(out, " WHERE (%s)", ix->predicate);
+    }
+    strbuf_reset(&t->keys);
+    strbuf_reset(&t->keys_pretty);
+    strbuf_reset(&t->names);
+    for (int k = 0; k < ix->nkeys; k++) {
+        const cat_column *col = build_column_by_attnum(r, ix->keys[k]);
+        strbuf one;
+        strbuf_init(&one);
+        catalog_quote_ident_pg(col ? col->name : "?", &one);
+        strbuf_append(&t->keys, one.data ? one.data : "", one.len + 1);
+        strbuf_append(&t->keys_pretty, one.data ? one.data : "", one.len + 1);
+        strbuf_free(&one);
+        const char *name = col ? col->name : "expr";
+        strbuf_append(&t->names, name, strlen(name) + 1);
+        t->options[k] = 0;
+    }
+    if (ix->predicate) {
+        strbuf_puts(&t->pred, ix->predicate);
+        strbuf_puts(&t->pred_pretty, ix->predicate);
+    }
+}
+
+const cat_index_text *build_index_text(build_ctx *b, const cat_relation *r, const cat_index *ix)
+{
+    bool fresh;
+    derived *d = derived_get(b, 'i', ix->oid, &fresh);
+    if (!d)
+        return NULL;
+    if (fresh) {
+        d->ok = b->env && b->env->describe_index && ix->nkeys <= CAT_INDEX_MAX_KEYS &&
+                b->env->describe_index(b->env->arg, b->s, r, ix, &d->index);
+        if (!d->ok) {
+            cat_index_text_free(&d->index);
+            cat_index_text_init(&d->index);
+            if (ix->nkeys <= CAT_INDEX_MAX_KEYS)
+                index_text_from_structure(b, r, ix, &d->index);
+        }
+    }
+    return &d->index;
+}
+
+bool build_view_text(build_ctx *b, const cat_relation *r, const char **def, const char **pretty,
+                     const cat_refs **refs)
+{
+    bool fresh;
+    derived *d = derived_get(b, 'v', r->oid, &fresh);
+    if (!d)
+        return false;
+    if (fresh) {
+        d->ok = b->env && b->env->deparse_view && b->env->deparse_view(b->env->arg, b->s, r, false, &d->def, &d->refs) &&
+                b->env->deparse_view(b->env->arg, b->s, r, true, &d->pretty, NULL) && d->def.data && d->pretty.data;
+    }
+    *def = d->ok ? d->def.data : r->view_definition;
+    *pretty = d->ok ? d->pretty.data : r->view_definition;
+    *refs = d->ok ? &d->refs : NULL;
+    return d->ok;
+}
+
+const cat_refs *build_check_refs(build_ctx *b, const cat_relation *r, const cat_constraint *k)
+{
+    bool fresh;
+    derived *d = derived_get(b, 'c', k->oid, &fresh);
+    if (!d)
+        return NULL;
+    if (fresh) {
+        strbuf text;
+        strbuf_init(&text);
+        d->ok = build_constraint_def(b, r, k, false, &text, &d->refs) != NULL && !d->refs.failed;
+        strbuf_free(&text);
+    }
+    return d->ok ? &d->refs : NULL;
 }

@@ -118,6 +118,11 @@ static bool name_of(const void *arg, pg_oid type, pg_oid value, strbuf *out)
 {
     switch (type) {
     case PG_OID_REGTYPE: {
+        /* regtypeout is format_type without a typmod: bpchar is "character". */
+        if (value == PG_OID_BPCHAR || value == PG_OID_BPCHAR_ARRAY) {
+            strbuf_puts(out, value == PG_OID_BPCHAR ? "character" : "character[]");
+            return true;
+        }
         if (types_by_oid(value)) {
             types_format_type(value, -1, out);
             return true;

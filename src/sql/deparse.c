@@ -29,6 +29,8 @@ typedef struct printer {
     ir_query *q;              /* the query whose columns are printed */
     bool qualify;             /* views: columns as relation.column */
     const type_settings *ts;
+    cat_refs *refs;           /* relations and columns printed, or NULL */
+    int indent;               /* ruleutils' indentLevel (CASE spreads over lines) */
     bool failed;
 } printer;
 
@@ -216,6 +218,23 @@ static void print_column(printer *p, const ir_expr *e)
         strbuf_putc(p->out, '.');
     }
     catalog_quote_ident_pg(r->colnames[e->u.column.column], p->out);
+    if (p->refs && r->kind == IR_RTE_RELATION && r->rel && e->u.column.column < r->rel->ncolumns)
+        cat_refs_add(p->refs, r->rel->oid, r->rel->columns[e->u.column.column].attnum);
+}
+
+/* ruleutils' appendContextKeyword with PRETTYFLAG_INDENT (on in every function we mirror):
+ * trailing spaces dropped, a new line indented to the current level plus `plus`. */
+static void context_keyword(printer *p, const char *word, int before, int after, int plus)
+{
+    strbuf *out = p->out;
+    while (out->len && out->data[out->len - 1] == ' ')
+        out->data[--out->len] = 0;
+    strbuf_putc(out, '\n');
+    p->indent += before;
+    for (int i = 0; i < (p->indent > 0 ? p->indent : 0) + plus; i++)
+        strbuf_putc(out, ' ');
+    strbuf_puts(out, word);
+    p->indent += after;
 }
 
 static void print_list(printer *p, ir_expr *const *args, int n, const ir_expr *parent)
@@ -383,13 +402,13 @@ static void print_expr(printer *p, const ir_expr *e, const ir_expr *parent)
         strbuf_putc(out, ')');
         return;
     case IRE_CASE:
-        strbuf_puts(out, "CASE");
+        context_keyword(p, "CASE", 0, 4, 0);
         if (e->u.case_.arg) {
             strbuf_putc(out, ' ');
             print_expr(p, e->u.case_.arg, e);
         }
         for (int i = 0; i < e->u.case_.nwhen; i++) {
-            strbuf_puts(out, " WHEN ");
+            context_keyword(p, "WHEN ", 0, 0, 0);
             /* CASE x WHEN v: the analyser made "x = v"; PostgreSQL shows v. */
             const ir_expr *cond = e->u.case_.when[i].cond;
             if (e->u.case_.arg && cond->kind == IRE_CALL && cond->u.call.nargs == 2)
@@ -400,10 +419,10 @@ static void print_expr(printer *p, const ir_expr *e, const ir_expr *parent)
             print_expr(p, e->u.case_.when[i].result, e);
         }
         if (e->u.case_.otherwise) {
-            strbuf_puts(out, " ELSE ");
+            context_keyword(p, "ELSE ", 0, 0, 0);
             print_expr(p, e->u.case_.otherwise, e);
         }
-        strbuf_puts(out, " END");
+        context_keyword(p, "END", -4, 0, 0);
         return;
     case IRE_AGG: {
         strbuf_printf(out, "%s(", e->u.call.fn->name);
@@ -467,7 +486,7 @@ static ir_expr *expression_over(reanalysis *r, const cat_relation *rel, const ch
 }
 
 bool deparse_recorded_expr(void *arg, const cat_snapshot *s, const cat_relation *rel, const char *text,
-                           bool is_check, bool pretty, strbuf *out)
+                           bool is_check, bool pretty, strbuf *out, cat_refs *refs)
 {
     sql_session *session = arg;
     if (!session || !text)
@@ -489,7 +508,7 @@ bool deparse_recorded_expr(void *arg, const cat_snapshot *s, const cat_relation 
     }
     ok = e != NULL;
     if (ok) {
-        printer p = {.out = out, .pretty = pretty, .q = r.q, .ts = &session->types};
+        printer p = {.out = out, .pretty = pretty, .q = r.q, .ts = &session->types, .refs = refs};
         strbuf_reset(out);
         print_expr(&p, e, NULL);
         ok = !p.failed && !out->failed;
@@ -501,9 +520,12 @@ bool deparse_recorded_expr(void *arg, const cat_snapshot *s, const cat_relation 
 
 /* ---------------------------------------------------------------- views */
 
+/* get_from_clause_item: a join is parenthesised, with its condition, unless pretty. */
 static void print_from(printer *p, ir_query *q, ir_from *f)
 {
     if (f->is_join) {
+        if (!p->pretty)
+            strbuf_putc(p->out, '(');
         print_from(p, q, f->left);
         static const char *const words[] = {[IRJ_INNER] = " JOIN ", [IRJ_LEFT] = " LEFT JOIN ",
                                             [IRJ_RIGHT] = " RIGHT JOIN ", [IRJ_FULL] = " FULL JOIN ",
@@ -512,14 +534,13 @@ static void print_from(printer *p, ir_query *q, ir_from *f)
         strbuf_puts(p->out, words[f->join_type] + 1);
         print_from(p, q, f->right);
         if (f->on) {
-            strbuf_puts(p->out, " ON ");
-            bool paren = f->on->kind == IRE_AND || f->on->kind == IRE_OR;
-            if (paren)
-                strbuf_putc(p->out, '(');
+            strbuf_puts(p->out, p->pretty ? " ON " : " ON (");
             print_expr(p, f->on, NULL);
-            if (paren)
+            if (!p->pretty)
                 strbuf_putc(p->out, ')');
         }
+        if (!p->pretty)
+            strbuf_putc(p->out, ')');
         return;
     }
     ir_rte *r = q->rtes[f->rte];
@@ -527,6 +548,8 @@ static void print_from(printer *p, ir_query *q, ir_from *f)
         p->failed = true;
         return;
     }
+    if (p->refs && r->rel)
+        cat_refs_add(p->refs, r->rel->oid, 0);
     if (strcmp(r->rel->schema, "public") != 0 && strcmp(r->rel->schema, "pg_catalog") != 0) {
         catalog_quote_ident_pg(r->rel->schema, p->out);
         strbuf_putc(p->out, '.');
@@ -548,14 +571,17 @@ static void print_view(printer *p, ir_query *q)
     }
     p->q = q;
     p->qualify = q->nfrom > 0;
+    p->indent = 8;     /* get_basic_select_query: PRETTYINDENT_STD inside the SELECT */
     strbuf_puts(out, q->distinct ? " SELECT DISTINCT " : " SELECT ");
     int visible = 0;
     for (int i = 0; i < q->ntargets; i++) {
         ir_target *t = &q->targets[i];
         if (t->junk)
             continue;
+        /* Items after the first go on a new line, unless the item starts one itself (CASE). */
+        bool own_line = t->expr && t->expr->kind == IRE_CASE;
         if (visible++)
-            strbuf_puts(out, ",\n    ");
+            strbuf_puts(out, own_line ? "," : ",\n    ");
         print_expr(p, t->expr, NULL);
         bool named_as_column = false;
         if (t->expr->kind == IRE_COLUMN) {
@@ -610,7 +636,8 @@ static void print_view(printer *p, ir_query *q)
     strbuf_putc(out, ';');
 }
 
-bool deparse_view_definition(void *arg, const cat_snapshot *s, const cat_relation *rel, strbuf *out)
+bool deparse_view_definition(void *arg, const cat_snapshot *s, const cat_relation *rel, bool pretty, strbuf *out,
+                             cat_refs *refs)
 {
     sql_session *session = arg;
     if (!session || !rel->view_definition)
@@ -624,7 +651,7 @@ bool deparse_view_definition(void *arg, const cat_snapshot *s, const cat_relatio
     }
     ok = q != NULL;
     if (ok) {
-        printer p = {.out = out, .pretty = true, .ts = &session->types};
+        printer p = {.out = out, .pretty = pretty, .ts = &session->types, .refs = refs};
         strbuf_reset(out);
         print_view(&p, q);
         ok = !p.failed && !out->failed;
@@ -635,15 +662,61 @@ bool deparse_view_definition(void *arg, const cat_snapshot *s, const cat_relatio
 
 /* ---------------------------------------------------------------- indexes */
 
+/* Whether `name` is among the first `count` NUL-separated names in `names`. */
+static bool name_taken(const strbuf *names, int count, const char *name)
+{
+    const char *p = names->data;
+    for (int i = 0; p && i < count; i++) {
+        if (strcmp(p, name) == 0)
+            return true;
+        p += strlen(p) + 1;
+    }
+    return false;
+}
+
+/* One expression of an index over `rel`, analysed; NULL if it cannot be. */
+static ir_expr *index_expression(reanalysis *r, const cat_relation *rel, Node *expr)
+{
+    r->q = ir_query_new(&r->x, QUERY_SELECT, NULL);
+    int rte = r->q ? analyze_add_relation_rte(&r->x, r->q, rel, rel->name) : -1;
+    return rte >= 0 && ir_add_ns(&r->x, r->q, rte, true, true) ? analyze_expr(&r->x, r->q, expr) : NULL;
+}
+
+static bool print_both(reanalysis *r, sql_session *session, const ir_expr *e, strbuf *plain, strbuf *pretty,
+                       cat_refs *refs)
+{
+    printer p = {.out = plain, .pretty = false, .q = r->q, .ts = &session->types, .refs = refs};
+    print_expr(&p, e, NULL);
+    printer pp = {.out = pretty, .pretty = true, .q = r->q, .ts = &session->types};
+    print_expr(&pp, e, NULL);
+    return !p.failed && !pp.failed && !plain->failed && !pretty->failed;
+}
+
+static void index_head(strbuf *out, const cat_index *ix, const cat_relation *self, const cat_relation *rel,
+                       bool qualified)
+{
+    strbuf_printf(out, "CREATE %sINDEX ", ix->unique ? "UNIQUE " : "");
+    catalog_quote_ident_pg(self ? self->name : ix->name, out);
+    strbuf_puts(out, " ON ");
+    if (qualified) {
+        catalog_quote_ident_pg(rel->schema, out);
+        strbuf_putc(out, '.');
+    }
+    catalog_quote_ident_pg(rel->name, out);
+    strbuf_printf(out, " USING %s (", ix->method ? ix->method : "btree");
+}
+
 /* pg_get_indexdef: "CREATE [UNIQUE] INDEX name ON schema.table USING am (key, ...)
- * [WHERE (predicate)]", keys as column names or parenthesised expressions, DESC / NULLS
- * when not the default.  The recorded definition (CREATE INDEX as we generated it at DDL
- * time) is parsed for the key options and expressions. */
-bool deparse_index(void *arg, const cat_snapshot *s, const cat_relation *rel, const cat_index *ix, strbuf *indexdef,
-                   strbuf *indexdef_pretty, strbuf *keydefs, int16_t *options, strbuf *predicate)
+ * [WHERE predicate]", keys as column names, function calls, or other expressions in
+ * parentheses, DESC / NULLS when not the default; the pretty form drops redundant
+ * parentheses and the schema of a table on the default search path.  The recorded
+ * definition (CREATE INDEX as we generated it at DDL time) gives the key options and
+ * expressions. */
+bool deparse_index(void *arg, const cat_snapshot *s, const cat_relation *rel, const cat_index *ix,
+                   cat_index_text *out)
 {
     sql_session *session = arg;
-    if (!session)
+    if (!session || ix->nkeys > CAT_INDEX_MAX_KEYS)
         return false;
     const cat_relation *self = cat_relation_by_oid(s, ix->oid);
     IndexStmt *is = NULL;
@@ -656,44 +729,54 @@ bool deparse_index(void *arg, const cat_snapshot *s, const cat_relation *rel, co
             is = (IndexStmt *)stmt;
     }
     bool ok = true;
-    strbuf_reset(indexdef);
-    strbuf_reset(keydefs);
-    strbuf_reset(predicate);
-    strbuf_printf(indexdef, "CREATE %sINDEX ", ix->unique ? "UNIQUE " : "");
-    catalog_quote_ident_pg(self ? self->name : ix->name, indexdef);
-    strbuf_puts(indexdef, " ON ");
-    catalog_quote_ident_pg(rel->schema, indexdef);
-    strbuf_putc(indexdef, '.');
-    catalog_quote_ident_pg(rel->name, indexdef);
-    strbuf_printf(indexdef, " USING %s (", ix->method ? ix->method : "btree");
+    bool visible = strcmp(rel->schema, "public") == 0 || strcmp(rel->schema, "pg_catalog") == 0;
+    index_head(&out->def, ix, self, rel, true);
+    index_head(&out->def_pretty, ix, self, rel, !visible);
     ListCell *lc = is ? list_head(is->indexParams) : NULL;
+    int nexpr = 0;
     for (int k = 0; ok && k < ix->nkeys; k++) {
         IndexElem *ie = is && lc ? lfirst_node(IndexElem, lc) : NULL;
         if (is && lc)
             lc = lnext(is->indexParams, lc);
-        strbuf key;
+        strbuf key, pkey, name;
         strbuf_init(&key);
+        strbuf_init(&pkey);
+        strbuf_init(&name);
         if (ix->keys[k]) {
             const cat_column *c = NULL;
             for (int i = 0; i < rel->ncolumns; i++)
                 if (rel->columns[i].attnum == ix->keys[k])
                     c = &rel->columns[i];
             catalog_quote_ident_pg(c ? c->name : "?", &key);
+            catalog_quote_ident_pg(c ? c->name : "?", &pkey);
+            strbuf_puts(&name, c ? c->name : "?");
         } else if (ie && ie->expr) {
-            r.q = ir_query_new(&r.x, QUERY_SELECT, NULL);
-            int rte = r.q ? analyze_add_relation_rte(&r.x, r.q, rel, rel->name) : -1;
-            ir_expr *e = rte >= 0 && ir_add_ns(&r.x, r.q, rte, true, true) ? analyze_expr(&r.x, r.q, ie->expr) : NULL;
-            printer p = {.out = &key, .pretty = true, .q = r.q, .ts = &session->types};
-            if (e)
-                print_expr(&p, e, NULL);
-            ok = e && !p.failed;
-            /* A function call stands alone; other expressions are parenthesised. */
-            if (ok && !(e->kind == IRE_CALL && !is_operator(e->u.call.fn))) {
-                strbuf wrapped;
-                strbuf_init(&wrapped);
-                strbuf_printf(&wrapped, "(%s)", key.data);
-                strbuf_free(&key);
-                key = wrapped;
+            ir_expr *e = index_expression(&r, rel, ie->expr);
+            strbuf plain, pretty;
+            strbuf_init(&plain);
+            strbuf_init(&pretty);
+            ok = e && print_both(&r, session, e, &plain, &pretty, &out->refs);
+            if (ok) {
+                strbuf_printf(&out->exprs, "%s%s", nexpr ? ", " : "", plain.data);
+                strbuf_printf(&out->exprs_pretty, "%s%s", nexpr ? ", " : "", pretty.data);
+                nexpr++;
+                /* A function call stands alone; other expressions are parenthesised. */
+                bool bare = e->kind == IRE_CALL && !is_operator(e->u.call.fn);
+                out->expr_types[k] = e->type;
+                strbuf_printf(&key, bare ? "%s" : "(%s)", plain.data);
+                strbuf_printf(&pkey, bare ? "%s" : "(%s)", pretty.data);
+            }
+            strbuf_free(&plain);
+            strbuf_free(&pretty);
+            /* FigureIndexColname: what FigureColname finds, else "expr". */
+            const char *fig = figure_colname(ie->expr);
+            if (strcmp(fig, "?column?") == 0)
+                fig = "expr";
+            /* ChooseIndexColumnNames: a name taken already gets the first free number. */
+            strbuf_puts(&name, fig);
+            for (int n = 1; name_taken(&out->names, k, name.data ? name.data : ""); n++) {
+                strbuf_reset(&name);
+                strbuf_printf(&name, "%s%d", fig, n);
             }
         } else {
             ok = false;
@@ -704,44 +787,32 @@ bool deparse_index(void *arg, const cat_snapshot *s, const cat_relation *rel, co
         if (ie && (ie->nulls_ordering == SORTBY_NULLS_FIRST ||
                    (ie->ordering == SORTBY_DESC && ie->nulls_ordering != SORTBY_NULLS_LAST)))
             opt |= 2;
-        options[k] = opt;
-        strbuf_printf(indexdef, "%s%s", k ? ", " : "", key.data ? key.data : "");
-        if (opt & 1)
-            strbuf_puts(indexdef, " DESC");
-        if ((opt & 1) && !(opt & 2))
-            strbuf_puts(indexdef, " NULLS LAST");
-        if (!(opt & 1) && (opt & 2))
-            strbuf_puts(indexdef, " NULLS FIRST");
-        strbuf_append(keydefs, key.data ? key.data : "", key.len + 1);
+        out->options[k] = opt;
+        const char *suffix = (opt & 1) ? ((opt & 2) ? " DESC" : " DESC NULLS LAST") : ((opt & 2) ? " NULLS FIRST" : "");
+        strbuf_printf(&out->def, "%s%s%s", k ? ", " : "", key.data ? key.data : "", suffix);
+        strbuf_printf(&out->def_pretty, "%s%s%s", k ? ", " : "", pkey.data ? pkey.data : "", suffix);
+        strbuf_append(&out->keys, key.data ? key.data : "", key.len + 1);
+        strbuf_append(&out->keys_pretty, pkey.data ? pkey.data : "", pkey.len + 1);
+        strbuf_append(&out->names, name.data ? name.data : "", name.len + 1);
         strbuf_free(&key);
+        strbuf_free(&pkey);
+        strbuf_free(&name);
     }
-    strbuf_putc(indexdef, ')');
-    strbuf_reset(indexdef_pretty);
-    strbuf_append(indexdef_pretty, indexdef->data ? indexdef->data : "", indexdef->len);
+    strbuf_putc(&out->def, ')');
+    strbuf_putc(&out->def_pretty, ')');
     if (ok && ix->predicate && is && is->whereClause) {
         /* pg_get_indexdef(oid): "WHERE (c > 0)"; pretty: "WHERE c > 0". */
-        r.q = ir_query_new(&r.x, QUERY_SELECT, NULL);
-        int rte = r.q ? analyze_add_relation_rte(&r.x, r.q, rel, rel->name) : -1;
-        ir_expr *e = rte >= 0 && ir_add_ns(&r.x, r.q, rte, true, true) ? analyze_expr(&r.x, r.q, is->whereClause) : NULL;
-        strbuf plain;
-        strbuf_init(&plain);
-        printer p = {.out = &plain, .pretty = false, .q = r.q, .ts = &session->types};
-        if (e)
-            print_expr(&p, e, NULL);
-        printer pp = {.out = predicate, .pretty = true, .q = r.q, .ts = &session->types};
-        if (e && !p.failed)
-            print_expr(&pp, e, NULL);
-        ok = e && !p.failed && !pp.failed;
+        ir_expr *e = index_expression(&r, rel, is->whereClause);
+        ok = e && print_both(&r, session, e, &out->pred, &out->pred_pretty, &out->refs);
         if (ok) {
-            bool wrapped = plain.data && plain.data[0] == '(';
-            strbuf_printf(indexdef, wrapped ? " WHERE %s" : " WHERE (%s)", plain.data);
-            strbuf_printf(indexdef_pretty, " WHERE %s", predicate->data);
+            strbuf_printf(&out->def, " WHERE %s", out->pred.data);
+            strbuf_printf(&out->def_pretty, " WHERE %s", out->pred_pretty.data);
         }
-        strbuf_free(&plain);
     } else if (ix->predicate) {
         ok = false;
     }
     if (begun)
         reanalysis_end(&r);
-    return ok && !indexdef->failed && !indexdef_pretty->failed && !keydefs->failed;
+    return ok && !out->def.failed && !out->def_pretty.failed && !out->keys.failed && !out->names.failed &&
+           !out->exprs.failed && !out->refs.failed;
 }

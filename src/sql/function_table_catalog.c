@@ -31,10 +31,10 @@
 #define SIZE_OF(cond) "coalesce((SELECT sum(d.pgsize) FROM \"pgw.engine\" e, dbstat('main', 1) d" \
                       " WHERE " cond " AND d.name = e.name), 0)"
 #define CONDEF(col) "(SELECT " col " FROM \"pgw.constraintdef\" WHERE oid = %1)"
-#define VIEWDEF(key) "(SELECT def FROM \"pgw.viewdef\" WHERE oid = " key ")"
+#define VIEWDEF(col, key) "(SELECT " col " FROM \"pgw.viewdef\" WHERE oid = " key ")"
 /* pg_get_indexdef(oid, k, pretty): the whole definition for 0, else key column k. */
 #define INDEXDEF_COL "(SELECT CASE WHEN %2 = 0 THEN CASE WHEN %3 THEN pretty ELSE def END" \
-                     " ELSE json_extract(keys, '$[' || (%2 - 1) || ']') END" \
+                     " ELSE json_extract(CASE WHEN %3 THEN keys_pretty ELSE keys END, '$[' || (%2 - 1) || ']') END" \
                      " FROM \"pgw.indexdef\" WHERE oid = %1)"
 
 /* Privilege checks: (object, privilege) and (user, object, privilege); the user is not
@@ -55,11 +55,13 @@ const sql_function function_table_catalog[] = {
     CATF2("pg_get_constraintdef", OID_, BOO, TXT, CONDEF("CASE WHEN %2 THEN pretty ELSE def END")),
     CATF1("pg_get_indexdef", OID_, TXT, "(SELECT def FROM \"pgw.indexdef\" WHERE oid = %1)"),
     CATF3("pg_get_indexdef", OID_, I4, BOO, TXT, INDEXDEF_COL),
-    CATF1("pg_get_viewdef", OID_, TXT, VIEWDEF("%1")),
-    CATF2("pg_get_viewdef", OID_, BOO, TXT, VIEWDEF("%1")),
-    CATF2("pg_get_viewdef", OID_, I4, TXT, VIEWDEF("%1")),
-    CATF1("pg_get_viewdef", TXT, TXT, VIEWDEF("pgw_cast(%1, 25, 2205, -1, 1)")),
-    CATF2("pg_get_viewdef", TXT, BOO, TXT, VIEWDEF("pgw_cast(%1, 25, 2205, -1, 1)")),
+    /* pg_get_viewdef(view [, pretty]); the wrap-column form is always pretty. */
+    CATF1("pg_get_viewdef", OID_, TXT, VIEWDEF("def", "%1")),
+    CATF2("pg_get_viewdef", OID_, BOO, TXT, VIEWDEF("CASE WHEN %2 THEN pretty ELSE def END", "%1")),
+    CATF2("pg_get_viewdef", OID_, I4, TXT, VIEWDEF("pretty", "%1")),
+    CATF1("pg_get_viewdef", TXT, TXT, VIEWDEF("def", "pgw_cast(%1, 25, 2205, -1, 1)")),
+    CATF2("pg_get_viewdef", TXT, BOO, TXT,
+          VIEWDEF("CASE WHEN %2 THEN pretty ELSE def END", "pgw_cast(%1, 25, 2205, -1, 1)")),
     CATF2("pg_get_serial_sequence", TXT, TXT, TXT,
           "(SELECT seqname FROM \"pgw.serial\" WHERE relid = pgw_cast(%1, 25, 2205, -1, 1) AND attname = %2)"),
     F1("pg_table_is_visible", OID_, BOO, "pgw_visible('r', %1)", NULL),

@@ -713,10 +713,11 @@ bool session_prepare_catalog(sql_session *s, const sql_plan *p, pg_error *err) M
 
 /* deparse.c: PostgreSQL's text of recorded expressions, views and indexes (ruleutils). */
 bool deparse_recorded_expr(void *arg, const cat_snapshot *s, const cat_relation *rel, const char *text,
-                           bool is_check, bool pretty, strbuf *out);
-bool deparse_view_definition(void *arg, const cat_snapshot *s, const cat_relation *rel, strbuf *out);
-bool deparse_index(void *arg, const cat_snapshot *s, const cat_relation *rel, const cat_index *ix, strbuf *indexdef,
-                   strbuf *indexdef_pretty, strbuf *keydefs, int16_t *options, strbuf *predicate);
+                           bool is_check, bool pretty, strbuf *out, cat_refs *refs);
+bool deparse_view_definition(void *arg, const cat_snapshot *s, const cat_relation *rel, bool pretty, strbuf *out,
+                             cat_refs *refs);
+bool deparse_index(void *arg, const cat_snapshot *s, const cat_relation *rel, const cat_index *ix,
+                   cat_index_text *out);
 
 /* utility.c: statements the SQL layer answers itself. */
 bool xlate_utility(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;
