@@ -220,6 +220,15 @@ def main():
         w("    {%d, %d, %d, %d}," % (family, left, right, opr))
     w("};")
     w("const size_t catfact_eqop_count = sizeof catfact_eqops / sizeof catfact_eqops[0];")
+    w("")
+    w("/* pg_settings' descriptions, by name (sorted as strcmp does). */")
+    w("const catfact_setting catfact_settings[] = {")
+    rows = cur.execute("SELECT name, category, short_desc, extra_desc FROM pg_settings").fetchall()
+    for name, category, short, extra in sorted(rows, key=lambda r: r[0].encode()):
+        w("    {%s, %s, %s, %s}," % (c_string(name), c_string(category), c_string(short),
+                                    c_string(extra) if extra is not None else "NULL"))
+    w("};")
+    w("const size_t catfact_setting_count = sizeof catfact_settings / sizeof catfact_settings[0];")
     sys.stdout.write("\n".join(out) + "\n")
 
 

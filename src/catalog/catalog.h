@@ -264,6 +264,9 @@ const cat_relation *catalog_find_system_relation(const char *schema, const char 
 
 /* typname of a type (the types layer's, else PostgreSQL's catalog); NULL if unknown. */
 const char *catalog_type_name(pg_oid oid);
+/* PostgreSQL 15's category, short_desc and extra_desc (may be NULL) of a setting. */
+bool catalog_setting_description(const char *name, const char **category, const char **short_desc,
+                                 const char **extra_desc);
 /* Its schema: pg_catalog, or public for types added beyond PostgreSQL's (pgvector's vector). */
 pg_oid catalog_type_namespace(pg_oid oid);
 /* proname of a function of pg_catalog; NULL if unknown. */

@@ -453,7 +453,18 @@ static bool constraints(build_ctx *b)
              * constraint depends on (for a foreign key, the referenced ones). */
             const cat_relation *target = k->type == 'f' ? ref : r;
             const int16_t *cols = k->type == 'f' ? k->ref_keys : k->keys;
-            for (int c = 0; ok && target && k->type != 'c' && c < k->nkeys; c++) {
+            int ncols = k->nkeys;
+            int16_t check_cols[64];
+            if (k->type == 'c') {
+                /* A CHECK uses the columns its expression names. */
+                const cat_refs *refs = build_check_refs(b, r, k);
+                ncols = 0;
+                for (int j = 0; refs && j < refs->n && ncols < 64; j++)
+                    if (refs->rel[j] == r->oid && refs->attnum[j] > 0)
+                        check_cols[ncols++] = refs->attnum[j];
+                cols = check_cols;
+            }
+            for (int c = 0; ok && target && c < ncols; c++) {
                 const cat_column *col = build_column_by_attnum(target, cols[c]);
                 rw_text(&ccu, u_tcat, b->database);
                 rw_text(&ccu, u_tschema, target->schema);
@@ -464,7 +475,8 @@ static bool constraints(build_ctx *b)
                 rw_text(&ccu, u_name, k->name);
                 ok = rw_insert(&ccu);
             }
-            if (ok && target) {
+            /* constraint_table_usage: keys only (the referenced table for a foreign key). */
+            if (ok && target && k->type != 'c') {
                 rw_text(&ctu, t_tcat, b->database);
                 rw_text(&ctu, t_tschema, target->schema);
                 rw_text(&ctu, t_table, target->name);
@@ -539,6 +551,11 @@ static bool sequences(build_ctx *b)
         const cat_relation *r = cat_relation_at(b->s, i);
         if (r->kind != 'S' || !r->sequence)
             continue;
+        /* An identity column's sequence is not listed (PostgreSQL: no 'i' dependency). */
+        const cat_relation *owner = r->owned_by ? cat_relation_by_oid(b->s, r->owned_by) : NULL;
+        const cat_column *owning = owner ? build_column_by_attnum(owner, r->owned_by_attnum) : NULL;
+        if (owning && owning->identity)
+            continue;
         const cat_sequence *q = r->sequence;
         rw_text(&w, c_cat, b->database);
         rw_text(&w, c_schema, r->schema);
@@ -558,8 +575,197 @@ static bool sequences(build_ctx *b)
     return done(&w, ok);
 }
 
+/* ---------------------------------------------------------------- usage and privileges */
+
+static bool user_table(const cat_relation *r)
+{
+    return !r->is_system && (r->kind == 'r' || r->kind == 'v' || r->kind == 'p' || r->kind == 'f' || r->kind == 'm');
+}
+
+/* view_table_usage / view_column_usage: what each view reads. */
+static bool view_usage(build_ctx *b)
+{
+    rowwriter t, c;
+    if (!open_info(b, &t, "view_table_usage"))
+        return false;
+    if (!open_info(b, &c, "view_column_usage")) {
+        rw_close(&t);
+        return false;
+    }
+    int t_vcat = rw_col(&t, "view_catalog"), t_vschema = rw_col(&t, "view_schema"), t_vname = rw_col(&t, "view_name"),
+        t_cat = rw_col(&t, "table_catalog"), t_schema = rw_col(&t, "table_schema"), t_name = rw_col(&t, "table_name");
+    int c_vcat = rw_col(&c, "view_catalog"), c_vschema = rw_col(&c, "view_schema"), c_vname = rw_col(&c, "view_name"),
+        c_cat = rw_col(&c, "table_catalog"), c_schema = rw_col(&c, "table_schema"), c_name = rw_col(&c, "table_name"),
+        c_col = rw_col(&c, "column_name");
+    bool ok = !t.failed && !c.failed;
+    for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
+        const cat_relation *v = cat_relation_at(b->s, i);
+        const char *def, *pretty;
+        const cat_refs *refs = NULL;
+        if (v->is_system || v->kind != 'v' || !build_view_text(b, v, &def, &pretty, &refs) || !refs)
+            continue;
+        for (int j = 0; ok && j < refs->n; j++) {
+            const cat_relation *r = cat_relation_by_oid(b->s, refs->rel[j]);
+            if (!r || r->oid == v->oid)
+                continue;
+            rowwriter *w = refs->attnum[j] ? &c : &t;
+            if (refs->attnum[j]) {
+                const cat_column *col = build_column_by_attnum(r, refs->attnum[j]);
+                if (!col)
+                    continue;
+                rw_text(w, c_col, col->name);
+            }
+            rw_text(w, refs->attnum[j] ? c_vcat : t_vcat, b->database);
+            rw_text(w, refs->attnum[j] ? c_vschema : t_vschema, v->schema);
+            rw_text(w, refs->attnum[j] ? c_vname : t_vname, v->name);
+            rw_text(w, refs->attnum[j] ? c_cat : t_cat, b->database);
+            rw_text(w, refs->attnum[j] ? c_schema : t_schema, r->schema);
+            rw_text(w, refs->attnum[j] ? c_name : t_name, r->name);
+            ok = rw_insert(w);
+        }
+    }
+    ok = done(&c, ok);
+    return done(&t, ok);
+}
+
+/* column_udt_usage (the type of every column) and element_types (of array columns). */
+static bool type_usage(build_ctx *b)
+{
+    rowwriter u, e;
+    if (!open_info(b, &u, "column_udt_usage"))
+        return false;
+    if (!open_info(b, &e, "element_types")) {
+        rw_close(&u);
+        return false;
+    }
+    int u_ucat = rw_col(&u, "udt_catalog"), u_uschema = rw_col(&u, "udt_schema"), u_uname = rw_col(&u, "udt_name"),
+        u_cat = rw_col(&u, "table_catalog"), u_schema = rw_col(&u, "table_schema"), u_table = rw_col(&u, "table_name"),
+        u_col = rw_col(&u, "column_name");
+    int e_cat = rw_col(&e, "object_catalog"), e_schema = rw_col(&e, "object_schema"), e_name = rw_col(&e, "object_name"),
+        e_type = rw_col(&e, "object_type"), e_coll = rw_col(&e, "collection_type_identifier"),
+        e_dtype = rw_col(&e, "data_type"), e_ucat = rw_col(&e, "udt_catalog"), e_uschema = rw_col(&e, "udt_schema"),
+        e_uname = rw_col(&e, "udt_name"), e_dtd = rw_col(&e, "dtd_identifier");
+    bool ok = !u.failed && !e.failed;
+    strbuf scratch;
+    strbuf_init(&scratch);
+    for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
+        const cat_relation *r = cat_relation_at(b->s, i);
+        if (!user_table(r))
+            continue;
+        for (int c = 0; ok && c < r->ncolumns; c++) {
+            const cat_column *col = &r->columns[c];
+            rw_text(&u, u_ucat, b->database);
+            rw_text(&u, u_uschema, udt_schema_of(col->type));
+            rw_text(&u, u_uname, udt_name_of(col->type));
+            rw_text(&u, u_cat, b->database);
+            rw_text(&u, u_schema, r->schema);
+            rw_text(&u, u_table, r->name);
+            rw_text(&u, u_col, col->name);
+            ok = rw_insert(&u);
+            const catfact_type *f = catfact_type_by_oid(col->type);
+            const pg_type_info *t = types_by_oid(col->type);
+            pg_oid elem = f && f->category == 'A' && f->name[0] == '_' ? f->elem
+                          : !f && t && types_is_array(t)            ? t->typelem
+                                                                    : 0;
+            if (ok && elem) {
+                rw_text(&e, e_cat, b->database);
+                rw_text(&e, e_schema, r->schema);
+                rw_text(&e, e_name, r->name);
+                rw_text(&e, e_type, "TABLE");
+                rw_textf(&e, e_coll, "%d", col->attnum);
+                rw_text(&e, e_dtype, data_type_of(elem, &scratch));
+                rw_text(&e, e_ucat, b->database);
+                rw_text(&e, e_uschema, udt_schema_of(elem));
+                rw_text(&e, e_uname, udt_name_of(elem));
+                rw_textf(&e, e_dtd, "a%d", col->attnum);
+                ok = rw_insert(&e);
+            }
+        }
+    }
+    strbuf_free(&scratch);
+    ok = done(&e, ok);
+    return done(&u, ok);
+}
+
+/* Privileges: the owner (postgres) holds all of them on every relation, grantable, as
+ * PostgreSQL shows an object with no ACL of its own; the server has no GRANT. */
+static bool privileges(build_ctx *b)
+{
+    static const char *const table_privs[] = {"DELETE", "INSERT", "REFERENCES", "SELECT", "TRIGGER", "TRUNCATE",
+                                              "UPDATE"};
+    static const char *const column_privs[] = {"INSERT", "REFERENCES", "SELECT", "UPDATE"};
+    const char *table_views[] = {"table_privileges", "role_table_grants"};
+    const char *column_views[] = {"column_privileges", "role_column_grants"};
+    bool ok = true;
+    for (int v = 0; ok && v < 2; v++) {
+        rowwriter t, c;
+        if (!open_info(b, &t, table_views[v]))
+            return false;
+        if (!open_info(b, &c, column_views[v])) {
+            rw_close(&t);
+            return false;
+        }
+        int t_gor = rw_col(&t, "grantor"), t_gee = rw_col(&t, "grantee"), t_cat = rw_col(&t, "table_catalog"),
+            t_schema = rw_col(&t, "table_schema"), t_name = rw_col(&t, "table_name"),
+            t_priv = rw_col(&t, "privilege_type"), t_grant = rw_col(&t, "is_grantable"),
+            t_hier = rw_col(&t, "with_hierarchy");
+        int c_gor = rw_col(&c, "grantor"), c_gee = rw_col(&c, "grantee"), c_cat = rw_col(&c, "table_catalog"),
+            c_schema = rw_col(&c, "table_schema"), c_name = rw_col(&c, "table_name"), c_col = rw_col(&c, "column_name"),
+            c_priv = rw_col(&c, "privilege_type"), c_grant = rw_col(&c, "is_grantable");
+        ok = !t.failed && !c.failed;
+        for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
+            const cat_relation *r = cat_relation_at(b->s, i);
+            if (!user_table(r))
+                continue;
+            for (size_t p = 0; ok && p < ARRAY_LEN(table_privs); p++) {
+                rw_text(&t, t_gor, "postgres");
+                rw_text(&t, t_gee, "postgres");
+                rw_text(&t, t_cat, b->database);
+                rw_text(&t, t_schema, r->schema);
+                rw_text(&t, t_name, r->name);
+                rw_text(&t, t_priv, table_privs[p]);
+                rw_text(&t, t_grant, "YES");
+                rw_text(&t, t_hier, yes_no(strcmp(table_privs[p], "SELECT") == 0));
+                ok = rw_insert(&t);
+            }
+            for (int col = 0; ok && col < r->ncolumns; col++) {
+                for (size_t p = 0; ok && p < ARRAY_LEN(column_privs); p++) {
+                    rw_text(&c, c_gor, "postgres");
+                    rw_text(&c, c_gee, "postgres");
+                    rw_text(&c, c_cat, b->database);
+                    rw_text(&c, c_schema, r->schema);
+                    rw_text(&c, c_name, r->name);
+                    rw_text(&c, c_col, r->columns[col].name);
+                    rw_text(&c, c_priv, column_privs[p]);
+                    rw_text(&c, c_grant, "YES");
+                    ok = rw_insert(&c);
+                }
+            }
+        }
+        ok = done(&c, ok);
+        ok = done(&t, ok);
+    }
+    return ok;
+}
+
+/* enabled_roles: a superuser has every role. */
+static bool enabled_roles(build_ctx *b)
+{
+    rowwriter w;
+    if (!open_info(b, &w, "enabled_roles"))
+        return false;
+    int c_name = rw_col(&w, "role_name");
+    bool ok = !w.failed;
+    const char *name;
+    for (size_t i = 0; ok && (name = build_role_at(i)) != NULL; i++) {
+        rw_text(&w, c_name, name);
+        ok = rw_insert(&w);
+    }
+    return done(&w, ok);
+}
+
 bool build_information_schema(build_ctx *b)
 {
     return catalog_name(b) && character_sets(b) && schemata(b) && tables(b) && views(b) && columns(b) &&
-           constraints(b) && sequences(b);
+           constraints(b) && sequences(b) && view_usage(b) && type_usage(b) && privileges(b) && enabled_roles(b);
 }

@@ -311,6 +311,33 @@ pg_oid catalog_type_namespace(pg_oid oid)
     return types_by_oid(oid) ? CAT_OID_PUBLIC : CAT_OID_PG_CATALOG;
 }
 
+bool catalog_setting_description(const char *name, const char **category, const char **short_desc,
+                                 const char **extra_desc)
+{
+    size_t lo = 0, hi = catfact_setting_count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(catfact_settings[mid].name, name);
+        if (c == 0) {
+            *category = catfact_settings[mid].category;
+            *short_desc = catfact_settings[mid].short_desc;
+            *extra_desc = catfact_settings[mid].extra_desc;
+            return true;
+        }
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
+const char *build_role_at(size_t i)
+{
+    const catfact_table *t = facts_table("pg_authid");
+    return t && i < (size_t)t->nrows ? t->rows[i].label : NULL;
+}
+
 const char *build_collation_name(pg_oid collation)
 {
     const catfact_row *r = facts_row("pg_collation", collation);

@@ -72,6 +72,10 @@ typedef struct catfact_opclass {
     pg_oid family;
 } catfact_opclass;
 
+typedef struct catfact_setting {
+    const char *name, *category, *short_desc, *extra_desc;
+} catfact_setting;
+
 typedef struct catfact_eqop {
     pg_oid family, left, right, oper;
 } catfact_eqop;
@@ -91,6 +95,8 @@ extern const size_t catfact_referenced_proc_count;
 const catfact_type *catfact_type_by_oid(pg_oid oid);
 extern const catfact_opclass catfact_opclasses[];
 extern const size_t catfact_opclass_count;
+extern const catfact_setting catfact_settings[];
+extern const size_t catfact_setting_count;
 extern const catfact_eqop catfact_eqops[];
 extern const size_t catfact_eqop_count;
 

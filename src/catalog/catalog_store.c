@@ -50,6 +50,11 @@ static const char *const schema_relations[] = {
     "information_schema.referential_constraints", "information_schema.constraint_column_usage",
     "information_schema.constraint_table_usage", "information_schema.check_constraints",
     "information_schema.sequences", "information_schema.character_sets",
+    "information_schema.view_table_usage", "information_schema.view_column_usage",
+    "information_schema.column_udt_usage", "information_schema.element_types",
+    "information_schema.table_privileges", "information_schema.role_table_grants",
+    "information_schema.column_privileges", "information_schema.role_column_grants",
+    "information_schema.enabled_roles",
 };
 
 static const struct {

@@ -50,6 +50,7 @@ bool build_static(engine_conn *conn, const char *schema, const catalog_build_env
 pg_oid build_type_collation(pg_oid type);
 pg_oid build_default_opclass(pg_oid type, pg_oid am);
 const char *build_collation_name(pg_oid collation);   /* NULL if unknown */
+const char *build_role_at(size_t i);                  /* pg_authid's role names; NULL past the end */
 /* A foreign key column's equality operators (conpfeqop, conppeqop, conffeqop). */
 void build_fk_operators(pg_oid pktype, pg_oid fktype, pg_oid *pf, pg_oid *pp, pg_oid *ff);
 

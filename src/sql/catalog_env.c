@@ -39,14 +39,21 @@ static bool settings_rows(sql_session *s, const cat_relation *rel, catalog_row_f
             ok = false;
             break;
         }
+        const char *category = "Ungrouped", *short_desc = g.short_desc, *extra_desc = NULL;
+        if (!catalog_setting_description(g.name, &category, &short_desc, &extra_desc)) {
+            category = "Ungrouped";
+            short_desc = g.short_desc;
+            extra_desc = NULL;
+        }
         for (int c = 0; c < rel->ncolumns; c++) {
             const char *col = rel->columns[c].name;
             sql_value v = value_null();
             if (strcmp(col, "name") == 0) v = text_or_null(g.name);
             else if (strcmp(col, "setting") == 0) v = text_or_null(g.setting);
             else if (strcmp(col, "unit") == 0) v = text_or_null(g.unit);
-            else if (strcmp(col, "category") == 0) v = text_or_null("Ungrouped");
-            else if (strcmp(col, "short_desc") == 0) v = text_or_null(g.short_desc);
+            else if (strcmp(col, "category") == 0) v = text_or_null(category);
+            else if (strcmp(col, "short_desc") == 0) v = text_or_null(short_desc);
+            else if (strcmp(col, "extra_desc") == 0) v = text_or_null(extra_desc);
             else if (strcmp(col, "context") == 0) v = text_or_null(g.context);
             else if (strcmp(col, "vartype") == 0) v = text_or_null(g.vartype);
             else if (strcmp(col, "source") == 0) v = text_or_null(g.source);
