@@ -346,7 +346,7 @@ static bool attrdefs(build_ctx *b)
                 continue;
             const char *def = build_column_default(b, r, col, false, &text);
             const char *pdef = build_column_default(b, r, col, true, &pretty);
-            rw_int(&w, c_oid, b->next_synthetic_oid++);
+            rw_int(&w, c_oid, build_attrdef_oid(b, r->oid, col->attnum));
             rw_int(&w, c_rel, r->oid);
             rw_int(&w, c_num, col->attnum);
             rw_text(&w, c_bin, def ? def : col->default_expr);
@@ -660,34 +660,73 @@ static bool sequences(build_ctx *b)
     return finish(&w, ok);
 }
 
+typedef struct dep_writer {
+    rowwriter w;
+    int c_class, c_obj, c_sub, c_refclass, c_ref, c_refsub, c_type;
+} dep_writer;
+
+static bool dep(dep_writer *d, pg_oid classid, pg_oid objid, int objsub, pg_oid refclass, pg_oid ref, int refsub,
+                char type)
+{
+    rw_int(&d->w, d->c_class, classid);
+    rw_int(&d->w, d->c_obj, objid);
+    rw_int(&d->w, d->c_sub, objsub);
+    rw_int(&d->w, d->c_refclass, refclass);
+    rw_int(&d->w, d->c_ref, ref);
+    rw_int(&d->w, d->c_refsub, refsub);
+    rw_textf(&d->w, d->c_type, "%c", type);
+    return rw_insert(&d->w);
+}
+
+#define CLASS_REL 1259
+#define CLASS_CONSTRAINT 2606
+#define CLASS_NAMESPACE 2615
+#define CLASS_ATTRDEF 2604
+
+/* The constraint an index backs, if any. */
+static const cat_constraint *index_constraint(const cat_relation *t, const cat_index *ix)
+{
+    for (int n = 0; n < t->nconstraints; n++)
+        if ((t->constraints[n].type == 'p' || t->constraints[n].type == 'u') && t->constraints[n].index_oid == ix->oid)
+            return &t->constraints[n];
+    return NULL;
+}
+
+/* pg_depend as PostgreSQL records it for what the server has: relations on their schema,
+ * owned sequences on their column, indexes on their columns (or on the constraint they
+ * back), constraints on their columns and a foreign key on the referenced columns and
+ * index, defaults on their column and a serial default on its sequence.  Views have no
+ * pg_rewrite rows here, so their dependencies are not listed. */
 static bool depends(build_ctx *b)
 {
-    rowwriter w;
-    if (!open_writer(b, &w, "pg_depend"))
+    dep_writer d;
+    if (!open_writer(b, &d.w, "pg_depend"))
         return false;
-    int c_class = rw_col(&w, "classid"), c_obj = rw_col(&w, "objid"), c_sub = rw_col(&w, "objsubid"),
-        c_refclass = rw_col(&w, "refclassid"), c_ref = rw_col(&w, "refobjid"), c_refsub = rw_col(&w, "refobjsubid"),
-        c_type = rw_col(&w, "deptype");
+    d.c_class = rw_col(&d.w, "classid");
+    d.c_obj = rw_col(&d.w, "objid");
+    d.c_sub = rw_col(&d.w, "objsubid");
+    d.c_refclass = rw_col(&d.w, "refclassid");
+    d.c_ref = rw_col(&d.w, "refobjid");
+    d.c_refsub = rw_col(&d.w, "refobjsubid");
+    d.c_type = rw_col(&d.w, "deptype");
     rowwriter sw;
     if (!rw_open(&sw, b->conn, b->schema, store_internal_relation("serial"), b->err)) {
-        rw_close(&w);
+        rw_close(&d.w);
         return false;
     }
-    bool ok = !w.failed;
+    bool ok = !d.w.failed;
     for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
         const cat_relation *r = cat_relation_at(b->s, i);
-        if (r->kind == 'S' && r->owned_by) {
+        if (r->is_system)
+            continue;
+        if (r->kind != 'i')
+            ok = dep(&d, CLASS_REL, r->oid, 0, CLASS_NAMESPACE, r->namespace_oid, 0, 'n');
+        if (ok && r->kind == 'S' && r->owned_by) {
             /* An owned sequence: 'a' for serial, 'i' for identity columns. */
             const cat_relation *t = cat_relation_by_oid(b->s, r->owned_by);
             const cat_column *c = t ? build_column_by_attnum(t, r->owned_by_attnum) : NULL;
-            rw_int(&w, c_class, 1259);
-            rw_int(&w, c_obj, r->oid);
-            rw_int(&w, c_sub, 0);
-            rw_int(&w, c_refclass, 1259);
-            rw_int(&w, c_ref, r->owned_by);
-            rw_int(&w, c_refsub, r->owned_by_attnum);
-            rw_text(&w, c_type, c && c->identity ? "i" : "a");
-            ok = rw_insert(&w);
+            ok = dep(&d, CLASS_REL, r->oid, 0, CLASS_REL, r->owned_by, r->owned_by_attnum,
+                     c && c->identity ? 'i' : 'a');
             /* pg_get_serial_sequence's answer: the sequence, qualified and quoted. */
             if (ok && c) {
                 rw_int(&sw, 0, r->owned_by);
@@ -698,23 +737,67 @@ static bool depends(build_ctx *b)
                 catalog_quote_ident_pg(r->name, name);
                 ok = rw_insert(&sw);
             }
-        } else if (r->kind == 'i') {
-            const cat_index *ix;
-            const cat_relation *t = index_owner(b->s, r->oid, &ix);
-            if (!t)
+            /* A serial column's default reads the sequence. */
+            pg_oid def = c && !c->identity && c->default_expr ? build_attrdef_oid(b, t->oid, c->attnum) : 0;
+            if (ok && def)
+                ok = dep(&d, CLASS_ATTRDEF, def, 0, CLASS_REL, r->oid, 0, 'n');
+        }
+        for (int n = 0; ok && n < r->nindexes; n++) {
+            const cat_index *ix = &r->indexes[n];
+            const cat_constraint *k = index_constraint(r, ix);
+            if (k) {
+                ok = dep(&d, CLASS_REL, ix->oid, 0, CLASS_CONSTRAINT, k->oid, 0, 'i');
                 continue;
-            rw_int(&w, c_class, 1259);
-            rw_int(&w, c_obj, r->oid);
-            rw_int(&w, c_sub, 0);
-            rw_int(&w, c_refclass, 1259);
-            rw_int(&w, c_ref, t->oid);
-            rw_int(&w, c_refsub, 0);
-            rw_text(&w, c_type, "a");
-            ok = rw_insert(&w);
+            }
+            bool simple = false;
+            for (int c = 0; ok && c < ix->nkeys; c++)
+                if (ix->keys[c]) {
+                    ok = dep(&d, CLASS_REL, ix->oid, 0, CLASS_REL, r->oid, ix->keys[c], 'a');
+                    simple = true;
+                }
+            /* index_create: with no plain column key, the index depends on the whole table. */
+            if (ok && !simple)
+                ok = dep(&d, CLASS_REL, ix->oid, 0, CLASS_REL, r->oid, 0, 'a');
+            /* Columns the expressions and the predicate use. */
+            const cat_index_text *t = build_index_text(b, r, ix);
+            for (int j = 0; ok && t && j < t->refs.n; j++)
+                if (t->refs.rel[j] == r->oid && t->refs.attnum[j] > 0)
+                    ok = dep(&d, CLASS_REL, ix->oid, 0, CLASS_REL, r->oid, t->refs.attnum[j], 'a');
+        }
+        for (int n = 0; ok && n < r->nconstraints; n++) {
+            const cat_constraint *k = &r->constraints[n];
+            if (k->type == 'n')
+                continue;
+            const cat_refs *refs = k->type == 'c' ? build_check_refs(b, r, k) : NULL;
+            if (k->type == 'c') {
+                for (int j = 0; ok && refs && j < refs->n; j++)
+                    if (refs->rel[j] == r->oid && refs->attnum[j] > 0)
+                        ok = dep(&d, CLASS_CONSTRAINT, k->oid, 0, CLASS_REL, r->oid, refs->attnum[j], 'a');
+                for (int j = 0; ok && refs && j < refs->n; j++)
+                    if (refs->rel[j] == r->oid && refs->attnum[j] > 0)
+                        ok = dep(&d, CLASS_CONSTRAINT, k->oid, 0, CLASS_REL, r->oid, refs->attnum[j], 'n');
+                continue;
+            }
+            for (int c = 0; ok && c < k->nkeys; c++)
+                ok = dep(&d, CLASS_CONSTRAINT, k->oid, 0, CLASS_REL, r->oid, k->keys[c], 'a');
+            if (k->type == 'f') {
+                const cat_relation *ref = cat_relation_by_oid(b->s, k->ref_relation);
+                pg_oid index = build_fk_index(b->s, ref, k->ref_keys, k->nkeys);
+                if (ok && index)
+                    ok = dep(&d, CLASS_CONSTRAINT, k->oid, 0, CLASS_REL, index, 0, 'n');
+                for (int c = 0; ok && c < k->nkeys; c++)
+                    ok = dep(&d, CLASS_CONSTRAINT, k->oid, 0, CLASS_REL, k->ref_relation, k->ref_keys[c], 'n');
+            }
+        }
+        for (int c = 0; ok && c < r->ncolumns; c++) {
+            const cat_column *col = &r->columns[c];
+            pg_oid def = col->default_expr && !col->identity ? build_attrdef_oid(b, r->oid, col->attnum) : 0;
+            if (def)
+                ok = dep(&d, CLASS_ATTRDEF, def, 0, CLASS_REL, r->oid, col->attnum, 'a');
         }
     }
     ok = finish(&sw, ok);
-    return finish(&w, ok);
+    return finish(&d.w, ok);
 }
 
 /* ---------------------------------------------------------------- views: pg_tables, pg_views, pg_indexes */

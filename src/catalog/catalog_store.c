@@ -402,6 +402,7 @@ static void init_build(build_ctx *b, engine_conn *conn, const char *schema, cat_
     b->err = err;
     b->next_synthetic_oid = 3000000000u;
     hashmap_init(&b->derived);
+    hashmap_init(&b->attrdefs);
 }
 
 static bool attach_schema(engine_conn *conn, conn_store *cs, cat_snapshot *s, const catalog_build_env *env,

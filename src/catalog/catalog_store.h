@@ -64,7 +64,11 @@ typedef struct build_ctx {
     pg_error *err;
     pg_oid next_synthetic_oid;     /* pg_attrdef and other rows we keep no OID for */
     hashmap derived;               /* texts computed once per build (catalog_text.c) */
+    hashmap attrdefs;              /* "<relid>.<attnum>" → synthetic pg_attrdef OID */
 } build_ctx;
+/* The pg_attrdef OID of a column's default, the same every time it is asked in a build
+ * (we keep none: synthetic, from b->next_synthetic_oid). */
+pg_oid build_attrdef_oid(build_ctx *b, pg_oid rel, int attnum);
 void build_ctx_release(build_ctx *b);
 bool build_schema(build_ctx *b) MUST_CHECK;
 /* catalog_build_info.c: information_schema. */

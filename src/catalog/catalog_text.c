@@ -323,8 +323,23 @@ static derived *derived_get(build_ctx *b, char kind, pg_oid oid, bool *fresh)
     return d;
 }
 
+pg_oid build_attrdef_oid(build_ctx *b, pg_oid rel, int attnum)
+{
+    char key[32];
+    snprintf(key, sizeof key, "%u.%d", rel, attnum);
+    void *v = hashmap_get(&b->attrdefs, key);
+    if (v)
+        return (pg_oid)(uintptr_t)v;
+    pg_oid oid = b->next_synthetic_oid++;
+    if (!hashmap_put(&b->attrdefs, key, (void *)(uintptr_t)oid)) {
+        /* Out of memory: the OID still serves this caller; a later ask gets another one. */
+    }
+    return oid;
+}
+
 void build_ctx_release(build_ctx *b)
 {
+    hashmap_free(&b->attrdefs);
     size_t cursor = 0;
     const char *key;
     void *value;
