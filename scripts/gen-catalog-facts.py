@@ -33,6 +33,7 @@ STATIC = [
     ("pg_tablespace", ""),
     ("pg_language", "WHERE lanname IN ('internal', 'c', 'sql')"),
     ("pg_range", ""),
+    ("pg_cast", ""),
     ("pg_type", "WHERE typnamespace IN (SELECT oid FROM pg_namespace WHERE nspname IN ('pg_catalog', 'information_schema'))"),
     ("pg_proc", "WHERE pronamespace = 11"),
 ]
@@ -191,7 +192,8 @@ def main():
             SELECT unnest(ARRAY[typinput::oid, typoutput::oid, typreceive::oid, typsend::oid, typmodin::oid,
                                 typmodout::oid, typanalyze::oid, typsubscript::oid]) AS p FROM pg_type
             UNION SELECT amhandler::oid FROM pg_am
-            UNION SELECT rngcanonical::oid FROM pg_range UNION SELECT rngsubdiff::oid FROM pg_range) s
+            UNION SELECT rngcanonical::oid FROM pg_range UNION SELECT rngsubdiff::oid FROM pg_range
+            UNION SELECT castfunc FROM pg_cast) s
         WHERE p <> 0 ORDER BY 1""").fetchall()
     w("const pg_oid catfact_referenced_procs[] = {")
     line = []

@@ -17,6 +17,7 @@
 #include "catalog/catalog_store.h"
 #include "catalog/catalog_facts.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,6 +246,17 @@ static bool keep_proc(const catfact_row *row, void *arg)
     return env && env->function_exists && row->label && env->function_exists(row->label);
 }
 
+/* A cast between two types the server has (PostgreSQL's pg_cast row, its key the oid: the
+ * source and target are read back from the row's VALUES text). */
+static bool keep_cast(const catfact_row *row, void *arg)
+{
+    UNUSED(arg);
+    unsigned long oid, source, target;
+    if (sscanf(row->values, "%lu, %lu, %lu", &oid, &source, &target) != 3)
+        return false;
+    return types_by_oid((pg_oid)source) && types_by_oid((pg_oid)target);
+}
+
 static bool keep_all(const catfact_row *row, void *arg)
 {
     UNUSED(row);
@@ -260,6 +272,7 @@ bool build_static(engine_conn *conn, const char *schema, const catalog_build_env
         if (!insert_facts(conn, schema, plain[i], keep_all, NULL, err))
             return false;
     if (!insert_facts(conn, schema, "pg_type", keep_type, NULL, err) || !synthesised_types(conn, schema, err) ||
+        !insert_facts(conn, schema, "pg_cast", keep_cast, NULL, err) ||
         !insert_facts(conn, schema, "pg_proc", keep_proc, (void *)env, err))
         return false;
     /* The role views, from pg_authid as PostgreSQL defines them. */
