@@ -150,7 +150,7 @@ static bool type_needed(pg_oid oid)
         if (r->reltype == oid)
             return true;
         for (int c = 0; c < r->ncolumns; c++)
-            if (r->columns[c].type == oid)
+            if (r->columns[c].type == oid || r->columns[c].domain == oid)
                 return true;
     }
     return false;
