@@ -16,7 +16,7 @@
 /* ---------------------------------------------------------------- qualified names */
 
 typedef struct qualified_name {
-    char parts[3][NAMEDATALEN * 2];
+    char parts[8][NAMEDATALEN * 2];
     int n;
 } qualified_name;
 
@@ -27,7 +27,7 @@ static bool parse_qualified(const char *text, size_t len, qualified_name *q, pg_
     for (;;) {
         while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n'))
             i++;
-        if (q->n == 3)
+        if (q->n == 8)
             goto bad;
         char *out = q->parts[q->n];
         size_t o = 0;
@@ -253,8 +253,17 @@ static bool oid_of(const void *arg, pg_oid type, const char *text, size_t len, p
     }
     const char *last = q.parts[q.n - 1];
     const char *schema = q.n >= 2 ? q.parts[q.n - 2] : NULL;
-    if (q.n == 3 && strcmp(q.parts[0], s->database) != 0) {
-        pg_error_set(err, "0A000", "cross-database references are not implemented: %.*s", (int)len, text);
+    if (q.n > 3 && (type == PG_OID_REGCLASS || type == PG_OID_REGPROC || type == PG_OID_REGPROCEDURE)) {
+        strbuf joined;
+        strbuf_init(&joined);
+        for (int i = 0; i < q.n; i++)
+            strbuf_printf(&joined, "%s%s", i ? "." : "", q.parts[i]);
+        pg_error_set(err, "42601", "improper %s name (too many dotted names): %s",
+                     type == PG_OID_REGCLASS ? "relation" : "qualified", joined.data ? joined.data : "");
+        strbuf_free(&joined);
+    } else if (q.n == 3 && strcmp(q.parts[0], s->database) != 0) {
+        pg_error_set(err, "0A000", "cross-database references are not implemented: \"%s.%s.%s\"", q.parts[0],
+                     q.parts[1], q.parts[2]);
     } else if (type == PG_OID_REGCLASS) {
         const cat_relation *r = NULL;
         if (schema) {
@@ -275,12 +284,15 @@ static bool oid_of(const void *arg, pg_oid type, const char *text, size_t len, p
             *out = r->oid;
             ok = true;
         } else if (!pg_error_is_set(err)) {
-            pg_error_set(err, "42P01", "relation \"%.*s\" does not exist", (int)len, text);
+            if (schema)
+                pg_error_set(err, "42P01", "relation \"%s.%s\" does not exist", schema, last);
+            else
+                pg_error_set(err, "42P01", "relation \"%s\" does not exist", last);
         }
     } else if (type == PG_OID_REGNAMESPACE) {
         const cat_namespace *ns = q.n == 1 ? cat_find_namespace(l.cat, last) : NULL;
         if (q.n != 1)
-            pg_error_set(err, "42601", "invalid name syntax");
+            pg_error_set(err, "42602", "invalid name syntax");
         else if (!ns)
             pg_error_set(err, "3F000", "schema \"%s\" does not exist", last);
         else {
@@ -289,7 +301,7 @@ static bool oid_of(const void *arg, pg_oid type, const char *text, size_t len, p
         }
     } else if (type == PG_OID_REGROLE) {
         if (q.n != 1)
-            pg_error_set(err, "42601", "invalid name syntax");
+            pg_error_set(err, "42602", "invalid name syntax");
         else if (!catalog_role_oid(last, out))
             pg_error_set(err, "42704", "role \"%s\" does not exist", last);
         else
