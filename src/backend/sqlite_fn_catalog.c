@@ -51,8 +51,12 @@ static void fn_format_type(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     const type_settings *ts = settings_of(ctx);
     /* format_type_extended: bpchar without a typmod given is "character"; with -1 given it
      * stays "bpchar" (CHARACTER alone would mean character(1)). */
-    if (sqlite3_value_type(argv[1]) == SQLITE_NULL && (oid == PG_OID_BPCHAR || oid == PG_OID_BPCHAR_ARRAY))
+    bool given = sqlite3_value_type(argv[1]) != SQLITE_NULL;
+    if (!given && (oid == PG_OID_BPCHAR || oid == PG_OID_BPCHAR_ARRAY))
         strbuf_puts(&out, oid == PG_OID_BPCHAR ? "character" : "character[]");
+    else if (given && typmod < 0 && (oid == PG_OID_BIT || oid == 1561))
+        /* Likewise "bit" with -1 given is quoted: BIT alone would mean bit(1). */
+        strbuf_puts(&out, oid == PG_OID_BIT ? "\"bit\"" : "\"bit\"[]");
     else if (types_by_oid(oid))
         types_format_type(oid, typmod, &out);
     else if (!(ts && ts->reg && ts->reg->name_of(ts->reg->arg, PG_OID_REGTYPE, oid, &out)))
@@ -148,7 +152,7 @@ static void fn_has_privilege(sqlite3_context *ctx, int argc, sqlite3_value **arg
         return;
     }
     const type_settings *ts = settings_of(ctx);
-    pg_oid type = kind[0] == 'n' ? PG_OID_REGNAMESPACE : kind[0] == 'f' ? PG_OID_REGPROC
+    pg_oid type = kind[0] == 'n' ? PG_OID_REGNAMESPACE : kind[0] == 'f' ? PG_OID_REGPROCEDURE
                   : kind[0] == 't' ? PG_OID_REGTYPE : PG_OID_REGCLASS;
     if (kind[0] == 'd' || !ts || !ts->reg) {
         sqlite3_result_int(ctx, 1);

@@ -269,8 +269,14 @@ bool catalog_setting_description(const char *name, const char **category, const 
                                  const char **extra_desc);
 /* Its schema: pg_catalog, or public for types added beyond PostgreSQL's (pgvector's vector). */
 pg_oid catalog_type_namespace(pg_oid oid);
+/* The element type of a built-in array type ("_pg_class" → pg_class), else 0. */
+pg_oid catalog_type_array_elem(pg_oid oid);
 /* proname of a function of pg_catalog; NULL if unknown. */
 const char *catalog_proc_name(pg_oid oid);
+/* A built-in function's argument types (proargtypes); -1 if unknown. */
+int catalog_proc_args(pg_oid oid, pg_oid *args, int max);
+/* The built-in function `name`(args...), or 0. */
+pg_oid catalog_proc_find(const char *name, const pg_oid *args, int nargs);
 /* How many pg_catalog functions are named `name`, and the OID of the first. */
 int catalog_proc_lookup(const char *name, pg_oid *first);
 /* Roles (pg_authid). */

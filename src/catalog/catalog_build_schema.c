@@ -389,8 +389,13 @@ static bool constraints(build_ctx *b)
         c_inh = rw_col(&w, "coninhcount"), c_noinherit = rw_col(&w, "connoinherit"), c_key = rw_col(&w, "conkey"),
         c_fkey = rw_col(&w, "confkey"), c_bin = rw_col(&w, "conbin"), c_pfeq = rw_col(&w, "conpfeqop"),
         c_ppeq = rw_col(&w, "conppeqop"), c_ffeq = rw_col(&w, "conffeqop");
-    rowwriter dw;
+    rowwriter dw, xw;
     if (!rw_open(&dw, b->conn, b->schema, store_internal_relation("constraintdef"), b->err)) {
+        rw_close(&w);
+        return false;
+    }
+    if (!rw_open(&xw, b->conn, b->schema, store_internal_relation("exprs"), b->err)) {
+        rw_close(&dw);
         rw_close(&w);
         return false;
     }
@@ -463,15 +468,28 @@ static bool constraints(build_ctx *b)
             const char *text = build_constraint_def(b, r, k, false, &def, NULL);
             rw_int(&dw, 0, k->oid);
             rw_text(&dw, 1, text);
-            if (k->type == 'c' && text && strncmp(text, "CHECK (", 7) == 0)
+            bool check = k->type == 'c' && text && strncmp(text, "CHECK (", 7) == 0;
+            strbuf plain;
+            strbuf_init(&plain);
+            if (check) {
                 /* conbin holds the expression: the CHECK (...) text without its keyword. */
-                rw_textf(&w, c_bin, "%.*s", (int)(strlen(text) - 8), text + 7);
+                strbuf_append(&plain, text + 7, strlen(text) - 8);
+                rw_text(&w, c_bin, plain.data);
+            }
             text = build_constraint_def(b, r, k, true, &def, NULL);
             rw_text(&dw, 2, text);
             ok = rw_insert(&w) && rw_insert(&dw);
+            /* pg_get_expr(conbin, rel, true): the pretty text. */
+            if (ok && check && plain.data && text && strncmp(text, "CHECK (", 7) == 0) {
+                rw_text(&xw, 0, plain.data);
+                rw_textf(&xw, 1, "%.*s", (int)(strlen(text) - 8), text + 7);
+                ok = rw_insert(&xw);
+            }
+            strbuf_free(&plain);
         }
     }
     strbuf_free(&def);
+    ok = finish(&xw, ok);
     ok = finish(&dw, ok);
     return finish(&w, ok);
 }

@@ -316,6 +316,12 @@ const char *catalog_type_name(pg_oid oid)
     return f ? f->name : NULL;
 }
 
+pg_oid catalog_type_array_elem(pg_oid oid)
+{
+    const catfact_type *f = catfact_type_by_oid(oid);
+    return f && f->category == 'A' && f->elem && f->name[0] == '_' ? f->elem : 0;
+}
+
 pg_oid catalog_type_namespace(pg_oid oid)
 {
     const catfact_type *f = catfact_type_by_oid(oid);
@@ -355,6 +361,97 @@ const char *build_collation_name(pg_oid collation)
 {
     const catfact_row *r = facts_row("pg_collation", collation);
     return r ? r->label : NULL;
+}
+
+/* Field `index` (0-based) of a facts row's VALUES text, unquoted; false if NULL or absent. */
+#define FUNC_ARGS_MAX 100
+
+static bool values_field(const char *values, int index, strbuf *out)
+{
+    const char *p = values;
+    for (int i = 0; *p; i++) {
+        while (*p == ' ')
+            p++;
+        strbuf_reset(out);
+        bool quoted = *p == '\'', null = strncmp(p, "NULL", 4) == 0;
+        if (quoted) {
+            for (p++; *p; p++) {
+                if (*p == '\'' && p[1] == '\'') {
+                    strbuf_putc(out, '\'');
+                    p++;
+                } else if (*p == '\'') {
+                    p++;
+                    break;
+                } else {
+                    strbuf_putc(out, *p);
+                }
+            }
+        } else {
+            const char *start = p;
+            while (*p && *p != ',')
+                p++;
+            strbuf_append(out, start, (size_t)(p - start));
+        }
+        if (i == index)
+            return !null && !out->failed;
+        while (*p && *p != ',')
+            p++;
+        if (*p == ',')
+            p++;
+    }
+    return false;
+}
+
+static int facts_column(const char *table, const char *column)
+{
+    for (size_t i = 0; i < catfact_relation_count; i++) {
+        const catfact_relation *r = &catfact_relations[i];
+        if (r->namespace_oid != CAT_OID_PG_CATALOG || strcmp(r->name, table) != 0)
+            continue;
+        for (int c = 0; c < r->ncolumns; c++)
+            if (strcmp(catfact_columns[r->first_column + c].name, column) == 0)
+                return c;
+    }
+    return -1;
+}
+
+int catalog_proc_args(pg_oid oid, pg_oid *args, int max)
+{
+    const catfact_row *r = facts_row("pg_proc", oid);
+    int column = facts_column("pg_proc", "proargtypes");
+    if (!r || column < 0)
+        return -1;
+    strbuf text;
+    strbuf_init(&text);
+    int n = 0;
+    if (values_field(r->values, column, &text) && text.data) {
+        for (char *p = text.data; *p && n < max;) {
+            char *end;
+            unsigned long v = strtoul(p, &end, 10);
+            if (end == p)
+                break;
+            args[n++] = (pg_oid)v;
+            p = end;
+            while (*p == ' ')
+                p++;
+        }
+    }
+    strbuf_free(&text);
+    return n;
+}
+
+pg_oid catalog_proc_find(const char *name, const pg_oid *args, int nargs)
+{
+    const catfact_table *t = facts_table("pg_proc");
+    for (int i = 0; t && i < t->nrows; i++) {
+        if (!t->rows[i].label || strcmp(t->rows[i].label, name) != 0)
+            continue;
+        pg_oid have[FUNC_ARGS_MAX];
+        int n = catalog_proc_args((pg_oid)t->rows[i].key, have, FUNC_ARGS_MAX);
+        if (n == nargs && (n == 0 || memcmp(have, args, sizeof *args * (size_t)n) == 0))
+            return (pg_oid)t->rows[i].key;
+    }
+    return 0;
 }
 
 const char *catalog_proc_name(pg_oid oid)

@@ -130,6 +130,12 @@ static bool name_of(const void *arg, pg_oid type, pg_oid value, strbuf *out)
         const char *name = catalog_type_name(value);
         if (!name)
             return false;
+        /* An array the types layer does not know (of a catalog's row type): element[]. */
+        pg_oid elem = catalog_type_array_elem(value);
+        if (elem && elem != value && name_of(arg, PG_OID_REGTYPE, elem, out)) {
+            strbuf_puts(out, "[]");
+            return true;
+        }
         /* Qualified when its schema is not on the search path (information_schema's domains). */
         pg_oid nsp = catalog_type_namespace(value);
         if (nsp != CAT_OID_PG_CATALOG) {
@@ -151,7 +157,26 @@ static bool name_of(const void *arg, pg_oid type, pg_oid value, strbuf *out)
         const char *name = catalog_proc_name(value);
         if (!name)
             return false;
+        pg_oid first = 0;
+        if (type == PG_OID_REGPROC) {
+            /* regprocout: qualified unless the name alone finds this function. */
+            if (catalog_proc_lookup(name, &first) != 1)
+                strbuf_puts(out, "pg_catalog.");
+            catalog_quote_ident_pg(name, out);
+            return true;
+        }
+        /* regprocedureout (format_procedure): name(argtype,argtype). */
+        pg_oid args[FUNC_MAX_ARGS];
+        int n = catalog_proc_args(value, args, FUNC_MAX_ARGS);
         catalog_quote_ident_pg(name, out);
+        strbuf_putc(out, '(');
+        for (int i = 0; i < n; i++) {
+            if (i)
+                strbuf_putc(out, ',');
+            if (!name_of(arg, PG_OID_REGTYPE, args[i], out))
+                strbuf_printf(out, "%u", args[i]);
+        }
+        strbuf_putc(out, ')');
         return true;
     }
     case PG_OID_REGROLE: {
@@ -232,6 +257,75 @@ static bool type_from_text(sql_session *s, cat_snapshot *cat, const char *text, 
     return ok;
 }
 
+/* regprocedurein (parseNameAndArgTypes): "name(type, type ...)" names one function. */
+static bool procedure_from_text(sql_session *s, cat_snapshot *cat, const char *text, size_t len, pg_oid *out,
+                                pg_error *err)
+{
+    size_t lp = 0, rp = len;
+    bool quoted = false;
+    while (lp < len && (quoted || text[lp] != '(')) {
+        if (text[lp] == '"')
+            quoted = !quoted;
+        lp++;
+    }
+    if (lp == len) {
+        pg_error_set(err, "22P02", "expected a left parenthesis");
+        return false;
+    }
+    while (rp > lp && text[rp - 1] != ')')
+        rp--;
+    if (rp == lp) {
+        pg_error_set(err, "22P02", "expected a right parenthesis");
+        return false;
+    }
+    for (size_t i = rp; i < len; i++)
+        if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n') {
+            pg_error_set(err, "22P02", "expected a right parenthesis");
+            return false;
+        }
+    qualified_name q;
+    if (!parse_qualified(text, lp, &q, err))
+        return false;
+    if (q.n > 3) {
+        pg_error_set(err, "42601", "improper qualified name (too many dotted names): %.*s", (int)lp, text);
+        return false;
+    }
+    const char *schema = q.n >= 2 ? q.parts[q.n - 2] : NULL;
+    pg_oid args[FUNC_MAX_ARGS];
+    int nargs = 0;
+    size_t start = lp + 1, end = rp - 1;
+    bool blank = true;
+    for (size_t i = start; i < end; i++)
+        blank &= text[i] == ' ' || text[i] == '\t' || text[i] == '\n';
+    int depth = 0;
+    quoted = false;
+    for (size_t i = start; !blank && i <= end; i++) {
+        if (i < end && text[i] == '"')
+            quoted = !quoted;
+        if (i < end && !quoted && text[i] == '(')
+            depth++;
+        if (i < end && !quoted && text[i] == ')')
+            depth--;
+        if (i == end || (!quoted && depth == 0 && text[i] == ',')) {
+            if (nargs == FUNC_MAX_ARGS) {
+                pg_error_set(err, "54023", "too many arguments");
+                return false;
+            }
+            if (!type_from_text(s, cat, text + start, i - start, &args[nargs], err))
+                return false;
+            nargs++;
+            start = i + 1;
+        }
+    }
+    pg_oid found = !schema || strcmp(schema, "pg_catalog") == 0 ? catalog_proc_find(q.parts[q.n - 1], args, nargs) : 0;
+    if (!found) {
+        pg_error_set(err, "42883", "function \"%.*s\" does not exist", (int)len, text);
+        return false;
+    }
+    *out = found;
+    return true;
+}
+
 static bool oid_of(const void *arg, pg_oid type, const char *text, size_t len, pg_oid *out, pg_error *err)
 {
     sql_session *s = (sql_session *)arg;
@@ -244,6 +338,11 @@ static bool oid_of(const void *arg, pg_oid type, const char *text, size_t len, p
     qualified_name q;
     if (type == PG_OID_REGTYPE) {
         ok = type_from_text(s, l.cat, text, len, out, err);
+        lookup_end(&l);
+        return ok;
+    }
+    if (type == PG_OID_REGPROCEDURE) {
+        ok = procedure_from_text(s, l.cat, text, len, out, err);
         lookup_end(&l);
         return ok;
     }

@@ -204,8 +204,8 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
                                                    ir_vector_array_type(args[i]) != 0);
             else if (!slot_accepts(s, args[i]))
                 ok = false;
-            else if (sql_type_preferred(s))
-                preferred++;
+            else if (args[i] != PG_OID_UNKNOWN && sql_type_preferred(s))
+                preferred++;   /* func_select_candidate counts known inputs only */
         }
         if (ok && f->flags & FN_SPECIAL)
             ok = true;
