@@ -2,7 +2,8 @@
 // so that the same program run against PostgreSQL 15 and iris-pgwire can be compared.
 //
 // Usage: java -cp /usr/share/java/postgresql.jar:DIR CatalogMeta JDBC_URL USER [SECTION...]
-// Sections: tables columns primarykeys importedkeys exportedkeys indexinfo typeinfo schemas
+// Sections: schemas catalogs tabletypes tables functions tableprivileges columns primarykeys
+// importedkeys exportedkeys indexinfo bestrow columnprivileges crossreference typeinfo
 // (default: all).  Each row is printed as SECTION|col=value|... with the columns in the
 // order the driver returns them; OIDs never appear in these result sets.
 import java.sql.*;
@@ -39,10 +40,20 @@ public class CatalogMeta {
             DatabaseMetaData md = c.getMetaData();
             if (all || want.contains("schemas"))
                 dump("schemas", md.getSchemas());
+            if (all || want.contains("catalogs"))
+                dump("catalogs", md.getCatalogs());
+            if (all || want.contains("tabletypes"))
+                dump("tabletypes", md.getTableTypes());
             if (all || want.contains("tables"))
                 dump("tables", md.getTables(null, null, "%", new String[] {"TABLE", "VIEW", "SEQUENCE", "INDEX"}));
-            String[][] tables = {{"public", "customers"}, {"public", "orders"}, {"public", "big_orders"},
-                                 {"sales", "regions"}};
+            if (all || want.contains("functions"))
+                dump("functions", md.getFunctions(null, "public", "%"));
+            if (all || want.contains("tableprivileges"))
+                dump("tableprivileges", md.getTablePrivileges(null, "sales", "%"));
+            String[][] tables = {{"public", "customers"}, {"public", "orders"}, {"public", "items"},
+                                 {"public", "order_items"}, {"public", "other_types"}, {"public", "big_orders"},
+                                 {"public", "customer_totals"}, {"public", "active_customers"},
+                                 {"sales", "regions"}, {"sales", "targets"}};
             for (String[] t : tables) {
                 if (all || want.contains("columns"))
                     dump("columns", md.getColumns(null, t[0], t[1], "%"));
@@ -52,9 +63,17 @@ public class CatalogMeta {
                     dump("importedkeys", md.getImportedKeys(null, t[0], t[1]));
                 if (all || want.contains("exportedkeys"))
                     dump("exportedkeys", md.getExportedKeys(null, t[0], t[1]));
-                if (all || want.contains("indexinfo"))
+                if (all || want.contains("indexinfo")) {
                     dump("indexinfo", md.getIndexInfo(null, t[0], t[1], false, false));
+                    dump("indexinfo-unique", md.getIndexInfo(null, t[0], t[1], true, false));
+                }
+                if (all || want.contains("bestrow"))
+                    dump("bestrow", md.getBestRowIdentifier(null, t[0], t[1], DatabaseMetaData.bestRowSession, true));
+                if (all || want.contains("columnprivileges"))
+                    dump("columnprivileges", md.getColumnPrivileges(null, t[0], t[1], "%"));
             }
+            if (all || want.contains("crossreference"))
+                dump("crossreference", md.getCrossReference(null, "public", "items", null, "public", "order_items"));
             if (all || want.contains("typeinfo"))
                 dump("typeinfo", md.getTypeInfo());
         }
