@@ -916,13 +916,70 @@ int srf_columns(sql_xlate *x, const ir_expr *call, const char **names, pg_oid *t
  * clause, calls in the same list advancing in lock-step; here the call becomes a lateral FROM
  * item whose column replaces it, and identical calls share the item (so they advance
  * together).  A call returning a record gives a ROW of its fields, for field selection.
+ * Different calls are joined to the first on their row numbers (every set-returning engine
+ * function has an ordinality column).  With nothing else in FROM that is a FULL JOIN: the
+ * longest sets the row count and the others give NULLs past their end, as PostgreSQL's
+ * ProjectSet does.  Beside other FROM items (the calls are lateral to them) SQLite cannot
+ * nest the join, so it is a LEFT JOIN: calls of equal length (the usual unnest(indkey) with
+ * generate_subscripts(indkey, 1)) advance exactly as in PostgreSQL, but the first call's
+ * length sets the row count (docs/catalog.md).
  */
+static ir_expr *ordinality_of(sql_xlate *x, int rte, int location)
+{
+    ir_expr *c = ir_new(x, IRE_COLUMN, PG_OID_INT8, location);
+    if (c) {
+        c->u.column.rte = rte;
+        c->u.column.column = 1;   /* engine column "ordinality" of a function entry */
+    }
+    return c;
+}
+
+static bool lockstep(sql_xlate *x, ir_query *q, int lead, int idx, int location)
+{
+    ir_from **slot = NULL;
+    for (int i = 0; i < q->nfrom; i++) {
+        ir_from *f = q->from[i];
+        while (f->is_join && f->left)
+            f = f->left;
+        if (!f->is_join && f->rte == lead)
+            slot = &q->from[i];
+    }
+    ir_from *joined = xlate_alloc(x, sizeof *joined);
+    ir_expr *l = ordinality_of(x, lead, location), *r = ordinality_of(x, idx, location);
+    const sql_function *eq;
+    pg_oid coerce[2];
+    if (!slot || !joined || !l || !r || sql_operator_lookup("=", PG_OID_INT8, PG_OID_INT8, &eq, coerce) != FN_FOUND)
+        return false;
+    ir_expr **args = alloc_args(x, 2);
+    ir_expr *on = ir_new(x, IRE_CALL, PG_OID_BOOL, location);
+    if (!args || !on)
+        return false;
+    args[0] = r;
+    args[1] = l;
+    on->u.call.fn = eq;
+    on->u.call.args = args;
+    on->u.call.nargs = 2;
+    /* The new item was appended last; it moves into the join with the first. */
+    q->nfrom--;
+    joined->is_join = true;
+    joined->rte = idx;
+    joined->join_type = slot == &q->from[0] ? IRJ_FULL : IRJ_LEFT;
+    joined->left = *slot;
+    joined->right = q->from[q->nfrom];
+    joined->on = on;
+    *slot = joined;
+    return true;
+}
+
 static ir_expr *lateral_srf(sql_xlate *x, ir_query *q, ir_expr *call, const char *name)
 {
-    int idx = -1;
-    for (int i = 0; i < q->nrte; i++)
+    int idx = -1, lead = -1;
+    for (int i = 0; i < q->nrte; i++) {
         if (q->rtes[i]->from_target_list && ir_equal(q->rtes[i]->function, call))
             idx = i;
+        if (q->rtes[i]->from_target_list && lead < 0)
+            lead = i;
+    }
     const char *names[4] = {name, NULL, NULL, NULL};
     pg_oid types[4] = {0};
     int n = srf_columns(x, call, names, types, 4);
@@ -954,6 +1011,11 @@ static ir_expr *lateral_srf(sql_xlate *x, ir_query *q, ir_expr *call, const char
         f->rte = idx;
         grown[q->nfrom++] = f;
         q->from = grown;
+        if (lead >= 0 && !lockstep(x, q, lead, idx, call->location)) {
+            if (!pg_error_is_set(x->err))
+                xlate_error(x, call->location, "XX000", "internal error: set-returning calls in lock-step");
+            return NULL;
+        }
     }
     ir_expr *cols[4];
     for (int i = 0; i < n; i++) {

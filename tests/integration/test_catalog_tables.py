@@ -274,6 +274,11 @@ FUNCTIONS = [
     f"from pg_constraint c where connamespace::regnamespace::text in {U} order by 1",
     "select i.indexrelid::regclass::text, s.k, i.indkey[s.k], i.indoption[s.k], i.indclass[s.k]::regclass "
     f"from pg_index i, generate_subscripts(i.indkey, 1) s(k) where i.indrelid in {REL_U} order by 1, 2",
+    # set-returning calls in one select list advance in lock-step (SQLAlchemy's primary key query)
+    "select a.attname from pg_attribute a join (select unnest(ix.indkey) attnum, generate_subscripts(ix.indkey, 1) ord "
+    "from pg_index ix where ix.indrelid = 'order_items'::regclass and ix.indisprimary) k on a.attnum = k.attnum "
+    "where a.attrelid = 'order_items'::regclass order by k.ord",
+    "select unnest(array[1, 2, 3]), generate_series(1, 2), unnest(array['a', 'b'])",
     "select a.attname from pg_attribute a, pg_index i where i.indrelid = a.attrelid and a.attnum = any(i.indkey) "
     "and i.indisprimary and i.indrelid = 'order_items'::regclass order by 1",
     "select (information_schema._pg_expandarray(indkey)).n, (information_schema._pg_expandarray(indkey)).x "
