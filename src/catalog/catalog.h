@@ -271,6 +271,9 @@ bool catalog_setting_description(const char *name, const char **category, const 
 pg_oid catalog_type_namespace(pg_oid oid);
 /* The element type of a built-in array type ("_pg_class" → pg_class), else 0. */
 pg_oid catalog_type_array_elem(pg_oid oid);
+pg_oid catalog_type_array_of(pg_oid oid);
+/* A built-in type by name: `schema` if given, else pg_catalog then the schemas of `path`. */
+pg_oid catalog_type_lookup(const char *schema, const char *name, const char *const *path, size_t npath);
 /* proname of a function of pg_catalog; NULL if unknown. */
 const char *catalog_proc_name(pg_oid oid);
 /* A built-in function's argument types (proargtypes); -1 if unknown. */

@@ -316,6 +316,38 @@ const char *catalog_type_name(pg_oid oid)
     return f ? f->name : NULL;
 }
 
+pg_oid catalog_type_array_of(pg_oid oid)
+{
+    const catfact_type *f = catfact_type_by_oid(oid);
+    return f ? f->array : 0;
+}
+
+pg_oid catalog_type_lookup(const char *schema, const char *name, const char *const *path, size_t npath)
+{
+    /* pg_catalog first (always searched), then the path's schemas; a schema given explicitly
+     * is the only one. */
+    pg_oid nsp_first = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < catfact_type_count; i++) {
+            const catfact_type *t = &catfact_types[i];
+            if (strcmp(t->name, name) != 0)
+                continue;
+            const char *tnsp = t->namespace == CAT_OID_PG_CATALOG ? "pg_catalog" : "information_schema";
+            if (schema) {
+                if (strcmp(schema, tnsp) == 0)
+                    return t->oid;
+                continue;
+            }
+            if (pass == 0 && t->namespace == CAT_OID_PG_CATALOG)
+                return t->oid;
+            for (size_t p = 0; pass == 1 && p < npath; p++)
+                if (strcmp(path[p], tnsp) == 0 && !nsp_first)
+                    nsp_first = t->oid;
+        }
+    }
+    return nsp_first;
+}
+
 pg_oid catalog_type_array_elem(pg_oid oid)
 {
     const catfact_type *f = catfact_type_by_oid(oid);

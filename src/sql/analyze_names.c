@@ -355,7 +355,10 @@ bool analyze_type_name(sql_xlate *x, Node *node, pg_oid *oid, int32_t *typmod)
             t = types_by_name(name);
     }
     if (!t) {
-        xlate_error(x, tn->location, "42704", "type \"%s\" does not exist", name);
+        if (schema)   /* TypeNameToString: the name as written, qualified */
+            xlate_error(x, tn->location, "42704", "type \"%s.%s\" does not exist", schema, name);
+        else
+            xlate_error(x, tn->location, "42704", "type \"%s\" does not exist", name);
         return false;
     }
     int32_t mod = -1;

@@ -240,8 +240,29 @@ static bool type_from_text(sql_session *s, cat_snapshot *cat, const char *text, 
                     arena_init(&mem);
                     sql_xlate x = {.session = s, .catalog = cat, .mem = &mem, .text = sql.data, .err = err};
                     int32_t typmod;
-                    ok = analyze_type_name(&x, (Node *)((TypeCast *)rt->val)->typeName, out, &typmod);
+                    TypeName *tn = ((TypeCast *)rt->val)->typeName;
+                    ok = analyze_type_name(&x, (Node *)tn, out, &typmod);
                     arena_free(&mem);
+                    /* Types only the catalog has (information_schema's domains, the row types
+                     * of PostgreSQL's own relations): found by name there. */
+                    if (!ok && strcmp(err->sqlstate, "42704") == 0 && !tn->typmods && tn->names &&
+                        list_length(tn->names) <= 2) {
+                        const char *schema = list_length(tn->names) == 2 ? strVal(linitial(tn->names)) : NULL;
+                        const char *name = strVal(llast(tn->names));
+                        lookup l;
+                        pg_oid found = 0;
+                        if (lookup_begin(s, &l)) {
+                            found = catalog_type_lookup(schema, name, l.path, l.npath);
+                            lookup_end(&l);
+                        }
+                        for (int i = 0; found && tn->arrayBounds && i < list_length(tn->arrayBounds); i++)
+                            found = catalog_type_array_of(found);
+                        if (found) {
+                            pg_error_clear(err);
+                            *out = found;
+                            ok = true;
+                        }
+                    }
                     if (!ok)
                         err->position = 0;
                 }
