@@ -22,7 +22,7 @@ CFLAGS   += -Wno-clobbered
 endif
 # Files that walk PostgreSQL's own parse nodes include the server headers (docs/parser.md).
 PGNODE_CFLAGS := -isystem $(PG_SERVER_INCLUDE)
-LDLIBS   += -lpg_query -lsqlite3 -lssl -lcrypto -lodbc -lm -pthread
+LDLIBS   += -lpg_query -lsqlite3 -lpcre2-8 -lssl -lcrypto -lodbc -lm -pthread
 LDFLAGS  += $(OPT)
 
 LAYERS   := common types vector catalog backend sql proto net server
@@ -113,7 +113,10 @@ fuzz-smoke: fuzz
 	@for t in $(FUZZ_BIN); do \
 	  name=$$(basename $$t | sed 's/fuzz_//'); \
 	  echo "fuzz: $$t"; \
-	  $$t -runs=$${FUZZ_RUNS:-4000} -max_len=4096 -seed=1 -rss_limit_mb=4096 tests/fuzz/corpus/$$name 2>&1 | tail -n 2 || exit 1; \
+	  out=$$(mktemp -d); \
+	  $$t -runs=$${FUZZ_RUNS:-4000} -max_len=4096 -seed=1 -rss_limit_mb=4096 $$out tests/fuzz/corpus/$$name > $$out.log 2>&1; \
+	  status=$$?; tail -n 2 $$out.log; [ $$status -eq 0 ] || tail -n 60 $$out.log; rm -rf $$out $$out.log; \
+	  [ $$status -eq 0 ] || exit 1; \
 	done
 
 bench: $(BUILD)/iris-pgwire $(BENCH_BIN)

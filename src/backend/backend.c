@@ -21,6 +21,14 @@ bool backend_create(const backend_config *cfg, backend **out, pg_error *err)
     b->cfg.odbc_connection_string = b->odbc_connection_string;
     b->public_schema = xstrdup(cfg->public_schema ? cfg->public_schema : "");
     b->cfg.public_schema = b->public_schema;
+    b->iris_vector_type = cfg->iris_vector_type ? xstrdup(cfg->iris_vector_type) : NULL;
+    b->cfg.iris_vector_type = b->iris_vector_type;
+    if ((cfg->data_directory && !b->data_directory) || (cfg->odbc_connection_string && !b->odbc_connection_string) ||
+        !b->public_schema || (cfg->iris_vector_type && !b->iris_vector_type)) {
+        backend_destroy(b);
+        pg_error_oom(err);
+        return false;
+    }
     if (b->cfg.pool_size < 1)
         b->cfg.pool_size = 1;
     pthread_mutex_init(&b->lock, NULL);
@@ -58,6 +66,8 @@ static void db_free(engine_db *db)
         db->sql_state_free(db->sql_state);
     if (db->catalog_state && db->catalog_state_free)
         db->catalog_state_free(db->catalog_state);
+    if (db->function_state && db->function_state_free)
+        db->function_state_free(db->function_state);
     pthread_mutex_destroy(&db->state_lock);
     free(db->name);
     free(db);
@@ -78,6 +88,7 @@ void backend_destroy(backend *b)
     free(b->data_directory);
     free(b->odbc_connection_string);
     free(b->public_schema);
+    free(b->iris_vector_type);
     free(b);
 }
 
@@ -85,6 +96,7 @@ backend_kind backend_get_kind(const backend *b) { return b->cfg.kind; }
 sql_dialect backend_dialect(const backend *b) { return b->cfg.dialect; }
 const char *backend_public_schema(const backend *b) { return b->public_schema ? b->public_schema : ""; }
 int backend_iris_version(const backend *b) { return b->cfg.iris_version ? b->cfg.iris_version : 20251; }
+const char *backend_iris_vector_type(const backend *b) { return b->iris_vector_type ? b->iris_vector_type : "FLOAT"; }
 
 bool backend_open_db(backend *b, const char *dbname, engine_db **out, pg_error *err)
 {
@@ -185,6 +197,18 @@ engine_pool *engine_db_pool(engine_db *db) { return &db->pool; }
 uint64_t engine_db_schema_version(engine_db *db) { return atomic_load(&db->schema_version); }
 void engine_db_bump_schema_version(engine_db *db) { atomic_fetch_add(&db->schema_version, 1); }
 backend *engine_db_backend(engine_db *db) { return db->b; }
+
+void *engine_db_function_state(engine_db *db, void *(*make)(void), void (*free_fn)(void *))
+{
+    pthread_mutex_lock(&db->state_lock);
+    if (!db->function_state && make) {
+        db->function_state = make();
+        db->function_state_free = free_fn;
+    }
+    void *s = db->function_state;
+    pthread_mutex_unlock(&db->state_lock);
+    return s;
+}
 
 void *engine_db_sql_state(engine_db *db)
 {

@@ -40,6 +40,9 @@ typedef struct backend_config {
     const char *public_schema;           /* odbc: the engine schema PostgreSQL's public maps to
                                           * (IRIS: SQLUser); NULL/"" = the engine's default */
     int iris_version;                    /* odbc + iris: target release as YYYYR (20251 = 2025.1) */
+    const char *iris_vector_type;        /* odbc + iris: element type of VECTOR columns and
+                                          * TO_VECTOR (FLOAT, DOUBLE, DECIMAL, INTEGER);
+                                          * NULL = FLOAT */
 } backend_config;
 
 bool backend_create(const backend_config *cfg, backend **out, pg_error *err) MUST_CHECK;
@@ -49,6 +52,7 @@ sql_dialect backend_dialect(const backend *b);
 /* The engine schema that stands for PostgreSQL's public ("" when none: SQLite). */
 const char *backend_public_schema(const backend *b);
 int backend_iris_version(const backend *b);
+const char *backend_iris_vector_type(const backend *b);
 
 /* ---------------------------------------------------------------- databases */
 
@@ -70,6 +74,9 @@ uint64_t engine_db_schema_version(engine_db *db);
 void engine_db_bump_schema_version(engine_db *db);
 /* Opaque slot the SQL layer uses to hang per-database caches (catalog snapshot). */
 void *engine_db_sql_state(engine_db *db);
+/* State the engine's functions share across the database's connections (made by `make` on
+ * first use, freed with the database): sequence positions, which no transaction undoes. */
+void *engine_db_function_state(engine_db *db, void *(*make)(void), void (*free_fn)(void *));
 void engine_db_set_sql_state(engine_db *db, void *state, void (*free_fn)(void *));
 /* The same for the catalog layer (its shared snapshot). */
 void *engine_db_catalog_state(engine_db *db);
@@ -91,6 +98,27 @@ typedef enum {
  * to know about the session that currently holds the connection.  The SQL layer fills it and
  * installs it with engine_conn_set_context() when it lends the connection.
  */
+/*
+ * What engine functions may ask of the session holding the connection, answered by the SQL
+ * layer (current_setting, set_config, current_schema(s), pg_notify).  Called on the thread
+ * running the statement, with the session's own state: no global state, no locking.
+ */
+typedef struct engine_session_ops {
+    /* A setting as SHOW prints it; NULL with 42704 if unknown.  Valid until it changes. */
+    const char *(*get_setting)(void *session, const char *name, pg_error *err);
+    /* SET / SET LOCAL through set_config() (value NULL: RESET); PostgreSQL's errors. */
+    bool (*set_setting)(void *session, const char *name, const char *value, bool is_local, pg_error *err);
+    /* The schemas of search_path that exist, in order; with implicit ones (pg_catalog, the
+     * session's temporary schema) when `implicit`.  Names are copied into `mem`. */
+    size_t (*search_path)(void *session, bool implicit, const char **out, size_t max, arena *mem);
+    /* NOTIFY channel, payload (delivered at commit). */
+    bool (*notify)(void *session, const char *channel, const char *payload, pg_error *err);
+    /* Values nextval()/setval() gave this session, for currval() and lastval(). */
+    void (*sequence_value)(void *session, pg_oid sequence, int64_t value);
+    bool (*sequence_current)(void *session, pg_oid sequence, int64_t *value);
+    bool (*sequence_last)(void *session, int64_t *value);
+} engine_session_ops;
+
 typedef struct engine_context {
     int64_t transaction_start_us;   /* µs since 2000-01-01 UTC: now() */
     int64_t statement_start_us;     /* statement_timestamp() */
@@ -103,6 +131,11 @@ typedef struct engine_context {
     int backend_pid;
     _Atomic int interrupt;          /* interrupt_reason, set from any thread */
     void *sql_session;              /* for engine functions that call back into the SQL layer */
+    const engine_session_ops *session_ops;   /* with sql_session as their first argument */
+    const char *client_addr;        /* inet_client_addr(): NULL over a Unix socket */
+    int client_port;
+    const char *server_addr;        /* inet_server_addr() */
+    int server_port;
 } engine_context;
 
 /* ---------------------------------------------------------------- connections */

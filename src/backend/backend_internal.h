@@ -68,6 +68,8 @@ struct engine_db {
     void (*sql_state_free)(void *);
     void *catalog_state;
     void (*catalog_state_free)(void *);
+    void *function_state;              /* engine functions' shared state (sequences) */
+    void (*function_state_free)(void *);
     void *impl;
 };
 
@@ -103,6 +105,7 @@ struct backend {
     char *data_directory;
     char *odbc_connection_string;
     char *public_schema;
+    char *iris_vector_type;
     const backend_ops *ops;
     pthread_mutex_t lock;       /* guards dbs */
     hashmap dbs;                /* name → engine_db */

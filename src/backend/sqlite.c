@@ -417,6 +417,8 @@ static void sqlite_conn_close(engine_conn *c)
     sqlite_conn *sc = c->native;
     if (!sc)
         return;
+    sqlite3_finalize(sc->nextval_stmt);
+    sqlite3_finalize(sc->currval_stmt);
     sqlite3_close_v2(sc->db);
     free(sc);
 }

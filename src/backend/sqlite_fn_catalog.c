@@ -14,18 +14,11 @@
  * They reach the session's catalog view through the resolver in its type settings
  * (types.h reg_resolver), never through an engine.
  *
- * Below them, stand-ins for functions of the function library (issue 3) that catalog queries
- * need now: regular expression match, array subscripts and helpers, array_agg, string_agg,
- * and the set-returning pgw_unnest / pgw_generate_series / pgw_srf (generate_subscripts,
- * _pg_expandarray).  Each is registered only when the library has not registered a function
- * of that name already, so the library's versions win once they exist.
+ * And pgw_srf, the table-valued function behind generate_subscripts and
+ * information_schema._pg_expandarray.
  */
 #include "backend/sqlite_internal.h"
 
-#include <pg_query.h>
-#include <pg_query/pg_query.pb-c.h>
-#include <pthread.h>
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -305,619 +298,16 @@ static void fn_size_pretty(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* ================================================================ stand-ins (function library) */
 
-static void json_element(strbuf *out, sqlite3_value *v);
-
-/* ---------------------------------------------------------------- regular expressions */
-
-/* POSIX extended regular expressions: PostgreSQL's ARE accepts these with the same meaning
- * for what catalog queries use (anchors, classes, alternation, groups). */
-typedef struct regex_cache {
-    char *pattern;
-    int flags;
-    regex_t re;
-} regex_cache;
-
-static void regex_cache_free(void *p)
-{
-    regex_cache *rc = p;
-    if (!rc)
-        return;
-    regfree(&rc->re);
-    free(rc->pattern);
-    free(rc);
-}
-
-static void fn_regex_cached(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    const char *text = (const char *)sqlite3_value_text(argv[0]);
-    const char *pattern = (const char *)sqlite3_value_text(argv[1]);
-    int icase = sqlite3_value_int(argv[2]);
-    regex_cache *rc = sqlite3_get_auxdata(ctx, 1);
-    if (!rc || rc->flags != icase || strcmp(rc->pattern, pattern) != 0) {
-        rc = calloc(1, sizeof *rc);
-        if (!rc) {
-            sqlite3_result_error_nomem(ctx);
-            return;
-        }
-        rc->flags = icase;
-        rc->pattern = strdup(pattern);
-        int code = rc->pattern ? regcomp(&rc->re, pattern, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0)) : -1;
-        if (code != 0) {
-            char msg[256] = "out of memory";
-            if (code > 0)
-                regerror(code, &rc->re, msg, sizeof msg);
-            else
-                free(rc->pattern);
-            if (code > 0)
-                free(rc->pattern);
-            free(rc);
-            sqlite_fn_error(ctx, "2201B", "invalid regular expression: %s", msg);
-            return;
-        }
-        /* SQLite keeps the compiled pattern while the argument is a constant. */
-        sqlite3_set_auxdata(ctx, 1, rc, regex_cache_free);
-        rc = sqlite3_get_auxdata(ctx, 1);
-        if (!rc) {
-            /* Not kept (or freed): compile once more for this call only. */
-            regex_t re;
-            if (regcomp(&re, pattern, REG_EXTENDED | REG_NOSUB | (icase ? REG_ICASE : 0)) != 0) {
-                sqlite3_result_null(ctx);
-                return;
-            }
-            sqlite3_result_int(ctx, regexec(&re, text, 0, NULL, 0) == 0);
-            regfree(&re);
-            return;
-        }
-    }
-    sqlite3_result_int(ctx, regexec(&rc->re, text, 0, NULL, 0) == 0);
-}
-
-/* ---------------------------------------------------------------- quote_ident */
-
-/* PostgreSQL's quote_ident: quoted unless lower-case letters, digits and underscores and not a
- * keyword other than an unreserved one (PostgreSQL's own scanner tells). */
-static void fn_quote_ident(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    const char *name = (const char *)sqlite3_value_text(argv[0]);
-    bool safe = (name[0] >= 'a' && name[0] <= 'z') || name[0] == '_';
-    for (const char *p = name; safe && *p; p++)
-        safe = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
-    if (safe) {
-        PgQueryScanResult raw = pg_query_scan(name);
-        if (!raw.error) {
-            PgQuery__ScanResult *r = pg_query__scan_result__unpack(NULL, raw.pbuf.len, (const uint8_t *)raw.pbuf.data);
-            if (r) {
-                if (r->n_tokens == 1 && r->tokens[0]->keyword_kind != PG_QUERY__KEYWORD_KIND__NO_KEYWORD &&
-                    r->tokens[0]->keyword_kind != PG_QUERY__KEYWORD_KIND__UNRESERVED_KEYWORD)
-                    safe = false;
-                pg_query__scan_result__free_unpacked(r, NULL);
-            }
-        }
-        pg_query_free_scan_result(raw);
-    }
-    if (safe) {
-        sqlite3_result_value(ctx, argv[0]);
-        return;
-    }
-    strbuf out;
-    strbuf_init(&out);
-    strbuf_putc(&out, '"');
-    for (const char *p = name; *p; p++) {
-        if (*p == '"')
-            strbuf_putc(&out, '"');
-        strbuf_putc(&out, *p);
-    }
-    strbuf_putc(&out, '"');
-    if (out.failed)
-        sqlite3_result_error_nomem(ctx);
-    else
-        sqlite3_result_text(ctx, out.data, (int)out.len, SQLITE_TRANSIENT);
-    strbuf_free(&out);
-}
-
-/* ---------------------------------------------------------------- arrays (JSON storage form) */
-
-static void fn_array_get(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    sqlite3 *db = sqlite3_context_db_handle(ctx);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT value FROM json_each(?1) WHERE key = ?2 - 1", -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_result_error(ctx, sqlite3_errmsg(db), -1);
-        return;
-    }
-    sqlite3_bind_value(st, 1, argv[0]);
-    sqlite3_bind_int64(st, 2, sqlite3_value_int64(argv[1]));
-    if (sqlite3_step(st) == SQLITE_ROW)
-        sqlite3_result_value(ctx, sqlite3_column_value(st, 0));
-    else
-        sqlite3_result_null(ctx);
-    sqlite3_finalize(st);
-}
-
-static void array_text_each(sqlite3_context *ctx, sqlite3_value *arr, void (*fn)(void *, sqlite3_stmt *), void *arg)
-{
-    sqlite3 *db = sqlite3_context_db_handle(ctx);
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db, "SELECT value, type FROM json_each(?1) ORDER BY key", -1, &st, NULL) != SQLITE_OK)
-        return;
-    sqlite3_bind_value(st, 1, arr);
-    while (sqlite3_step(st) == SQLITE_ROW)
-        fn(arg, st);
-    sqlite3_finalize(st);
-}
-
-typedef struct join_state {
-    strbuf out;
-    const char *sep;
-    const char *null_text;
-    bool first;
-} join_state;
-
-static void join_one(void *arg, sqlite3_stmt *st)
-{
-    join_state *j = arg;
-    const char *text;
-    if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
-        if (!j->null_text)
-            return;
-        text = j->null_text;
-    } else {
-        text = (const char *)sqlite3_column_text(st, 0);
-    }
-    if (!j->first)
-        strbuf_puts(&j->out, j->sep);
-    j->first = false;
-    strbuf_puts(&j->out, text ? text : "");
-}
-
-static void fn_array_to_string(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    join_state j = {.sep = (const char *)sqlite3_value_text(argv[1]), .first = true};
-    strbuf_init(&j.out);
-    if (argc > 2 && sqlite3_value_type(argv[2]) != SQLITE_NULL)
-        j.null_text = (const char *)sqlite3_value_text(argv[2]);
-    array_text_each(ctx, argv[0], join_one, &j);
-    if (j.out.failed)
-        sqlite3_result_error_nomem(ctx);
-    else
-        sqlite3_result_text(ctx, j.out.data ? j.out.data : "", (int)j.out.len, SQLITE_TRANSIENT);
-    strbuf_free(&j.out);
-}
-
-/* array || array: NULL on one side gives the other. */
-static void fn_array_cat(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-        sqlite3_result_value(ctx, argv[1]);
-        return;
-    }
-    if (sqlite3_value_type(argv[1]) == SQLITE_NULL) {
-        sqlite3_result_value(ctx, argv[0]);
-        return;
-    }
-    const char *a = (const char *)sqlite3_value_text(argv[0]), *b = (const char *)sqlite3_value_text(argv[1]);
-    size_t la = strlen(a), lb = strlen(b);
-    while (la && a[la - 1] != ']')
-        la--;
-    const char *bs = strchr(b, '[');
-    if (!la || !bs) {
-        sqlite_fn_error(ctx, "22P02", "malformed array literal");
-        return;
-    }
-    bool a_empty = true, b_empty = true;
-    for (size_t i = 1; i + 1 < la; i++)
-        if (a[i] != ' ')
-            a_empty = false;
-    for (const char *p = bs + 1; *p && *p != ']'; p++)
-        if (*p != ' ')
-            b_empty = false;
-    strbuf out;
-    strbuf_init(&out);
-    strbuf_append(&out, a, la - 1);
-    if (!a_empty && !b_empty)
-        strbuf_putc(&out, ',');
-    strbuf_puts(&out, bs + 1);
-    (void)lb;
-    if (out.failed)
-        sqlite3_result_error_nomem(ctx);
-    else
-        sqlite3_result_text(ctx, out.data, (int)out.len, SQLITE_TRANSIENT);
-    strbuf_free(&out);
-}
-
-static int64_t array_count(sqlite3_context *ctx, sqlite3_value *arr)
-{
-    sqlite3 *db = sqlite3_context_db_handle(ctx);
-    sqlite3_stmt *st;
-    int64_t n = 0;
-    if (sqlite3_prepare_v2(db, "SELECT json_array_length(?1)", -1, &st, NULL) == SQLITE_OK) {
-        sqlite3_bind_value(st, 1, arr);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            n = sqlite3_column_int64(st, 0);
-        sqlite3_finalize(st);
-    }
-    return n;
-}
-
-/* array_length(a, 1) / array_upper(a, 1): NULL for an empty array or another dimension. */
-static void fn_array_length(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL ||
-        sqlite3_value_int(argv[1]) != 1) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    int64_t n = array_count(ctx, argv[0]);
-    if (n == 0)
-        sqlite3_result_null(ctx);
-    else
-        sqlite3_result_int64(ctx, n);
-}
-
-static void fn_array_lower(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_int(argv[1]) != 1 ||
-        array_count(ctx, argv[0]) == 0)
-        sqlite3_result_null(ctx);
-    else
-        sqlite3_result_int(ctx, 1);
-}
-
-static void fn_array_cardinality(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
-        sqlite3_result_null(ctx);
-    else
-        sqlite3_result_int64(ctx, array_count(ctx, argv[0]));
-}
-
-/* ROW(...) in record_out's text form: "(a,b)", a NULL as nothing, quoted when needed. */
-static void fn_record(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    strbuf out;
-    strbuf_init(&out);
-    strbuf_putc(&out, '(');
-    for (int i = 0; i < argc; i++) {
-        if (i)
-            strbuf_putc(&out, ',');
-        if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
-            continue;
-        const char *s = (const char *)sqlite3_value_text(argv[i]);
-        bool quote = !*s;
-        for (const char *p = s; *p && !quote; p++)
-            quote = *p == '"' || *p == '\\' || *p == '(' || *p == ')' || *p == ',' || *p == ' ' || *p == '\t' ||
-                    *p == '\n';
-        if (!quote) {
-            strbuf_puts(&out, s);
-            continue;
-        }
-        strbuf_putc(&out, '"');
-        for (const char *p = s; *p; p++) {
-            if (*p == '"' || *p == '\\')
-                strbuf_putc(&out, *p);
-            strbuf_putc(&out, *p);
-        }
-        strbuf_putc(&out, '"');
-    }
-    strbuf_putc(&out, ')');
-    if (out.failed)
-        sqlite3_result_error_nomem(ctx);
-    else
-        sqlite3_result_text(ctx, out.data, (int)out.len, SQLITE_TRANSIENT);
-    strbuf_free(&out);
-}
-
-/* json_build_object(k1, v1, ...): keys as strings, values as JSON from their storage form. */
-static void fn_json_build_object(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    if (argc % 2) {
-        sqlite_fn_error(ctx, "22023", "argument list must have even number of elements");
-        return;
-    }
-    strbuf out;
-    strbuf_init(&out);
-    strbuf_putc(&out, '{');
-    for (int i = 0; i < argc; i += 2) {
-        if (sqlite3_value_type(argv[i]) == SQLITE_NULL) {
-            strbuf_free(&out);
-            sqlite_fn_error(ctx, "22004", "null value not allowed for object key");
-            return;
-        }
-        if (i)
-            strbuf_puts(&out, ", ");
-        sqlite3_value *key = sqlite3_value_dup(argv[i]);
-        if (key && sqlite3_value_type(key) != SQLITE_TEXT) {
-            /* keys are text: numbers become their digits */
-            const char *t = (const char *)sqlite3_value_text(key);
-            strbuf_putc(&out, '"');
-            strbuf_puts(&out, t ? t : "");
-            strbuf_putc(&out, '"');
-        } else if (key) {
-            json_element(&out, key);
-        }
-        sqlite3_value_free(key);
-        strbuf_puts(&out, " : ");
-        json_element(&out, argv[i + 1]);
-    }
-    strbuf_putc(&out, '}');
-    if (out.failed)
-        sqlite3_result_error_nomem(ctx);
-    else
-        sqlite3_result_text(ctx, out.data, (int)out.len, SQLITE_TRANSIENT);
-    strbuf_free(&out);
-}
-
-/* ---------------------------------------------------------------- array_agg, string_agg */
-
-typedef struct agg_state {
-    strbuf buf;
-    int64_t n;
-} agg_state;
-
-/* A storage value as a JSON array element. */
-static void json_element(strbuf *out, sqlite3_value *v)
-{
-    switch (sqlite3_value_type(v)) {
-    case SQLITE_NULL: strbuf_puts(out, "null"); break;
-    case SQLITE_INTEGER: strbuf_printf(out, "%lld", (long long)sqlite3_value_int64(v)); break;
-    case SQLITE_FLOAT: strbuf_printf(out, "%.17g", sqlite3_value_double(v)); break;
-    case SQLITE_BLOB: {
-        const unsigned char *b = sqlite3_value_blob(v);
-        int n = sqlite3_value_bytes(v);
-        strbuf_puts(out, "\"\\\\x");
-        for (int i = 0; i < n; i++)
-            strbuf_printf(out, "%02x", b[i]);
-        strbuf_putc(out, '"');
-        break;
-    }
-    default: {
-        const unsigned char *s = sqlite3_value_text(v);
-        strbuf_putc(out, '"');
-        for (; s && *s; s++) {
-            if (*s == '"' || *s == '\\')
-                strbuf_printf(out, "\\%c", *s);
-            else if (*s < 0x20)
-                strbuf_printf(out, "\\u%04x", *s);
-            else
-                strbuf_putc(out, (char)*s);
-        }
-        strbuf_putc(out, '"');
-        break;
-    }
-    }
-}
-
-static void array_agg_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    agg_state *a = sqlite3_aggregate_context(ctx, sizeof *a);
-    if (!a)
-        return;
-    strbuf_putc(&a->buf, a->n++ ? ',' : '[');
-    json_element(&a->buf, argv[0]);
-}
-
-static void array_agg_final(sqlite3_context *ctx)
-{
-    agg_state *a = sqlite3_aggregate_context(ctx, 0);
-    if (!a || !a->n) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    strbuf_putc(&a->buf, ']');
-    if (a->buf.failed)
-        sqlite3_result_error_nomem(ctx);
-    else
-        sqlite3_result_text(ctx, a->buf.data, (int)a->buf.len, SQLITE_TRANSIENT);
-    strbuf_free(&a->buf);
-}
-
-static void string_agg_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
-        return;
-    agg_state *a = sqlite3_aggregate_context(ctx, sizeof *a);
-    if (!a)
-        return;
-    if (a->n++ && sqlite3_value_type(argv[1]) != SQLITE_NULL)
-        strbuf_puts(&a->buf, (const char *)sqlite3_value_text(argv[1]));
-    strbuf_puts(&a->buf, (const char *)sqlite3_value_text(argv[0]));
-}
-
-static void string_agg_final(sqlite3_context *ctx)
-{
-    agg_state *a = sqlite3_aggregate_context(ctx, 0);
-    if (!a || !a->n) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    if (a->buf.failed)
-        sqlite3_result_error_nomem(ctx);
-    else
-        sqlite3_result_text(ctx, a->buf.data ? a->buf.data : "", (int)a->buf.len, SQLITE_TRANSIENT);
-    strbuf_free(&a->buf);
-}
-
-/* ---------------------------------------------------------------- ordered aggregates */
-
-/* pgw_ordered_agg(kind, value, separator, directions, key1 ...): rows are kept and sorted at
- * the end (directions: per key 'a'/'d' then 'f'/'l' for NULLS FIRST/LAST); kinds array_agg,
- * json_agg, jsonb_agg (a JSON array) and string_agg (text with the separator). */
-typedef struct ordered_row {
-    sqlite3_value *value, *sep;
-    sqlite3_value *keys[8];
-} ordered_row;
-
-typedef struct ordered_state {
-    ordered_row *rows;
-    size_t n, cap;
-    int nkeys;
-    char kind[16];
-    char dirs[17];
-    bool failed;
-} ordered_state;
-
-static int compare_values(sqlite3_value *a, sqlite3_value *b)
-{
-    int ta = sqlite3_value_type(a), tb = sqlite3_value_type(b);
-    bool na = ta == SQLITE_INTEGER || ta == SQLITE_FLOAT, nb = tb == SQLITE_INTEGER || tb == SQLITE_FLOAT;
-    if (na && nb) {
-        if (ta == SQLITE_INTEGER && tb == SQLITE_INTEGER) {
-            sqlite3_int64 x = sqlite3_value_int64(a), y = sqlite3_value_int64(b);
-            return x < y ? -1 : x > y;
-        }
-        double x = sqlite3_value_double(a), y = sqlite3_value_double(b);
-        return x < y ? -1 : x > y;
-    }
-    if (na != nb)
-        return na ? -1 : 1;
-    int la = sqlite3_value_bytes(a), lb = sqlite3_value_bytes(b);
-    const void *pa = ta == SQLITE_BLOB ? sqlite3_value_blob(a) : (const void *)sqlite3_value_text(a);
-    const void *pb = tb == SQLITE_BLOB ? sqlite3_value_blob(b) : (const void *)sqlite3_value_text(b);
-    int c = memcmp(pa, pb, (size_t)(la < lb ? la : lb));
-    return c ? c : (la < lb ? -1 : la > lb);
-}
-
-static const ordered_state *sort_state;
-
-static int compare_rows(const void *pa, const void *pb)
-{
-    const ordered_row *a = pa, *b = pb;
-    for (int k = 0; k < sort_state->nkeys; k++) {
-        bool desc = sort_state->dirs[2 * k] == 'd', nulls_first = sort_state->dirs[2 * k + 1] == 'f';
-        bool an = sqlite3_value_type(a->keys[k]) == SQLITE_NULL, bn = sqlite3_value_type(b->keys[k]) == SQLITE_NULL;
-        int c;
-        if (an || bn)
-            c = an == bn ? 0 : (an ? (nulls_first ? -1 : 1) : (nulls_first ? 1 : -1));
-        else {
-            c = compare_values(a->keys[k], b->keys[k]);
-            if (desc)
-                c = -c;
-        }
-        if (c)
-            return c;
-    }
-    return 0;
-}
-
-static void ordered_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    ordered_state *s = sqlite3_aggregate_context(ctx, sizeof *s);
-    if (!s || s->failed)
-        return;
-    if (!s->kind[0]) {
-        snprintf(s->kind, sizeof s->kind, "%s", (const char *)sqlite3_value_text(argv[0]));
-        snprintf(s->dirs, sizeof s->dirs, "%s", (const char *)sqlite3_value_text(argv[3]));
-        s->nkeys = argc - 4 > 8 ? 8 : argc - 4;
-    }
-    if (strcmp(s->kind, "string_agg") == 0 && sqlite3_value_type(argv[1]) == SQLITE_NULL)
-        return;
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 16;
-        ordered_row *grown = sqlite3_realloc64(s->rows, cap * sizeof *grown);
-        if (!grown) {
-            s->failed = true;
-            sqlite3_result_error_nomem(ctx);
-            return;
-        }
-        s->rows = grown;
-        s->cap = cap;
-    }
-    ordered_row *r = &s->rows[s->n++];
-    memset(r, 0, sizeof *r);
-    r->value = sqlite3_value_dup(argv[1]);
-    r->sep = sqlite3_value_dup(argv[2]);
-    for (int k = 0; k < s->nkeys; k++)
-        r->keys[k] = sqlite3_value_dup(argv[4 + k]);
-}
-
-static void ordered_final(sqlite3_context *ctx)
-{
-    ordered_state *s = sqlite3_aggregate_context(ctx, 0);
-    if (!s || !s->n) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    /* qsort has no context argument: the aggregate runs on one thread at a time per
-     * connection, and the pointer is only read during this call. */
-    static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
-    pthread_mutex_lock(&sort_lock);
-    sort_state = s;
-    qsort(s->rows, s->n, sizeof *s->rows, compare_rows);
-    sort_state = NULL;
-    pthread_mutex_unlock(&sort_lock);
-    strbuf out;
-    strbuf_init(&out);
-    bool string = strcmp(s->kind, "string_agg") == 0;
-    if (!string)
-        strbuf_putc(&out, '[');
-    for (size_t i = 0; i < s->n; i++) {
-        ordered_row *r = &s->rows[i];
-        if (string) {
-            if (i && sqlite3_value_type(r->sep) != SQLITE_NULL)
-                strbuf_puts(&out, (const char *)sqlite3_value_text(r->sep));
-            strbuf_puts(&out, (const char *)sqlite3_value_text(r->value));
-        } else {
-            if (i)
-                strbuf_putc(&out, ',');
-            json_element(&out, r->value);
-        }
-    }
-    if (!string)
-        strbuf_putc(&out, ']');
-    for (size_t i = 0; i < s->n; i++) {
-        sqlite3_value_free(s->rows[i].value);
-        sqlite3_value_free(s->rows[i].sep);
-        for (int k = 0; k < s->nkeys; k++)
-            sqlite3_value_free(s->rows[i].keys[k]);
-    }
-    sqlite3_free(s->rows);
-    if (out.failed)
-        sqlite3_result_error_nomem(ctx);
-    else
-        sqlite3_result_text(ctx, out.data ? out.data : "", (int)out.len, SQLITE_TRANSIENT);
-    strbuf_free(&out);
-}
-
 /* ---------------------------------------------------------------- set-returning functions */
 
 /*
- * One table-valued module for the set-returning functions catalog queries use.  Columns:
- * value, ordinality, then hidden arguments.  Rows are computed at xFilter:
- *   pgw_unnest(array)                       elements, 1-based position
- *   pgw_generate_series(start, stop, step)  integers
+ * pgw_srf, the table-valued function of the set-returning functions only catalog queries
+ * use.  Columns: value, ordinality, then hidden arguments.  Rows are computed at xFilter:
  *   pgw_srf('subscripts', array, lower)     generate_subscripts(array, 1): lower..lower+n-1
  *   pgw_srf('expand', array, 0)             _pg_expandarray: (element, 1-based position)
  */
-typedef enum { SRF_UNNEST, SRF_SERIES, SRF_GENERIC } srf_kind;
-
 typedef struct srf_vtab {
     sqlite3_vtab base;
-    srf_kind kind;
     sqlite3 *db;
 } srf_vtab;
 
@@ -934,18 +324,14 @@ static int srf_connect(sqlite3 *db, void *aux, int argc, const char *const *argv
     (void)argc;
     (void)argv;
     (void)err;
-    srf_kind kind = (srf_kind)(intptr_t)aux;
-    int rc = sqlite3_declare_vtab(db, kind == SRF_SERIES
-                                          ? "CREATE TABLE x(value, ordinality, a1 HIDDEN, a2 HIDDEN, a3 HIDDEN)"
-                                      : kind == SRF_UNNEST ? "CREATE TABLE x(value, ordinality, a1 HIDDEN)"
-                                                           : "CREATE TABLE x(value, ordinality, a1 HIDDEN, a2 HIDDEN, a3 HIDDEN)");
+    (void)aux;
+    int rc = sqlite3_declare_vtab(db, "CREATE TABLE x(value, ordinality, a1 HIDDEN, a2 HIDDEN, a3 HIDDEN)");
     if (rc != SQLITE_OK)
         return rc;
     srf_vtab *v = sqlite3_malloc(sizeof *v);
     if (!v)
         return SQLITE_NOMEM;
     memset(v, 0, sizeof *v);
-    v->kind = kind;
     v->db = db;
     *out = &v->base;
     return SQLITE_OK;
@@ -959,8 +345,8 @@ static int srf_disconnect(sqlite3_vtab *v)
 
 static int srf_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
 {
-    srf_vtab *v = (srf_vtab *)vt;
-    int nargs = v->kind == SRF_UNNEST ? 1 : 3;
+    (void)vt;
+    int nargs = 3;
     int seen = 0;
     for (int i = 0; i < info->nConstraint; i++) {
         const struct sqlite3_index_constraint *c = &info->aConstraint[i];
@@ -1065,24 +451,9 @@ static int srf_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str
         if (idx_num & (1 << bit))
             args[bit] = argv[k++];
     for (int i = 0; i < 3; i++)
-        if ((v->kind == SRF_UNNEST ? i < 1 : i < 3) && args[i] && sqlite3_value_type(args[i]) == SQLITE_NULL)
+        if (args[i] && sqlite3_value_type(args[i]) == SQLITE_NULL)
             return SQLITE_OK;   /* NULL argument: no rows */
-    switch (v->kind) {
-    case SRF_UNNEST:
-        return args[0] ? load_elements(c, v->db, args[0]) : SQLITE_OK;
-    case SRF_SERIES:
-        if (!args[0] || !args[1])
-            return SQLITE_OK;
-        {
-            int rc = set_ints(c, sqlite3_value_int64(args[0]), sqlite3_value_int64(args[1]),
-                              args[2] ? sqlite3_value_int64(args[2]) : 1);
-            if (rc == SQLITE_ERROR) {
-                sqlite3_free(cur->pVtab->zErrMsg);
-                cur->pVtab->zErrMsg = sqlite3_mprintf("22023:step size cannot equal zero");
-            }
-            return rc;
-        }
-    case SRF_GENERIC: {
+    {
         const char *what = args[0] ? (const char *)sqlite3_value_text(args[0]) : "";
         if (!args[1])
             return SQLITE_OK;
@@ -1099,8 +470,6 @@ static int srf_filter(sqlite3_vtab_cursor *cur, int idx_num, const char *idx_str
         }
         return SQLITE_OK;
     }
-    }
-    return SQLITE_OK;
 }
 
 static int srf_next(sqlite3_vtab_cursor *cur)
@@ -1172,38 +541,6 @@ static const fn_def catalog_functions[] = {
     {"pgw_size_pretty", 1, fn_size_pretty, true},
 };
 
-static const fn_def standin_functions[] = {
-    {"pgw_regex", 3, fn_regex_cached, true},
-    {"pgw_quote_ident", 1, fn_quote_ident, true},
-    {"pgw_array_get", 2, fn_array_get, true},
-    {"pgw_array_cat", 2, fn_array_cat, true},
-    {"pgw_record", -1, fn_record, true},
-    {"pgw_json_build_object", -1, fn_json_build_object, true},
-    {"pgw_array_to_string", 2, fn_array_to_string, true},
-    {"pgw_array_to_string", 3, fn_array_to_string, true},
-    {"pgw_array_length", 2, fn_array_length, true},
-    {"pgw_array_lower", 2, fn_array_lower, true},
-    {"pgw_array_cardinality", 1, fn_array_cardinality, true},
-};
-
-/* Whether a function (or table-valued function) of that name is already there. */
-static bool registered(sqlite3 *db, const char *name, int nargs)
-{
-    char sql[160];
-    if (nargs < 0)
-        snprintf(sql, sizeof sql, "SELECT * FROM %s", name);
-    else {
-        int n = snprintf(sql, sizeof sql, "SELECT %s(", name);
-        for (int i = 0; i < nargs; i++)
-            n += snprintf(sql + n, sizeof sql - (size_t)n, "%sNULL", i ? "," : "");
-        snprintf(sql + n, sizeof sql - (size_t)n, ")");
-    }
-    sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db, sql, -1, &st, NULL);
-    sqlite3_finalize(st);
-    return rc == SQLITE_OK;
-}
-
 int sqlite_register_catalog(sqlite3 *db, engine_conn *c)
 {
     for (size_t i = 0; i < ARRAY_LEN(catalog_functions); i++) {
@@ -1213,36 +550,5 @@ int sqlite_register_catalog(sqlite3 *db, engine_conn *c)
         if (rc != SQLITE_OK)
             return rc;
     }
-    for (size_t i = 0; i < ARRAY_LEN(standin_functions); i++) {
-        const fn_def *f = &standin_functions[i];
-        if (registered(db, f->name, f->nargs))
-            continue;
-        int rc = sqlite3_create_function_v2(db, f->name, f->nargs, SQLITE_UTF8 | (f->deterministic ? SQLITE_DETERMINISTIC : 0),
-                                            c, f->fn, NULL, NULL, NULL);
-        if (rc != SQLITE_OK)
-            return rc;
-    }
-    if (!registered(db, "pgw_array_agg", 1)) {
-        int rc = sqlite3_create_function_v2(db, "pgw_array_agg", 1, SQLITE_UTF8, c, NULL, array_agg_step, array_agg_final, NULL);
-        if (rc != SQLITE_OK)
-            return rc;
-    }
-    if (!registered(db, "pgw_string_agg", 2)) {
-        int rc = sqlite3_create_function_v2(db, "pgw_string_agg", 2, SQLITE_UTF8, c, NULL, string_agg_step, string_agg_final, NULL);
-        if (rc != SQLITE_OK)
-            return rc;
-    }
-    int arc = sqlite3_create_function_v2(db, "pgw_ordered_agg", -1, SQLITE_UTF8, c, NULL, ordered_step, ordered_final, NULL);
-    if (arc != SQLITE_OK)
-        return arc;
-    static const struct { const char *name; srf_kind kind; } srfs[] = {
-        {"pgw_unnest", SRF_UNNEST}, {"pgw_generate_series", SRF_SERIES}, {"pgw_srf", SRF_GENERIC}};
-    for (size_t i = 0; i < ARRAY_LEN(srfs); i++) {
-        if (srfs[i].kind != SRF_GENERIC && registered(db, srfs[i].name, -1))
-            continue;
-        int rc = sqlite3_create_module(db, srfs[i].name, &srf_module, (void *)(intptr_t)srfs[i].kind);
-        if (rc != SQLITE_OK)
-            return rc;
-    }
-    return SQLITE_OK;
+    return sqlite3_create_module(db, "pgw_srf", &srf_module, NULL);
 }

@@ -536,94 +536,6 @@ static void fn_gen_random_uuid(sqlite3_context *ctx, int argc, sqlite3_value **a
     sqlite3_result_text(ctx, out, 36, SQLITE_TRANSIENT);
 }
 
-/* ---------------------------------------------------------------- sequences */
-
-static void fn_nextval(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    engine_conn *c = sqlite3_user_data(ctx);
-    sqlite_conn *sc = c->native;
-    if (!sc->nextval_stmt &&
-        sqlite3_prepare_v3(sc->db,
-                           "UPDATE _pgwire_sequence SET last_value = CASE WHEN is_called = 0 THEN last_value"
-                           " WHEN seqincrement > 0 AND last_value > seqmax - seqincrement THEN"
-                           " CASE WHEN seqcycle THEN seqmin ELSE NULL END"
-                           " WHEN seqincrement < 0 AND last_value < seqmin - seqincrement THEN"
-                           " CASE WHEN seqcycle THEN seqmax ELSE NULL END"
-                           " ELSE last_value + seqincrement END, is_called = 1"
-                           " WHERE seqrelid = ?1 RETURNING last_value",
-                           -1, SQLITE_PREPARE_PERSISTENT, &sc->nextval_stmt, NULL) != SQLITE_OK) {
-        sqlite_fn_error(ctx, "XX000", "could not prepare sequence update: %s", sqlite3_errmsg(sc->db));
-        return;
-    }
-    sqlite3_stmt *st = sc->nextval_stmt;
-    sqlite3_bind_int64(st, 1, sqlite3_value_int64(argv[0]));
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
-            sqlite3_reset(st);
-            sqlite_fn_error(ctx, "2200H", "nextval: reached maximum value of sequence");
-            return;
-        }
-        int64_t v = sqlite3_column_int64(st, 0);
-        sqlite3_reset(st);
-        sc->lastval = v;
-        sc->has_lastval = true;
-        sqlite3_result_int64(ctx, v);
-        return;
-    }
-    sqlite3_reset(st);
-    if (rc == SQLITE_DONE)
-        sqlite_fn_error(ctx, "42P01", "relation with OID %lld does not exist", (long long)sqlite3_value_int64(argv[0]));
-    else
-        sqlite3_result_error_code(ctx, rc);
-}
-
-static void fn_lastval(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    (void)argv;
-    engine_conn *c = sqlite3_user_data(ctx);
-    sqlite_conn *sc = c->native;
-    if (!sc->has_lastval) {
-        sqlite_fn_error(ctx, "55000", "lastval is not yet defined in this session");
-        return;
-    }
-    sqlite3_result_int64(ctx, sc->lastval);
-}
-
-static void fn_setval(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    engine_conn *c = sqlite3_user_data(ctx);
-    sqlite_conn *sc = c->native;
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(sc->db, "UPDATE _pgwire_sequence SET last_value = ?2, is_called = ?3 WHERE seqrelid = ?1",
-                           -1, &st, NULL) != SQLITE_OK) {
-        sqlite3_result_error_code(ctx, sqlite3_errcode(sc->db));
-        return;
-    }
-    sqlite3_bind_value(st, 1, argv[0]);
-    sqlite3_bind_value(st, 2, argv[1]);
-    sqlite3_bind_int(st, 3, sqlite3_value_int(argv[2]) ? 1 : 0);
-    int rc = sqlite3_step(st);
-    int changes = sqlite3_changes(sc->db);
-    sqlite3_finalize(st);
-    if (rc != SQLITE_DONE) {
-        sqlite3_result_error_code(ctx, rc);
-        return;
-    }
-    if (!changes) {
-        sqlite_fn_error(ctx, "42P01", "relation with OID %lld does not exist", (long long)sqlite3_value_int64(argv[0]));
-        return;
-    }
-    sqlite3_result_value(ctx, argv[1]);
-}
-
 /* ---------------------------------------------------------------- numeric collation */
 
 /* Compare two decimal texts by value (the numeric storage form): sign, then integer digit
@@ -683,9 +595,6 @@ static const fn_def core_functions[] = {
     {"pgw_backend_pid", 0, fn_backend_pid, false},
     {"pgw_pg_sleep", 1, fn_pg_sleep, false},
     {"pgw_gen_random_uuid", 0, fn_gen_random_uuid, false},
-    {"pgw_nextval", 1, fn_nextval, false},
-    {"pgw_lastval", 0, fn_lastval, false},
-    {"pgw_setval", 3, fn_setval, false},
 };
 
 int sqlite_register_core(sqlite3 *db, engine_conn *c)
@@ -707,7 +616,7 @@ bool sqlite_register_functions(engine_conn *c, pg_error *err)
     int (*groups[])(sqlite3 *, engine_conn *) = {
         sqlite_register_core, sqlite_register_text, sqlite_register_numeric, sqlite_register_datetime,
         sqlite_register_json, sqlite_register_array, sqlite_register_series, sqlite_register_catalog,
-        sqlite_register_vector,
+        sqlite_register_vector, sqlite_register_agg, sqlite_register_session, sqlite_register_sequence,
     };
     for (size_t i = 0; i < ARRAY_LEN(groups); i++) {
         int rc = groups[i](sc->db, c);

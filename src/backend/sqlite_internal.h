@@ -14,10 +14,8 @@ typedef struct sqlite_conn {
     sqlite3 *db;
     int64_t busy_since_us;
     int64_t deadlock_timeout_us;
-    sqlite3_stmt *nextval_stmt;    /* UPDATE of a sequence, reused by pgw_nextval */
-    sqlite3_stmt *currval_stmt;
-    int64_t lastval;
-    bool has_lastval;
+    sqlite3_stmt *nextval_stmt;    /* SELECT of a sequence's row (sqlite_fn_sequence.c) */
+    sqlite3_stmt *currval_stmt;    /* UPDATE of it */
 } sqlite_conn;
 
 void sqlite_error(engine_conn *c, int rc, pg_error *err);
@@ -36,6 +34,9 @@ int sqlite_register_series(sqlite3 *db, engine_conn *c);
 int sqlite_register_array(sqlite3 *db, engine_conn *c);
 int sqlite_register_catalog(sqlite3 *db, engine_conn *c);
 int sqlite_register_vector(sqlite3 *db, engine_conn *c);
+int sqlite_register_agg(sqlite3 *db, engine_conn *c);
+int sqlite_register_session(sqlite3 *db, engine_conn *c);
+int sqlite_register_sequence(sqlite3 *db, engine_conn *c);
 
 /* Helpers for function bodies. */
 engine_context *sqlite_fn_context(sqlite3_context *ctx);

@@ -273,7 +273,7 @@ void net_accept_ready(net_loop *loop, net_listener *l)
 void net_conn_free(net_conn *c)
 {
     if (c->tls)
-        net_tls_conn_free(c->tls);
+        tls_conn_free(c->tls);
     if (c->fd >= 0)
         close(c->fd);
     strbuf_free(&c->in);

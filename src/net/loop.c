@@ -153,6 +153,7 @@ static void close_conn(net_conn *c)
         c->all_next->all_prev = c->all_prev;
     pthread_mutex_unlock(&loop->lock);
     atomic_fetch_sub(&loop->conn_count, 1);
+    net_conn_tls_close(c);
     shutdown(c->fd, SHUT_RDWR);
     net_conn_unref(c);   /* the loop's own reference */
 }
@@ -167,10 +168,11 @@ void net_conn_run(net_conn *c)
             close_conn(c);
             return;
         }
+        /* TLS may be blocked on the other direction (tls_glue.c): wait for that too. */
         if (next == NET_WANT_READ)
-            rearm(loop, c->fd, EPOLLIN | EPOLLRDHUP, c);
+            rearm(loop, c->fd, EPOLLIN | EPOLLRDHUP | c->tls_blocked_on, c);
         else if (next == NET_WANT_WRITE)
-            rearm(loop, c->fd, EPOLLOUT, c);
+            rearm(loop, c->fd, EPOLLOUT | c->tls_blocked_on, c);
         int expected = CONN_RUNNING;
         if (atomic_compare_exchange_strong(&c->sched, &expected, CONN_IDLE))
             return;
@@ -343,6 +345,7 @@ void net_loop_destroy(net_loop *loop)
         free(loop->closed_listeners);
         loop->closed_listeners = next;
     }
+    net_loop_tls_free(loop);
     int fds[] = {loop->epfd, loop->wake_fd, loop->stop_fd, loop->timer_fd, loop->signal_fd};
     for (size_t i = 0; i < ARRAY_LEN(fds); i++)
         if (fds[i] >= 0)

@@ -22,7 +22,17 @@
 
 typedef struct net_loop net_loop;
 typedef struct net_conn net_conn;
-typedef struct net_tls_ctx net_tls_ctx;
+
+/* TLS settings, with PostgreSQL's names and defaults (docs/security.md). */
+typedef struct tls_settings {
+    const char *cert_file;              /* ssl_cert_file (required; may hold a chain) */
+    const char *key_file;               /* ssl_key_file (required; 0600, or 0640 if root's) */
+    const char *ca_file;                /* ssl_ca_file: NULL or "" = no client certificates */
+    const char *min_protocol_version;   /* ssl_min_protocol_version: NULL = "TLSv1.2", "" = any */
+    const char *max_protocol_version;   /* ssl_max_protocol_version: NULL or "" = any */
+    const char *ciphers;                /* ssl_ciphers (TLS <= 1.2): NULL = "HIGH:MEDIUM:+3DES:!aNULL" */
+    bool prefer_client_ciphers;         /* !ssl_prefer_server_ciphers (default: server's order) */
+} tls_settings;
 
 /* What the handler wants after it returns. */
 typedef enum {
@@ -66,8 +76,11 @@ void net_loop_stop(net_loop *loop);
 /* Stop accepting (close listeners, remove socket files) without stopping the loop. */
 void net_loop_close_listeners(net_loop *loop);
 void net_loop_destroy(net_loop *loop);
-/* Install TLS for future connections (NULL disables); refcounted, see tls.h. */
-void net_loop_set_tls(net_loop *loop, net_tls_ctx *ctx);
+/* Build a TLS context from `s` and use it for connections that start TLS from now on (NULL:
+ * TLS off).  Connections already on the previous context keep it until they end.  On failure
+ * the previous context stays in use (PostgreSQL's rule on reload) and `err` says why. */
+bool net_loop_configure_tls(net_loop *loop, const tls_settings *s, pg_error *err) MUST_CHECK;
+bool net_loop_tls_enabled(net_loop *loop);
 int net_loop_connection_count(const net_loop *loop);
 
 /* ---------------------------------------------------------------- connections */
@@ -102,17 +115,31 @@ int net_conn_fd(const net_conn *c);
 net_loop *net_conn_loop(const net_conn *c);
 int64_t net_conn_accepted_at_us(const net_conn *c);
 
-/* TLS on an accepted connection (after SSLRequest, or for direct TLS). */
+/* TLS on an accepted connection (after SSLRequest, or for direct TLS).  The handler drives
+ * the handshake with net_conn_tls_handshake() from on_ready, returning NET_WANT_READ or
+ * NET_WANT_WRITE as it asks; afterwards net_conn_read/flush move plaintext through TLS. */
 typedef enum { NET_TLS_DONE, NET_TLS_WANT_READ, NET_TLS_WANT_WRITE, NET_TLS_FAILED } net_tls_step;
+/* TLS is configured and the connection is TCP (never on a Unix socket, as PostgreSQL). */
 bool net_conn_tls_available(const net_conn *c);
-bool net_conn_tls_start(net_conn *c, pg_error *err) MUST_CHECK;
+/* Start TLS on the connection.  `direct`: the client began with a ClientHello (PostgreSQL 17
+ * sslnegotiation=direct); the bytes in the input buffer are the start of the TLS stream and
+ * ALPN "postgresql" is required.  Otherwise (after SSLRequest) the input buffer must be empty:
+ * the caller decides what unencrypted bytes sent early mean.  The output buffer is sent in
+ * plaintext first (the 'S' answer). */
+bool net_conn_tls_start(net_conn *c, bool direct, pg_error *err) MUST_CHECK;
 net_tls_step net_conn_tls_handshake(net_conn *c, pg_error *err);
 bool net_conn_is_tls(const net_conn *c);
 /* tls-server-end-point channel binding data (NULL/0 when unavailable). */
 const unsigned char *net_conn_tls_endpoint(const net_conn *c, size_t *len);
-/* Client certificate CN, or NULL. */
-const char *net_conn_tls_peer_cn(const net_conn *c);
+/* The client certificate as the handshake verified it. */
+typedef struct net_tls_peer {
+    bool ca_loaded;          /* ssl_ca_file was loaded: certificates were requested, verified */
+    bool valid;              /* the client sent a certificate that verified */
+    const char *cn, *dn;     /* its subject CN and DN (RFC 2253), or NULL */
+} net_tls_peer;
+void net_conn_tls_peer(const net_conn *c, net_tls_peer *out);
 const char *net_conn_tls_version(const net_conn *c);
 const char *net_conn_tls_cipher(const net_conn *c);
+int net_conn_tls_bits(const net_conn *c);
 
 #endif

@@ -5,6 +5,7 @@
 #define PGWIRE_NET_INTERNAL_H
 
 #include "net/net.h"
+#include "net/tls.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -49,7 +50,8 @@ struct net_conn {
     char peer_host[64];
     int peer_port;
     int64_t accepted_at_us;
-    struct net_tls_conn *tls;   /* NULL unless TLS is active */
+    tls_conn *tls;              /* NULL unless TLS is active */
+    uint32_t tls_blocked_on;    /* epoll event TLS needs besides the handler's wish, or 0 */
     net_conn *ready_next;       /* link in the wake queue */
     net_conn *all_prev, *all_next;
     net_conn *zombie_next;      /* closed, waiting to be freed (see loop.c) */
@@ -72,7 +74,7 @@ struct net_loop {
     net_conn *all_conns;
     _Atomic int conn_count;
     _Atomic bool stopping;
-    _Atomic(net_tls_ctx *) tls;
+    tls_context *tls;              /* under `lock`: ref it before use; NULL = TLS off */
     pthread_t *threads;
     int nthreads;
     /* Reclamation of closed connections: an epoll event taken by a worker may point to a
@@ -90,6 +92,7 @@ void net_accept_ready(net_loop *loop, net_listener *l);
 void net_conn_free(net_conn *c);
 /* Free closed connections no worker can still be looking at. */
 void net_reclaim(net_loop *loop, bool all);
-void net_tls_conn_free(struct net_tls_conn *t);
+void net_conn_tls_close(net_conn *c);   /* close_notify (best effort) and free the TLS state */
+void net_loop_tls_free(net_loop *loop);
 
 #endif

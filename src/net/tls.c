@@ -677,6 +677,11 @@ bool tls_peer_cert_valid(const tls_conn *c)
     return c->peer_valid;
 }
 
+bool tls_conn_verifies_clients(const tls_conn *c)
+{
+    return c->ctx->verifies_clients;
+}
+
 const char *tls_peer_cn(const tls_conn *c)
 {
     return c->peer_cn;

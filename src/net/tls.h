@@ -19,17 +19,9 @@
 #define PGWIRE_NET_TLS_H
 
 #include "common/common.h"
+#include "net/net.h"
 
-/* The settings, with PostgreSQL's names and defaults. */
-typedef struct tls_settings {
-    const char *cert_file;              /* ssl_cert_file (required; may hold a chain) */
-    const char *key_file;               /* ssl_key_file (required; 0600, or 0640 if root's) */
-    const char *ca_file;                /* ssl_ca_file: NULL or "" = no client certificates */
-    const char *min_protocol_version;   /* ssl_min_protocol_version: NULL = "TLSv1.2", "" = any */
-    const char *max_protocol_version;   /* ssl_max_protocol_version: NULL or "" = any */
-    const char *ciphers;                /* ssl_ciphers (TLS <= 1.2): NULL = "HIGH:MEDIUM:+3DES:!aNULL" */
-    bool prefer_client_ciphers;         /* !ssl_prefer_server_ciphers (default: server's order) */
-} tls_settings;
+/* tls_settings (PostgreSQL's ssl_* settings) is declared in net.h. */
 
 typedef struct tls_context tls_context;
 
@@ -86,6 +78,8 @@ int tls_cipher_bits(const tls_conn *c);
 bool tls_alpn_used(const tls_conn *c);           /* "postgresql" was negotiated */
 /* The client's certificate, verified against ssl_ca_file; its CN and DN (RFC 2253). */
 bool tls_peer_cert_valid(const tls_conn *c);
+/* The connection's context loaded ssl_ca_file (client certificates requested, verified). */
+bool tls_conn_verifies_clients(const tls_conn *c);
 const char *tls_peer_cn(const tls_conn *c);      /* NULL if none */
 const char *tls_peer_dn(const tls_conn *c);      /* NULL if none */
 /* The channel-binding data of this connection's context (see tls_context_channel_binding). */

@@ -158,6 +158,8 @@ void reply_ready_for_query(proto_session *s)
     atomic_store(&s->txn_status, status);
     atomic_store(&s->idle_since_us, clock_monotonic_us());
     s->sent_ready = true;
+    /* The command cycle is over: a cancel sent for it must not reach the next one. */
+    session_set_busy(s, false);
 }
 
 static int16_t format_of(const int16_t *formats, int nformats, int i)

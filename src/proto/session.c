@@ -26,6 +26,14 @@ void session_log(proto_session *s, log_level level, const char *fmt, ...)
     log_line(log, level, s->pid, "%s", line);
 }
 
+void session_set_busy(proto_session *s, bool busy)
+{
+    if (s->busy == busy || !s->sql)
+        return;
+    s->busy = busy;
+    sql_session_set_busy(s->sql, busy);
+}
+
 bool session_output_full(proto_session *s)
 {
     return net_conn_output(s->conn)->len >= s->srv->cfg.output_flush_threshold;
@@ -75,6 +83,13 @@ static void on_close(net_conn *conn, void *arg)
     (void)conn;
     if (!s)
         return;
+    /* Out of the registry first: the cancel path and the tick must not see a session whose
+     * SQL session is being destroyed. */
+    proto_unregister_session(s->srv, s);
+    if (s->counted_backend)
+        atomic_fetch_sub(&s->srv->backend_count, 1);
+    auth_exchange_free(s);
+    startup_free(s);
     portals_close_all(s);
     if (s->portal)
         sql_portal_close(s->portal);
@@ -92,7 +107,6 @@ static void on_close(net_conn *conn, void *arg)
                         s->database, net_conn_peer_host(s->conn), net_conn_peer_port(s->conn));
         sql_session_destroy(s->sql);
     }
-    proto_unregister_session(s->srv, s);
     hashmap_free(&s->portals);
     strbuf_free(&s->scratch);
     strbuf_free(&s->param_scratch);
@@ -227,14 +241,20 @@ static bool deadline_passed(proto_session *s)
 {
     if (!atomic_load(&s->terminate))
         return false;
-    int why = atomic_load(&s->terminate_reason);
-    if (why == 1)
+    switch (atomic_load(&s->terminate_reason)) {
+    case TERMINATE_IDLE_IN_TRANSACTION:
         reply_fatal(s, "25P03", "terminating connection due to idle-in-transaction timeout");
-    else if (why == 2)
+        break;
+    case TERMINATE_SHUTDOWN:
         reply_fatal(s, "57P01", "terminating connection due to administrator command");
-    else if (why == 3) {
-        session_log(s, LOG_LEVEL_LOG, "incomplete startup packet");
-        s->state = SESSION_CLOSING;
+        break;
+    case TERMINATE_AUTH_TIMEOUT:
+        /* PostgreSQL logs it and tells the client nothing (authentication in progress). */
+        log_line(s->srv->log, LOG_LEVEL_FATAL, s->pid, "57014: canceling authentication due to timeout");
+        break;
+    case TERMINATE_STARTUP_TIMEOUT:
+    default:
+        break;   /* PostgreSQL's StartupPacketTimeoutHandler exits without a word */
     }
     s->state = SESSION_CLOSING;
     return true;
@@ -275,7 +295,7 @@ static net_next on_ready(net_conn *conn, void *arg)
             if (io == NET_IO_AGAIN)
                 return NET_WANT_WRITE;
         }
-        if (s->state == SESSION_STARTUP) {
+        if (s->state != SESSION_READY) {
             step_result st = startup_process(s);
             if (st == STEP_CLOSE) {
                 s->state = SESSION_CLOSING;
@@ -283,6 +303,8 @@ static net_next on_ready(net_conn *conn, void *arg)
             }
             if (st == STEP_CONTINUE)
                 continue;
+            if (st == STEP_WAIT_READ || st == STEP_WAIT_WRITE)
+                return st == STEP_WAIT_READ ? NET_WANT_READ : NET_WANT_WRITE;
         } else {
             char type;
             msg_reader r;
@@ -297,6 +319,7 @@ static net_next on_ready(net_conn *conn, void *arg)
             if (m == MSG_READY) {
                 atomic_store(&s->idle_since_us, 0);
                 s->sent_ready = false;
+                session_set_busy(s, true);
                 dispatch(s, type, &r);
                 strbuf_consume(net_conn_input(s->conn), total);
                 continue;
@@ -310,6 +333,8 @@ static net_next on_ready(net_conn *conn, void *arg)
             return NET_CLOSE;
         if (s->sent_ready && s->sql && sql_session_transaction_status(s->sql) == 'I')
             reply_notifications(s);
+        /* Waiting for the client (PostgreSQL's DoingCommandRead): cancels are dropped. */
+        session_set_busy(s, false);
         return flush_and_wait(s, true);
     }
 }

@@ -8,6 +8,7 @@
  * before their memory is freed.
  */
 #include "proto/auth.h"
+#include "proto/proto.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -151,4 +152,23 @@ bool users_file_passwd(const users_passwd_args *args, pg_error *err)
               users_file_set(args->path, args->user, verifier, err);
     free_secret(password);
     return ok;
+}
+
+bool proto_passwd(const char *users_file, const char *user, const char *password_encryption,
+                  int iterations, int input_fd, pg_error *err)
+{
+    users_passwd_args args = {
+        .path = users_file,
+        .user = user,
+        .iterations = iterations,
+        .input_fd = input_fd,
+    };
+    const char *enc = password_encryption && *password_encryption ? password_encryption
+                                                                  : "scram-sha-256";
+    if (!password_encryption_parse(enc, &args.encryption)) {
+        pg_error_set(err, "22023", "invalid value for parameter \"password_encryption\": \"%s\"", enc);
+        pg_error_hint(err, "Available values: md5, scram-sha-256.");
+        return false;
+    }
+    return users_file_passwd(&args, err);
 }

@@ -41,6 +41,7 @@ static const setting_def settings[] = {
     S("dialect", SET_STRING, dialect, "", false),
     S("engine_public_schema", SET_STRING, engine_public_schema, "", false),
     S("iris_version", SET_STRING, iris_version, "2025.1", false),
+    S("iris_vector_type", SET_STRING, iris_vector_type, "FLOAT", false),
     S("log_file", SET_STRING, log_file, "", false),
     S("log_min_messages", SET_STRING, log_min_messages, "log", true),
     S("log_connections", SET_BOOL, log_connections, "on", true),
@@ -52,6 +53,21 @@ static const setting_def settings[] = {
     S("timezone", SET_STRING, timezone, "", false),
     S("sqlite_mmap_size", SET_INT64, sqlite_mmap_size, "268435456", false),
     S("sqlite_cache_size", SET_INT, sqlite_cache_size_kib, "16384", false),
+    S("ssl", SET_BOOL, ssl, "off", true),
+    S("ssl_cert_file", SET_STRING, ssl_cert_file, "server.crt", true),
+    S("ssl_key_file", SET_STRING, ssl_key_file, "server.key", true),
+    S("ssl_ca_file", SET_STRING, ssl_ca_file, "", true),
+    S("ssl_min_protocol_version", SET_STRING, ssl_min_protocol_version, "TLSv1.2", true),
+    S("ssl_max_protocol_version", SET_STRING, ssl_max_protocol_version, "", true),
+    S("ssl_ciphers", SET_STRING, ssl_ciphers, "HIGH:MEDIUM:+3DES:!aNULL", true),
+    S("ssl_prefer_server_ciphers", SET_BOOL, ssl_prefer_server_ciphers, "on", true),
+    S("hba_file", SET_STRING, hba_file, "", true),
+    S("users_file", SET_STRING, users_file, "", true),
+    S("password_encryption", SET_STRING, password_encryption, "scram-sha-256", true),
+    S("scram_iterations", SET_INT, scram_iterations, "4096", true),
+    S("max_connections_per_user", SET_INT, max_connections_per_user, "0", true),
+    S("max_startup_packet_size", SET_INT, max_startup_packet_size, "10000", true),
+    S("max_startup_parameters", SET_INT, max_startup_parameters, "64", true),
 };
 
 void server_usage(FILE *out)
@@ -78,8 +94,18 @@ void server_usage(FILE *out)
             "Main parameters:\n"
             "  backend = sqlite | odbc, odbc_connection_string, dialect = iris | sqlite | postgres,\n"
             "  engine_public_schema (what public is in the engine: SQLUser for IRIS), iris_version (2025.1),\n"
+            "  iris_vector_type (element type of vector(n) in IRIS: FLOAT, DOUBLE, DECIMAL, INTEGER),\n"
             "  engine_pool_size, log_file, log_statement = none | all, log_connections, log_disconnections,\n"
-            "  authentication_timeout (ms), shutdown_timeout (ms), synchronous_commit, timezone\n\n"
+            "  authentication_timeout (ms), shutdown_timeout (ms), synchronous_commit, timezone\n"
+            "Security (docs/security.md):\n"
+            "  ssl, ssl_cert_file, ssl_key_file, ssl_ca_file, ssl_min_protocol_version,\n"
+            "  ssl_max_protocol_version, ssl_ciphers, hba_file, users_file, password_encryption,\n"
+            "  scram_iterations, max_connections_per_user, max_startup_packet_size,\n"
+            "  max_startup_parameters\n\n"
+            "Subcommand:\n"
+            "  iris-pgwire passwd [--users-file FILE] [OPTION]... USER\n"
+            "                     store USER's password verifier (read from stdin when it is not a\n"
+            "                     terminal, else prompted twice)\n\n"
             "Report bugs to the iris-pgwire project.\n");
 }
 
@@ -411,38 +437,11 @@ static char *system_timezone(void)
     return strdup("UTC");
 }
 
-bool server_config_load(server_config *cfg, int argc, char **argv, bool *exit_now, pg_error *err)
+/* Environment: PGWIRE_NAME for every server setting and any session setting given. */
+static bool apply_environment(server_config *cfg, pg_error *err)
 {
-    memset(cfg, 0, sizeof *cfg);
-    *exit_now = false;
-    if (!apply_defaults(cfg, err))
-        return false;
-    pair *cli = NULL;
-    int ncli = 0;
-    if (!parse_argv(argc, argv, &cli, &ncli, exit_now, err) || *exit_now) {
-        free_pairs(cli, ncli);
-        return !pg_error_is_set(err);
-    }
-    /* Where the file is: from the flags or environment, else DATADIR/iris-pgwire.conf. */
-    const char *data_dir = getenv("PGWIRE_DATA_DIRECTORY");
-    const char *config_file = getenv("PGWIRE_CONFIG_FILE");
-    for (int i = 0; i < ncli; i++) {
-        if (strcmp(cli[i].name, "data_directory") == 0)
-            data_dir = cli[i].value;
-        if (strcmp(cli[i].name, "config_file") == 0)
-            config_file = cli[i].value;
-    }
-    bool ok = true;
-    char path[4096];
-    if (config_file && *config_file) {
-        ok = read_file(cfg, config_file, true, err);
-    } else {
-        snprintf(path, sizeof path, "%s/iris-pgwire.conf", data_dir ? data_dir : cfg->data_directory);
-        ok = read_file(cfg, path, false, err);
-    }
-    /* Environment: PGWIRE_NAME for every server setting and any session setting given. */
     extern char **environ;
-    for (char **e = environ; ok && *e; e++) {
+    for (char **e = environ; *e; e++) {
         if (strncmp(*e, "PGWIRE_", 7) != 0)
             continue;
         const char *eq = strchr(*e, '=');
@@ -456,32 +455,145 @@ bool server_config_load(server_config *cfg, int argc, char **argv, bool *exit_no
             continue;   /* the test harness's own variable */
         if (!find_setting(name) && !sql_is_session_setting(name))
             continue;
-        ok = apply(cfg, name, eq + 1, "environment", err);
+        if (!apply(cfg, name, eq + 1, "environment", err))
+            return false;
     }
-    for (int i = 0; ok && i < ncli; i++)
-        ok = apply(cfg, cli[i].name, cli[i].value, "command line", err);
-    free_pairs(cli, ncli);
-    if (ok && !*cfg->timezone) {
+    return true;
+}
+
+static bool apply_command_line(server_config *cfg, pg_error *err)
+{
+    for (int i = 0; i < cfg->ncommand_line; i++)
+        if (!apply(cfg, cfg->command_line_names[i], cfg->command_line_values[i], "command line", err))
+            return false;
+    return true;
+}
+
+static bool keep_command_line(server_config *cfg, const pair *cli, int n)
+{
+    cfg->command_line_names = calloc((size_t)n + 1, sizeof *cfg->command_line_names);
+    cfg->command_line_values = calloc((size_t)n + 1, sizeof *cfg->command_line_values);
+    if (!cfg->command_line_names || !cfg->command_line_values)
+        return false;
+    for (int i = 0; i < n; i++) {
+        cfg->command_line_names[i] = strdup(cli[i].name);
+        cfg->command_line_values[i] = strdup(cli[i].value);
+        cfg->ncommand_line = i + 1;
+        if (!cfg->command_line_names[i] || !cfg->command_line_values[i])
+            return false;
+    }
+    return true;
+}
+
+static bool check_values(server_config *cfg, pg_error *err)
+{
+    if (!*cfg->timezone) {
         free(cfg->timezone);
         cfg->timezone = system_timezone();
     }
-    if (ok && cfg->port < 1) {
+    if (cfg->port < 1 || cfg->port > 65535) {
         pg_error_set(err, "22023", "%d is outside the valid range for parameter \"port\" (1 .. 65535)", cfg->port);
-        ok = false;
+        return false;
     }
+    if (cfg->scram_iterations < 1) {
+        pg_error_set(err, "22023", "%d is outside the valid range for parameter \"scram_iterations\" (1 .. 2147483647)",
+                     cfg->scram_iterations);
+        return false;
+    }
+    if (cfg->max_startup_packet_size < 64 || cfg->max_startup_packet_size > 1 << 20) {
+        pg_error_set(err, "22023", "%d is outside the valid range for parameter \"max_startup_packet_size\" (64 .. 1048576)",
+                     cfg->max_startup_packet_size);
+        return false;
+    }
+    if (cfg->max_startup_parameters < 1 || cfg->max_startup_parameters > 10000) {
+        pg_error_set(err, "22023", "%d is outside the valid range for parameter \"max_startup_parameters\" (1 .. 10000)",
+                     cfg->max_startup_parameters);
+        return false;
+    }
+    if (cfg->authentication_timeout_ms < 1000 || cfg->authentication_timeout_ms > 600000) {
+        pg_error_set(err, "22023", "%d ms is outside the valid range for parameter \"authentication_timeout\" (1s .. 10min)",
+                     cfg->authentication_timeout_ms);
+        return false;
+    }
+    return true;
+}
+
+/* Defaults, then the file, the environment and the kept command line. */
+static bool load_layers(server_config *cfg, const char *data_dir, const char *config_file, pg_error *err)
+{
+    if (!apply_defaults(cfg, err))
+        return false;
+    bool ok;
+    if (config_file && *config_file) {
+        ok = read_file(cfg, config_file, true, err);
+    } else {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/iris-pgwire.conf", data_dir ? data_dir : cfg->data_directory);
+        ok = read_file(cfg, path, false, err);
+    }
+    return ok && apply_environment(cfg, err) && apply_command_line(cfg, err) && check_values(cfg, err);
+}
+
+bool server_config_load(server_config *cfg, int argc, char **argv, bool *exit_now, pg_error *err)
+{
+    memset(cfg, 0, sizeof *cfg);
+    *exit_now = false;
+    pair *cli = NULL;
+    int ncli = 0;
+    if (!parse_argv(argc, argv, &cli, &ncli, exit_now, err) || *exit_now) {
+        free_pairs(cli, ncli);
+        return !pg_error_is_set(err) && apply_defaults(cfg, err);
+    }
+    if (!keep_command_line(cfg, cli, ncli)) {
+        free_pairs(cli, ncli);
+        pg_error_oom(err);
+        return false;
+    }
+    /* Where the file is: from the flags or environment, else DATADIR/iris-pgwire.conf. */
+    const char *data_dir = getenv("PGWIRE_DATA_DIRECTORY");
+    const char *config_file = getenv("PGWIRE_CONFIG_FILE");
+    for (int i = 0; i < ncli; i++) {
+        if (strcmp(cli[i].name, "data_directory") == 0)
+            data_dir = cli[i].value;
+        if (strcmp(cli[i].name, "config_file") == 0)
+            config_file = cli[i].value;
+    }
+    char *dd = data_dir ? strdup(data_dir) : NULL, *cf = config_file ? strdup(config_file) : NULL;
+    free_pairs(cli, ncli);
+    bool ok = load_layers(cfg, dd, cf, err);
+    free(dd);
+    free(cf);
     return ok;
 }
 
 bool server_config_reload(const server_config *current, server_config *fresh, pg_error *err)
 {
     memset(fresh, 0, sizeof *fresh);
-    if (!apply_defaults(fresh, err))
+    pair *cli = NULL;
+    int n = 0;
+    bool ok = true;
+    for (int i = 0; ok && i < current->ncommand_line; i++)
+        ok = push_pair(&cli, &n, current->command_line_names[i], current->command_line_values[i]);
+    ok = ok && keep_command_line(fresh, cli, n);
+    free_pairs(cli, n);
+    if (!ok) {
+        pg_error_oom(err);
         return false;
-    char path[4096];
-    const char *file = current->config_file && *current->config_file ? current->config_file : NULL;
-    if (!file)
-        snprintf(path, sizeof path, "%s/iris-pgwire.conf", current->data_directory);
-    return read_file(fresh, file ? file : path, file != NULL, err);
+    }
+    return load_layers(fresh, current->data_directory, current->config_file, err);
+}
+
+char *server_config_path(const server_config *cfg, const char *value)
+{
+    if (!value || !*value)
+        return NULL;
+    if (value[0] == '/')
+        return strdup(value);
+    size_t n = strlen(cfg->data_directory) + strlen(value) + 2;
+    char *path = malloc(n);
+    if (path)
+        snprintf(path, n, "%s/%s", cfg->data_directory, value);
+    return path;
 }
 
 void server_config_free(server_config *cfg)
@@ -495,5 +607,11 @@ void server_config_free(server_config *cfg)
     }
     free(cfg->session_default_names);
     free(cfg->session_default_values);
+    for (int i = 0; i < cfg->ncommand_line; i++) {
+        free(cfg->command_line_names[i]);
+        free(cfg->command_line_values[i]);
+    }
+    free(cfg->command_line_names);
+    free(cfg->command_line_values);
     memset(cfg, 0, sizeof *cfg);
 }

@@ -1,5 +1,5 @@
 /*
- * main.c — the iris-pgwire command: run the server (default), or a subcommand.
+ * main.c — the iris-pgwire command: run the server (default), or a subcommand (passwd).
  */
 #include "server/server.h"
 
@@ -16,6 +16,8 @@ int main(int argc, char **argv)
      * depends on the locale (messages, numbers and dates are formatted by our own code). */
     if (!setlocale(LC_CTYPE, "C.UTF-8"))
         setlocale(LC_CTYPE, "");
+    if (argc > 1 && strcmp(argv[1], "passwd") == 0)
+        return server_passwd_command(argc - 2, argv + 2);
     server_config cfg;
     pg_error err = {0};
     bool exit_now = false;

@@ -12,9 +12,13 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
 
 typedef struct server {
     server_config *cfg;
@@ -87,7 +91,49 @@ static log_level parse_level(const char *s)
     return LOG_LEVEL_LOG;
 }
 
-static proto_config proto_settings(const server_config *cfg)
+/* The paths of the authentication and TLS files, resolved against the data directory. */
+typedef struct security_paths {
+    char *hba_file, *users_file, *cert_file, *key_file, *ca_file;
+} security_paths;
+
+static void security_paths_free(security_paths *p)
+{
+    free(p->hba_file);
+    free(p->users_file);
+    free(p->cert_file);
+    free(p->key_file);
+    free(p->ca_file);
+    memset(p, 0, sizeof *p);
+}
+
+static bool security_paths_resolve(const server_config *cfg, security_paths *p, pg_error *err)
+{
+    memset(p, 0, sizeof *p);
+    /* No hba_file: DATADIR/pg_hba.conf if there is one, else the built-in loopback rules. */
+    if (*cfg->hba_file) {
+        p->hba_file = server_config_path(cfg, cfg->hba_file);
+    } else {
+        char *dflt = server_config_path(cfg, "pg_hba.conf");
+        if (dflt && access(dflt, F_OK) == 0)
+            p->hba_file = dflt;
+        else
+            free(dflt);
+    }
+    p->users_file = server_config_path(cfg, cfg->users_file);
+    p->cert_file = server_config_path(cfg, cfg->ssl_cert_file);
+    p->key_file = server_config_path(cfg, cfg->ssl_key_file);
+    p->ca_file = server_config_path(cfg, cfg->ssl_ca_file);
+    if ((*cfg->hba_file && !p->hba_file) || (*cfg->users_file && !p->users_file) ||
+        (*cfg->ssl_cert_file && !p->cert_file) || (*cfg->ssl_key_file && !p->key_file) ||
+        (*cfg->ssl_ca_file && !p->ca_file)) {
+        security_paths_free(p);
+        pg_error_oom(err);
+        return false;
+    }
+    return true;
+}
+
+static proto_config proto_settings(const server_config *cfg, const security_paths *paths)
 {
     proto_config p = {
         .max_connections = cfg->max_connections,
@@ -96,8 +142,85 @@ static proto_config proto_settings(const server_config *cfg)
         .log_connections = cfg->log_connections,
         .log_disconnections = cfg->log_disconnections,
         .log_statements = strcmp(cfg->log_statement, "all") == 0,
+        .hba_file = paths ? paths->hba_file : NULL,
+        .users_file = paths ? paths->users_file : NULL,
+        .password_encryption = cfg->password_encryption,
+        .scram_iterations = cfg->scram_iterations,
+        .ssl = cfg->ssl,
+        .max_connections_per_user = cfg->max_connections_per_user,
+        .max_startup_packet_size = (size_t)cfg->max_startup_packet_size,
+        .max_startup_parameters = cfg->max_startup_parameters,
     };
     return p;
+}
+
+/* ssl = on: build the TLS context (PostgreSQL's checks and messages); off: none. */
+static bool configure_tls(server *srv, const server_config *cfg, const security_paths *paths,
+                          pg_error *err)
+{
+    if (!cfg->ssl)
+        return net_loop_configure_tls(srv->loop, NULL, err);
+    tls_settings ts = {
+        .cert_file = paths->cert_file,
+        .key_file = paths->key_file,
+        .ca_file = paths->ca_file,
+        .min_protocol_version = cfg->ssl_min_protocol_version,
+        .max_protocol_version = cfg->ssl_max_protocol_version,
+        .ciphers = cfg->ssl_ciphers,
+        .prefer_client_ciphers = !cfg->ssl_prefer_server_ciphers,
+    };
+    return net_loop_configure_tls(srv->loop, &ts, err);
+}
+
+/* 32 random bytes kept in DATADIR/mock_auth_nonce (mode 0600): the secret behind the mock
+ * SCRAM salts of unknown users, stable across restarts as PostgreSQL's (pg_control). */
+static bool load_mock_nonce(const server_config *cfg, uint8_t nonce[32], pg_error *err)
+{
+    char *path = server_config_path(cfg, "mock_auth_nonce");
+    if (!path) {
+        pg_error_oom(err);
+        return false;
+    }
+    bool ok = false;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        ok = read(fd, nonce, 32) == 32;
+        close(fd);
+        if (!ok)
+            pg_error_set(err, "XX001", "could not read mock authentication nonce from \"%s\": file is too short", path);
+    } else if (errno == ENOENT) {
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd < 0 || RAND_bytes(nonce, 32) != 1 || write(fd, nonce, 32) != 32 || fsync(fd) != 0)
+            pg_error_set(err, "58030", "could not create mock authentication nonce \"%s\": %s", path,
+                         strerror(errno));
+        else
+            ok = true;
+        if (fd >= 0)
+            close(fd);
+    } else {
+        pg_error_set(err, "58030", "could not open file \"%s\": %s", path, strerror(errno));
+    }
+    free(path);
+    return ok;
+}
+
+static void log_problems(server *srv, strbuf *problems)
+{
+    if (problems->len && !problems->failed)
+        log_line(&srv->log, LOG_LEVEL_LOG, 0, "%s", problems->data);
+    strbuf_reset(problems);
+}
+
+static void log_error(server *srv, pg_error *err)
+{
+    log_line(&srv->log, LOG_LEVEL_LOG, 0, "%s", err->message ? err->message : "error");
+    if (err->detail)
+        log_line_labeled(&srv->log, LOG_LEVEL_LOG, "DETAIL", 0, "%s", err->detail);
+    if (err->hint)
+        log_line_labeled(&srv->log, LOG_LEVEL_LOG, "HINT", 0, "%s", err->hint);
+    if (err->context)
+        log_line_labeled(&srv->log, LOG_LEVEL_LOG, "CONTEXT", 0, "%s", err->context);
+    pg_error_clear(err);
 }
 
 static void reload(void *arg)
@@ -113,8 +236,31 @@ static void reload(void *arg)
         return;
     }
     srv->log.min_level = parse_level(fresh.log_min_messages);
-    proto_config pc = proto_settings(&fresh);
+    security_paths paths;
+    if (!security_paths_resolve(&fresh, &paths, &err)) {
+        log_error(srv, &err);
+        server_config_free(&fresh);
+        return;
+    }
+    /* As PostgreSQL: a context that does not build leaves the old one in place. */
+    if (!configure_tls(srv, &fresh, &paths, &err)) {
+        log_error(srv, &err);
+        log_line(&srv->log, LOG_LEVEL_LOG, 0, "SSL configuration was not reloaded");
+    }
+    proto_config pc = proto_settings(&fresh, &paths);
+    pc.ssl = net_loop_tls_enabled(srv->loop);
     proto_server_update_config(srv->proto, &pc);
+    strbuf problems;
+    strbuf_init(&problems);
+    if (!proto_server_reload_auth(srv->proto, &pc, &problems, &err)) {
+        log_problems(srv, &problems);
+        log_error(srv, &err);
+        log_line(&srv->log, LOG_LEVEL_LOG, 0, "pg_hba.conf and users file were not reloaded");
+    } else {
+        log_problems(srv, &problems);
+    }
+    strbuf_free(&problems);
+    security_paths_free(&paths);
     if (!sql_server_set_session_defaults(srv->sql, fresh.nsession_defaults, fresh.session_default_names,
                                          fresh.session_default_values, &err)) {
         log_line(&srv->log, LOG_LEVEL_LOG, 0, "could not apply session defaults: %s", err.message);
@@ -170,6 +316,7 @@ int server_run(server_config *cfg)
     }
     logger_init(&srv.log, log_fd, parse_level(cfg->log_min_messages));
     pg_error err = {0};
+    security_paths paths = {0};
     int status = 1;
     if (!make_dirs(cfg->data_directory, &err) || !lock_data_directory(&srv, &err))
         goto out;
@@ -209,6 +356,19 @@ int server_run(server_config *cfg)
         }
         bc.iris_version = major * 10 + minor;
     }
+    /* IRIS's VECTOR element types that distances are defined on (RSQL_datatype "VECTOR"):
+     * FLOAT is 4 bytes per element, as pgvector's vector is; DOUBLE keeps full precision. */
+    {
+        static const char *const vector_types[] = {"FLOAT", "DOUBLE", "DECIMAL", "INTEGER"};
+        for (size_t i = 0; i < sizeof vector_types / sizeof vector_types[0]; i++)
+            if (strcasecmp(cfg->iris_vector_type, vector_types[i]) == 0)
+                bc.iris_vector_type = vector_types[i];
+        if (!bc.iris_vector_type) {
+            pg_error_set(&err, "22023", "invalid value for parameter \"iris_vector_type\": \"%s\"", cfg->iris_vector_type);
+            pg_error_hint(&err, "Available values: FLOAT, DOUBLE, DECIMAL, INTEGER.");
+            goto out;
+        }
+    }
     if (!backend_create(&bc, &srv.engine, &err))
         goto out;
     sql_server_config sc = {.plan_cache_entries = 8192, .default_timezone = cfg->timezone};
@@ -216,8 +376,15 @@ int server_run(server_config *cfg)
         !sql_server_set_session_defaults(srv.sql, cfg->nsession_defaults, cfg->session_default_names,
                                          cfg->session_default_values, &err))
         goto out;
-    proto_config pc = proto_settings(cfg);
-    if (!proto_server_create(&pc, srv.sql, &srv.log, &srv.proto, &err))
+    uint8_t mock_nonce[32];
+    if (!security_paths_resolve(cfg, &paths, &err) || !load_mock_nonce(cfg, mock_nonce, &err))
+        goto out;
+    proto_config pc = proto_settings(cfg, &paths);
+    pc.mock_nonce = mock_nonce;
+    pc.mock_nonce_len = sizeof mock_nonce;
+    bool created = proto_server_create(&pc, srv.sql, &srv.log, &srv.proto, &err);
+    OPENSSL_cleanse(mock_nonce, sizeof mock_nonce);
+    if (!created)
         goto out;
     proto_server_set_reload(srv.proto, reload, &srv);
     net_handler h = proto_net_handler(srv.proto);
@@ -227,6 +394,8 @@ int server_run(server_config *cfg)
     if (!net_loop_create(&nc, &h, &srv.loop, &err))
         goto out;
     proto_server_set_loop(srv.proto, srv.loop);
+    if (!configure_tls(&srv, cfg, &paths, &err))
+        goto out;
     if (!listen_all(&srv, &err))
         goto out;
     log_line(&srv.log, LOG_LEVEL_LOG, 0, "database system is ready to accept connections");
@@ -234,12 +403,15 @@ int server_run(server_config *cfg)
     log_line(&srv.log, LOG_LEVEL_LOG, 0, "database system is shut down");
     status = 0;
 out:
+    security_paths_free(&paths);
     if (pg_error_is_set(&err)) {
         log_line(&srv.log, LOG_LEVEL_FATAL, 0, "%s", err.message);
         if (err.detail)
-            log_line(&srv.log, LOG_LEVEL_FATAL, 0, "DETAIL:  %s", err.detail);
+            log_line_labeled(&srv.log, LOG_LEVEL_FATAL, "DETAIL", 0, "%s", err.detail);
         if (err.hint)
-            log_line(&srv.log, LOG_LEVEL_FATAL, 0, "HINT:  %s", err.hint);
+            log_line_labeled(&srv.log, LOG_LEVEL_FATAL, "HINT", 0, "%s", err.hint);
+        if (err.context)
+            log_line_labeled(&srv.log, LOG_LEVEL_FATAL, "CONTEXT", 0, "%s", err.context);
         pg_error_clear(&err);
     }
     net_loop_destroy(srv.loop);

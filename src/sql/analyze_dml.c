@@ -58,6 +58,23 @@ static ir_expr *assign(sql_xlate *x, ir_query *q, const cat_relation *rel, int c
     return out;
 }
 
+/* SET col = ... on a generated column: only DEFAULT, which leaves it to the engine.  Returns
+ * false with 428C9 for a value; *skip when the assignment is to be dropped. */
+static bool generated_assignment(sql_xlate *x, const cat_relation *rel, int col, Node *val, int location, bool *skip)
+{
+    const cat_column *c = &rel->columns[col];
+    *skip = false;
+    if (!c->generated)
+        return true;
+    if (val && IsA(val, SetToDefault)) {
+        *skip = true;
+        return true;
+    }
+    xlate_error(x, location, "428C9", "column \"%s\" can only be updated to DEFAULT", c->name);
+    pg_error_detail(x->err, "Column \"%s\" is a generated column.", c->name);
+    return false;
+}
+
 static int column_index(sql_xlate *x, const cat_relation *rel, const char *name, int location)
 {
     for (int i = 0; i < rel->ncolumns; i++)
@@ -277,6 +294,11 @@ static bool analyze_on_conflict(sql_xlate *x, ir_query *q, const cat_relation *r
         int col = column_index(x, rel, rt->name, rt->location);
         if (col < 0)
             return false;
+        bool skip;
+        if (!generated_assignment(x, rel, col, rt->val, rt->location, &skip))
+            return false;
+        if (skip)
+            continue;
         q->clause = "SET";
         ir_expr *e;
         if (IsA(rt->val, SetToDefault))
@@ -304,10 +326,8 @@ ir_query *analyze_insert(sql_xlate *x, Node *stmt)
     ir_query *q = ir_query_new(x, QUERY_INSERT, NULL);
     if (!q)
         return NULL;
-    if (s->withClause) {
-        xlate_error(x, s->withClause->location, "0A000", "WITH on INSERT is not supported");
+    if (s->withClause && !analyze_with(x, q, s->withClause))
         return NULL;
-    }
     /* The source is analysed before the target is in scope (INSERT ... SELECT cannot see it). */
     ir_query *source = NULL;
     SelectStmt *sel = (SelectStmt *)s->selectStmt;
@@ -345,7 +365,8 @@ ir_query *analyze_insert(sql_xlate *x, Node *stmt)
     if (sel) {
         x->insert_values = sel->valuesLists != NIL && sel->op == SETOP_NONE && !sel->sortClause && !sel->limitCount &&
                            !sel->limitOffset && !sel->withClause;
-        source = analyze_select(x, NULL, (Node *)sel);
+        source = analyze_select(x, s->withClause ? q : NULL, (Node *)sel);   /* q holds the WITH */
+        x->insert_values = false;
         if (!source)
             return NULL;
     }
@@ -365,6 +386,32 @@ ir_query *analyze_insert(sql_xlate *x, Node *stmt)
         if (ncols && nsrc < ncols) {
             xlate_error(x, -1, "42601", "INSERT has more target columns than expressions");
             return NULL;
+        }
+        /* Generated columns take only DEFAULT, and are then left out: the engine computes them. */
+        for (int c = 0; c < nsrc; c++) {
+            const cat_column *col = &rel->columns[cols[c]];
+            if (!col->generated)
+                continue;
+            bool all_default = source->kind == QUERY_VALUES;
+            for (int r = 0; all_default && r < source->nrows; r++)
+                if (source->rows[r][c]->kind != IRE_DEFAULT)
+                    all_default = false;
+            if (!all_default) {
+                xlate_error(x, -1, "428C9", "cannot insert a non-DEFAULT value into column \"%s\"", col->name);
+                pg_error_detail(x->err, "Column \"%s\" is a generated column.", col->name);
+                return NULL;
+            }
+            for (int k = c; k + 1 < nsrc; k++) {
+                cols[k] = cols[k + 1];
+                source->targets[k] = source->targets[k + 1];
+                for (int r = 0; r < source->nrows; r++)
+                    source->rows[r][k] = source->rows[r][k + 1];
+            }
+            nsrc--;
+            source->ntargets--;
+            if (ncols)
+                ncols--;
+            c--;
         }
         q->ninsert_columns = nsrc;
         if (source->kind == QUERY_VALUES) {
@@ -399,7 +446,7 @@ ir_query *analyze_insert(sql_xlate *x, Node *stmt)
         for (int i = 0; i < given; i++)
             if (cols[i] == c)
                 listed = true;
-        if (listed || !rel->columns[c].default_expr)
+        if (listed || !rel->columns[c].default_expr || rel->columns[c].generated)
             continue;
         if (source && source->kind == QUERY_SETOP) {
             xlate_error(x, -1, "0A000", "INSERT ... UNION with columns left to their defaults is not supported");
@@ -499,10 +546,8 @@ ir_query *analyze_update(sql_xlate *x, Node *stmt)
     ir_query *q = ir_query_new(x, QUERY_UPDATE, NULL);
     if (!q)
         return NULL;
-    if (s->withClause) {
-        xlate_error(x, s->withClause->location, "0A000", "WITH on UPDATE is not supported");
+    if (s->withClause && !analyze_with(x, q, s->withClause))
         return NULL;
-    }
     if (!target_relation(x, q, s->relation, "update"))
         return NULL;
     const cat_relation *rel = q->rtes[q->result_rte]->rel;
@@ -524,6 +569,18 @@ ir_query *analyze_update(sql_xlate *x, Node *stmt)
         int col = column_index(x, rel, rt->name, rt->location);
         if (col < 0)
             return NULL;
+        bool skip;
+        Node *val = rt->val;
+        if (IsA(val, MultiAssignRef)) {
+            MultiAssignRef *m = (MultiAssignRef *)val;
+            val = NULL;
+            if (IsA(m->source, RowExpr) && m->colno <= list_length(((RowExpr *)m->source)->args))
+                val = list_nth(((RowExpr *)m->source)->args, m->colno - 1);
+        }
+        if (!generated_assignment(x, rel, col, val, rt->location, &skip))
+            return NULL;
+        if (skip)
+            continue;
         for (int k = 0; k < q->nset; k++)
             if (q->set_columns[k] == col) {
                 xlate_error(x, rt->location, "42601", "multiple assignments to same column \"%s\"", rt->name);
@@ -565,6 +622,24 @@ ir_query *analyze_update(sql_xlate *x, Node *stmt)
         q->set_columns[q->nset] = col;
         q->set_values[q->nset++] = e;
     }
+    if (q->nset == 0) {
+        /* Only generated columns set to DEFAULT: the rows are still updated (and the engine
+         * recomputes nothing); the engine needs one assignment, a column to itself. */
+        for (int c = 0; c < rel->ncolumns; c++) {
+            if (rel->columns[c].generated)
+                continue;
+            ir_expr *self = ir_new(x, IRE_COLUMN, rel->columns[c].type, -1);
+            if (!self)
+                return NULL;
+            self->typmod = rel->columns[c].typmod;
+            self->u.column.levels_up = 0;
+            self->u.column.rte = q->result_rte;
+            self->u.column.column = c;
+            q->set_columns[q->nset] = c;
+            q->set_values[q->nset++] = self;
+            break;
+        }
+    }
     if (s->whereClause) {
         q->where = analyze_condition(x, q, s->whereClause, "WHERE");
         if (!q->where)
@@ -581,10 +656,8 @@ ir_query *analyze_delete(sql_xlate *x, Node *stmt)
     ir_query *q = ir_query_new(x, QUERY_DELETE, NULL);
     if (!q)
         return NULL;
-    if (s->withClause) {
-        xlate_error(x, s->withClause->location, "0A000", "WITH on DELETE is not supported");
+    if (s->withClause && !analyze_with(x, q, s->withClause))
         return NULL;
-    }
     if (!target_relation(x, q, s->relation, "delete from"))
         return NULL;
     if (s->usingClause && !analyze_from_list(x, q, s->usingClause))

@@ -42,7 +42,7 @@ static ir_expr *constant(sql_xlate *x, A_Const *c)
                 integral = false;
         int64_t v;
         if (integral && parse_int64(text, &v))
-            return ir_const_int(x, PG_OID_INT8, v, c->location);
+            return ir_const_int(x, v >= INT32_MIN && v <= INT32_MAX ? PG_OID_INT4 : PG_OID_INT8, v, c->location);
         ir_expr *e = ir_const_text(x, PG_OID_UNKNOWN, text, c->location);
         return e ? ir_coerce(x, e, PG_OID_NUMERIC, -1, COERCE_IMPLICIT, NULL) : NULL;
     }
@@ -65,9 +65,18 @@ static ir_expr *make_call(sql_xlate *x, const sql_function *fn, ir_expr **args, 
 {
     for (int i = 0; i < nargs; i++) {
         pg_oid want = coerce_to[i];
+        pg_oid slot = i < fn->nargs ? fn->args[i] : fn->nargs ? fn->args[fn->nargs - 1] : PG_OID_ANY;
+        bool polymorphic = slot == PG_OID_ANY || slot == PG_OID_ANYELEMENT || slot == PG_OID_ANYNONARRAY ||
+                           slot == PG_OID_ANYARRAY || slot == PG_OID_RECORD;
         if (want == PG_OID_ANY)
             want = args[i]->type == PG_OID_UNKNOWN ? PG_OID_TEXT : args[i]->type;
         args[i] = ir_coerce(x, args[i], want, -1, COERCE_IMPLICIT, NULL);
+        if (args[i] && polymorphic && (fn->flags & FN_ANY_CAST_TEXT))
+            args[i] = ir_coerce(x, args[i], PG_OID_TEXT, -1, COERCE_EXPLICIT, NULL);
+        else if (args[i] && polymorphic && (fn->flags & FN_ANY_AS_TEXT))
+            args[i] = ir_text_output(x, args[i]);
+        else if (args[i] && polymorphic && (fn->flags & FN_ANY_AS_JSON))
+            args[i] = ir_json_value(x, args[i]);
         if (!args[i])
             return NULL;
     }
@@ -81,17 +90,18 @@ static ir_expr *make_call(sql_xlate *x, const sql_function *fn, ir_expr **args, 
         const pg_type_info *t = types_by_oid(args[0]->type);
         ret = t && t->typarray ? t->typarray : PG_OID_TEXT_ARRAY;
     } else if (ret == PG_OID_ANYARRAY || ret == PG_OID_ANYELEMENT) {
-        /* Polymorphic result: the type the polymorphic arguments were resolved to. */
-        pg_oid resolved = PG_OID_INVALID;
-        for (int i = 0; i < nargs && !resolved; i++) {
+        /* Polymorphic result: the array (or element) type the arguments resolved to. */
+        pg_oid arr = PG_OID_INVALID;
+        for (int i = 0; i < nargs && !arr; i++) {
             pg_oid slot = i < fn->nargs ? fn->args[i] : fn->args[fn->nargs - 1];
             const pg_type_info *t = types_by_oid(args[i]->type);
-            if (slot == PG_OID_ANYARRAY)
-                resolved = ret == PG_OID_ANYARRAY ? args[i]->type : (t ? t->typelem : PG_OID_INVALID);
-            else if (slot == PG_OID_ANYELEMENT || slot == PG_OID_ANYNONARRAY)
-                resolved = ret == PG_OID_ANYELEMENT ? args[i]->type : (t ? t->typarray : PG_OID_INVALID);
+            if (slot == PG_OID_ANYARRAY && t && types_is_array(t))
+                arr = args[i]->type;
+            else if ((slot == PG_OID_ANYELEMENT || slot == PG_OID_ANYNONARRAY) && t && t->typarray)
+                arr = t->typarray;
         }
-        ret = resolved ? resolved : ret == PG_OID_ANYARRAY ? PG_OID_TEXT_ARRAY : PG_OID_TEXT;
+        const pg_type_info *at = types_by_oid(arr);
+        ret = ret == PG_OID_ANYARRAY ? (arr ? arr : PG_OID_TEXT_ARRAY) : (at && at->typelem ? at->typelem : PG_OID_TEXT);
     }
     if (fn->flags & FN_CATALOG)
         x->uses_catalog = true;
@@ -623,6 +633,59 @@ static ir_expr *array_expr(sql_xlate *x, ir_query *q, A_ArrayExpr *a)
 
 /* ---------------------------------------------------------------- sublinks */
 
+/* (a, b) IN (SELECT x, y ...) and (a, b) <> ALL (...): row values, which SQLite compares
+ * with the same three-valued logic.  Other operators, and types SQLite cannot compare with
+ * `=` (numeric text, char(n), interval), are refused. */
+static ir_expr *row_sublink(sql_xlate *x, ir_query *q, SubLink *s, ir_query *sub, ir_expr *e, int ncols)
+{
+    RowExpr *row = (RowExpr *)s->testexpr;
+    int n = list_length(row->args);
+    if (n != ncols) {
+        xlate_error(x, s->location, "42601", n < ncols ? "subquery has too many columns" : "subquery has too few columns");
+        return NULL;
+    }
+    const char *op = s->operName ? op_name(s->operName) : "=";
+    bool any = s->subLinkType == ANY_SUBLINK;
+    if (strcmp(op, any ? "=" : "<>") != 0) {
+        xlate_error(x, s->location, "0A000", "row comparison with a subquery is supported only as IN and NOT IN");
+        return NULL;
+    }
+    ir_expr *test = ir_new(x, IRE_ROW, PG_OID_RECORD, row->location);
+    ir_expr **args = alloc_args(x, n);
+    if (!test || !args)
+        return NULL;
+    const sql_function *fn = NULL;
+    for (int i = 0, t = 0; i < n; i++, t++) {
+        while (sub->targets[t].junk)
+            t++;
+        ir_expr *a = expr(x, q, list_nth(row->args, i));
+        if (!a)
+            return NULL;
+        ir_expr *col = sub->targets[t].expr;
+        pg_oid coerce[2];
+        if (sql_operator_lookup(op, a->type, col->type, &fn, coerce) != FN_FOUND) {
+            xlate_error(x, s->location, "42883", "operator does not exist: %s %s %s", tname(a->type), op, tname(col->type));
+            return NULL;
+        }
+        if (coerce[0] == PG_OID_NUMERIC || coerce[0] == PG_OID_BPCHAR || coerce[0] == PG_OID_INTERVAL ||
+            coerce[1] == PG_OID_NUMERIC || coerce[1] == PG_OID_BPCHAR || coerce[1] == PG_OID_INTERVAL) {
+            xlate_error(x, s->location, "0A000", "row comparison with a subquery over %s columns is not supported",
+                        tname(coerce[0]));
+            return NULL;
+        }
+        if (!(args[i] = ir_coerce(x, a, coerce[0], -1, COERCE_IMPLICIT, NULL)))
+            return NULL;
+        if (coerce[1] != col->type && !(sub->targets[t].expr = ir_coerce(x, col, coerce[1], -1, COERCE_IMPLICIT, NULL)))
+            return NULL;
+    }
+    test->u.list.args = args;
+    test->u.list.nargs = n;
+    e->u.sublink.sublink = any ? SUBLINK_ANY : SUBLINK_ALL;
+    e->u.sublink.test = test;
+    e->u.sublink.op = fn;
+    return e;
+}
+
 static ir_expr *sublink(sql_xlate *x, ir_query *q, SubLink *s)
 {
     ir_query *sub = analyze_subquery(x, q, s->subselect);
@@ -660,12 +723,10 @@ static ir_expr *sublink(sql_xlate *x, ir_query *q, SubLink *s)
     }
     case ANY_SUBLINK:
     case ALL_SUBLINK: {
+        if (s->testexpr && IsA(s->testexpr, RowExpr))
+            return row_sublink(x, q, s, sub, e, ncols);
         if (ncols != 1) {
             xlate_error(x, s->location, "42601", ncols > 1 ? "subquery has too many columns" : "subquery has too few columns");
-            return NULL;
-        }
-        if (s->testexpr && IsA(s->testexpr, RowExpr)) {
-            xlate_error(x, s->location, "0A000", "row comparison with a subquery is not supported");
             return NULL;
         }
         ir_expr *test = expr(x, q, s->testexpr);
@@ -817,71 +878,43 @@ static ir_expr *special_function(sql_xlate *x, ir_query *q, FuncCall *fc, const 
 {
     *handled = true;
     if (strcmp(name, "pg_typeof") == 0 && nargs == 1) {
-        return ir_const_int(x, PG_OID_REGTYPE, args[0]->type == PG_OID_UNKNOWN ? PG_OID_UNKNOWN : args[0]->type,
-                            fc->location);
-    }
-    if ((strcmp(name, "to_json") == 0 || strcmp(name, "to_jsonb") == 0) && nargs == 1) {
-        ir_expr *e = ir_new(x, IRE_RAW, name[7] == 'b' ? PG_OID_JSONB : PG_OID_JSON, fc->location);
+        ir_expr *oid = ir_const_int(x, PG_OID_REGTYPE, args[0]->type == PG_OID_UNKNOWN ? PG_OID_UNKNOWN : args[0]->type,
+                                    fc->location);
+        if (!oid || !ir_contains_aggregate(args[0]))
+            return oid;
+        /* pg_typeof(count(*)): the constant, but the aggregate must stay in the query (it
+         * makes the query grouped: one row). */
+        ir_expr *e = ir_new(x, IRE_RAW, PG_OID_REGTYPE, fc->location);
         ir_expr **a = alloc_args(x, 2);
         if (!e || !a)
             return NULL;
-        a[0] = args[0]->type == PG_OID_UNKNOWN ? ir_coerce(x, args[0], PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL) : args[0];
-        a[1] = ir_const_int(x, PG_OID_OID, a[0] ? (int64_t)a[0]->type : 0, -1);
-        if (!a[0] || !a[1])
-            return NULL;
-        e->u.raw.sql = "pgw_to_json(%1, %2)";
+        a[0] = oid;
+        a[1] = args[0];
+        e->u.raw.sql = "coalesce(%1, %2)";
         e->u.raw.args = a;
         e->u.raw.nargs = 2;
         return e;
     }
-    if ((strcmp(name, "current_schemas") == 0 && nargs == 1) || (strcmp(name, "current_schema") == 0 && nargs == 0)) {
-        /* Known at translation from search_path (part of the plan cache key); a path naming
-         * "$user" depends on who runs it, so such plans are not shared. */
-        const char *path[16];
-        size_t n = guc_search_path(x->session, x->catalog, path, ARRAY_LEN(path));
-        const char *raw = guc_get(x->session->gucs, "search_path");
-        if (raw && strstr(raw, "$user"))
-            x->uncacheable = true;
-        if (nargs == 0) {
-            if (!n)
-                return ir_const_null(x, PG_OID_NAME, fc->location);
-            return ir_const_text(x, PG_OID_NAME, path[0], fc->location);
-        }
-        ir_expr *implicit = ir_coerce(x, args[0], PG_OID_BOOL, -1, COERCE_IMPLICIT, NULL);
-        if (!implicit)
-            return NULL;
-        if (implicit->kind != IRE_CONST) {
-            xlate_error(x, fc->location, "0A000", "current_schemas() needs a constant argument");
+    if (strcmp(name, "row_to_json") == 0 && nargs == 1) {
+        if (args[0]->type != PG_OID_RECORD) {
+            xlate_error(x, fc->location, "42883", "function row_to_json(%s) does not exist", tname(args[0]->type));
+            pg_error_hint(x->err, "No function matches the given name and argument types. You might need to add explicit type casts.");
             return NULL;
         }
-        if (implicit->u.constant.value.kind == VALUE_NULL)
-            return ir_const_null(x, PG_OID_NAME_ARRAY, fc->location);
-        bool include_implicit = implicit->u.constant.value.i != 0;
-        strbuf json;
-        strbuf_init(&json);
-        strbuf_putc(&json, '[');
-        bool listed = false, first = true;
-        for (size_t i = 0; i < n; i++)
-            listed |= strcmp(path[i], "pg_catalog") == 0;
-        if (include_implicit && !listed) {
-            strbuf_puts(&json, "\"pg_catalog\"");
-            first = false;
-        }
-        for (size_t i = 0; i < n; i++) {
-            strbuf_puts(&json, first ? "\"" : ",\"");
-            for (const char *p = path[i]; *p; p++) {
-                if (*p == '"' || *p == '\\')
-                    strbuf_putc(&json, '\\');
-                strbuf_putc(&json, *p);
-            }
-            strbuf_putc(&json, '"');
-            first = false;
-        }
-        strbuf_putc(&json, ']');
-        ir_expr *e = json.failed ? NULL : ir_const_text(x, PG_OID_NAME_ARRAY, json.data, fc->location);
-        if (json.failed)
-            pg_error_oom(x->err);
-        strbuf_free(&json);
+        return ir_json_value(x, args[0]);
+    }
+    if ((strcmp(name, "to_json") == 0 || strcmp(name, "to_jsonb") == 0) && nargs == 1) {
+        ir_expr *j = ir_json_value(x, args[0]);
+        if (!j || name[7] != 'b')
+            return j;
+        ir_expr *e = ir_new(x, IRE_RAW, PG_OID_JSONB, fc->location);
+        ir_expr **a = alloc_args(x, 1);
+        if (!e || !a)
+            return NULL;
+        a[0] = j;
+        e->u.raw.sql = "pgw_json_to_jsonb(%1)";
+        e->u.raw.args = a;
+        e->u.raw.nargs = 1;
         return e;
     }
     if (strcmp(name, "array_length") == 0 && nargs == 1) {
@@ -1042,6 +1075,71 @@ static ir_expr *lateral_srf(sql_xlate *x, ir_query *q, ir_expr *call, const char
     return row;
 }
 
+/* Functions whose parameters have names and defaults applications rely on (PostgreSQL's
+ * pg_proc.proargnames / proargdefaults): named notation is mapped to positions and omitted
+ * trailing parameters take their defaults. */
+typedef struct named_params {
+    const char *function;
+    int n;
+    const char *names[7];
+    int64_t defaults[7];
+} named_params;
+
+static const named_params named_functions[] = {
+    {"make_interval", 7, {"years", "months", "weeks", "days", "hours", "mins", "secs"}, {0, 0, 0, 0, 0, 0, 0}},
+};
+
+static bool apply_parameter_defaults(sql_xlate *x, FuncCall *fc, const char *name, ir_expr ***args_io, int *nargs_io,
+                                     const char **arg_names)
+{
+    int nargs = *nargs_io;
+    bool any_named = false;
+    for (int i = 0; i < nargs && i < 64; i++)
+        any_named |= arg_names[i] != NULL;
+    const named_params *np = NULL;
+    for (size_t k = 0; k < ARRAY_LEN(named_functions); k++)
+        if (strcmp(named_functions[k].function, name) == 0)
+            np = &named_functions[k];
+    if (!np) {
+        if (any_named) {
+            xlate_error(x, fc->location, "42883", "function %s with named arguments does not exist", name);
+            pg_error_hint(x->err, "No function matches the given name and argument types. You might need to add explicit type casts.");
+            return false;
+        }
+        return true;
+    }
+    if (nargs > np->n)
+        return true;   /* resolution reports it */
+    ir_expr **full = xlate_alloc(x, sizeof *full * (size_t)np->n);
+    if (!full)
+        return false;
+    for (int i = 0; i < nargs; i++) {
+        int pos = i;
+        if (arg_names[i]) {
+            pos = -1;
+            for (int k = 0; k < np->n; k++)
+                if (strcmp(np->names[k], arg_names[i]) == 0)
+                    pos = k;
+            if (pos < 0) {
+                xlate_error(x, fc->location, "42883", "function %s(%s => ...) does not exist", name, arg_names[i]);
+                pg_error_hint(x->err, "No function matches the given name and argument types. You might need to add explicit type casts.");
+                return false;
+            }
+        }
+        if (full[pos]) {
+            xlate_error(x, fc->location, "42601", "argument name \"%s\" used more than once", np->names[pos]);
+            return false;
+        }
+        full[pos] = (*args_io)[i];
+    }
+    for (int k = 0; k < np->n; k++)
+        if (!full[k] && !(full[k] = ir_const_int(x, PG_OID_INT4, np->defaults[k], -1)))
+            return false;
+    *args_io = full;
+    *nargs_io = np->n;
+    return true;
+}
+
 static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
 {
     const char *name = name_list_last(fc->funcname);
@@ -1065,10 +1163,16 @@ static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
     const char *saved_clause = q->clause;
     if (in_from)
         q->clause = "FROM function";
+    const char *arg_names[64] = {0};
     foreach (lc, fc->args) {
         Node *a = lfirst(lc);
         if (IsA(a, NamedArgExpr)) {
-            xlate_error(x, fc->location, "0A000", "named function arguments are not supported");
+            if (i >= 64)
+                break;
+            arg_names[i] = ((NamedArgExpr *)a)->name;
+            a = (Node *)((NamedArgExpr *)a)->arg;
+        } else if (i > 0 && arg_names[i - 1]) {
+            xlate_error(x, exprLocation(a), "42601", "positional argument cannot follow named argument");
             return NULL;
         }
         args[i] = expr(x, q, a);
@@ -1077,6 +1181,8 @@ static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
         i++;
     }
     q->clause = saved_clause;
+    if (!apply_parameter_defaults(x, fc, name, &args, &nargs, arg_names))
+        return NULL;
     bool handled;
     ir_expr *special = special_function(x, q, fc, name, args, nargs, &handled);
     if (handled)
@@ -1151,10 +1257,20 @@ static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
         return NULL;
     }
     bool select_list_srf = fn->kind == FN_SET_RETURNING && !in_from;
-    if (select_list_srf && !(q->clause && strcmp(q->clause, "SELECT") == 0)) {
-        xlate_error(x, fc->location, "0A000",
-                    "set-returning function %s() is only supported in FROM and in the select list", name);
-        return NULL;
+    if (select_list_srf) {
+        /* In the select list they become lateral function scans (lateral_srf below);
+         * elsewhere PostgreSQL refuses them. */
+        bool in_select_list = q->kind == QUERY_SELECT && q->clause && strcmp(q->clause, "SELECT") == 0;
+        if (saved_in_agg) {
+            xlate_error(x, fc->location, "0A000", "aggregate function calls cannot contain set-returning function calls");
+            pg_error_hint(x->err, "You might be able to move the set-returning function into a LATERAL FROM item.");
+            return NULL;
+        }
+        if (!in_select_list) {
+            xlate_error(x, fc->location, "0A000", "set-returning functions are not allowed in %s",
+                        q->clause ? q->clause : "this context");
+            return NULL;
+        }
     }
     const sql_fn_emit *emit = &fn->emit;
     const char *tmpl = x->dialect == DIALECT_IRIS ? emit->iris : emit->sqlite;
@@ -1288,25 +1404,18 @@ static ir_expr *type_cast(sql_xlate *x, ir_query *q, TypeCast *tc)
     if (!analyze_type_name(x, (Node *)tc->typeName, &oid, &typmod))
         return NULL;
     /* 'name'::regclass and friends look the object up now, as PostgreSQL's input function
-     * does: through the session's catalog view (catalog_names.c), with its errors. */
+     * does (analyze_names.c). */
     if ((oid == PG_OID_REGCLASS || oid == PG_OID_REGTYPE || oid == PG_OID_REGNAMESPACE || oid == PG_OID_REGPROC ||
          oid == PG_OID_REGPROCEDURE || oid == PG_OID_REGROLE) &&
-        IsA(tc->arg, A_Const) && IsA(&((A_Const *)tc->arg)->val, String)) {
-        const char *text = strVal(&((A_Const *)tc->arg)->val);
-        sql_value v;
-        strbuf scratch;
-        strbuf_init(&scratch);
-        bool ok = types_text_in(&x->session->types, oid, -1, text, strlen(text), &v, &scratch, x->err);
-        strbuf_free(&scratch);
-        if (!ok) {
-            /* Report at the literal, as PostgreSQL does. */
-            pg_error saved = {0};
-            pg_error_move(&saved, x->err);
-            xlate_error(x, ((A_Const *)tc->arg)->location, saved.sqlstate, "%s", saved.message ? saved.message : "");
-            pg_error_clear(&saved);
+        IsA(tc->arg, A_Const) && IsA(&((A_Const *)tc->arg)->val, String))
+        return analyze_reg_literal(x, strVal(&((A_Const *)tc->arg)->val), oid, ((A_Const *)tc->arg)->location);
+    if (IsA(tc->arg, A_ArrayExpr) && list_length(((A_ArrayExpr *)tc->arg)->elements) == 0) {
+        /* ARRAY[]::int[]: the cast gives the empty array its type */
+        if (!types_is_array(types_by_oid(oid))) {
+            xlate_error(x, tc->location, "42846", "cannot cast type %s[] to %s", "unknown", tname(oid));
             return NULL;
         }
-        return ir_const_int(x, oid, v.i, tc->location);
+        return ir_new(x, IRE_ARRAY, oid, tc->location);
     }
     ir_expr *arg = expr(x, q, tc->arg);
     if (!arg)
@@ -1480,7 +1589,7 @@ static ir_expr *indirection(sql_xlate *x, ir_query *q, A_Indirection *ind)
             e->u.raw.sql = "pgw_array_slice(%1, %2, %3)";
             e->u.raw.nargs = 3;
         } else {
-            e->u.raw.sql = "pgw_array_get(%1, %2)";
+            e->u.raw.sql = "pgw_array_get(%1, %2, %T1)";
             e->u.raw.nargs = 2;
         }
         e->u.raw.args = a;

@@ -93,10 +93,40 @@ const char *analyze_creation_schema(sql_xlate *x, const char *explicit_schema, i
     return NULL;
 }
 
+/* The session's temporary schema if it exists in the catalog (pg_temp_<pid>), else NULL. */
+const char *analyze_temp_schema(sql_xlate *x)
+{
+    const char *t = x->session->temp_schema;
+    return t && cat_find_namespace(x->catalog, t) ? t : NULL;
+}
+
+/* pg_temp_N of another session: PostgreSQL refuses to touch it. */
+static bool other_sessions_temp(sql_xlate *x, const char *schema, int location)
+{
+    if (strncmp(schema, "pg_temp_", 8) != 0)
+        return false;
+    const char *mine = x->session->temp_schema;
+    if (mine && strcmp(mine, schema) == 0)
+        return false;
+    xlate_error(x, location, "0A000", "cannot access temporary tables of other sessions");
+    return true;
+}
+
 const cat_relation *analyze_find_relation(sql_xlate *x, const char *schema, const char *name,
                                           int location, bool missing_ok)
 {
+    if (schema && strcmp(schema, "pg_temp") == 0) {
+        /* pg_temp: this session's temporary schema */
+        schema = analyze_temp_schema(x);
+        if (!schema) {
+            if (!missing_ok)
+                xlate_error(x, location, "42P01", "relation \"pg_temp.%s\" does not exist", name);
+            return NULL;
+        }
+    }
     if (schema) {
+        if (other_sessions_temp(x, schema, location))
+            return NULL;
         if (!cat_find_namespace(x->catalog, schema)) {
             if (!missing_ok)
                 xlate_error(x, location, "3F000", "schema \"%s\" does not exist", schema);
@@ -106,6 +136,14 @@ const cat_relation *analyze_find_relation(sql_xlate *x, const char *schema, cons
         if (!r && !missing_ok)
             xlate_error(x, location, "42P01", "relation \"%s.%s\" does not exist", schema, name);
         return r;
+    }
+    /* The temporary schema is searched first, then pg_catalog unless listed, then the path
+     * (PostgreSQL's implicit search order for relations). */
+    const char *temp = analyze_temp_schema(x);
+    if (temp) {
+        const cat_relation *r = cat_find_relation(x->catalog, temp, name);
+        if (r)
+            return r;
     }
     const char *path[16];
     size_t n = guc_search_path(x->session, x->catalog, path, ARRAY_LEN(path));
@@ -126,6 +164,74 @@ const cat_relation *analyze_find_relation(sql_xlate *x, const char *schema, cons
     if (!missing_ok)
         xlate_error(x, location, "42P01", "relation \"%s\" does not exist", name);
     return NULL;
+}
+
+ir_expr *analyze_reg_literal(sql_xlate *x, const char *text, pg_oid oid, int location)
+{
+    /* With the session's catalog resolver (catalog_names.c): every reg* type, with
+     * PostgreSQL's lookup rules and errors, reported at the literal. */
+    if (x->session && x->session->types.reg) {
+        sql_value v;
+        strbuf scratch;
+        strbuf_init(&scratch);
+        bool ok = types_text_in(&x->session->types, oid, -1, text, strlen(text), &v, &scratch, x->err);
+        strbuf_free(&scratch);
+        if (!ok) {
+            pg_error saved = {0};
+            pg_error_move(&saved, x->err);
+            xlate_error(x, location, saved.sqlstate, "%s", saved.message ? saved.message : "");
+            pg_error_clear(&saved);
+            return NULL;
+        }
+        return ir_const_int(x, oid, v.i, location);
+    }
+    if (oid == PG_OID_REGTYPE) {
+        const pg_type_info *t = types_by_name(text);
+        if (!t) {
+            xlate_error(x, location, "42704", "type \"%s\" does not exist", text);
+            return NULL;
+        }
+        return ir_const_int(x, PG_OID_REGTYPE, t->oid, location);
+    }
+    if (oid == PG_OID_REGNAMESPACE) {
+        const cat_namespace *ns = cat_find_namespace(x->catalog, text);
+        if (!ns) {
+            xlate_error(x, location, "3F000", "schema \"%s\" does not exist", text);
+            return NULL;
+        }
+        return ir_const_int(x, PG_OID_REGNAMESPACE, ns->oid, location);
+    }
+    /* A number is an OID already. */
+    int64_t num;
+    if (parse_int64(text, &num) && num >= 0 && num <= UINT32_MAX)
+        return ir_const_int(x, oid, num, location);
+    /* "schema.name" or "name", with PostgreSQL's quoting rules. */
+    char schema[256] = "", name[256] = "";
+    const char *dot = NULL;
+    bool quoted = false;
+    for (const char *p = text; *p; p++) {
+        if (*p == '"')
+            quoted = !quoted;
+        else if (*p == '.' && !quoted)
+            dot = p;
+    }
+    const char *rel = dot ? dot + 1 : text;
+    if (dot)
+        snprintf(schema, sizeof schema, "%.*s", (int)(dot - text), text);
+    snprintf(name, sizeof name, "%s", rel);
+    for (char *c = name; *c; c++)
+        if (*c >= 'A' && *c <= 'Z' && name[0] != '"')
+            *c = (char)(*c - 'A' + 'a');
+    if (name[0] == '"') {
+        size_t len = strlen(name);
+        memmove(name, name + 1, len);
+        if (len >= 2 && name[len - 2] == '"')
+            name[len - 2] = 0;
+    }
+    const cat_relation *r = analyze_find_relation(x, dot ? schema : NULL, name, location, false);
+    if (!r)
+        return NULL;
+    return ir_const_int(x, PG_OID_REGCLASS, r->oid, location);
 }
 
 /* Copy an expression that belongs to query level L so it can be used `add` levels deeper:
@@ -201,6 +307,47 @@ static ir_expr *tableoid_expr(sql_xlate *x, const ir_rte *r, int location)
     return ir_const_int(x, PG_OID_OID, r->rel->oid, location);
 }
 
+/* `t` for range entry t: a record of its columns (named, for row_to_json and json_agg);
+ * for a function returning one column, that column (PostgreSQL's scalar function rows). */
+static ir_expr *whole_row(sql_xlate *x, ir_query *owner, int levels_up, int rte, int location)
+{
+    ir_rte *r = owner->rtes[rte];
+    if (r->kind == IR_RTE_FUNCTION && r->ncols - (r->with_ordinality ? 1 : 0) == 1) {
+        ir_expr *e = column_expr(x, owner, levels_up, rte, 0, location);
+        ir_expr *row = e ? ir_new(x, IRE_ROW, e->type, location) : NULL;
+        ir_expr **args = xlate_alloc(x, sizeof *args);
+        if (!row || !args)
+            return NULL;
+        /* a one-element "row" that is its value, named after the entry */
+        args[0] = e;
+        row->typmod = e->typmod;
+        row->u.list.args = args;
+        row->u.list.nargs = 1;
+        row->u.list.alias = r->alias;
+        return row;
+    }
+    int n = 0;
+    for (int i = 0; i < r->ncols; i++)
+        n += !(r->coldropped && r->coldropped[i]);
+    ir_expr *row = ir_new(x, IRE_ROW, PG_OID_RECORD, location);
+    ir_expr **args = xlate_alloc(x, sizeof *args * (size_t)(n + 1));
+    const char **names = xlate_alloc(x, sizeof *names * (size_t)(n + 1));
+    if (!row || !args || !names)
+        return NULL;
+    for (int i = 0, k = 0; i < r->ncols; i++) {
+        if (r->coldropped && r->coldropped[i])
+            continue;
+        if (!(args[k] = column_expr(x, owner, levels_up, rte, i, location)))
+            return NULL;
+        names[k++] = r->colnames[i];
+    }
+    row->u.list.args = args;
+    row->u.list.nargs = n;
+    row->u.list.names = names;
+    row->u.list.alias = r->alias;
+    return row;
+}
+
 ir_expr *analyze_column_ref(sql_xlate *x, ir_query *q, const char **names, int nnames, int location)
 {
     const char *colname = names[nnames - 1];
@@ -269,6 +416,18 @@ ir_expr *analyze_column_ref(sql_xlate *x, ir_query *q, const char **names, int n
             }
             return column_expr(x, cur, level, cur->ns[i].rte, c, location);
         }
+    }
+    if (!qualifier) {
+        /* No such column: a range entry's name is a whole-row reference. */
+        level = 0;
+        for (ir_query *cur = q; cur; cur = cur->parent, level++)
+            for (int i = 0; i < cur->nns; i++) {
+                if (!cur->ns[i].rel_visible)
+                    continue;
+                ir_rte *r = cur->rtes[cur->ns[i].rte];
+                if (r->alias && strcmp(r->alias, colname) == 0)
+                    return whole_row(x, cur, level, cur->ns[i].rte, location);
+            }
     }
     if (qualifier)
         xlate_error(x, location, "42P01", "missing FROM-clause entry for table \"%s\"", qualifier);

@@ -11,7 +11,7 @@
 
 /* ---------------------------------------------------------------- WITH */
 
-static bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
+bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
 {
     if (!with)
         return true;
@@ -29,6 +29,12 @@ static bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
                             cte->ctename);
                 return false;
             }
+        if (!IsA(cte->ctequery, SelectStmt)) {
+            /* SQLite has no INSERT/UPDATE/DELETE ... RETURNING as a table source. */
+            xlate_error(x, cte->location, "0A000", "data-modifying statements in WITH are not supported");
+            pg_error_hint(x->err, "Run the INSERT, UPDATE or DELETE ... RETURNING as its own statement.");
+            return false;
+        }
         ir_cte *c = &q->ctes[q->ncte];
         c->name = xlate_strdup(x, cte->ctename);
         c->recursive = with->recursive;
@@ -48,6 +54,7 @@ static bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
             /* A recursive CTE: the non-recursive term fixes the column types, then the
              * recursive term sees the CTE with them. */
             SelectStmt *u = (SelectStmt *)query;
+            x->setop_arm = true;
             ir_query *left = analyze_subquery(x, q, (Node *)u->larg);
             if (!left)
                 return false;
@@ -58,6 +65,7 @@ static bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
             stub->targets = left->targets;
             c->query = stub;
             q->ncte++;
+            x->setop_arm = true;
             ir_query *right = analyze_subquery(x, q, (Node *)u->rarg);
             if (!right)
                 return false;
@@ -65,16 +73,26 @@ static bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
                 xlate_error(x, cte->location, "42601", "each UNION query must have the same number of columns");
                 return false;
             }
+            for (int i = 0; i < left->ntargets; i++) {
+                /* The non-recursive term's unknown literals become text, as in a plain list. */
+                ir_target *t = &left->targets[i];
+                if (t->expr->type == PG_OID_UNKNOWN && !(t->expr = ir_coerce(x, t->expr, PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL)))
+                    return false;
+            }
             for (int i = 0; i < right->ntargets; i++) {
                 ir_target *t = &right->targets[i];
                 if (t->expr->type != left->targets[i].expr->type) {
+                    ir_expr *before = t->expr;
                     t->expr = ir_coerce(x, t->expr, left->targets[i].expr->type, -1, COERCE_IMPLICIT, NULL);
+                    if (!t->expr && strcmp(x->err->sqlstate, "42804") != 0 && strcmp(x->err->sqlstate, "42846") != 0)
+                        return false;   /* a literal that does not read as the type: its own error */
                     if (!t->expr) {
                         pg_error_clear(x->err);
                         const pg_type_info *a = types_by_oid(left->targets[i].expr->type);
+                        const pg_type_info *b = types_by_oid(before->type);
                         xlate_error(x, cte->location, "42804",
                                     "recursive query \"%s\" column %d has type %s in non-recursive term but type %s overall",
-                                    cte->ctename, i + 1, a ? a->sql_name : "?", a ? a->sql_name : "?");
+                                    cte->ctename, i + 1, a ? a->sql_name : "?", b ? b->sql_name : "?");
                         return false;
                     }
                 }
@@ -231,6 +249,38 @@ static int add_subselect(sql_xlate *x, ir_query *q, RangeSubselect *rs)
     return ir_add_rte(x, q, r);
 }
 
+/* Set-returning functions whose result columns are OUT parameters (named, possibly
+ * several) rather than one column named after the function. */
+typedef struct srf_out_columns {
+    const char *function;
+    int n;
+    const char *names[2];
+    pg_oid types[2];
+} srf_out_columns;
+
+static const srf_out_columns srf_outs[] = {
+    {"jsonb_array_elements", 1, {"value"}, {PG_OID_JSONB}},
+    {"jsonb_array_elements_text", 1, {"value"}, {PG_OID_TEXT}},
+    {"json_array_elements", 1, {"value"}, {PG_OID_JSON}},
+    {"json_array_elements_text", 1, {"value"}, {PG_OID_TEXT}},
+    {"jsonb_each", 2, {"key", "value"}, {PG_OID_TEXT, PG_OID_JSONB}},
+    {"jsonb_each_text", 2, {"key", "value"}, {PG_OID_TEXT, PG_OID_TEXT}},
+    {"json_each", 2, {"key", "value"}, {PG_OID_TEXT, PG_OID_JSON}},
+    {"json_each_text", 2, {"key", "value"}, {PG_OID_TEXT, PG_OID_TEXT}},
+};
+
+const char *analyze_srf_out_columns(const char *function, int *n, const char *const **names, const pg_oid **types)
+{
+    for (size_t i = 0; i < ARRAY_LEN(srf_outs); i++)
+        if (strcmp(srf_outs[i].function, function) == 0) {
+            *n = srf_outs[i].n;
+            *names = srf_outs[i].names;
+            *types = srf_outs[i].types;
+            return srf_outs[i].function;
+        }
+    return NULL;
+}
+
 static int add_range_function(sql_xlate *x, ir_query *q, RangeFunction *rf)
 {
     if (list_length(rf->functions) != 1) {
@@ -239,6 +289,10 @@ static int add_range_function(sql_xlate *x, ir_query *q, RangeFunction *rf)
     }
     List *pair = linitial(rf->functions);
     Node *call = linitial(pair);
+    if (lsecond(pair)) {
+        xlate_error(x, -1, "0A000", "a column definition list for a function in FROM is not supported");
+        return -1;
+    }
     if (!IsA(call, FuncCall)) {
         xlate_error(x, -1, "0A000", "only function calls are supported in FROM");
         return -1;
@@ -261,19 +315,46 @@ static int add_range_function(sql_xlate *x, ir_query *q, RangeFunction *rf)
     r->function = fn;
     r->lateral = true;   /* functions in FROM may always refer to earlier items */
     r->with_ordinality = rf->ordinality;
-    const char *names[3] = {r->alias, "ordinality", NULL};
-    pg_oid types[3] = {fn->type, PG_OID_INT8, 0};
-    int n = srf_columns(x, fn, names, types, 2);
-    if (n == 2 && rf->ordinality) {
-        xlate_error(x, -1, "0A000", "WITH ORDINALITY on a function returning a record is not supported");
+    const char *names[4];
+    pg_oid types[4];
+    const char **engine = xlate_alloc(x, sizeof *engine * 4);
+    if (!engine)
         return -1;
+    int n = 0;
+    int nout;
+    const char *const *out_names;
+    const pg_oid *out_types;
+    const char *rec_names[2];
+    pg_oid rec_types[2];
+    if (srf_columns(x, fn, rec_names, rec_types, 2) == 2) {
+        /* information_schema._pg_expandarray: (x, n), its element and position */
+        if (rf->ordinality) {
+            xlate_error(x, -1, "0A000", "WITH ORDINALITY on a function returning a record is not supported");
+            return -1;
+        }
+        for (int i = 0; i < 2; i++) {
+            names[n] = rec_names[i];
+            types[n] = rec_types[i];
+            engine[n++] = i == 0 ? "value" : "ordinality";
+        }
+    } else if (fn->kind == IRE_CALL && fn->u.call.fn->kind == FN_SET_RETURNING &&
+               analyze_srf_out_columns(fn->u.call.fn->name, &nout, &out_names, &out_types)) {
+        for (int i = 0; i < nout; i++) {
+            names[n] = out_names[i];
+            types[n] = out_types[i];
+            engine[n++] = out_names[i];
+        }
+    } else {
+        names[n] = r->alias;
+        types[n] = fn->type;
+        engine[n++] = "value";
     }
-    if (n == 1) {
-        names[0] = r->alias;
-        names[1] = "ordinality";
-        types[1] = PG_OID_INT8;
-        n = rf->ordinality ? 2 : 1;
+    if (rf->ordinality) {
+        names[n] = "ordinality";
+        types[n] = PG_OID_INT8;
+        engine[n++] = "ordinality";
     }
+    r->engine_colnames = engine;
     if (!set_rte_columns(x, r, n, names, types, NULL, rf->alias, -1))
         return -1;
     return ir_add_rte(x, q, r);
@@ -686,8 +767,9 @@ static bool analyze_target_list(sql_xlate *x, ir_query *q, List *targets)
         ir_expr *e = analyze_expr(x, q, val);
         if (!e)
             return false;
-        /* Unknown literals in the select list become text (PostgreSQL 10+). */
-        if (e->type == PG_OID_UNKNOWN) {
+        /* Unknown literals in the select list become text (PostgreSQL 10+), except in the
+         * arm of a set operation, where the set operation's common type decides. */
+        if (e->type == PG_OID_UNKNOWN && !q->setop_arm) {
             e = ir_coerce(x, e, PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL);
             if (!e)
                 return false;
@@ -875,6 +957,20 @@ static bool analyze_group_by(sql_xlate *x, ir_query *q, List *group)
     return true;
 }
 
+/* Types without a default btree ordering (json, point, xml): PostgreSQL refuses to sort
+ * or group them. */
+bool analyze_check_ordering(sql_xlate *x, ir_expr *e, int location)
+{
+    pg_oid t = e->type;
+    if (t == PG_OID_JSON || t == PG_OID_XML || t == PG_OID_POINT) {
+        const pg_type_info *ti = types_by_oid(t);
+        xlate_error(x, location, "42883", "could not identify an ordering operator for type %s", ti ? ti->sql_name : "?");
+        pg_error_hint(x->err, "Use an explicit ordering operator or modify the query.");
+        return false;
+    }
+    return true;
+}
+
 bool analyze_sort_clause(sql_xlate *x, ir_query *q, List *sort, bool for_setop)
 {
     int n = list_length(sort);
@@ -907,6 +1003,8 @@ bool analyze_sort_clause(sql_xlate *x, ir_query *q, List *sort, bool for_setop)
             xlate_error(x, sb->location, "0A000", "ORDER BY ... USING is not supported");
             return false;
         }
+        if (!analyze_check_ordering(x, e, exprLocation(sb->node)))
+            return false;
         ir_sort *s = &q->sort[q->nsort++];
         s->expr = e;
         s->descending = sb->sortby_dir == SORTBY_DESC;
@@ -1054,10 +1152,115 @@ static ir_expr *limit_expr(sql_xlate *x, ir_query *q, Node *n, const char *claus
     q->clause = saved;
     if (!e)
         return NULL;
-    return ir_coerce(x, e, PG_OID_INT8, -1, COERCE_IMPLICIT, NULL);
+    return ir_coerce(x, e, PG_OID_INT8, -1, COERCE_ASSIGNMENT, NULL);
 }
 
 static ir_query *analyze_setop(sql_xlate *x, ir_query *parent, SelectStmt *s);
+
+/* ---------------------------------------------------------------- SRFs in the select list */
+
+typedef struct srf_find {
+    ir_expr **slots[8];
+    int n;
+    bool too_many;
+} srf_find;
+
+static bool find_srf(ir_expr **slot, void *arg)
+{
+    srf_find *f = arg;
+    ir_expr *e = *slot;
+    if (e->kind == IRE_CALL && e->u.call.fn->kind == FN_SET_RETURNING) {
+        if (f->n < (int)ARRAY_LEN(f->slots))
+            f->slots[f->n++] = slot;
+        else
+            f->too_many = true;
+        return true;
+    }
+    return true;
+}
+
+/* SELECT srf(...) [FROM ...]: PostgreSQL runs the function once per input row and emits a
+ * row per result (ProjectSet).  With one set-returning call that is a LATERAL function scan
+ * joined after the FROM items, the call replaced by its column; ORDER BY keeps the
+ * function's own order among equal keys through its ordinality.  What ProjectSet does
+ * beyond that (several calls in lock step, calls above grouping) is refused. */
+static bool hoist_select_srfs(sql_xlate *x, ir_query *q, SelectStmt *s)
+{
+    srf_find f = {0};
+    for (int i = 0; i < q->ntargets; i++)
+        if (!ir_walk(&q->targets[i].expr, find_srf, &f))
+            return false;
+    if (f.n == 0)
+        return true;
+    const sql_function *first = (*f.slots[0])->u.call.fn;
+    int location = (*f.slots[0])->location;
+    for (int i = 1; i < f.n; i++)
+        if (*f.slots[i] != *f.slots[0]) {
+            xlate_error(x, (*f.slots[i])->location, "0A000",
+                        "several set-returning functions in one select list are not supported; use ROWS FROM or joins in FROM");
+            return false;
+        }
+    bool grouped = s->groupClause || s->havingClause || s->windowClause;
+    for (int i = 0; i < q->ntargets && !grouped; i++)
+        grouped = ir_contains_aggregate(q->targets[i].expr);
+    if (grouped || q->has_windows) {
+        xlate_error(x, location, "0A000",
+                    "set-returning functions in the select list of a grouped or windowed query are not supported; "
+                    "move %s() into FROM", first->name);
+        return false;
+    }
+    int nout;
+    const char *const *out_names;
+    const pg_oid *out_types;
+    if (analyze_srf_out_columns(first->name, &nout, &out_names, &out_types)) {
+        xlate_error(x, location, "0A000", "%s() in the select list returns a record; call it in FROM instead", first->name);
+        return false;
+    }
+    ir_expr *call = *f.slots[0];
+    ir_rte *r = xlate_alloc(x, sizeof *r);
+    const char **engine = xlate_alloc(x, sizeof *engine * 2);
+    if (!r || !engine)
+        return false;
+    r->kind = IR_RTE_FUNCTION;
+    r->alias = first->name;
+    r->function = call;
+    r->lateral = true;
+    r->with_ordinality = true;
+    engine[0] = "value";
+    engine[1] = "ordinality";
+    r->engine_colnames = engine;
+    const char *names[2] = {first->name, "ordinality"};
+    pg_oid types[2] = {call->type, PG_OID_INT8};
+    if (!set_rte_columns(x, r, 2, names, types, NULL, NULL, -1))
+        return false;
+    r->coltypmods[0] = call->typmod;
+    int rte = ir_add_rte(x, q, r);
+    ir_from *from = xlate_alloc(x, sizeof *from);
+    ir_from **list = xlate_alloc(x, sizeof *list * (size_t)(q->nfrom + 1));
+    if (rte < 0 || !from || !list)
+        return false;
+    from->rte = rte;
+    if (q->nfrom)
+        memcpy(list, q->from, sizeof *list * (size_t)q->nfrom);
+    list[q->nfrom] = from;
+    q->from = list;
+    q->nfrom++;
+    for (int col = 0; col < 2; col++) {
+        ir_expr *c = ir_new(x, IRE_COLUMN, types[col], location);
+        if (!c)
+            return false;
+        c->u.column.rte = rte;
+        c->u.column.column = col;
+        if (col == 0) {
+            c->typmod = call->typmod;
+            for (int i = 0; i < f.n; i++)
+                *f.slots[i] = c;
+        } else {
+            q->srf_ordinality = c;
+        }
+    }
+    return true;
+}
 
 static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt *s)
 {
@@ -1074,10 +1277,14 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
         return NULL;
     }
     ir_query *q = ir_query_new(x, QUERY_SELECT, parent);
+    if (q) {
+        q->setop_arm = x->setop_arm || (parent && parent->kind == QUERY_SETOP);
+        x->setop_arm = false;
+    }
     if (!q || !analyze_with(x, q, s->withClause) || !analyze_from_list(x, q, s->fromClause) ||
         !analyze_window_clause(x, q, s->windowClause))
         return NULL;
-    if (!analyze_target_list(x, q, s->targetList))
+    if (!analyze_target_list(x, q, s->targetList) || !hoist_select_srfs(x, q, s))
         return NULL;
     if (s->whereClause) {
         q->where = analyze_condition(x, q, s->whereClause, "WHERE");
@@ -1150,7 +1357,10 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
             q->has_aggregates = true;
     for (int i = 0; i < q->nrte && (q->has_aggregates || q->ngroup); i++)
         if (q->rtes[i]->from_target_list) {
-            xlate_error(x, -1, "0A000", "set-returning functions in a grouped select list are not supported");
+            const ir_expr *fn = q->rtes[i]->function;
+            xlate_error(x, fn ? fn->location : -1, "0A000",
+                        "set-returning functions in the select list of a grouped or windowed query are not supported; "
+                        "move %s() into FROM", fn && fn->kind == IRE_CALL ? fn->u.call.fn->name : "the function");
             return NULL;
         }
     if (q->has_aggregates || q->ngroup || q->having) {

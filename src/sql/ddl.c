@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static sql_plan *ddl_plan(sql_xlate *x, const char *command)
+sql_plan *ddl_plan(sql_xlate *x, const char *command)
 {
     sql_plan *p = plan_new(PLAN_ENGINE, command);
     if (!p) {
@@ -26,7 +26,7 @@ static sql_plan *ddl_plan(sql_xlate *x, const char *command)
     return p;
 }
 
-static sql_plan *noop_plan(sql_xlate *x, const char *command)
+sql_plan *ddl_noop_plan(sql_xlate *x, const char *command)
 {
     sql_plan *p = plan_new(PLAN_UTILITY, command);
     if (!p)
@@ -37,7 +37,7 @@ static sql_plan *noop_plan(sql_xlate *x, const char *command)
     return p;
 }
 
-static bool reserve_oids(sql_xlate *x, sql_plan *p, oid_block *b, int count)
+bool ddl_reserve_oids(sql_xlate *x, sql_plan *p, oid_block *b, int count)
 {
     b->count = count;
     b->used = 1;
@@ -188,6 +188,11 @@ static bool apply_constraint(sql_xlate *x, ddl_table *t, Constraint *c, ddl_colu
     case CONSTR_DEFAULT:
         if (!col)
             return true;
+        if (col->generated) {
+            xlate_error(x, c->location, "42601", "both default and generation expression specified for column \"%s\" of table \"%s\"",
+                        col->name, t->name);
+            return false;
+        }
         if (col->default_text) {
             xlate_error(x, c->location, "42601", "multiple default values specified for column \"%s\" of table \"%s\"",
                         col->name, t->name);
@@ -216,8 +221,33 @@ static bool apply_constraint(sql_xlate *x, ddl_table *t, Constraint *c, ddl_colu
         col->sequence_name = ddl_choose_name(x, t->schema, t->name, col->name, "seq", t);
         return true;
     case CONSTR_GENERATED:
-        xlate_error(x, c->location, "0A000", "generated columns are not supported yet");
-        return false;
+        if (!col)
+            return true;
+        if (col->identity) {
+            xlate_error(x, c->location, "42601", "both identity and generation expression specified for column \"%s\" of table \"%s\"",
+                        col->name, t->name);
+            return false;
+        }
+        if (col->default_text) {
+            xlate_error(x, c->location, "42601", "both default and generation expression specified for column \"%s\" of table \"%s\"",
+                        col->name, t->name);
+            return false;
+        }
+        if (c->generated_when != ATTRIBUTE_IDENTITY_ALWAYS) {
+            xlate_error(x, c->location, "42601", "for a generated column, GENERATED ALWAYS must be specified");
+            return false;
+        }
+        {
+            char *text = scan_expression(x->text, exprLocation(c->raw_expr));
+            if (!text) {
+                xlate_error(x, c->location, "42601", "could not read the generation expression of column \"%s\"", col->name);
+                return false;
+            }
+            col->default_text = xlate_strdup(x, text);
+            free(text);
+        }
+        col->generated = 's';
+        return true;
     case CONSTR_CHECK: {
         ddl_constraint *k = add_constraint(x, t);
         if (!k)
@@ -457,12 +487,80 @@ static bool finish_constraints(sql_xlate *x, ddl_table *t)
     return true;
 }
 
+/* LIKE source [INCLUDING ...]: the source's columns with their types and NOT NULL, and as
+ * asked its defaults, generation expressions, identity, CHECK constraints and unique /
+ * primary keys (which get this table's names, as PostgreSQL's indexes do). */
+static bool like_table(sql_xlate *x, ddl_table *t, TableLikeClause *like)
+{
+    RangeVar *rv = like->relation;
+    const cat_relation *rel = analyze_find_relation(x, rv->schemaname, rv->relname, rv->location, false);
+    if (!rel)
+        return false;
+    if (rel->kind != 'r' && rel->kind != 'v') {
+        xlate_error(x, rv->location, "42809", "\"%s\" is not a table, view, materialized view, composite type, or foreign table",
+                    rel->name);
+        return false;
+    }
+    ddl_table src;
+    if (!ddl_table_from_catalog(x, rel, &src))
+        return false;
+    bits32 o = like->options;
+    for (int i = 0; i < src.ncols; i++) {
+        const ddl_column *from = &src.cols[i];
+        if (find_col(t, from->name)) {
+            xlate_error(x, rv->location, "42701", "column \"%s\" specified more than once", from->name);
+            return false;
+        }
+        ddl_column *c = add_column(x, t);
+        if (!c)
+            return false;
+        c->name = from->name;
+        c->type = from->type;
+        c->typmod = from->typmod;
+        c->notnull = from->notnull;
+        c->attnum = t->next_attnum++;
+        if (from->generated && (o & CREATE_TABLE_LIKE_GENERATED)) {
+            c->generated = 's';
+            c->default_text = from->default_text;
+        } else if (from->identity && (o & CREATE_TABLE_LIKE_IDENTITY)) {
+            c->identity = from->identity;
+            c->sequence_name = ddl_choose_name(x, t->schema, t->name, c->name, "seq", t);
+            strbuf d;
+            strbuf_init(&d);
+            strbuf_puts(&d, "nextval('");
+            if (strcmp(t->schema, "public") != 0)
+                strbuf_printf(&d, "%s.", t->schema);
+            strbuf_printf(&d, "%s'::regclass)", c->sequence_name);
+            c->default_text = xlate_strdup(x, d.data);
+            strbuf_free(&d);
+        } else if (!from->generated && !from->identity && (o & CREATE_TABLE_LIKE_DEFAULTS))
+            c->default_text = from->default_text;
+    }
+    for (int i = 0; i < src.ncons; i++) {
+        const ddl_constraint *from = &src.cons[i];
+        bool want = (from->type == 'c' && (o & CREATE_TABLE_LIKE_CONSTRAINTS)) ||
+                    ((from->type == 'p' || from->type == 'u') && (o & CREATE_TABLE_LIKE_INDEXES));
+        if (!want)
+            continue;
+        ddl_constraint *k = add_constraint(x, t);
+        if (!k)
+            return false;
+        *k = *from;
+        k->location = rv->location;
+        if (from->type == 'p')
+            k->name = ddl_choose_name(x, t->schema, t->name, NULL, "pkey", t);
+        else if (from->type == 'u')
+            k->name = ddl_choose_name(x, t->schema, t->name, from->nkeys == 1 ? from->keys[0] : NULL, "key", t);
+    }
+    return true;
+}
+
 static bool build_table(sql_xlate *x, CreateStmt *cs, const char *schema, ddl_table *t)
 {
     memset(t, 0, sizeof *t);
     t->schema = schema;
     const cat_namespace *ns = cat_find_namespace(x->catalog, schema);
-    t->namespace_oid = ns ? ns->oid : CAT_OID_PUBLIC;
+    t->namespace_oid = ns ? ns->oid : 0;   /* 0: created by this plan (the temporary schema) */
     t->name = xlate_strdup(x, cs->relation->relname);
     strbuf en;
     strbuf_init(&en);
@@ -523,8 +621,11 @@ static bool build_table(sql_xlate *x, CreateStmt *cs, const char *schema, ddl_ta
         } else if (IsA(n, Constraint)) {
             if (!apply_constraint(x, t, (Constraint *)n, NULL))
                 return false;
+        } else if (IsA(n, TableLikeClause)) {
+            if (!like_table(x, t, (TableLikeClause *)n))
+                return false;
         } else {
-            xlate_error(x, -1, "0A000", "CREATE TABLE ... LIKE is not supported");
+            xlate_error(x, -1, "0A000", "this CREATE TABLE element is not supported");
             return false;
         }
     }
@@ -537,11 +638,23 @@ static bool create_table(sql_xlate *x, CreateStmt *cs, sql_plan **out)
         xlate_error(x, cs->relation->location, "0A000", "table inheritance and partitioning are not supported");
         return false;
     }
-    if (cs->relation->relpersistence == 't') {
-        xlate_error(x, cs->relation->location, "0A000", "temporary tables are not supported yet");
+    bool temp = cs->relation->relpersistence == 't';
+    if (temp && cs->relation->schemaname && strcmp(cs->relation->schemaname, "pg_temp") != 0) {
+        xlate_error(x, cs->relation->location, "42P16", "cannot create temporary relation in non-temporary schema");
         return false;
     }
-    const char *schema = analyze_creation_schema(x, cs->relation->schemaname, cs->relation->location);
+    if (!temp && cs->relation->schemaname && strcmp(cs->relation->schemaname, "pg_temp") == 0)
+        temp = true;
+    if (temp && cs->oncommit == ONCOMMIT_DELETE_ROWS) {
+        xlate_error(x, cs->relation->location, "0A000", "ON COMMIT DELETE ROWS is not supported");
+        return false;
+    }
+    if (temp && cs->oncommit == ONCOMMIT_DROP) {
+        xlate_error(x, cs->relation->location, "0A000", "ON COMMIT DROP is not supported");
+        return false;
+    }
+    const char *schema = temp ? ddl_temp_schema(x)
+                              : analyze_creation_schema(x, cs->relation->schemaname, cs->relation->location);
     if (!schema)
         return false;
     if (strcmp(schema, "pg_catalog") == 0 || strcmp(schema, "information_schema") == 0) {
@@ -553,7 +666,7 @@ static bool create_table(sql_xlate *x, CreateStmt *cs, sql_plan **out)
         if (cs->if_not_exists) {
             session_notice(x->session, PG_SEVERITY_NOTICE, "42P07", "relation \"%s\" already exists, skipping",
                            cs->relation->relname);
-            *out = noop_plan(x, "CREATE TABLE");
+            *out = ddl_noop_plan(x, "CREATE TABLE");
             return *out != NULL;
         }
         xlate_error(x, cs->relation->location, "42P07", "relation \"%s\" already exists", cs->relation->relname);
@@ -577,7 +690,8 @@ static bool create_table(sql_xlate *x, CreateStmt *cs, sql_plan **out)
     oid_block oids = {0};
     strbuf sql;
     strbuf_init(&sql);
-    bool ok = reserve_oids(x, p, &oids, nobjects) && ddl_sqlite_create_table(x, &t, t.engine_name, &sql) &&
+    bool ok = ddl_ensure_schema_step(x, p, schema) && ddl_reserve_oids(x, p, &oids, nobjects) &&
+              ddl_sqlite_create_table(x, &t, t.engine_name, &sql) &&
               ddl_step(x, p, sql.data) && ddl_record_table(x, p, &t, &oids, 0, 'r');
     strbuf_free(&sql);
     if (!ok) {
@@ -588,13 +702,178 @@ static bool create_table(sql_xlate *x, CreateStmt *cs, sql_plan **out)
     return true;
 }
 
+/* ---------------------------------------------------------------- CREATE TABLE AS, SELECT INTO */
+
+/* The schema a new relation goes to (the temporary schema for TEMP), after PostgreSQL's
+ * checks; NULL with the error, or NULL and *noop for IF NOT EXISTS of an existing one. */
+static const char *creation_target(sql_xlate *x, RangeVar *rv, bool if_not_exists, const char *command, sql_plan **noop)
+{
+    *noop = NULL;
+    bool temp = rv->relpersistence == 't';
+    if (temp && rv->schemaname && strcmp(rv->schemaname, "pg_temp") != 0) {
+        xlate_error(x, rv->location, "42P16", "cannot create temporary relation in non-temporary schema");
+        return NULL;
+    }
+    if (!temp && rv->schemaname && strcmp(rv->schemaname, "pg_temp") == 0)
+        temp = true;
+    const char *schema = temp ? ddl_temp_schema(x) : analyze_creation_schema(x, rv->schemaname, rv->location);
+    if (!schema)
+        return NULL;
+    if (strcmp(schema, "pg_catalog") == 0 || strcmp(schema, "information_schema") == 0) {
+        xlate_error(x, rv->location, "42501", "permission denied to create \"%s.%s\"", schema, rv->relname);
+        return NULL;
+    }
+    if (cat_find_relation(x->catalog, schema, rv->relname)) {
+        if (if_not_exists) {
+            session_notice(x->session, PG_SEVERITY_NOTICE, "42P07", "relation \"%s\" already exists, skipping", rv->relname);
+            *noop = ddl_noop_plan(x, command);
+            return NULL;
+        }
+        xlate_error(x, rv->location, "42P07", "relation \"%s\" already exists", rv->relname);
+        return NULL;
+    }
+    if (strncmp(rv->relname, "_pgwire_", 8) == 0 || strncmp(rv->relname, "sqlite_", 7) == 0) {
+        xlate_error(x, rv->location, "42939", "table name \"%s\" is reserved", rv->relname);
+        return NULL;
+    }
+    return schema;
+}
+
+/* A table made from a query's result columns (their names, types and typmods; an unknown
+ * literal's column is text), filled by INSERT ... SELECT in the same plan.  The tag is
+ * "SELECT n" as PostgreSQL's, "CREATE TABLE AS" for WITH NO DATA. */
+static bool create_table_as(sql_xlate *x, IntoClause *into, Node *query, bool if_not_exists, sql_plan **out)
+{
+    RangeVar *rv = into->rel;
+    if (into->onCommit == ONCOMMIT_DELETE_ROWS || into->onCommit == ONCOMMIT_DROP) {
+        xlate_error(x, rv->location, "0A000", "ON COMMIT DELETE ROWS and ON COMMIT DROP are not supported");
+        return false;
+    }
+    if (!IsA(query, SelectStmt)) {
+        xlate_error(x, rv->location, "0A000", "CREATE TABLE AS EXECUTE is not supported");
+        return false;
+    }
+    sql_plan *noop;
+    const char *schema = creation_target(x, rv, if_not_exists, "CREATE TABLE AS", &noop);
+    if (!schema) {
+        *out = noop;
+        return noop != NULL;
+    }
+    ir_query *q = analyze_select(x, NULL, query);
+    if (!q)
+        return false;
+    emit_result r = {0};
+    strbuf_init(&r.sql);
+    if (!emit_query(x, q, &r)) {
+        emit_result_free(&r);
+        return false;
+    }
+    if (r.nparams || r.next) {
+        bool params = r.nparams > 0;
+        emit_result_free(&r);
+        xlate_error(x, -1, params ? "42P02" : "0A000", params ? "there is no parameter $1" : "this query cannot fill a new table");
+        return false;
+    }
+    int ncol = 0;
+    for (int i = 0; i < q->ntargets; i++)
+        ncol += !q->targets[i].junk;
+    int nnames = list_length(into->colNames);
+    if (nnames > ncol) {
+        emit_result_free(&r);
+        xlate_error(x, -1, "42601", "too many column names were specified");
+        return false;
+    }
+    ddl_table t = {0};
+    t.schema = schema;
+    const cat_namespace *ns = cat_find_namespace(x->catalog, schema);
+    t.namespace_oid = ns ? ns->oid : 0;
+    t.name = xlate_strdup(x, rv->relname);
+    strbuf en;
+    strbuf_init(&en);
+    catalog_engine_table_name(schema, t.name, &en);
+    t.engine_name = xlate_strdup(x, en.data ? en.data : t.name);
+    strbuf_free(&en);
+    t.cols = xlate_alloc(x, sizeof *t.cols * (size_t)(ncol + 1));
+    t.cols_cap = ncol + 1;
+    if (!t.cols || !t.name || !t.engine_name) {
+        emit_result_free(&r);
+        return false;
+    }
+    for (int i = 0, k = 0; i < q->ntargets; i++) {
+        if (q->targets[i].junk)
+            continue;
+        ddl_column *c = &t.cols[t.ncols++];
+        c->name = k < nnames ? strVal(list_nth(into->colNames, k)) : q->targets[i].name;
+        pg_oid type = q->targets[i].expr->type;
+        c->type = type == PG_OID_UNKNOWN ? PG_OID_TEXT : type;
+        c->typmod = type == PG_OID_UNKNOWN ? -1 : q->targets[i].expr->typmod;
+        c->attnum = (int16_t)(k + 1);
+        if (!types_by_oid(c->type) || c->type == PG_OID_RECORD) {
+            emit_result_free(&r);
+            xlate_error(x, -1, "42P16", "column \"%s\" has pseudo-type %s", c->name, tname(c->type));
+            return false;
+        }
+        for (int j = 0; j < t.ncols - 1; j++)
+            if (strcmp(t.cols[j].name, c->name) == 0) {
+                emit_result_free(&r);
+                xlate_error(x, -1, "42701", "column \"%s\" specified more than once", c->name);
+                return false;
+            }
+        k++;
+    }
+    t.next_attnum = (int16_t)(t.ncols + 1);
+    sql_plan *p = ddl_plan(x, "CREATE TABLE AS");
+    oid_block oids = {0};
+    strbuf sql;
+    strbuf_init(&sql);
+    bool ok = p && ddl_ensure_schema_step(x, p, schema) && ddl_reserve_oids(x, p, &oids, 1) &&
+              ddl_sqlite_create_table(x, &t, t.engine_name, &sql) && ddl_step(x, p, sql.data) &&
+              ddl_record_table(x, p, &t, &oids, 0, 'r');
+    if (ok && !into->skipData) {
+        strbuf_reset(&sql);
+        strbuf_puts(&sql, "INSERT INTO ");
+        catalog_quote_ident(t.engine_name, &sql);
+        strbuf_puts(&sql, " (");
+        for (int i = 0; i < t.ncols; i++) {
+            if (i)
+                strbuf_puts(&sql, ", ");
+            catalog_quote_ident(t.cols[i].name, &sql);
+        }
+        strbuf_puts(&sql, ") ");
+        strbuf_append(&sql, r.sql.data, r.sql.len);
+        ok = !sql.failed && plan_add_step(p, sql.data, 0, NULL, false, true);
+        if (!ok && !pg_error_is_set(x->err))
+            pg_error_oom(x->err);
+        p->tag = TAG_SELECT_COUNT;
+    }
+    strbuf_free(&sql);
+    emit_result_free(&r);
+    if (!ok) {
+        if (p)
+            sql_plan_unref(p);
+        return false;
+    }
+    *out = p;
+    return true;
+}
+
 /* ---------------------------------------------------------------- DROP */
 
-static bool referenced_by_others(sql_xlate *x, const cat_relation *rel, const cat_relation **by, const char **conname)
+static bool in_set(const cat_relation *const *set, int n, const cat_relation *r)
+{
+    for (int i = 0; i < n; i++)
+        if (set[i] == r)
+            return true;
+    return false;
+}
+
+/* A foreign key of a table outside `dropping` (the tables the statement drops) to `rel`. */
+static bool referenced_by_others(sql_xlate *x, const cat_relation *rel, const cat_relation **by, const char **conname,
+                                 const cat_relation *const *dropping, int ndropping)
 {
     for (size_t i = 0; i < cat_relation_count(x->catalog); i++) {
         const cat_relation *other = cat_relation_at(x->catalog, i);
-        if (other == rel)
+        if (other == rel || in_set(dropping, ndropping, other))
             continue;
         for (int c = 0; c < other->nconstraints; c++)
             if (other->constraints[c].type == 'f' && other->constraints[c].ref_relation == rel->oid) {
@@ -623,10 +902,62 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
     sql_plan *p = ddl_plan(x, command);
     if (!p)
         return false;
-    ListCell *lc;
+    /* Tables dropped together may reference each other: each goes after the tables that
+     * reference it (SQLite's DROP TABLE deletes the rows first, checking foreign keys). */
+    int nobj = list_length(d->objects), nset = 0;
+    List **order = xlate_alloc(x, sizeof *order * (size_t)(nobj + 1));
+    const cat_relation **set = xlate_alloc(x, sizeof *set * (size_t)(nobj + 1));
+    const cat_relation **set_of = xlate_alloc(x, sizeof *set_of * (size_t)(nobj + 1));
+    if (!order || !set || !set_of) {
+        sql_plan_unref(p);
+        return false;
+    }
+    for (int i = 0; i < nobj; i++) {
+        List *names = list_nth(d->objects, i);
+        const cat_relation *r = want == 'r' ? analyze_find_relation(x, name_list_schema(names), name_list_last(names), -1, true)
+                                            : NULL;
+        pg_error_clear(x->err);
+        set_of[i] = r && r->kind == 'r' ? r : NULL;
+        if (set_of[i])
+            set[nset++] = set_of[i];
+    }
+    {
+        bool *placed = xlate_alloc(x, sizeof *placed * (size_t)(nobj + 1));
+        if (!placed) {
+            sql_plan_unref(p);
+            return false;
+        }
+        int n = 0;
+        while (n < nobj) {
+            bool progress = false;
+            for (int i = 0; i < nobj; i++) {
+                if (placed[i])
+                    continue;
+                bool blocked = false;
+                for (int j = 0; j < nobj && set_of[i] && !blocked; j++) {
+                    if (j == i || placed[j] || !set_of[j])
+                        continue;
+                    for (int c = 0; c < set_of[j]->nconstraints; c++)
+                        if (set_of[j]->constraints[c].type == 'f' && set_of[j]->constraints[c].ref_relation == set_of[i]->oid)
+                            blocked = true;
+                }
+                if (blocked)
+                    continue;
+                placed[i] = true;
+                order[n++] = list_nth(d->objects, i);
+                progress = true;
+            }
+            if (!progress)   /* a cycle: the statement's order */
+                for (int i = 0; i < nobj; i++)
+                    if (!placed[i]) {
+                        placed[i] = true;
+                        order[n++] = list_nth(d->objects, i);
+                    }
+        }
+    }
     int dropped = 0;
-    foreach (lc, d->objects) {
-        List *names = lfirst(lc);
+    for (int oi = 0; oi < nobj; oi++) {
+        List *names = order[oi];
         const char *name = name_list_last(names);
         const char *schema = name_list_schema(names);
         const cat_relation *rel = analyze_find_relation(x, schema, name, -1, true);
@@ -640,7 +971,7 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
                                kind_word(want), name);
                 continue;
             }
-            xlate_error(x, -1, "42P01", "%s \"%s\" does not exist", kind_word(want), name);
+            xlate_error(x, -1, want == 'i' ? "42704" : "42P01", "%s \"%s\" does not exist", kind_word(want), name);
             sql_plan_unref(p);
             return false;
         }
@@ -663,7 +994,7 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
         if (want == 'r') {
             const cat_relation *by;
             const char *conname;
-            if (referenced_by_others(x, rel, &by, &conname)) {
+            if (referenced_by_others(x, rel, &by, &conname, set, nset)) {
                 if (d->behavior != DROP_CASCADE) {
                     xlate_error(x, -1, "2BP01", "cannot drop table %s because other objects depend on it", name);
                     pg_error_detail(x->err, "constraint %s on table %s depends on table %s", conname, by->name, name);
@@ -719,11 +1050,148 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
     }
     if (!dropped) {
         sql_plan_unref(p);
-        *out = noop_plan(x, command);
+        *out = ddl_noop_plan(x, command);
         return *out != NULL;
     }
     *out = p;
     return true;
+}
+
+/* Steps dropping every relation of a schema: views first (they read the tables), then
+ * tables, newest first (a table referencing another was made after it), then sequences. */
+bool ddl_drop_schema_members(sql_xlate *x, sql_plan *p, const cat_namespace *ns)
+{
+    size_t n = cat_relation_count(x->catalog);
+    const cat_relation **order = xlate_alloc(x, sizeof *order * (n + 1));
+    if (!order)
+        return false;
+    size_t count = 0;
+    static const char kinds[] = "vrS";
+    for (const char *k = kinds; *k; k++) {
+        size_t first = count;
+        for (size_t i = 0; i < n; i++) {
+            const cat_relation *r = cat_relation_at(x->catalog, i);
+            if (r->namespace_oid == ns->oid && r->kind == *k)
+                order[count++] = r;
+        }
+        /* newest (highest OID) first */
+        for (size_t i = first + 1; i < count; i++)
+            for (size_t j = i; j > first && order[j - 1]->oid < order[j]->oid; j--) {
+                const cat_relation *t = order[j];
+                order[j] = order[j - 1];
+                order[j - 1] = t;
+            }
+    }
+    bool ok = true;
+    for (size_t i = 0; i < count && ok; i++) {
+        const cat_relation *r = order[i];
+        if (r->kind == 'r' || r->kind == 'v') {
+            strbuf sql;
+            strbuf_init(&sql);
+            strbuf_printf(&sql, "DROP %s IF EXISTS ", r->kind == 'r' ? "TABLE" : "VIEW");
+            catalog_quote_ident(r->engine_name, &sql);
+            ok = !sql.failed && ddl_step(x, p, sql.data);
+            strbuf_free(&sql);
+        } else
+            ok = ddl_stepf(x, p, "DELETE FROM " CAT_META_SEQUENCE " WHERE seqrelid = %u", r->oid);
+        ok = ok && ddl_forget_relation(x, p, r);
+    }
+    return ok;
+}
+
+/* ---------------------------------------------------------------- the temporary schema */
+
+/*
+ * Temporary objects live in pg_temp_<pid>, a schema of this session's own, because the
+ * engine connections are pooled (SQLite's TEMP tables belong to a connection, not to a
+ * session).  The schema is made by the first CREATE TEMP ..., emptied by DISCARD TEMP/ALL
+ * and dropped when the session ends; the server remembers which ones have a live owner, so
+ * that ones left by a session that could not clean up (its engine pool was exhausted, the
+ * server stopped) are dropped by the next session making its own.
+ */
+const char *ddl_temp_schema(sql_xlate *x)
+{
+    sql_session *s = x->session;
+    if (s->temp_schema)
+        return s->temp_schema;
+    char name[32];
+    snprintf(name, sizeof name, "pg_temp_%d", s->backend_pid);
+    char *copy = strdup(name);
+    bool ok = copy != NULL;
+    if (ok && s->srv) {
+        pthread_mutex_lock(&s->srv->temp_lock);
+        ok = hashmap_put(&s->srv->temp_owners, name, s);
+        pthread_mutex_unlock(&s->srv->temp_lock);
+    }
+    if (!ok) {
+        free(copy);
+        pg_error_oom(x->err);
+        return NULL;
+    }
+    s->temp_schema = copy;
+    return copy;
+}
+
+static bool temp_schema_has_owner(sql_server *srv, const char *name)
+{
+    if (!srv)
+        return true;
+    pthread_mutex_lock(&srv->temp_lock);
+    bool live = hashmap_get(&srv->temp_owners, name) != NULL;
+    pthread_mutex_unlock(&srv->temp_lock);
+    return live;
+}
+
+void ddl_forget_temp_schema(sql_session *s)
+{
+    if (!s->temp_schema)
+        return;
+    if (s->srv) {
+        pthread_mutex_lock(&s->srv->temp_lock);
+        hashmap_remove(&s->srv->temp_owners, s->temp_schema);
+        pthread_mutex_unlock(&s->srv->temp_lock);
+    }
+    free(s->temp_schema);
+    s->temp_schema = NULL;
+    s->temp_schema_checked = false;
+}
+
+/* Make sure `schema` exists when the plan's later steps run (it is the temporary schema,
+ * the only one created implicitly).  Must come before the plan's own OID reservation. */
+bool ddl_ensure_schema_step(sql_xlate *x, sql_plan *p, const char *schema)
+{
+    sql_session *s = x->session;
+    bool temp = s->temp_schema && strcmp(schema, s->temp_schema) == 0;
+    const cat_namespace *ns = cat_find_namespace(x->catalog, schema);
+    if (!temp)
+        return true;
+    if (ns) {
+        if (s->temp_schema_checked)
+            return true;
+        /* Left by an earlier server run whose session had this process id. */
+        s->temp_schema_checked = true;
+        return ddl_drop_schema_members(x, p, ns);
+    }
+    s->temp_schema_checked = true;
+    bool ok = true;
+    for (size_t i = 0; i < cat_namespace_count(x->catalog) && ok; i++) {
+        const cat_namespace *other = cat_namespace_at(x->catalog, i);
+        if (strncmp(other->name, "pg_temp_", 8) != 0 || temp_schema_has_owner(s->srv, other->name))
+            continue;
+        ok = ddl_drop_schema_members(x, p, other) &&
+             ddl_stepf(x, p, "DELETE FROM " CAT_META_NAMESPACE " WHERE oid = %u", other->oid);
+    }
+    oid_block oids = {0};
+    strbuf sql;
+    strbuf_init(&sql);
+    strbuf_puts(&sql, "INSERT INTO " CAT_META_NAMESPACE " (oid, nspname) VALUES (");
+    ddl_oid_expr(&(oid_block){.count = 1}, 0, &sql);
+    strbuf_puts(&sql, ", ");
+    catalog_quote_literal(schema, &sql);
+    strbuf_putc(&sql, ')');
+    ok = ok && !sql.failed && ddl_reserve_oids(x, p, &oids, 1) && ddl_step(x, p, sql.data);
+    strbuf_free(&sql);
+    return ok;
 }
 
 static bool drop_schemas(sql_xlate *x, DropStmt *d, sql_plan **out)
@@ -760,21 +1228,7 @@ static bool drop_schemas(sql_xlate *x, DropStmt *d, sql_plan **out)
             sql_plan_unref(p);
             return false;
         }
-        bool ok = true;
-        for (size_t i = 0; i < cat_relation_count(x->catalog) && ok; i++) {
-            const cat_relation *r = cat_relation_at(x->catalog, i);
-            if (r->namespace_oid != ns->oid)
-                continue;
-            strbuf sql;
-            strbuf_init(&sql);
-            if (r->kind == 'r' || r->kind == 'v') {
-                strbuf_printf(&sql, "DROP %s ", r->kind == 'r' ? "TABLE" : "VIEW");
-                catalog_quote_ident(r->engine_name, &sql);
-                ok = ddl_step(x, p, sql.data);
-            }
-            strbuf_free(&sql);
-            ok = ok && ddl_forget_relation(x, p, r);
-        }
+        bool ok = ddl_drop_schema_members(x, p, ns);
         if (members)
             session_notice(x->session, PG_SEVERITY_NOTICE, "00000", "drop cascades to %d other object%s", members,
                            members == 1 ? "" : "s");
@@ -787,7 +1241,7 @@ static bool drop_schemas(sql_xlate *x, DropStmt *d, sql_plan **out)
     }
     if (!dropped) {
         sql_plan_unref(p);
-        *out = noop_plan(x, "DROP SCHEMA");
+        *out = ddl_noop_plan(x, "DROP SCHEMA");
         return *out != NULL;
     }
     *out = p;
@@ -871,7 +1325,7 @@ static bool create_index(sql_xlate *x, IndexStmt *is, sql_plan **out)
                     strbuf_free(&names);
                     strbuf_free(&pred);
                     free(pred_text);
-                    *out = noop_plan(x, "CREATE INDEX");
+                    *out = ddl_noop_plan(x, "CREATE INDEX");
                     return *out != NULL;
                 }
                 xlate_error(x, -1, "42P07", "relation \"%s\" already exists", name);
@@ -897,7 +1351,7 @@ static bool create_index(sql_xlate *x, IndexStmt *is, sql_plan **out)
         oid_block oids = {0};
         strbuf meta;
         strbuf_init(&meta);
-        ok = reserve_oids(x, p, &oids, 1) && ddl_step(x, p, sql.data);
+        ok = ddl_reserve_oids(x, p, &oids, 1) && ddl_step(x, p, sql.data);
         if (ok) {
             strbuf_puts(&meta, "INSERT INTO " CAT_META_CLASS " (oid, relnamespace, relname, relkind, engine_name) VALUES (");
             ddl_oid_expr(&oids, 0, &meta);
@@ -982,7 +1436,7 @@ static bool create_schema(sql_xlate *x, CreateSchemaStmt *cs, sql_plan **out)
     if (cat_find_namespace(x->catalog, name)) {
         if (cs->if_not_exists) {
             session_notice(x->session, PG_SEVERITY_NOTICE, "42P06", "schema \"%s\" already exists, skipping", name);
-            *out = noop_plan(x, "CREATE SCHEMA");
+            *out = ddl_noop_plan(x, "CREATE SCHEMA");
             return *out != NULL;
         }
         xlate_error(x, -1, "42P06", "schema \"%s\" already exists", name);
@@ -1002,7 +1456,7 @@ static bool create_schema(sql_xlate *x, CreateSchemaStmt *cs, sql_plan **out)
     strbuf_puts(&sql, ", ");
     catalog_quote_literal(name, &sql);
     strbuf_putc(&sql, ')');
-    bool ok = p && reserve_oids(x, p, &oids, 1) && ddl_step(x, p, sql.data);
+    bool ok = p && ddl_reserve_oids(x, p, &oids, 1) && ddl_step(x, p, sql.data);
     strbuf_free(&sql);
     if (!ok) {
         if (p)
@@ -1049,7 +1503,7 @@ static bool create_view(sql_xlate *x, ViewStmt *vs, sql_plan **out)
     ddl_table t = {0};
     t.schema = schema;
     const cat_namespace *ns = cat_find_namespace(x->catalog, schema);
-    t.namespace_oid = ns ? ns->oid : CAT_OID_PUBLIC;
+    t.namespace_oid = ns ? ns->oid : 0;
     t.name = vs->view->relname;
     strbuf en;
     strbuf_init(&en);
@@ -1101,7 +1555,7 @@ static bool create_view(sql_xlate *x, ViewStmt *vs, sql_plan **out)
             catalog_quote_ident(t.cols[i].name, &sql);
         }
         strbuf_printf(&sql, ") AS %s", r.sql.data);
-        ok = reserve_oids(x, p, &oids, 1) && ddl_step(x, p, sql.data) && ddl_record_table(x, p, &t, &oids, 0, 'v');
+        ok = ddl_reserve_oids(x, p, &oids, 1) && ddl_step(x, p, sql.data) && ddl_record_table(x, p, &t, &oids, 0, 'v');
     }
     if (ok) {
         int start = scan_view_query_start(x->text);
@@ -1152,12 +1606,8 @@ static bool truncate_tables(sql_xlate *x, TruncateStmt *ts, sql_plan **out)
     for (int i = 0; i < n; i++) {
         const cat_relation *by;
         const char *conname;
-        if (referenced_by_others(x, rels[i], &by, &conname)) {
-            bool listed = false;
-            for (int j = 0; j < n; j++)
-                if (rels[j] == by)
-                    listed = true;
-            if (!listed && ts->behavior != DROP_CASCADE) {
+        if (referenced_by_others(x, rels[i], &by, &conname, rels, n)) {
+            if (ts->behavior != DROP_CASCADE) {
                 xlate_error(x, -1, "0A000", "cannot truncate a table referenced in a foreign key constraint");
                 pg_error_detail(x->err, "Table \"%s\" references \"%s\".", by->name, rels[i]->name);
                 pg_error_hint(x->err, "Truncate table \"%s\" at the same time, or use TRUNCATE ... CASCADE.", by->name);
@@ -1177,7 +1627,9 @@ static bool truncate_tables(sql_xlate *x, TruncateStmt *ts, sql_plan **out)
         strbuf_free(&sql);
         if (ok && ts->restart_seqs)
             ok = ddl_stepf(x, p, "UPDATE " CAT_META_SEQUENCE " SET last_value = seqstart, is_called = 0 WHERE seqrelid IN"
-                                 " (SELECT objid FROM " CAT_META_DEPEND " WHERE refobjid = %u)", rels[i]->oid);
+                                 " (SELECT objid FROM " CAT_META_DEPEND " WHERE refobjid = %u)", rels[i]->oid) &&
+                 ddl_stepf(x, p, "SELECT pgw_sequence_forget(objid) FROM " CAT_META_DEPEND " WHERE refobjid = %u",
+                           rels[i]->oid);
     }
     if (!ok) {
         sql_plan_unref(p);
@@ -1198,7 +1650,7 @@ static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
             return false;
         session_notice(x->session, PG_SEVERITY_NOTICE, "00000", "relation \"%s\" does not exist, skipping",
                        at->relation->relname);
-        *out = noop_plan(x, "ALTER TABLE");
+        *out = ddl_noop_plan(x, "ALTER TABLE");
         return *out != NULL;
     }
     if (rel->kind != 'r') {
@@ -1414,7 +1866,7 @@ static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
             nobjects += (t.cons[i].type == 'p' || t.cons[i].type == 'u') ? 2 : 1;
         reserved = nobjects;
         oids.table_oid = rel->oid;
-        ok = reserve_oids(x, p, &oids, reserved) && ddl_rebuild_table(x, p, rel, &t, &oids) &&
+        ok = ddl_reserve_oids(x, p, &oids, reserved) && ddl_rebuild_table(x, p, rel, &t, &oids) &&
              ddl_record_table(x, p, &t, &oids, 0, 'r');
     }
     if (!ok) {
@@ -1423,7 +1875,7 @@ static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
     }
     if (!p->nsteps) {
         sql_plan_unref(p);
-        *out = noop_plan(x, "ALTER TABLE");
+        *out = ddl_noop_plan(x, "ALTER TABLE");
         return *out != NULL;
     }
     *out = p;
@@ -1461,7 +1913,7 @@ static bool rename_object(sql_xlate *x, RenameStmt *rs, sql_plan **out)
         sql_plan_unref(p);
         if (pg_error_is_set(x->err))
             return false;
-        *out = noop_plan(x, "ALTER TABLE");
+        *out = ddl_noop_plan(x, "ALTER TABLE");
         return *out != NULL;
     }
     strbuf sql;
@@ -1614,7 +2066,7 @@ static bool create_extension(sql_xlate *x, CreateExtensionStmt *ce, sql_plan **o
         return false;
     }
     /* The extensions we provide are built in; recording them is the catalog's business. */
-    *out = noop_plan(x, "CREATE EXTENSION");
+    *out = ddl_noop_plan(x, "CREATE EXTENSION");
     return *out != NULL;
 }
 
@@ -1635,7 +2087,7 @@ bool xlate_ddl(sql_xlate *x, Node *stmt, sql_plan **out, bool *handled)
         case OBJECT_SEQUENCE: return drop_relations(x, d, 'S', "DROP SEQUENCE", out);
         case OBJECT_SCHEMA: return drop_schemas(x, d, out);
         case OBJECT_EXTENSION:
-            *out = noop_plan(x, "DROP EXTENSION");
+            *out = ddl_noop_plan(x, "DROP EXTENSION");
             return *out != NULL;
         default:
             xlate_error(x, -1, "0A000", "DROP of this kind of object is not supported");
@@ -1658,6 +2110,29 @@ bool xlate_ddl(sql_xlate *x, Node *stmt, sql_plan **out, bool *handled)
         return comment_on(x, (CommentStmt *)stmt, out);
     case T_CreateExtensionStmt:
         return create_extension(x, (CreateExtensionStmt *)stmt, out);
+    case T_CreateTableAsStmt: {
+        CreateTableAsStmt *c = (CreateTableAsStmt *)stmt;
+        if (c->objtype != OBJECT_TABLE) {
+            xlate_error(x, -1, "0A000", "materialized views are not supported");
+            return false;
+        }
+        return create_table_as(x, c->into, c->query, c->if_not_exists, out);
+    }
+    case T_SelectStmt: {
+        /* SELECT ... INTO t: CREATE TABLE t AS SELECT ... */
+        SelectStmt *sel = (SelectStmt *)stmt;
+        IntoClause *into = sel->intoClause;
+        if (!into) {
+            *handled = false;
+            return true;
+        }
+        sel->intoClause = NULL;
+        return create_table_as(x, into, stmt, false, out);
+    }
+    case T_CreateSeqStmt:
+        return ddl_create_sequence(x, (CreateSeqStmt *)stmt, out);
+    case T_AlterSeqStmt:
+        return ddl_alter_sequence(x, (AlterSeqStmt *)stmt, out);
     default:
         *handled = false;
         return true;

@@ -7,6 +7,7 @@
 #define PGWIRE_DDL_H
 
 #include "sql/sql_internal.h"
+#include "sql/pg_nodes.h"
 
 typedef struct ddl_column {
     const char *name;
@@ -15,6 +16,7 @@ typedef struct ddl_column {
     bool notnull;
     const char *default_text;    /* PostgreSQL text of the default */
     char identity;               /* 'a', 'd' or 0 */
+    char generated;              /* 's': default_text is the generation expression (STORED) */
     const char *sequence_name;   /* owned sequence (serial, identity) */
     int16_t attnum;
     bool rowid_pk;               /* INTEGER PRIMARY KEY in SQLite */
@@ -64,6 +66,11 @@ typedef struct oid_block {
 /* "(SELECT value - N + i FROM _pgwire_meta WHERE key = 'next_oid')" */
 void ddl_oid_expr(const oid_block *b, int i, strbuf *out);
 bool ddl_record_table(sql_xlate *x, sql_plan *p, ddl_table *t, oid_block *oids, int table_slot, char relkind) MUST_CHECK;
+/* A plan for DDL (never cached), an accepted no-op, and OIDs reserved by the plan's first
+ * step for the objects it creates (ddl.c). */
+sql_plan *ddl_plan(sql_xlate *x, const char *command);
+sql_plan *ddl_noop_plan(sql_xlate *x, const char *command);
+bool ddl_reserve_oids(sql_xlate *x, sql_plan *p, oid_block *b, int count) MUST_CHECK;
 /* Append a constant SQL step to a DDL plan. */
 bool ddl_step(sql_xlate *x, sql_plan *p, const char *sql) MUST_CHECK;
 bool ddl_stepf(sql_xlate *x, sql_plan *p, const char *fmt, ...) PRINTF_LIKE(3, 4) MUST_CHECK;
@@ -77,5 +84,16 @@ bool ddl_table_from_catalog(sql_xlate *x, const cat_relation *rel, ddl_table *ou
 bool ddl_rebuild_table(sql_xlate *x, sql_plan *p, const cat_relation *rel, ddl_table *t, oid_block *oids) MUST_CHECK;
 /* Delete every metadata row of a relation (and of its indexes and owned sequences). */
 bool ddl_forget_relation(sql_xlate *x, sql_plan *p, const cat_relation *rel) MUST_CHECK;
+
+/* Steps dropping every relation of a schema (DROP SCHEMA CASCADE, the temporary schema). */
+bool ddl_drop_schema_members(sql_xlate *x, sql_plan *p, const cat_namespace *ns) MUST_CHECK;
+/* This session's temporary schema name (pg_temp_<pid>), registered as owned; NULL on OOM. */
+const char *ddl_temp_schema(sql_xlate *x);
+/* Steps creating `schema` if it is the temporary schema and does not exist yet (and dropping
+ * temporary schemas no live session owns); before the plan's own OID reservation. */
+bool ddl_ensure_schema_step(sql_xlate *x, sql_plan *p, const char *schema) MUST_CHECK;
+/* CREATE SEQUENCE / ALTER SEQUENCE (ddl_sequence.c). */
+bool ddl_create_sequence(sql_xlate *x, CreateSeqStmt *cs, sql_plan **out) MUST_CHECK;
+bool ddl_alter_sequence(sql_xlate *x, AlterSeqStmt *as, sql_plan **out) MUST_CHECK;
 
 #endif

@@ -208,7 +208,7 @@ static bool column_def(ddl_ctx *c, ColumnDef *cd)
             return false;
         }
         strbuf_puts(&c->sql, "INTEGER");
-    } else if (!emit_odbc_type_name(c->d, type, typmod, &c->sql)) {
+    } else if (!emit_odbc_type_name(c->d, c->x->session->srv->b, type, typmod, &c->sql)) {
         const pg_type_info *ti = types_by_oid(type);
         xlate_error(c->x, cd->location, "0A000", "type %s is not supported by this engine", ti ? ti->sql_name : "?");
         return false;

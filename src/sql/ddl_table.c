@@ -134,16 +134,18 @@ static const cat_relation *fake_relation(sql_xlate *x, ddl_table *t)
     return r;
 }
 
-/* Parse and analyse a CHECK expression's text over the table's columns, emit it. */
-static bool emit_check(sql_xlate *x, ddl_table *t, const char *text, strbuf *out)
+/* Parse and analyse an expression's text over the table's columns, emit it: a CHECK
+ * (gen == NULL) or the generation expression of column `gen`. */
+static bool emit_table_expr(sql_xlate *x, ddl_table *t, const char *text, const ddl_column *gen, strbuf *out)
 {
+    const char *what = gen ? "column generation expression" : "check constraint";
     strbuf sql;
     strbuf_init(&sql);
     strbuf_printf(&sql, "SELECT (%s)", text);
     raw_parse p;
     pg_error perr = {0};
     if (sql.failed || !raw_parse_text(sql.data, &p, NULL, 0, &perr)) {
-        xlate_error(x, -1, perr.sqlstate[0] ? perr.sqlstate : "42601", "invalid CHECK expression: %s",
+        xlate_error(x, -1, perr.sqlstate[0] ? perr.sqlstate : "42601", "invalid %s: %s", what,
                     perr.message ? perr.message : "out of memory");
         pg_error_clear(&perr);
         strbuf_free(&sql);
@@ -161,16 +163,42 @@ static bool emit_check(sql_xlate *x, ddl_table *t, const char *text, strbuf *out
             int saved_offset = x->position_offset;
             x->text = sql.data;
             x->position_offset = 0;
-            ir_expr *e = analyze_condition(x, q, rt->val, "CHECK");
+            ir_expr *e = gen ? analyze_expr(x, q, rt->val) : analyze_condition(x, q, rt->val, "CHECK");
             x->text = saved;
             x->position_offset = saved_offset;
             if (e && ir_contains_aggregate(e)) {
-                xlate_error(x, -1, "42803", "aggregate functions are not allowed in check constraints");
+                xlate_error(x, -1, "42803", "aggregate functions are not allowed in %s%s", gen ? "" : "",
+                            gen ? "column generation expressions" : "check constraints");
                 e = NULL;
             }
-            if (e && e->kind == IRE_SUBLINK) {
-                xlate_error(x, -1, "0A000", "cannot use subquery in check constraint");
+            if (e && ir_contains_sublink(e)) {
+                xlate_error(x, -1, "0A000", "cannot use subquery in %s", what);
                 e = NULL;
+            }
+            if (e && gen) {
+                for (int i = 0; i < t->ncols; i++)
+                    if (t->cols[i].generated && &t->cols[i] != gen && ir_references_column(e, i)) {
+                        xlate_error(x, -1, "42P17", "cannot use generated column \"%s\" in column generation expression",
+                                    t->cols[i].name);
+                        pg_error_detail(x->err, "A generated column cannot reference another generated column.");
+                        e = NULL;
+                        break;
+                    }
+                if (e && ir_references_column(e, (int)(gen - t->cols))) {
+                    xlate_error(x, -1, "42P17", "cannot use generated column \"%s\" in column generation expression",
+                                gen->name);
+                    pg_error_detail(x->err, "A generated column cannot reference another generated column.");
+                    e = NULL;
+                }
+                if (e && ir_contains_volatile(e)) {
+                    xlate_error(x, -1, "42P17", "generation expression is not immutable");
+                    e = NULL;
+                }
+                if (e) {
+                    char where[300];
+                    snprintf(where, sizeof where, "column \"%s\"", gen->name);
+                    e = ir_coerce(x, e, gen->type, gen->typmod, COERCE_ASSIGNMENT, where);
+                }
             }
             ok = e && emit_expr_sqlite(x, q, e, out);
         }
@@ -231,6 +259,12 @@ bool ddl_sqlite_create_table(sql_xlate *x, ddl_table *t, const char *engine_name
         }
         if (c->notnull)
             strbuf_puts(out, " NOT NULL");
+        if (c->generated) {
+            strbuf_puts(out, " GENERATED ALWAYS AS (");
+            if (!emit_table_expr(x, t, c->default_text, c, out))
+                return false;
+            strbuf_puts(out, ") STORED");
+        }
     }
     for (int i = 0; i < t->ncons; i++) {
         ddl_constraint *k = &t->cons[i];
@@ -255,7 +289,7 @@ bool ddl_sqlite_create_table(sql_xlate *x, ddl_table *t, const char *engine_name
             break;
         case 'c':
             strbuf_puts(out, " CHECK (");
-            if (!emit_check(x, t, k->check_text, out))
+            if (!emit_table_expr(x, t, k->check_text, NULL, out))
                 return false;
             strbuf_puts(out, ")");
             break;
@@ -288,6 +322,19 @@ static void literal_or_null(strbuf *b, const char *s)
         catalog_quote_literal(s, b);
     else
         strbuf_puts(b, "NULL");
+}
+
+/* The table's namespace OID, or (0: a schema created by the same plan, the temporary
+ * schema) its lookup by name at execution. */
+static void namespace_ref(strbuf *b, const ddl_table *t)
+{
+    if (t->namespace_oid) {
+        strbuf_printf(b, "%u", t->namespace_oid);
+        return;
+    }
+    strbuf_puts(b, "(SELECT oid FROM " CAT_META_NAMESPACE " WHERE nspname = ");
+    catalog_quote_literal(t->schema, b);
+    strbuf_putc(b, ')');
 }
 
 static int column_attnum(ddl_table *t, const char *name)
@@ -374,7 +421,9 @@ bool ddl_record_table(sql_xlate *x, sql_plan *p, ddl_table *t, oid_block *oids, 
     } while (0)
     strbuf_puts(&b, "INSERT INTO " CAT_META_CLASS " (oid, relnamespace, relname, relkind, engine_name) VALUES (");
     ddl_oid_expr(oids, table_slot, &b);
-    strbuf_printf(&b, ", %u, ", t->namespace_oid);
+    strbuf_puts(&b, ", ");
+    namespace_ref(&b, t);
+    strbuf_puts(&b, ", ");
     catalog_quote_literal(t->name, &b);
     strbuf_printf(&b, ", '%c', ", relkind);
     catalog_quote_literal(t->engine_name, &b);
@@ -383,13 +432,16 @@ bool ddl_record_table(sql_xlate *x, sql_plan *p, ddl_table *t, oid_block *oids, 
     for (int i = 0; ok && i < t->ncols; i++) {
         ddl_column *c = &t->cols[i];
         strbuf_puts(&b, "INSERT INTO " CAT_META_ATTRIBUTE
-                        " (attrelid, attnum, attname, atttypid, atttypmod, attnotnull, attdefault, attidentity) VALUES (");
+                        " (attrelid, attnum, attname, atttypid, atttypmod, attnotnull, attdefault, attidentity,"
+                        " attgenerated) VALUES (");
         ddl_oid_expr(oids, table_slot, &b);
         strbuf_printf(&b, ", %d, ", c->attnum);
         catalog_quote_literal(c->name, &b);
         strbuf_printf(&b, ", %u, %d, %d, ", c->type, c->typmod, c->notnull ? 1 : 0);
-        literal_or_null(&b, c->identity ? NULL : c->default_text);
-        strbuf_printf(&b, ", '%s')", c->identity == 'a' ? "a" : c->identity == 'd' ? "d" : "");
+        /* An identity column's default is its sequence's nextval (the catalog shows none). */
+        literal_or_null(&b, c->default_text);
+        strbuf_printf(&b, ", '%s', '%s')", c->identity == 'a' ? "a" : c->identity == 'd' ? "d" : "",
+                      c->generated ? "s" : "");
         FLUSH();
         if (!c->sequence_name || !ok)
             continue;
@@ -397,7 +449,9 @@ bool ddl_record_table(sql_xlate *x, sql_plan *p, ddl_table *t, oid_block *oids, 
         int slot = oids->used++;
         strbuf_puts(&b, "INSERT INTO " CAT_META_CLASS " (oid, relnamespace, relname, relkind, engine_name) VALUES (");
         ddl_oid_expr(oids, slot, &b);
-        strbuf_printf(&b, ", %u, ", t->namespace_oid);
+        strbuf_puts(&b, ", ");
+        namespace_ref(&b, t);
+        strbuf_puts(&b, ", ");
         catalog_quote_literal(c->sequence_name, &b);
         strbuf_puts(&b, ", 'S', '')");
         FLUSH();
@@ -424,7 +478,9 @@ bool ddl_record_table(sql_xlate *x, sql_plan *p, ddl_table *t, oid_block *oids, 
             index_slot = oids->used++;
             strbuf_puts(&b, "INSERT INTO " CAT_META_CLASS " (oid, relnamespace, relname, relkind, engine_name) VALUES (");
             ddl_oid_expr(oids, index_slot, &b);
-            strbuf_printf(&b, ", %u, ", t->namespace_oid);
+            strbuf_puts(&b, ", ");
+            namespace_ref(&b, t);
+            strbuf_puts(&b, ", ");
             catalog_quote_literal(k->name, &b);
             strbuf_puts(&b, ", 'i', '')");
             FLUSH();
@@ -453,7 +509,9 @@ bool ddl_record_table(sql_xlate *x, sql_plan *p, ddl_table *t, oid_block *oids, 
         ddl_oid_expr(oids, con_slot, &b);
         strbuf_puts(&b, ", ");
         catalog_quote_literal(k->name, &b);
-        strbuf_printf(&b, ", %u, '%c', ", t->namespace_oid, k->type);
+        strbuf_puts(&b, ", ");
+        namespace_ref(&b, t);
+        strbuf_printf(&b, ", '%c', ", k->type);
         ddl_oid_expr(oids, table_slot, &b);
         strbuf_puts(&b, ", ");
         if (index_slot >= 0)
@@ -521,8 +579,9 @@ bool ddl_table_from_catalog(sql_xlate *x, const cat_relation *rel, ddl_table *t)
         d->notnull = c->notnull;
         d->default_text = c->default_expr;
         d->identity = c->identity;
+        d->generated = c->generated;
         d->attnum = c->attnum;
-        d->copy_from = c->name;
+        d->copy_from = c->generated ? NULL : c->name;   /* the engine computes it */
         if (c->attnum > max_attnum)
             max_attnum = c->attnum;
     }
@@ -592,21 +651,12 @@ bool ddl_forget_relation(sql_xlate *x, sql_plan *p, const cat_relation *rel)
 }
 
 /* SQLite cannot add or drop constraints or change a column's type in place: build the new
- * table beside the old, copy the rows, swap.  Only done when no foreign key involves the
- * table (dropping a referenced table would fire its ON DELETE actions in SQLite). */
+ * table beside the old, copy the rows, swap.  The swap renames with legacy_alter_table on,
+ * so that foreign keys of other tables keep naming the table (and reach the new one), and
+ * the old copy is dropped under a name nothing references: its implicit DELETE fires no
+ * ON DELETE action of another table. */
 bool ddl_rebuild_table(sql_xlate *x, sql_plan *p, const cat_relation *rel, ddl_table *t, oid_block *oids)
 {
-    for (size_t i = 0; i < cat_relation_count(x->catalog); i++) {
-        const cat_relation *other = cat_relation_at(x->catalog, i);
-        for (int c = 0; c < other->nconstraints; c++)
-            if (other->constraints[c].type == 'f' && other->constraints[c].ref_relation == rel->oid && other != rel) {
-                xlate_error(x, -1, "0A000",
-                            "cannot change table \"%s\" while foreign key \"%s\" of table \"%s\" references it",
-                            rel->name, other->constraints[c].name, other->name);
-                pg_error_hint(x->err, "Drop the foreign key first, or create the table with its final definition.");
-                return false;
-            }
-    }
     strbuf tmpname;
     strbuf_init(&tmpname);
     strbuf_printf(&tmpname, "_pgwire_rebuild_%s", rel->engine_name);
@@ -640,10 +690,17 @@ bool ddl_rebuild_table(sql_xlate *x, sql_plan *p, const cat_relation *rel, ddl_t
         catalog_quote_ident(rel->engine_name, &sql);
         ok = ddl_step(x, p, sql.data);
     }
+    strbuf oldname;
+    strbuf_init(&oldname);
+    strbuf_printf(&oldname, "_pgwire_old_%s", rel->engine_name);
+    if (ok)
+        ok = !oldname.failed && ddl_step(x, p, "PRAGMA legacy_alter_table = ON");
     if (ok) {
         strbuf_reset(&sql);
-        strbuf_puts(&sql, "DROP TABLE ");
+        strbuf_puts(&sql, "ALTER TABLE ");
         catalog_quote_ident(rel->engine_name, &sql);
+        strbuf_puts(&sql, " RENAME TO ");
+        catalog_quote_ident(oldname.data, &sql);
         ok = ddl_step(x, p, sql.data);
     }
     if (ok) {
@@ -654,6 +711,15 @@ bool ddl_rebuild_table(sql_xlate *x, sql_plan *p, const cat_relation *rel, ddl_t
         catalog_quote_ident(rel->engine_name, &sql);
         ok = ddl_step(x, p, sql.data);
     }
+    if (ok)
+        ok = ddl_step(x, p, "PRAGMA legacy_alter_table = OFF");
+    if (ok) {
+        strbuf_reset(&sql);
+        strbuf_puts(&sql, "DROP TABLE ");
+        catalog_quote_ident(oldname.data, &sql);
+        ok = ddl_step(x, p, sql.data);
+    }
+    strbuf_free(&oldname);
     /* Indexes that are not constraints are recreated from their definitions' engine SQL. */
     for (int i = 0; ok && i < rel->nindexes; i++) {
         const cat_index *ix = &rel->indexes[i];

@@ -105,10 +105,10 @@ static bool sqlite_type_name(pg_oid type, int32_t typmod, strbuf *out)
     }
 }
 
-bool emit_odbc_type_name(sql_dialect d, pg_oid type, int32_t typmod, strbuf *out)
+bool emit_odbc_type_name(sql_dialect d, const backend *b, pg_oid type, int32_t typmod, strbuf *out)
 {
     switch (d) {
-    case DIALECT_IRIS: return iris_type_name(type, typmod, "FLOAT", out);
+    case DIALECT_IRIS: return iris_type_name(type, typmod, backend_iris_vector_type(b), out);
     case DIALECT_POSTGRES: return postgres_type_name(type, typmod, out);
     case DIALECT_SQLITE: return sqlite_type_name(type, typmod, out);
     }

@@ -201,7 +201,7 @@ static void put_quoted(oemit *em, const char *p, size_t n)
 
 static bool type_name(oemit *em, pg_oid type, int32_t typmod, strbuf *out)
 {
-    return emit_odbc_type_name(em->dialect, type, typmod, out);
+    return emit_odbc_type_name(em->dialect, em->x->session->srv->b, type, typmod, out);
 }
 
 static void cast_prefix(oemit *em)
@@ -420,6 +420,26 @@ static bool is_operator_name(const char *name)
     return name[0] && !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= 'A' && name[0] <= 'Z') || name[0] == '_');
 }
 
+/* The embedded engine checks integer and float arithmetic in pgw_ functions (22003 on
+ * overflow, 22012 on division by zero); a SQLite reached through its ODBC driver has none of
+ * them, so arithmetic there is SQLite's own operators.  They agree with PostgreSQL except on
+ * those errors (an integer overflow becomes a real, x / 0 is NULL): acceptable for the dialect
+ * that exists to test the ODBC backend, not for users. */
+static const char *sqlite_driver_arithmetic(const sql_function *fn)
+{
+    const char *t = fn->emit.sqlite;
+    if (fn->nargs != 2 || !t || (strncmp(t, "pgw_int_", 8) != 0 && strncmp(t, "pgw_float_", 10) != 0))
+        return NULL;
+    switch (fn->name[0] && !fn->name[1] ? fn->name[0] : 0) {
+    case '+': return "(%1 + %2)";
+    case '-': return "(%1 - %2)";
+    case '*': return "(%1 * %2)";
+    case '/': return "(%1 / %2)";
+    case '%': return "(%1 %% %2)";
+    default: return NULL;
+    }
+}
+
 static void emit_call(oemit *em, ir_expr *e, bool distinct)
 {
     const sql_function *fn = e->u.call.fn;
@@ -435,7 +455,9 @@ static void emit_call(oemit *em, ir_expr *e, bool distinct)
         return;
     }
     if (em->sqlite) {
-        const char *t = fn->emit.sqlite;
+        const char *t = sqlite_driver_arithmetic(fn);
+        if (!t)
+            t = fn->emit.sqlite;
         if (!t || strstr(t, "pgw_") || strstr(t, "json_") || strstr(t, "COLLATE")) {
             oe_fail(em, e->location, "0A000", "%s %s needs the embedded engine's functions (not available through the SQLite ODBC driver)",
                     is_operator_name(fn->name) ? "operator" : "function", fn->name);
@@ -1633,7 +1655,7 @@ void oe_init(oemit *em, sql_xlate *x, emit_result *out)
     em->sqlite = x->dialect == DIALECT_SQLITE;
     em->iris_version = backend_iris_version(b);
     em->public_schema = backend_public_schema(b);
-    em->vector_type = "FLOAT";
+    em->vector_type = backend_iris_vector_type(b);
 }
 
 bool emit_query_odbc(sql_xlate *x, ir_query *q, emit_result *out)

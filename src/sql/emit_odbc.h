@@ -22,7 +22,7 @@ typedef struct oemit {
     bool sqlite;               /* SQLite reached through its ODBC driver: no pgw_* functions */
     int iris_version;          /* 20251 = 2025.1 */
     const char *public_schema; /* engine schema for PostgreSQL's public */
-    const char *vector_type;   /* IRIS vector element type: FLOAT */
+    const char *vector_type;   /* IRIS vector element type (iris_vector_type): FLOAT, DOUBLE ... */
     bool in_subquery;
     bool top_all;              /* IRIS: the next SELECT is a TOP ALL subquery (OFFSET before 2025.1) */
     bool failed;

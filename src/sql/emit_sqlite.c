@@ -26,6 +26,7 @@ typedef struct emitter {
     ir_query *q;          /* query whose columns unqualified levels refer to */
     ir_query *bare_query; /* columns of this query's bare_rte are written unqualified */
     int bare_rte;         /* (RETURNING, CHECK, DEFAULT cannot name the table) */
+    ir_query *top;        /* the statement's own query: its regtype columns print names */
     bool failed;
 } emitter;
 
@@ -97,8 +98,44 @@ void emit_sqlite_value(const sql_value *v, strbuf *out)
     }
 }
 
-/* Expand a template: %1..%9 arguments, %* all arguments, %D "DISTINCT " for aggregates, %%. */
-static void expand(emitter *em, const char *tmpl, ir_expr **args, int nargs, bool distinct)
+static const char *collation_for(pg_oid t);
+
+/* How an order-sensitive aggregate compares a key or its value (pgw_* aggregates that sort
+ * in their finalizer, sqlite_fn_agg.c): numeric by value, char(n) without trailing blanks. */
+static int compare_flags(pg_oid t)
+{
+    return t == PG_OID_NUMERIC ? 4 : t == PG_OID_BPCHAR ? 8 : 0;
+}
+
+/* %O of an aggregate: ", mode" then ", flags, key" per ORDER BY key.  mode = 1 for
+ * DISTINCT plus the value's compare flags; DISTINCT without ORDER BY sorts by the value, as
+ * PostgreSQL's DISTINCT aggregates do. */
+static void emit_agg_order(emitter *em, ir_expr *call)
+{
+    if (!call || (call->kind != IRE_AGG && call->kind != IRE_WINDOW)) {
+        put(em, ", 0");
+        return;
+    }
+    ir_expr *value = call->u.call.nargs ? call->u.call.args[0] : NULL;
+    int mode = (call->u.call.distinct ? 1 : 0) | (value ? compare_flags(value->type) : 0);
+    strbuf_printf(em->out, ", %d", mode);
+    if (call->u.call.norder == 0 && call->u.call.distinct && value) {
+        strbuf_printf(em->out, ", %d, ", compare_flags(value->type));
+        emit_expr(em, value);
+        return;
+    }
+    for (int i = 0; i < call->u.call.norder; i++) {
+        ir_sort *s = &call->u.call.order[i];
+        bool nulls_first = s->nulls ? s->nulls == 1 : s->descending;
+        int flags = (s->descending ? 1 : 0) | (nulls_first ? 2 : 0) | compare_flags(s->expr->type);
+        strbuf_printf(em->out, ", %d, ", flags);
+        emit_expr(em, s->expr);
+    }
+}
+
+/* Expand a template: %1..%9 arguments, %* all arguments, %D "DISTINCT " for aggregates,
+ * %T1..%T9 the type OID of an argument, %O an aggregate's DISTINCT and ORDER BY (above), %%. */
+static void expand(emitter *em, const char *tmpl, ir_expr **args, int nargs, bool distinct, ir_expr *call)
 {
     for (const char *p = tmpl; *p; p++) {
         if (*p != '%') {
@@ -123,6 +160,11 @@ static void expand(emitter *em, const char *tmpl, ir_expr **args, int nargs, boo
         } else if (*p == 'D') {
             if (distinct)
                 put(em, "DISTINCT ");
+        } else if (*p == 'T' && p[1] >= '1' && p[1] <= '9') {
+            int i = *++p - '1';
+            strbuf_printf(em->out, "%u", i < nargs ? args[i]->type : 0);
+        } else if (*p == 'O') {
+            emit_agg_order(em, call);
         } else {
             p--;
             putc_(em, '%');
@@ -158,10 +200,87 @@ static const char *engine_column(ir_query *owner, ir_rte *r, int col)
         return cte_owner ? cte_column_name(cte_owner, r->cte_index, col) : r->colnames[col];
     }
     case IR_RTE_FUNCTION:
-        return col == 0 ? "value" : "ordinality";
+        return r->engine_colnames ? r->engine_colnames[col] : col == 0 ? "value" : "ordinality";
     default:
         return r->colnames[col];
     }
+}
+
+/*
+ * LATERAL subqueries: SQLite's subqueries in FROM cannot refer to the items before them,
+ * but a table-valued function's arguments can.  So the subquery's rows are gathered by a
+ * correlated scalar subquery into a JSON array of arrays, which json_each() unrolls:
+ *   json_each((WITH "_lat"("_c1", ...) AS (<subquery>)
+ *              SELECT json_group_array(json_array(<enc _c1>, ...)) FROM "_lat")) AS x
+ * and x's column i is read back as json_extract(x.value, '$[i]'), decoded to its storage
+ * class: REAL travels as 17-digit text (SQLite's JSON keeps 15 digits and cannot write
+ * infinities), BLOB as hex.
+ */
+static bool lateral_json(const ir_rte *r)
+{
+    return r->lateral && (r->kind == IR_RTE_SUBQUERY || r->kind == IR_RTE_VALUES);
+}
+
+static storage_class storage_of(pg_oid type)
+{
+    const pg_type_info *t = types_by_oid(type);
+    return t ? t->storage : STORAGE_TEXT;
+}
+
+static void emit_lateral_source(emitter *em, ir_rte *r)
+{
+    put(em, "json_each((WITH ");
+    strbuf_printf(em->out, "\"_lat_%s\"(", r->engine_alias);
+    for (int i = 0; i < r->ncols; i++)
+        strbuf_printf(em->out, "%s\"_c%d\"", i ? ", " : "", i + 1);
+    put(em, ") AS (");
+    if (r->subquery->kind == QUERY_VALUES) {
+        /* the CTE's column list names VALUES' columns (SQLite cannot read column1 of a
+         * VALUES whose rows refer to outer columns) */
+        ir_query *saved = em->q;
+        em->q = r->subquery;
+        emit_query_body(em, r->subquery);
+        em->q = saved;
+    } else {
+        emit_query_named(em, r->subquery, r->colnames);
+    }
+    put(em, ") SELECT json_group_array(json_array(");
+    for (int i = 0; i < r->ncols; i++) {
+        if (i)
+            put(em, ", ");
+        switch (storage_of(r->coltypes[i])) {
+        case STORAGE_FLOAT:
+            strbuf_printf(em->out, "printf('%%!.17g', \"_c%d\")", i + 1);
+            break;
+        case STORAGE_BLOB:
+            strbuf_printf(em->out, "iif(\"_c%d\" IS NULL, NULL, hex(\"_c%d\"))", i + 1, i + 1);
+            break;
+        default:
+            strbuf_printf(em->out, "\"_c%d\"", i + 1);
+        }
+    }
+    strbuf_printf(em->out, ")) FROM \"_lat_%s\"))", r->engine_alias);
+}
+
+static void emit_lateral_column(emitter *em, ir_rte *r, int col)
+{
+    strbuf v;
+    strbuf_init(&v);
+    strbuf_puts(&v, "json_extract(");
+    catalog_quote_ident(r->engine_alias, &v);
+    strbuf_printf(&v, ".value, '$[%d]')", col);
+    switch (storage_of(r->coltypes[col])) {
+    case STORAGE_FLOAT:
+        strbuf_printf(em->out, "(CASE %s WHEN 'Inf' THEN 9e999 WHEN '-Inf' THEN -9e999 ELSE CAST(%s AS REAL) END)",
+                      v.data, v.data);
+        break;
+    case STORAGE_BLOB:
+        strbuf_printf(em->out, "pgw_decode(%s, 'hex')", v.data);
+        break;
+    default:
+        put(em, v.data);
+    }
+    strbuf_free(&v);
 }
 
 static void emit_column(emitter *em, ir_expr *e)
@@ -172,6 +291,10 @@ static void emit_column(emitter *em, ir_expr *e)
         return;
     }
     ir_rte *r = owner->rtes[e->u.column.rte];
+    if (lateral_json(r)) {
+        emit_lateral_column(em, r, e->u.column.column);
+        return;
+    }
     if (owner == em->bare_query && e->u.column.rte == em->bare_rte) {
         ident(em, engine_column(owner, r, e->u.column.column));
         return;
@@ -264,10 +387,29 @@ static void emit_cast(emitter *em, ir_expr *e)
         strbuf_printf(em->out, ", %d)", tb);
         return;
     }
+    if ((from == PG_OID_FLOAT4 || from == PG_OID_FLOAT8) && (to == PG_OID_INT2 || to == PG_OID_INT4 || to == PG_OID_INT8)) {
+        put(em, "pgw_float_to_int(");
+        emit_expr(em, arg);
+        strbuf_printf(em->out, ", %d)", int_bits(to));
+        return;
+    }
+    if (from == PG_OID_NUMERIC && (to == PG_OID_INT2 || to == PG_OID_INT4 || to == PG_OID_INT8)) {
+        put(em, "pgw_numeric_to_int(");
+        emit_expr(em, arg);
+        strbuf_printf(em->out, ", %d)", int_bits(to));
+        return;
+    }
     if (is_int_type(from) && (to == PG_OID_FLOAT4 || to == PG_OID_FLOAT8)) {
         put(em, "CAST(");
         emit_expr(em, arg);
         put(em, " AS REAL)");
+        return;
+    }
+    if ((from == PG_OID_FLOAT4 || from == PG_OID_FLOAT8) && to == PG_OID_NUMERIC) {
+        /* float8::numeric keeps 15 significant digits, as PostgreSQL's float8_numeric */
+        put(em, "pgw_to_numeric(");
+        emit_expr(em, arg);
+        strbuf_printf(em->out, ", %d)", typmod);
         return;
     }
     if (is_int_type(from) && to == PG_OID_NUMERIC && typmod < 0) {
@@ -297,7 +439,7 @@ static void emit_cast(emitter *em, ir_expr *e)
         emit_expr(em, arg);
         return;
     }
-    if (from == PG_OID_INT4 && to == PG_OID_BOOL) {
+    if ((from == PG_OID_INT4 || from == PG_OID_INT8 || from == PG_OID_INT2) && to == PG_OID_BOOL) {
         put(em, "(");
         emit_expr(em, arg);
         put(em, " <> 0)");
@@ -344,6 +486,8 @@ static const char *collation_for(pg_oid t)
         return " COLLATE pgw_numeric";
     if (t == PG_OID_BPCHAR)
         return " COLLATE RTRIM";
+    if (t == PG_OID_INTERVAL)
+        return " COLLATE pgw_interval";
     return "";
 }
 
@@ -360,7 +504,7 @@ static void emit_list(emitter *em, ir_expr **args, int n, const char *sep)
 static void emit_op(emitter *em, const sql_function *op, ir_expr *a, ir_expr *b)
 {
     ir_expr *args[2] = {a, b};
-    expand(em, op->emit.sqlite, args, 2, false);
+    expand(em, op->emit.sqlite, args, 2, false, NULL);
 }
 
 static void emit_sublink_query(emitter *em, ir_query *sub)
@@ -369,6 +513,22 @@ static void emit_sublink_query(emitter *em, ir_query *sub)
     em->q = sub;
     emit_query_body(em, sub);
     em->q = saved;
+}
+
+/* A query that cannot return two rows: an aggregate without GROUP BY, or LIMIT 0/1. */
+static bool at_most_one_row(ir_query *q)
+{
+    if (q->kind != QUERY_SELECT)
+        return false;
+    if (q->limit && q->limit->kind == IRE_CONST && q->limit->u.constant.value.kind == VALUE_INT &&
+        q->limit->u.constant.value.i <= 1)
+        return true;
+    if (q->srf_ordinality || q->ngroup || q->has_windows)
+        return false;
+    if (q->has_aggregates)
+        return true;
+    /* SELECT of constants without FROM */
+    return q->nfrom == 0 && !q->where;
 }
 
 static void emit_sublink(emitter *em, ir_expr *e)
@@ -381,12 +541,23 @@ static void emit_sublink(emitter *em, ir_expr *e)
         put(em, ")");
         return;
     case SUBLINK_SCALAR:
-        put(em, "(");
-        emit_sublink_query(em, sub);
-        put(em, ")");
+        if (at_most_one_row(sub)) {
+            put(em, "(");
+            emit_sublink_query(em, sub);
+            put(em, ")");
+            return;
+        }
+        /* SQLite would take the first row; PostgreSQL raises 21000 on a second one. */
+        put(em, "(SELECT CASE WHEN count(*) > 1 THEN pgw_error('21000', 'more than one row returned by a subquery "
+                "used as an expression') ELSE max(\"_v\") END FROM (SELECT \"_v\" FROM (");
+        {
+            const char *alias[1] = {"_v"};
+            emit_query_named(em, sub, alias);
+        }
+        put(em, ") LIMIT 2))");
         return;
     case SUBLINK_ARRAY:
-        put(em, "(SELECT json_group_array(\"_v\") FROM (");
+        put(em, "(SELECT coalesce(pgw_array_agg(\"_v\", 0), '[]') FROM (");
         {
             const char *alias[1] = {"_v"};
             emit_query_named(em, sub, alias);
@@ -399,6 +570,15 @@ static void emit_sublink(emitter *em, ir_expr *e)
         bool simple_in = strcmp(op->name, e->u.sublink.sublink == SUBLINK_ANY ? "=" : "<>") == 0 &&
                          e->u.sublink.test->type != PG_OID_NUMERIC && e->u.sublink.test->type != PG_OID_BPCHAR &&
                          e->u.sublink.test->type != PG_OID_INTERVAL;
+        if (e->u.sublink.test->kind == IRE_ROW) {
+            /* a row value (analyze_expr.c admits only IN / NOT IN of comparable types) */
+            put(em, "((");
+            emit_list(em, e->u.sublink.test->u.list.args, e->u.sublink.test->u.list.nargs, ", ");
+            put(em, e->u.sublink.sublink == SUBLINK_ANY ? ") IN (" : ") NOT IN (");
+            emit_sublink_query(em, sub);
+            put(em, "))");
+            return;
+        }
         if (simple_in) {
             put(em, "(");
             emit_expr(em, e->u.sublink.test);
@@ -457,43 +637,18 @@ static void emit_any_array(emitter *em, ir_expr *e)
     put(em, ")))");
 }
 
-/* array_agg / string_agg / json_agg (x ORDER BY k ...): SQLite 3.40 has no ordered
- * aggregates, so pgw_ordered_agg collects (value, keys) and sorts at the end:
- * pgw_ordered_agg('array_agg', value, separator, 'a|d + f|l per key', k1, k2 ...). */
-static void emit_ordered_agg(emitter *em, ir_expr *e)
+/* A GROUP BY / ORDER BY key.  An integer literal there is a column position to SQLite;
+ * PostgreSQL has already resolved positions, so a constant is a value: written so that
+ * SQLite reads it as one. */
+static void emit_key(emitter *em, ir_expr *e)
 {
-    const char *name = e->u.call.fn->name;
-    bool known = strcmp(name, "array_agg") == 0 || strcmp(name, "string_agg") == 0 || strcmp(name, "json_agg") == 0 ||
-                 strcmp(name, "jsonb_agg") == 0;
-    if (!known || e->u.call.distinct || e->u.call.norder > 8) {
-        fail(em, e->location, "0A000", "ORDER BY inside this aggregate is not supported by the embedded engine");
+    if (e->kind == IRE_CONST && e->u.constant.value.kind == VALUE_INT) {
+        put(em, "CAST(");
+        emit_expr(em, e);
+        put(em, " AS INTEGER)");
         return;
     }
-    strbuf_printf(em->out, "pgw_ordered_agg('%s', ", name);
-    emit_expr(em, e->u.call.args[0]);
-    put(em, ", ");
-    if (e->u.call.nargs > 1)
-        emit_expr(em, e->u.call.args[1]);
-    else
-        put(em, "NULL");
-    put(em, ", '");
-    for (int i = 0; i < e->u.call.norder; i++) {
-        ir_sort *s = &e->u.call.order[i];
-        bool nulls_first = s->nulls ? s->nulls == 1 : s->descending;
-        putc_(em, s->descending ? 'd' : 'a');
-        putc_(em, nulls_first ? 'f' : 'l');
-    }
-    putc_(em, '\'');
-    for (int i = 0; i < e->u.call.norder; i++) {
-        put(em, ", ");
-        emit_expr(em, e->u.call.order[i].expr);
-    }
-    put(em, ")");
-    if (e->u.call.filter) {
-        put(em, " FILTER (WHERE ");
-        emit_expr(em, e->u.call.filter);
-        put(em, ")");
-    }
+    emit_expr(em, e);
 }
 
 static void emit_window_spec(emitter *em, ir_window *w)
@@ -555,14 +710,18 @@ static void emit_expr(emitter *em, ir_expr *e)
         emit_column(em, e);
         return;
     case IRE_CALL:
-        expand(em, e->u.call.fn->emit.sqlite, e->u.call.args, e->u.call.nargs, false);
+        expand(em, e->u.call.fn->emit.sqlite, e->u.call.args, e->u.call.nargs, false, e);
         return;
     case IRE_AGG:
-        if (e->u.call.norder) {
-            emit_ordered_agg(em, e);
+        /* ORDER BY inside an aggregate: the order-sensitive ones take it through %O and
+         * sort in their finalizer; for the others (count, sum, max ...) it cannot change
+         * the result and is dropped.  DISTINCT on several arguments is likewise %O's. */
+        if (e->u.call.distinct && e->u.call.nargs > 1 && !strstr(e->u.call.fn->emit.sqlite, "%O")) {
+            fail(em, e->location, "0A000", "DISTINCT with several aggregate arguments is not supported by the embedded engine");
             return;
         }
-        expand(em, e->u.call.fn->emit.sqlite, e->u.call.args, e->u.call.nargs, e->u.call.distinct);
+        expand(em, e->u.call.fn->emit.sqlite, e->u.call.args, e->u.call.nargs,
+               e->u.call.distinct && !strstr(e->u.call.fn->emit.sqlite, "%O"), e);
         if (e->u.call.filter) {
             put(em, " FILTER (WHERE ");
             emit_expr(em, e->u.call.filter);
@@ -570,7 +729,7 @@ static void emit_expr(emitter *em, ir_expr *e)
         }
         return;
     case IRE_WINDOW:
-        expand(em, e->u.call.fn->emit.sqlite, e->u.call.args, e->u.call.nargs, false);
+        expand(em, e->u.call.fn->emit.sqlite, e->u.call.args, e->u.call.nargs, false, e);
         if (e->u.call.filter) {
             put(em, " FILTER (WHERE ");
             emit_expr(em, e->u.call.filter);
@@ -654,13 +813,26 @@ static void emit_expr(emitter *em, ir_expr *e)
         emit_sublink(em, e);
         return;
     case IRE_ARRAY:
-        put(em, "json_array(");
+        put(em, "pgw_array(");
         emit_list(em, e->u.list.args, e->u.list.nargs, ", ");
         put(em, ")");
         return;
     case IRE_ROW:
+        if (e->type != PG_OID_RECORD) {   /* the row of a scalar function: its value */
+            emit_expr(em, e->u.list.args[0]);
+            return;
+        }
         put(em, "pgw_record(");
-        emit_list(em, e->u.list.args, e->u.list.nargs, ", ");
+        for (int i = 0; i < e->u.list.nargs; i++) {
+            ir_expr *field = ir_text_output(em->x, e->u.list.args[i]);
+            if (!field) {
+                em->failed = true;
+                return;
+            }
+            if (i)
+                put(em, ", ");
+            emit_expr(em, field);
+        }
         put(em, ")");
         return;
     case IRE_IN_LIST:
@@ -683,7 +855,7 @@ static void emit_expr(emitter *em, ir_expr *e)
         emit_any_array(em, e);
         return;
     case IRE_RAW:
-        expand(em, e->u.raw.sql, e->u.raw.args, e->u.raw.nargs, false);
+        expand(em, e->u.raw.sql, e->u.raw.args, e->u.raw.nargs, false, NULL);
         return;
     case IRE_SETTING:
         if (strcmp(e->u.setting.name, "session_user") == 0)
@@ -785,6 +957,10 @@ static void emit_from(emitter *em, ir_query *q, ir_from *f)
         break;
     case IR_RTE_SUBQUERY:
     case IR_RTE_VALUES:
+        if (lateral_json(r)) {
+            emit_lateral_source(em, r);
+            break;
+        }
         put(em, "(");
         emit_query_named(em, r->subquery, r->colnames);
         put(em, ")");
@@ -792,7 +968,7 @@ static void emit_from(emitter *em, ir_query *q, ir_from *f)
     case IR_RTE_FUNCTION: {
         ir_expr *fn = r->function;
         if (fn->kind == IRE_CALL && fn->u.call.fn->kind == FN_SET_RETURNING) {
-            expand(em, fn->u.call.fn->emit.sqlite, fn->u.call.args, fn->u.call.nargs, false);
+            expand(em, fn->u.call.fn->emit.sqlite, fn->u.call.args, fn->u.call.nargs, false, fn);
         } else {
             /* A plain function in FROM is a one-row table. */
             put(em, "(SELECT ");
@@ -848,7 +1024,7 @@ static void emit_order_by(emitter *em, ir_query *q, bool by_position)
         if (pos > 0)
             strbuf_printf(em->out, "%d", pos);
         else
-            emit_expr(em, s->expr);
+            emit_key(em, s->expr);
         put(em, collation_for(s->expr->type));
         if (s->descending)
             put(em, " DESC");
@@ -861,19 +1037,49 @@ static void emit_order_by(emitter *em, ir_query *q, bool by_position)
             put(em, nulls_first ? " NULLS FIRST" : " NULLS LAST");
         }
     }
+    if (q->srf_ordinality) {
+        /* rows of a select-list set-returning function keep its order among equal keys */
+        put(em, ", ");
+        emit_expr(em, q->srf_ordinality);
+    }
+}
+
+/* A LIMIT or OFFSET count: negative is PostgreSQL's 2201W / 2201X, NULL means none (SQLite
+ * reads a negative LIMIT as none and would not complain). */
+static void emit_count(emitter *em, ir_expr *e, bool is_limit)
+{
+    const char *state = is_limit ? "2201W" : "2201X";
+    const char *msg = is_limit ? "LIMIT must not be negative" : "OFFSET must not be negative";
+    if (e->kind == IRE_CONST && e->u.constant.value.kind == VALUE_INT) {
+        if (e->u.constant.value.i < 0) {
+            fail(em, e->location, state, msg);
+            return;
+        }
+        emit_expr(em, e);
+        return;
+    }
+    if (e->kind == IRE_CONST && e->u.constant.value.kind == VALUE_NULL) {
+        put(em, is_limit ? "-1" : "0");
+        return;
+    }
+    put(em, "(CASE WHEN (");
+    emit_expr(em, e);
+    strbuf_printf(em->out, ") < 0 THEN pgw_error('%s', '%s') ELSE coalesce((", state, msg);
+    emit_expr(em, e);
+    put(em, is_limit ? "), -1) END)" : "), 0) END)");
 }
 
 static void emit_limit(emitter *em, ir_query *q)
 {
     if (q->limit) {
         put(em, " LIMIT ");
-        emit_expr(em, q->limit);
+        emit_count(em, q->limit, true);
     } else if (q->offset) {
         put(em, " LIMIT -1");
     }
     if (q->offset) {
         put(em, " OFFSET ");
-        emit_expr(em, q->offset);
+        emit_count(em, q->offset, false);
     }
 }
 
@@ -913,6 +1119,8 @@ static void emit_targets(emitter *em, ir_query *q, bool alias_targets, const cha
             continue;
         if (visible)
             put(em, ", ");
+        /* reg* columns stay OIDs: the types layer prints their names through the session's
+         * catalog resolver (types.h reg_resolver), and sends the OID in binary. */
         emit_expr(em, q->targets[i].expr);
         if (alias_targets) {
             put(em, " AS ");
@@ -947,7 +1155,7 @@ static void emit_select_core(emitter *em, ir_query *q, bool alias_targets, const
         for (int i = 0; i < q->ngroup; i++) {
             if (i)
                 put(em, ", ");
-            emit_expr(em, q->group[i]);
+            emit_key(em, q->group[i]);
             put(em, collation_for(q->group[i]->type));
         }
     }
@@ -1010,7 +1218,7 @@ static void emit_select(emitter *em, ir_query *q, bool alias_targets, const char
                 ir_sort *s = &q->sort[i];
                 if (i)
                     put(em, ", ");
-                emit_expr(em, s->expr);
+                emit_key(em, s->expr);
                 put(em, collation_for(s->expr->type));
                 if (s->descending)
                     put(em, " DESC");
@@ -1041,7 +1249,7 @@ static void emit_select(emitter *em, ir_query *q, bool alias_targets, const char
             for (int i = 0; i < q->ngroup; i++) {
                 if (i)
                     put(em, ", ");
-                emit_expr(em, q->group[i]);
+                emit_key(em, q->group[i]);
             }
         }
         if (q->having) {
@@ -1098,8 +1306,25 @@ static void emit_setop_operand(emitter *em, ir_query *op, bool right)
 static void emit_setop(emitter *em, ir_query *q)
 {
     if ((q->setop == IRS_INTERSECT || q->setop == IRS_EXCEPT) && q->setop_all) {
-        fail(em, -1, "0A000", q->setop == IRS_INTERSECT ? "INTERSECT ALL is not supported by the embedded engine"
-                                                          : "EXCEPT ALL is not supported by the embedded engine");
+        /* SQLite has only the distinct forms: number each row's duplicates on both sides
+         * (row_number() per distinct row); then (row, k) INTERSECT / EXCEPT (row, k) keeps
+         * min(m, n) / max(m - n, 0) copies, as PostgreSQL's ALL forms do. */
+        emit_with(em, q);
+        int n = visible_targets(q);
+        strbuf cols;
+        strbuf_init(&cols);
+        for (int i = 0; i < n; i++)
+            strbuf_printf(&cols, "%s\"_c%d\"", i ? ", " : "", i + 1);
+        strbuf_printf(em->out, "SELECT %s FROM (SELECT *, row_number() OVER (PARTITION BY %s) AS \"_n\" FROM (", cols.data,
+                      cols.data);
+        emit_setop_operand(em, q->larg, true);
+        put(em, q->setop == IRS_INTERSECT ? ") INTERSECT " : ") EXCEPT ");
+        strbuf_printf(em->out, "SELECT *, row_number() OVER (PARTITION BY %s) AS \"_n\" FROM (", cols.data);
+        emit_setop_operand(em, q->rarg, true);
+        put(em, "))");
+        strbuf_free(&cols);
+        emit_order_by(em, q, true);
+        emit_limit(em, q);
         return;
     }
     emit_with(em, q);
@@ -1174,6 +1399,7 @@ static void emit_returning(emitter *em, ir_query *q)
 static void emit_insert(emitter *em, ir_query *q)
 {
     ir_rte *r = q->rtes[q->result_rte];
+    emit_with(em, q);
     put(em, "INSERT INTO ");
     emit_target_table(em, q);
     ir_query *src = q->insert_source;
@@ -1249,6 +1475,7 @@ static void emit_insert(emitter *em, ir_query *q)
 static void emit_update(emitter *em, ir_query *q)
 {
     ir_rte *r = q->rtes[q->result_rte];
+    emit_with(em, q);
     put(em, "UPDATE ");
     emit_target_table(em, q);
     put(em, " SET ");
@@ -1276,6 +1503,7 @@ static void emit_update(emitter *em, ir_query *q)
 
 static void emit_delete(emitter *em, ir_query *q)
 {
+    emit_with(em, q);
     put(em, "DELETE FROM ");
     emit_target_table(em, q);
     if (q->nfrom) {
@@ -1311,7 +1539,7 @@ static void emit_query_body(emitter *em, ir_query *q)
 
 bool emit_query_sqlite(sql_xlate *x, ir_query *q, emit_result *out)
 {
-    emitter em = {.x = x, .out = &out->sql, .q = q};
+    emitter em = {.x = x, .out = &out->sql, .q = q, .top = q};
     emit_query_body(&em, q);
     if (out->sql.failed) {
         pg_error_oom(x->err);

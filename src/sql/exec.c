@@ -43,6 +43,12 @@ static const char *const empty_tag = "";
 bool sql_portal_create(sql_session *s, sql_plan *p, const sql_value *params, int nparams, sql_portal **out,
                        pg_error *err)
 {
+    if (!params && nparams == 0 && p->nparams > 0) {
+        /* A query string with $n and no values (the simple query protocol): PostgreSQL
+         * finds no parameter while analysing it. */
+        pg_error_set(err, "42P02", "there is no parameter $1");
+        return false;
+    }
     if (nparams != p->nparams) {
         pg_error_set(err, "08P01", "bind message supplies %d parameters, but prepared statement \"\" requires %d",
                      nparams, p->nparams);
@@ -142,9 +148,12 @@ void portal_set_tag(sql_portal *portal, const char *tag)
 
 static void statement_started(sql_session *s)
 {
+    /* A cancel that came after session_acquire_engine looked (pending) applies to this
+     * statement: the engine sees it at its first interrupt check. */
     pthread_mutex_lock(&s->cancel_lock);
     s->running = true;
-    atomic_store(&s->ctx.interrupt, INTERRUPT_NONE);
+    atomic_store(&s->ctx.interrupt, (int)s->pending_interrupt);
+    s->pending_interrupt = INTERRUPT_NONE;
     pthread_mutex_unlock(&s->cancel_lock);
     int64_t timeout_ms = guc_get_int(s->gucs, "statement_timeout");
     s->ctx.deadline_us = timeout_ms > 0 ? clock_monotonic_us() + timeout_ms * 1000 : 0;
@@ -166,7 +175,7 @@ static void statement_finished(sql_session *s)
 
 /* The engine's words for a constraint failure, turned into PostgreSQL's message with the
  * constraint's name from the catalog ("UNIQUE constraint failed: t.a" → t_a_key). */
-static void describe_constraint_error(sql_session *s, pg_error *err)
+static void describe_constraint_error(sql_session *s, const sql_plan *plan, pg_error *err)
 {
     if (!err->internal_query)
         return;
@@ -192,12 +201,15 @@ static void describe_constraint_error(sql_session *s, pg_error *err)
         cat = NULL;
     }
     const cat_relation *rel = NULL;
-    for (size_t i = 0; cat && i < cat_relation_count(cat); i++) {
+    for (size_t i = 0; cat && table[0] && i < cat_relation_count(cat); i++) {
         const cat_relation *r = cat_relation_at(cat, i);
         /* Indexes and sequences have no engine table of their own (empty engine name). */
-        if (table[0] && r->engine_name && strcmp(r->engine_name, table) == 0)
+        if (r->kind == 'r' && table[0] && r->engine_name && strcmp(r->engine_name, table) == 0)
             rel = r;
     }
+    const cat_relation *target = cat && plan->target_relation ? cat_relation_by_oid(cat, plan->target_relation) : NULL;
+    if (!rel)
+        rel = target;
     const char *relname = rel ? rel->name : table;
     if (strcmp(err->sqlstate, "23502") == 0) {
         free(err->message);
@@ -247,10 +259,74 @@ static void describe_constraint_error(sql_session *s, pg_error *err)
             err->table_name = xstrdup(rel->name);
         err->constraint_name = xstrdup(name);
     } else if (strcmp(err->sqlstate, "23503") == 0) {
-        pg_error_set(err, "23503", "insert or update on table violates foreign key constraint");
+        /* The engine names no constraint: PostgreSQL's message when only one can be meant. */
+        const cat_constraint *fk = NULL;
+        const cat_relation *child = NULL;
+        int nfk = 0;
+        bool deleting = strcmp(plan->command, "DELETE") == 0;
+        if (target && !deleting)
+            for (int i = 0; i < target->nconstraints; i++)
+                if (target->constraints[i].type == 'f') {
+                    fk = &target->constraints[i];
+                    nfk++;
+                }
+        if (target && nfk == 0)
+            for (size_t i = 0; i < cat_relation_count(cat); i++) {
+                const cat_relation *r = cat_relation_at(cat, i);
+                for (int c = 0; c < r->nconstraints; c++)
+                    if (r->constraints[c].type == 'f' && r->constraints[c].ref_relation == target->oid) {
+                        fk = &r->constraints[c];
+                        child = r;
+                        nfk++;
+                    }
+            }
+        if (nfk == 1 && child)
+            pg_error_set(err, "23503", "update or delete on table \"%s\" violates foreign key constraint \"%s\" on table \"%s\"",
+                         target->name, fk->name, child->name);
+        else if (nfk == 1)
+            pg_error_set(err, "23503", "insert or update on table \"%s\" violates foreign key constraint \"%s\"",
+                         target->name, fk->name);
+        else
+            pg_error_set(err, "23503", "insert or update on table violates foreign key constraint");
+        if (nfk == 1) {
+            err->table_name = xstrdup(child ? child->name : target->name);
+            err->constraint_name = xstrdup(fk->name);
+        }
     }
     if (cat)
         cat_snapshot_unref(cat);
+}
+
+/* SQLite's "datatype mismatch" from an INSERT or UPDATE is a NULL given to an INTEGER
+ * PRIMARY KEY column (the only column whose type it enforces; values are coerced before):
+ * PostgreSQL's not-null violation of the primary key column. */
+static void describe_rowid_null(sql_session *s, const sql_plan *plan, pg_error *err)
+{
+    cat_snapshot *cat = NULL;
+    pg_error ignore = {0};
+    if (!session_catalog(s, &cat, &ignore)) {
+        pg_error_clear(&ignore);
+        return;
+    }
+    const cat_relation *rel = cat_relation_by_oid(cat, plan->target_relation);
+    for (int i = 0; rel && i < rel->nconstraints; i++) {
+        const cat_constraint *c = &rel->constraints[i];
+        if (c->type != 'p' || c->nkeys != 1)
+            continue;
+        for (int k = 0; k < rel->ncolumns; k++) {
+            const cat_column *col = &rel->columns[k];
+            if (col->attnum != c->keys[0] ||
+                !(col->type == PG_OID_INT2 || col->type == PG_OID_INT4 || col->type == PG_OID_INT8))
+                continue;
+            free(err->message);
+            err->message = NULL;
+            pg_error_set(err, "23502", "null value in column \"%s\" of relation \"%s\" violates not-null constraint",
+                         col->name, rel->name);
+            err->table_name = xstrdup(rel->name);
+            err->column_name = xstrdup(col->name);
+        }
+    }
+    cat_snapshot_unref(cat);
 }
 
 static sql_run_status fail(sql_portal *portal, pg_error *err)
@@ -261,7 +337,9 @@ static sql_run_status fail(sql_portal *portal, pg_error *err)
         portal->stmt = NULL;
     }
     if (err->sqlstate[0] == '2' && err->sqlstate[1] == '3')
-        describe_constraint_error(s, err);
+        describe_constraint_error(s, portal->plan, err);
+    else if (strcmp(err->sqlstate, "42804") == 0 && portal->plan->target_relation)
+        describe_rowid_null(s, portal->plan, err);
     portal->failed = true;
     portal->done = true;
     statement_finished(s);
@@ -320,6 +398,9 @@ static void finish_tag(sql_portal *portal)
     case TAG_PLAIN:
         snprintf(portal->tag, sizeof portal->tag, "%s", p->command);
         break;
+    case TAG_SELECT_COUNT:
+        snprintf(portal->tag, sizeof portal->tag, "SELECT %lld", (long long)portal->changes);
+        break;
     }
 }
 
@@ -348,6 +429,8 @@ static sql_run_status finish(sql_portal *portal, pg_error *err)
             if (!session_finish_txn(s, true, err))
                 return SQL_RUN_ERROR;
         } else {
+            /* set_config(..., true) in an autocommit statement lasts only for it */
+            guc_commit(s);
             session_release_engine_if_idle(s);
         }
     }
@@ -484,6 +567,23 @@ sql_run_status sql_portal_next(sql_portal *portal, pg_error *err)
     case PLAN_UTILITY:
         if (portal->plan->utility == UTIL_EXECUTE)
             return run_execute(portal, err);
+        if (portal->plan->prepared && (portal->plan->utility == UTIL_DISCARD_ALL ||
+                                       portal->plan->utility == UTIL_DISCARD_TEMP) && !portal->started) {
+            /* DISCARD TEMP / ALL: drop the temporary objects first (a DDL plan). */
+            if (!portal->inner && !sql_portal_create(portal->s, portal->plan->prepared, NULL, 0, &portal->inner, err)) {
+                portal->done = portal->failed = true;
+                return SQL_RUN_ERROR;
+            }
+            sql_run_status r;
+            while ((r = sql_portal_next(portal->inner, err)) == SQL_RUN_ROW)
+                ;
+            if (r == SQL_RUN_WAIT)
+                return SQL_RUN_WAIT;
+            if (r == SQL_RUN_ERROR) {
+                portal->done = portal->failed = true;
+                return SQL_RUN_ERROR;
+            }
+        }
         if (!portal->started) {
             portal->started = true;
             int r = utility_execute(portal, err);

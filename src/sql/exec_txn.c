@@ -18,8 +18,47 @@ static int64_t now_pg_us(void)
     return clock_realtime_us() - PG_UNIX_EPOCH_OFFSET_US;
 }
 
+/* The error a statement gets for an interrupt that reached it before it ran. */
+static void interrupt_error(interrupt_reason why, pg_error *err)
+{
+    switch (why) {
+    case INTERRUPT_STATEMENT_TIMEOUT:
+        pg_error_set(err, "57014", "canceling statement due to statement timeout");
+        break;
+    case INTERRUPT_LOCK_TIMEOUT:
+        pg_error_set(err, "55P03", "canceling statement due to lock timeout");
+        break;
+    case INTERRUPT_SHUTDOWN:
+        pg_error_set(err, "57P01", "terminating connection due to administrator command");
+        err->severity = PG_SEVERITY_FATAL;
+        break;
+    default:
+        pg_error_set(err, "57014", "canceling statement due to user request");
+        break;
+    }
+}
+
+/* A cancel that arrived between statements of this command cycle, or while the session
+ * waited for an engine connection: the statement fails before it starts, and gives up its
+ * place in the pool's queue. */
+static bool take_pending_interrupt(sql_session *s, pg_error *err)
+{
+    pthread_mutex_lock(&s->cancel_lock);
+    interrupt_reason why = s->pending_interrupt;
+    s->pending_interrupt = INTERRUPT_NONE;
+    pthread_mutex_unlock(&s->cancel_lock);
+    if (why == INTERRUPT_NONE)
+        return false;
+    if (!s->conn && s->db && s->waiter.ready)
+        engine_pool_cancel_wait(engine_db_pool(s->db), &s->waiter);   /* under the pool's lock */
+    interrupt_error(why, err);
+    return true;
+}
+
 acquire_result session_acquire_engine(sql_session *s, pg_error *err)
 {
+    if (take_pending_interrupt(s, err))
+        return ACQUIRE_ERROR;
     if (s->conn)
         return ACQUIRE_OK;
     engine_pool *pool = engine_db_pool(s->db);

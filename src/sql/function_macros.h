@@ -70,18 +70,19 @@
     OP2(">", l, r, BOO, "(%1 > %2" coll ")", "(%1 > %2)"),                              \
     OP2(">=", l, r, BOO, "(%1 >= %2" coll ")", "(%1 >= %2)")
 
-/* Integer arithmetic: SQLite's own, except division and modulo (22012 on zero). */
-#define INTARITH(l, r, ret)                                                              \
-    OP2("+", l, r, ret, "(%1 + %2)", "(%1 + %2)"),                                       \
-    OP2("-", l, r, ret, "(%1 - %2)", "(%1 - %2)"),                                       \
-    OP2("*", l, r, ret, "(%1 * %2)", "(%1 * %2)"),                                       \
-    OP2("/", l, r, ret, "pgw_int_div(%1, %2)", "(%1 \\ %2)"),                            \
-    OP2("%", l, r, ret, "pgw_int_mod(%1, %2)", "(%1 # %2)")
+/* Integer arithmetic with PostgreSQL's 22003 on overflow of the result type (SQLite would
+ * wrap to REAL) and 22012 on division by zero; `bits` is the result type's width. */
+#define INTARITH(l, r, ret, bits)                                                        \
+    OP2("+", l, r, ret, "pgw_int_add(%1, %2, " #bits ")", "(%1 + %2)"),                  \
+    OP2("-", l, r, ret, "pgw_int_sub(%1, %2, " #bits ")", "(%1 - %2)"),                  \
+    OP2("*", l, r, ret, "pgw_int_mul(%1, %2, " #bits ")", "(%1 * %2)"),                  \
+    OP2("/", l, r, ret, "pgw_int_div(%1, %2, " #bits ")", "(%1 \\ %2)"),                 \
+    OP2("%", l, r, ret, "pgw_int_mod(%1, %2, " #bits ")", "(%1 # %2)")
 
 #define FLOATARITH(l, r, ret)                                                            \
-    OP2("+", l, r, ret, "(%1 + %2)", "(%1 + %2)"),                                       \
-    OP2("-", l, r, ret, "(%1 - %2)", "(%1 - %2)"),                                       \
-    OP2("*", l, r, ret, "(%1 * %2)", "(%1 * %2)"),                                       \
+    OP2("+", l, r, ret, "pgw_float_add(%1, %2)", "(%1 + %2)"),                           \
+    OP2("-", l, r, ret, "pgw_float_sub(%1, %2)", "(%1 - %2)"),                           \
+    OP2("*", l, r, ret, "pgw_float_mul(%1, %2)", "(%1 * %2)"),                           \
     OP2("/", l, r, ret, "pgw_float_div(%1, %2)", "(%1 / %2)")
 
 #define STRING_MATCH(t)                                                                  \

@@ -149,7 +149,8 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
     pg_oid args[MAX_CANDIDATES];
     if (nargs > MAX_CANDIDATES)
         return FN_NOT_FOUND;
-    memcpy(args, in_args, sizeof *args * (size_t)nargs);
+    if (nargs > 0)
+        memcpy(args, in_args, sizeof *args * (size_t)nargs);
 
     candidate cands[MAX_CANDIDATES];
     int ncand = 0;
@@ -162,7 +163,9 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
                        (kind == FN_PLAIN && f->kind == FN_SET_RETURNING);
         if (!kind_ok)
             continue;
-        bool count_ok = f->nargs == nargs || ((f->flags & FN_VARIADIC) && nargs >= f->nargs - 1 && f->nargs > 0);
+        /* VARIADIC needs at least one argument for the variadic parameter, as in
+         * PostgreSQL (concat() does not exist; zero-argument forms are entries of their own). */
+        bool count_ok = f->nargs == nargs || ((f->flags & FN_VARIADIC) && nargs >= f->nargs && f->nargs > 0);
         if (!count_ok || ncand >= MAX_CANDIDATES)
             continue;
         cands[ncand++] = (candidate){.fn = f};
@@ -189,32 +192,46 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
         }
     }
 
-    /* 2 and 3: exact matches; reachable candidates. */
+    /* 2 and 3: exact matches; reachable candidates.  A polymorphic slot matches its
+     * argument's own type exactly (it stands for the per-type functions PostgreSQL has),
+     * provided the polymorphic slots of the candidate agree with each other. */
     int kept = 0;
+    pg_oid scratch[MAX_CANDIDATES];
     for (int c = 0; c < ncand; c++) {
         const sql_function *f = cands[c].fn;
-        bool ok = true;
+        bool ok = true, poly = false;
         int exact = 0, preferred = 0;
+        /* Only anyelement-only signatures stand for per-type functions (min, max ...);
+         * with anyarray or anynonarray they are PostgreSQL's own polymorphic functions, whose
+         * polymorphic slots match nothing exactly. */
+        bool stand_in = true;
+        for (int i = 0; i < nargs; i++) {
+            pg_oid s = slot_type(f, i);
+            if (s == PG_OID_ANYARRAY || s == PG_OID_ANYNONARRAY)
+                stand_in = false;
+        }
         for (int i = 0; i < nargs && ok; i++) {
             pg_oid s = slot_type(f, i);
             if (s == args[i])
                 exact++;
-            else if (s == PG_OID_ANYELEMENT || s == PG_OID_ANYARRAY || s == PG_OID_ANYNONARRAY)
-                ok = args[i] == PG_OID_UNKNOWN || (s != PG_OID_ANYARRAY || types_is_array(types_by_oid(args[i])) ||
-                                                   ir_vector_array_type(args[i]) != 0);
-            else if (!slot_accepts(s, args[i]))
+            else if (s == PG_OID_ANYELEMENT || s == PG_OID_ANYARRAY || s == PG_OID_ANYNONARRAY) {
+                /* int2vector and oidvector are arrays of int2 / oid to polymorphic functions */
+                bool is_array = args[i] != PG_OID_UNKNOWN &&
+                                (types_is_array(types_by_oid(args[i])) || ir_vector_array_type(args[i]) != 0);
+                ok = args[i] == PG_OID_UNKNOWN || (s == PG_OID_ANYARRAY ? is_array : s == PG_OID_ANYNONARRAY ? !is_array : true);
+                poly = true;
+                if (args[i] != PG_OID_UNKNOWN && stand_in)
+                    exact++;
+            } else if (s == PG_OID_ANY) {
+                if (args[i] != PG_OID_UNKNOWN)
+                    exact++;
+            } else if (!slot_accepts(s, args[i]))
                 ok = false;
             else if (args[i] != PG_OID_UNKNOWN && sql_type_preferred(s))
                 preferred++;   /* func_select_candidate counts known inputs only */
         }
-        if (ok && f->flags & FN_SPECIAL)
-            ok = true;
-        if (ok) {
-            /* Polymorphic slots must agree (anyarray of anyelement ...), as PostgreSQL's
-             * enforce_generic_type_consistency requires of a candidate. */
-            pg_oid unused[MAX_CANDIDATES];
-            ok = resolve_polymorphic(f, nargs, args, unused);
-        }
+        if (ok && poly)
+            ok = resolve_polymorphic(f, nargs, args, scratch);
         if (!ok)
             continue;
         cands[kept++] = (candidate){.fn = f, .exact = exact, .preferred = preferred};
@@ -271,6 +288,65 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
                     ncand = kept;
             }
         }
+    }
+    if (ncand > 1) {
+        /* 7. unknown and known arguments, the known ones all of one type: take the unknown
+         * ones as that type too; if exactly one candidate accepts that, it is the one. */
+        pg_oid known = PG_OID_INVALID;
+        bool same = true, any_unknown = false;
+        for (int i = 0; i < nargs; i++) {
+            if (args[i] == PG_OID_UNKNOWN)
+                any_unknown = true;
+            else if (known == PG_OID_INVALID)
+                known = args[i];
+            else if (args[i] != known)
+                same = false;
+        }
+        if (any_unknown && same && known != PG_OID_INVALID && nargs <= MAX_CANDIDATES) {
+            pg_oid assumed[MAX_CANDIDATES];
+            for (int i = 0; i < nargs; i++)
+                assumed[i] = args[i] == PG_OID_UNKNOWN ? known : args[i];
+            int passing = -1, npass = 0;
+            for (int c = 0; c < ncand; c++) {
+                const sql_function *f = cands[c].fn;
+                bool ok = true, poly = false;
+                for (int i = 0; i < nargs && ok; i++) {
+                    pg_oid st = slot_type(f, i);
+                    if (st == PG_OID_ANYELEMENT || st == PG_OID_ANYARRAY || st == PG_OID_ANYNONARRAY) {
+                        bool is_array = types_is_array(types_by_oid(assumed[i]));
+                        ok = st == PG_OID_ANYARRAY ? is_array : st == PG_OID_ANYNONARRAY ? !is_array : true;
+                        poly = true;
+                    } else if (st != PG_OID_ANY && st != assumed[i] && !slot_accepts(st, assumed[i]))
+                        ok = false;
+                }
+                if (ok && poly)
+                    ok = resolve_polymorphic(f, nargs, assumed, scratch);
+                if (ok) {
+                    passing = c;
+                    npass++;
+                }
+            }
+            if (npass == 1) {
+                cands[0] = cands[passing];
+                ncand = 1;
+            }
+        }
+    }
+    if (ncand > 1) {
+        /* A specific function beats a polymorphic one that matches as well (min(numeric)
+         * over min(anyelement) for a numeric argument). */
+        kept = 0;
+        for (int c = 0; c < ncand; c++) {
+            bool poly = false;
+            for (int i = 0; i < nargs; i++) {
+                pg_oid s = slot_type(cands[c].fn, i);
+                poly |= s == PG_OID_ANYELEMENT || s == PG_OID_ANYARRAY || s == PG_OID_ANYNONARRAY || s == PG_OID_ANY;
+            }
+            if (!poly)
+                cands[kept++] = cands[c];
+        }
+        if (kept)
+            ncand = kept;
     }
     if (ncand > 1) {
         /* Identical signatures listed twice (an alias spelling): take the first. */

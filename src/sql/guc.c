@@ -764,3 +764,60 @@ bool guc_describe(sql_session *s, size_t i, guc_setting_info *out, strbuf *scrat
     out->source = strcmp(value, d->boot) == 0 ? "default" : "session";
     return true;
 }
+
+/* ---------------------------------------------------------------- engine callbacks */
+
+/* current_setting(): the value SHOW prints. */
+static const char *engine_get_setting(void *session, const char *name, pg_error *err)
+{
+    return guc_show(session, name, err);
+}
+
+/* set_config(name, value, is_local) */
+static bool engine_set_setting(void *session, const char *name, const char *value, bool is_local, pg_error *err)
+{
+    if (!value)
+        return guc_reset(session, name, err);
+    return guc_set(session, name, value, is_local ? GUC_SCOPE_LOCAL : GUC_SCOPE_SESSION, err);
+}
+
+/* current_schemas(implicit) and current_schema(): existing schemas of search_path, with
+ * pg_catalog in front when it is searched implicitly (PostgreSQL's fetch_search_path). */
+static size_t engine_search_path(void *session, bool implicit, const char **out, size_t max, arena *mem)
+{
+    sql_session *s = session;
+    cat_snapshot *cat = s->private_catalog ? s->private_catalog : catalog_snapshot_cached(s->db);
+    const char *path[64];
+    size_t n = guc_search_path(s, cat, path, ARRAY_LEN(path));
+    size_t k = 0;
+    if (implicit && k < max) {
+        bool listed = false;
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(path[i], "pg_catalog") == 0)
+                listed = true;
+        if (!listed)
+            out[k++] = "pg_catalog";
+    }
+    for (size_t i = 0; i < n && k < max; i++)
+        out[k++] = path[i];
+    for (size_t i = 0; i < k; i++)
+        out[i] = arena_strdup(mem, out[i]);
+    if (cat && cat != s->private_catalog)
+        cat_snapshot_unref(cat);
+    return k;
+}
+
+static bool engine_notify(void *session, const char *channel, const char *payload, pg_error *err)
+{
+    return notify_queue(session, channel, payload, err);
+}
+
+const engine_session_ops guc_engine_session_ops = {
+    .get_setting = engine_get_setting,
+    .set_setting = engine_set_setting,
+    .search_path = engine_search_path,
+    .notify = engine_notify,
+    .sequence_value = session_sequence_value,
+    .sequence_current = session_sequence_current,
+    .sequence_last = session_sequence_last,
+};

@@ -5,6 +5,7 @@
  */
 #include "sql/sql_internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,10 +156,137 @@ static bool is_oid_family(pg_oid t)
            t == PG_OID_REGROLE || t == PG_OID_REGCOLLATION || t == PG_OID_REGCONFIG || t == PG_OID_REGDICTIONARY;
 }
 
+static const char *int_range_message(pg_oid t)
+{
+    return t == PG_OID_INT2 ? "smallint out of range" : t == PG_OID_INT4 ? "integer out of range" : "bigint out of range";
+}
+
+static bool int_fits(pg_oid t, int64_t v)
+{
+    return t == PG_OID_INT2 ? v >= INT16_MIN && v <= INT16_MAX : t == PG_OID_INT4 ? v >= INT32_MIN && v <= INT32_MAX : true;
+}
+
+/* Casts PostgreSQL implements with a function rather than through text (bool to int,
+ * float and numeric to integers with their rounding, bool to text as 'true'): folded here
+ * with that function's semantics.  NULL + no error when the pair is an I/O conversion. */
+static ir_expr *fold_function_cast(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod, bool *handled)
+{
+    *handled = true;
+    const sql_value *v = &e->u.constant.value;
+    pg_oid from = e->type;
+    bool to_int = type == PG_OID_INT2 || type == PG_OID_INT4 || type == PG_OID_INT8;
+    if (from == PG_OID_BOOL && type == PG_OID_INT4 && v->kind == VALUE_INT)
+        return ir_const_int(x, type, v->i ? 1 : 0, e->location);
+    if ((from == PG_OID_INT2 || from == PG_OID_INT4 || from == PG_OID_INT8) && type == PG_OID_BOOL && v->kind == VALUE_INT)
+        return ir_const_int(x, type, v->i != 0, e->location);
+    if (from == PG_OID_BOOL && (type == PG_OID_TEXT || type == PG_OID_VARCHAR || type == PG_OID_BPCHAR) &&
+        v->kind == VALUE_INT) {
+        ir_expr *t = ir_const_text(x, PG_OID_UNKNOWN, v->i ? "true" : "false", e->location);
+        return t ? ir_coerce(x, t, type, typmod, COERCE_EXPLICIT, NULL) : NULL;
+    }
+    if ((from == PG_OID_FLOAT4 || from == PG_OID_FLOAT8) && to_int && v->kind == VALUE_FLOAT) {
+        double r = rint(v->f);
+        if (isnan(r) || r < -9223372036854775808.0 || r >= 9223372036854775808.0 || !int_fits(type, (int64_t)r)) {
+            xlate_error(x, e->location, "22003", "%s", int_range_message(type));
+            return NULL;
+        }
+        return ir_const_int(x, type, (int64_t)r, e->location);
+    }
+    if (from == PG_OID_NUMERIC && to_int && v->kind == VALUE_TEXT) {
+        /* round half away from zero on the decimal text */
+        const char *p = v->ptr, *end = v->ptr + v->len;
+        bool neg = p < end && *p == '-';
+        if (neg)
+            p++;
+        if (p < end && !(*p >= '0' && *p <= '9')) {
+            *handled = false;   /* NaN, Infinity: the engine function reports them */
+            return NULL;
+        }
+        uint64_t acc = 0;
+        bool overflow = false;
+        for (; p < end && *p >= '0' && *p <= '9'; p++) {
+            if (acc > (UINT64_MAX - 9) / 10)
+                overflow = true;
+            acc = acc * 10 + (uint64_t)(*p - '0');
+        }
+        if (p < end && *p == 'e') {
+            *handled = false;
+            return NULL;
+        }
+        if (p + 1 < end && *p == '.' && p[1] >= '5')
+            acc++;
+        if (overflow || acc > (uint64_t)INT64_MAX + (neg ? 1u : 0u) ||
+            !int_fits(type, neg ? (int64_t)(0 - acc) : (int64_t)acc)) {
+            xlate_error(x, e->location, "22003", "%s", int_range_message(type));
+            return NULL;
+        }
+        return ir_const_int(x, type, neg ? (int64_t)(0 - acc) : (int64_t)acc, e->location);
+    }
+    if (from == PG_OID_BPCHAR && (type == PG_OID_TEXT || type == PG_OID_VARCHAR) && v->kind == VALUE_TEXT && typmod < 0) {
+        /* rtrim, as PostgreSQL's char(n) → text */
+        size_t n = v->len;
+        while (n && v->ptr[n - 1] == ' ')
+            n--;
+        char *copy = arena_strndup(x->mem, v->ptr, n);
+        ir_expr *t = copy ? ir_new(x, IRE_CONST, type, e->location) : NULL;
+        if (t)
+            t->u.constant.value = value_text(copy, n);
+        return t;
+    }
+    if ((from == PG_OID_INT2 || from == PG_OID_INT4 || from == PG_OID_INT8) && to_int && v->kind == VALUE_INT) {
+        if (!int_fits(type, v->i)) {
+            xlate_error(x, e->location, "22003", "%s", int_range_message(type));
+            return NULL;
+        }
+        return ir_const_int(x, type, v->i, e->location);
+    }
+    *handled = false;
+    return NULL;
+}
+
 /* Fold a constant into `type` by its text form: output with the source type, input with the
  * target type (PostgreSQL's I/O conversion), using the session's settings. */
-static ir_expr *fold_constant(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod)
+/* An explicit cast to varchar(n) or char(n) truncates (input functions refuse): the
+ * constant's text cut to n characters before it is read as the type. */
+static bool truncates(const ir_expr *e, pg_oid type, int32_t typmod)
 {
+    return (type == PG_OID_VARCHAR || type == PG_OID_BPCHAR) && typmod >= 4 && e->u.constant.value.kind == VALUE_TEXT &&
+           (e->type == PG_OID_UNKNOWN || e->type == PG_OID_TEXT || e->type == PG_OID_VARCHAR || e->type == PG_OID_BPCHAR);
+}
+
+static void explicit_truncation(ir_expr *e, int32_t typmod)
+{
+    size_t max = (size_t)(typmod - 4);
+    const char *p = e->u.constant.value.ptr;
+    size_t n = e->u.constant.value.len, chars = 0, cut = n;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)p[i] & 0xC0) != 0x80) {
+            if (chars == max) {
+                cut = i;
+                break;
+            }
+            chars++;
+        }
+    e->u.constant.value.len = cut;
+}
+
+static ir_expr *fold_constant(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod, coercion_context ctx)
+{
+    if (ctx == COERCE_EXPLICIT && truncates(e, type, typmod)) {
+        /* on a copy of the node: the original may be shared */
+        ir_expr *c = ir_new(x, IRE_CONST, e->type, e->location);
+        if (!c)
+            return NULL;
+        *c = *e;
+        e = c;
+        explicit_truncation(e, typmod);
+    }
+    if (e->type != PG_OID_UNKNOWN) {
+        bool handled;
+        ir_expr *f = fold_function_cast(x, e, type, typmod, &handled);
+        if (handled)
+            return f;
+    }
     const type_settings *ts = &x->session->types;
     strbuf text, scratch;
     strbuf_init(&text);
@@ -246,6 +374,13 @@ ir_expr *ir_coerce(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod, coerci
             pg_error_hint(x->err, "You will need to rewrite or cast the expression.");
         return NULL;
     }
+    if (e->kind == IRE_CONST && e->type == PG_OID_UNKNOWN && e->u.constant.value.kind == VALUE_TEXT &&
+        (type == PG_OID_REGCLASS || type == PG_OID_REGTYPE || type == PG_OID_REGNAMESPACE || type == PG_OID_REGPROC ||
+         type == PG_OID_REGPROCEDURE || type == PG_OID_REGROLE)) {
+        /* regclass_in & co. look the name up in the catalog */
+        char *text = arena_strndup(x->mem, e->u.constant.value.ptr, e->u.constant.value.len);
+        return text ? analyze_reg_literal(x, text, type, e->location) : NULL;
+    }
     if (e->kind == IRE_CONST && e->u.constant.value.kind == VALUE_INT && is_oid_family(type) &&
         (is_oid_family(e->type) || e->type == PG_OID_INT4 || e->type == PG_OID_INT8 || e->type == PG_OID_INT2)) {
         /* Between OID-like types (oid, regclass, regtype ...) and from integers the value is
@@ -261,7 +396,7 @@ ir_expr *ir_coerce(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod, coerci
         !(e->type == PG_OID_UNKNOWN && e->u.constant.text && is_time_sensitive_literal(e->u.constant.text))) {
         const pg_type_info *ti = types_by_oid(type);
         if (ti && ti->typtype != 'p')
-            return fold_constant(x, e, type, typmod);
+            return fold_constant(x, e, type, typmod, ctx);
     }
     ir_expr *c = ir_new(x, IRE_CAST, type, e->location);
     if (c) {
@@ -270,6 +405,68 @@ ir_expr *ir_coerce(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod, coerci
         c->u.cast.explicit_cast = ctx == COERCE_EXPLICIT;
     }
     return c;
+}
+
+static ir_expr *raw_call(sql_xlate *x, const char *tmpl, pg_oid type, ir_expr *arg, int64_t a2, int64_t a3)
+{
+    ir_expr *r = ir_new(x, IRE_RAW, type, arg->location);
+    ir_expr **args = xlate_alloc(x, sizeof *args * 3);
+    if (!r || !args)
+        return NULL;
+    args[0] = arg;
+    args[1] = ir_const_int(x, PG_OID_OID, a2, -1);
+    args[2] = ir_const_int(x, PG_OID_INT4, a3, -1);
+    if (!args[1] || !args[2])
+        return NULL;
+    r->u.raw.sql = tmpl;
+    r->u.raw.args = args;
+    r->u.raw.nargs = 3;
+    return r;
+}
+
+ir_expr *ir_text_output(sql_xlate *x, ir_expr *e)
+{
+    if (!e)
+        return NULL;
+    switch (e->type) {
+    case PG_OID_UNKNOWN:
+        return ir_coerce(x, e, PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL);
+    case PG_OID_TEXT: case PG_OID_VARCHAR: case PG_OID_NAME: case PG_OID_BPCHAR: case PG_OID_NUMERIC:
+    case PG_OID_JSON: case PG_OID_JSONB: case PG_OID_UUID:
+        return e;   /* the storage form is the text output */
+    case PG_OID_INT2: case PG_OID_INT4: case PG_OID_INT8: case PG_OID_OID:
+        return ir_coerce(x, e, PG_OID_TEXT, -1, COERCE_EXPLICIT, NULL);
+    default:
+        return raw_call(x, "pgw_text_out(%1, %2, %3)", PG_OID_TEXT, e, e->type, e->typmod);
+    }
+}
+
+ir_expr *ir_json_value(sql_xlate *x, ir_expr *e)
+{
+    if (!e)
+        return NULL;
+    if (e->kind == IRE_ROW && e->type == PG_OID_RECORD) {
+        /* a record as row_to_json writes it: {"col":value,...}, names when known (whole-row
+         * references), else f1, f2 ... as PostgreSQL names an anonymous record's fields */
+        int n = e->u.list.nargs;
+        ir_expr *r = ir_new(x, IRE_RAW, PG_OID_JSON, e->location);
+        ir_expr **args = xlate_alloc(x, sizeof *args * (size_t)(2 * n + 1));
+        if (!r || !args)
+            return NULL;
+        for (int i = 0; i < n; i++) {
+            const char *name = e->u.list.names ? e->u.list.names[i] : arena_printf(x->mem, "f%d", i + 1);
+            if (!name || !(args[2 * i] = ir_const_text(x, PG_OID_TEXT, name, -1)) ||
+                !(args[2 * i + 1] = ir_json_value(x, e->u.list.args[i])))
+                return NULL;
+        }
+        r->u.raw.sql = "pgw_json_row(%*)";
+        r->u.raw.args = args;
+        r->u.raw.nargs = 2 * n;
+        return r;
+    }
+    if (e->type == PG_OID_UNKNOWN && !(e = ir_coerce(x, e, PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL)))
+        return NULL;
+    return raw_call(x, "pgw_to_json(%1, %2, %3)", PG_OID_JSON, e, e->type, e->typmod);
 }
 
 static bool contains_agg(const ir_expr *e, int depth);
@@ -321,6 +518,103 @@ bool ir_contains_aggregate(const ir_expr *e)
     return contains_agg(e, 0);
 }
 
+static bool walk_list(ir_expr **args, int n, ir_visit_fn fn, void *arg, int depth);
+
+static bool walk(ir_expr **slot, ir_visit_fn fn, void *arg, int depth)
+{
+    ir_expr *e = *slot;
+    if (!e)
+        return true;
+    if (depth > 2000)
+        return false;
+    if (!fn(slot, arg))
+        return false;
+    e = *slot;   /* the visitor may have replaced it */
+    switch (e->kind) {
+    case IRE_CALL: case IRE_AGG: case IRE_WINDOW:
+        if (!walk_list(e->u.call.args, e->u.call.nargs, fn, arg, depth))
+            return false;
+        if (e->u.call.filter && !walk(&e->u.call.filter, fn, arg, depth + 1))
+            return false;
+        for (int i = 0; i < e->u.call.norder; i++)
+            if (!walk(&e->u.call.order[i].expr, fn, arg, depth + 1))
+                return false;
+        return true;
+    case IRE_CAST:
+        return walk(&e->u.cast.arg, fn, arg, depth + 1);
+    case IRE_AND: case IRE_OR: case IRE_NOT: case IRE_NULLTEST: case IRE_COALESCE:
+    case IRE_NULLIF: case IRE_GREATEST: case IRE_LEAST: case IRE_ARRAY: case IRE_ROW:
+    case IRE_IN_LIST: case IRE_DISTINCT: case IRE_ANY_ARRAY:
+        return walk_list(e->u.list.args, e->u.list.nargs, fn, arg, depth);
+    case IRE_BOOLTEST:
+        return walk(&e->u.booltest.arg, fn, arg, depth + 1);
+    case IRE_CASE:
+        if (!walk(&e->u.case_.arg, fn, arg, depth + 1) || !walk(&e->u.case_.otherwise, fn, arg, depth + 1))
+            return false;
+        for (int i = 0; i < e->u.case_.nwhen; i++)
+            if (!walk(&e->u.case_.when[i].cond, fn, arg, depth + 1) ||
+                !walk(&e->u.case_.when[i].result, fn, arg, depth + 1))
+                return false;
+        return true;
+    case IRE_SUBLINK:
+        return walk(&e->u.sublink.test, fn, arg, depth + 1);
+    case IRE_RAW:
+        return walk_list(e->u.raw.args, e->u.raw.nargs, fn, arg, depth);
+    default:
+        return true;
+    }
+}
+
+static bool walk_list(ir_expr **args, int n, ir_visit_fn fn, void *arg, int depth)
+{
+    for (int i = 0; i < n; i++)
+        if (!walk(&args[i], fn, arg, depth + 1))
+            return false;
+    return true;
+}
+
+bool ir_walk(ir_expr **slot, ir_visit_fn fn, void *arg)
+{
+    return walk(slot, fn, arg, 0);
+}
+
+static bool visit_sublink(ir_expr **slot, void *arg)
+{
+    UNUSED(arg);
+    return (*slot)->kind != IRE_SUBLINK;
+}
+
+bool ir_contains_sublink(ir_expr *e)
+{
+    return !ir_walk(&e, visit_sublink, NULL);
+}
+
+static bool visit_volatile(ir_expr **slot, void *arg)
+{
+    UNUSED(arg);
+    ir_expr *e = *slot;
+    if ((e->kind == IRE_CALL || e->kind == IRE_AGG || e->kind == IRE_WINDOW) && e->u.call.fn &&
+        (e->u.call.fn->flags & FN_VOLATILE))
+        return false;
+    return true;
+}
+
+bool ir_contains_volatile(ir_expr *e)
+{
+    return !ir_walk(&e, visit_volatile, NULL);
+}
+
+static bool visit_column(ir_expr **slot, void *arg)
+{
+    ir_expr *e = *slot;
+    return !(e->kind == IRE_COLUMN && e->u.column.levels_up == 0 && e->u.column.column == *(int *)arg);
+}
+
+bool ir_references_column(ir_expr *e, int column)
+{
+    return !ir_walk(&e, visit_column, &column);
+}
+
 ir_rte *ir_rte_at(ir_query *q, int levels_up, int rte)
 {
     while (levels_up-- > 0 && q)
@@ -337,6 +631,8 @@ const char *ir_column_name(const ir_expr *e, const ir_query *q)
     if (!e)
         return "?column?";
     switch (e->kind) {
+    case IRE_ROW:
+        return e->u.list.alias ? e->u.list.alias : "row";
     case IRE_COLUMN: {
         ir_rte *r = ir_rte_at((ir_query *)q, e->u.column.levels_up, e->u.column.rte);
         if (r && e->u.column.column < r->ncols)
@@ -370,8 +666,6 @@ const char *ir_column_name(const ir_expr *e, const ir_query *q)
         return "least";
     case IRE_ARRAY:
         return "array";
-    case IRE_ROW:
-        return "row";
     case IRE_SUBLINK:
         if (e->u.sublink.sublink == SUBLINK_EXISTS)
             return "exists";

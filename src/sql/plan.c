@@ -78,12 +78,12 @@ const char *sql_plan_command(const sql_plan *p) { return p->command; }
 bool sql_plan_allowed_in_failed_block(const sql_plan *p) { return p->allowed_in_failed; }
 bool sql_plan_is_transaction_control(const sql_plan *p) { return p->transaction_control; }
 
-/* The session settings a translation depends on besides the catalog: name resolution and
- * constant folding of date/time literals. */
+/* The session settings a translation depends on besides the catalog: name resolution (the
+ * search path, the session's temporary schema) and constant folding of date/time literals. */
 static void settings_key(sql_session *s, char *buf, size_t size)
 {
-    snprintf(buf, size, "%s|%s|%s|%s", guc_get(s->gucs, "search_path"), guc_get(s->gucs, "TimeZone"),
-             guc_get(s->gucs, "DateStyle"), guc_get(s->gucs, "IntervalStyle"));
+    snprintf(buf, size, "%s|%s|%s|%s|%s", guc_get(s->gucs, "search_path"), guc_get(s->gucs, "TimeZone"),
+             guc_get(s->gucs, "DateStyle"), guc_get(s->gucs, "IntervalStyle"), s->temp_schema ? s->temp_schema : "");
 }
 
 /* In a failed transaction only ending it is allowed, and that is checked before any name

@@ -23,6 +23,8 @@ bool sql_server_create(backend *b, const sql_server_config *cfg, sql_server **ou
     pthread_mutex_init(&s->defaults_lock, NULL);
     pthread_mutex_init(&s->activity_lock, NULL);
     hashmap_init(&s->listeners);
+    pthread_mutex_init(&s->temp_lock, NULL);
+    hashmap_init(&s->temp_owners);
     if (!s->cache || !s->default_timezone) {
         sql_server_destroy(s);
         pg_error_oom(err);
@@ -40,6 +42,8 @@ void sql_server_destroy(sql_server *s)
     plan_cache_destroy(s->cache);
     hashmap_free(&s->listeners);
     pthread_mutex_destroy(&s->notify_lock);
+    hashmap_free(&s->temp_owners);
+    pthread_mutex_destroy(&s->temp_lock);
     for (int i = 0; i < s->ndefaults; i++) {
         free(s->default_names[i]);
         free(s->default_values[i]);
@@ -224,6 +228,21 @@ bool sql_session_create(sql_server *srv, const sql_startup *st, sql_session **ou
     s->ctx.database = s->database;
     s->ctx.backend_pid = s->backend_pid;
     s->ctx.sql_session = s;
+    s->ctx.session_ops = &guc_engine_session_ops;
+    if (st->client_addr && !(s->client_addr = strdup(st->client_addr))) {
+        sql_session_destroy(s);
+        pg_error_oom(err);
+        return false;
+    }
+    if (st->server_addr && !(s->server_addr = strdup(st->server_addr))) {
+        sql_session_destroy(s);
+        pg_error_oom(err);
+        return false;
+    }
+    s->ctx.client_addr = s->client_addr;
+    s->ctx.client_port = st->client_port;
+    s->ctx.server_addr = s->server_addr;
+    s->ctx.server_port = st->server_port;
     pthread_mutex_lock(&srv->defaults_lock);
     for (int i = 0; i < srv->ndefaults; i++) {
         if (!guc_set(s, srv->default_names[i], srv->default_values[i], GUC_SCOPE_DEFAULT, err)) {
@@ -259,11 +278,46 @@ bool sql_session_create(sql_server *srv, const sql_startup *st, sql_session **ou
     return true;
 }
 
+/* Drop the session's temporary schema at its end, if an engine connection is free now (a
+ * session ending never waits; a schema left behind is dropped by the next session that
+ * makes its own temporary schema). */
+static void drop_temp_schema(sql_session *s)
+{
+    if (!s->temp_schema || !s->db)
+        return;
+    s->waiter.ready = NULL;
+    char text[64];
+    snprintf(text, sizeof text, "DROP SCHEMA IF EXISTS %s CASCADE", s->temp_schema);
+    pg_error err = {0};
+    sql_plan *p = NULL;
+    sql_portal *portal = NULL;
+    if (sql_plan_create(s, text, strlen(text), 0, NULL, 0, &p, &err) &&
+        sql_portal_create(s, p, NULL, 0, &portal, &err)) {
+        sql_run_status r;
+        while ((r = sql_portal_next(portal, &err)) == SQL_RUN_ROW)
+            ;
+    }
+    sql_portal_close(portal);
+    if (p)
+        sql_plan_unref(p);
+    pg_error_clear(&err);
+    pg_error ignore = {0};
+    if (s->txn != TXN_IDLE || s->engine_txn_open) {
+        s->txn = TXN_IMPLICIT;
+        if (!session_finish_txn(s, true, &ignore))
+            pg_error_clear(&ignore);
+    }
+    session_release_engine_if_idle(s);
+}
+
 void sql_session_destroy(sql_session *s)
 {
     if (!s)
         return;
     sql_session_disconnect(s);
+    drop_temp_schema(s);
+    ddl_forget_temp_schema(s);
+    session_sequences_reset(s);
     if (s->srv) {
         activity_unregister(s);
         notify_session_end(s);
@@ -280,6 +334,8 @@ void sql_session_destroy(sql_session *s)
     pthread_mutex_destroy(&s->cancel_lock);
     free(s->user);
     free(s->database);
+    free(s->client_addr);
+    free(s->server_addr);
     free(s);
 }
 
@@ -349,11 +405,28 @@ void sql_session_clear_notices(sql_session *s)
 
 void sql_session_cancel(sql_session *s, interrupt_reason why)
 {
+    bool wake = false;
     pthread_mutex_lock(&s->cancel_lock);
-    if (s->running && s->conn)
+    if (s->running && s->conn) {
         engine_conn_interrupt(s->conn, why);
-    else if (s->running)
+    } else if (s->running) {
         atomic_store(&s->ctx.interrupt, (int)why);
+    } else if (s->busy) {
+        s->pending_interrupt = why;
+        wake = s->waiter.ready != NULL;
+    }
+    pthread_mutex_unlock(&s->cancel_lock);
+    /* A session parked for an engine connection must run now to fail its statement. */
+    if (wake)
+        s->waiter.ready(s->waiter.arg);
+}
+
+void sql_session_set_busy(sql_session *s, bool busy)
+{
+    pthread_mutex_lock(&s->cancel_lock);
+    s->busy = busy;
+    if (!busy)
+        s->pending_interrupt = INTERRUPT_NONE;
     pthread_mutex_unlock(&s->cancel_lock);
 }
 

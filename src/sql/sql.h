@@ -52,6 +52,16 @@ typedef struct sql_startup {
     const char *const *values;
     int count;
     int backend_pid;
+    /* The connection's addresses as text (inet_client_addr(), inet_server_addr()); NULL
+     * for a Unix socket. */
+    const char *client_addr;
+    int client_port;
+    const char *server_addr;
+    int server_port;
+    /* The client's cleartext password when the pg_hba.conf method was `password` and it was
+     * verified, else NULL: for engines that log in as the client (IRIS through ODBC, see
+     * docs/security.md).  Valid during sql_session_create only; never log it. */
+    const char *password;
 } sql_startup;
 
 /* Opens the database (3D000 if missing) and applies the startup parameters (22023/42704 for
@@ -101,8 +111,14 @@ const char *sql_session_application_name(const sql_session *s);
 int sql_session_idle_in_transaction_timeout_ms(const sql_session *s);
 bool sql_session_log_statements(const sql_session *s);
 
-/* Cancel whatever this session is running now (thread-safe), for CancelRequest. */
+/* Cancel whatever this session is running now (thread-safe), for CancelRequest.  A cancel
+ * that arrives while the session is busy but between statements (or waiting for an engine
+ * connection) stops the next statement of the same command cycle; one that arrives while the
+ * session waits for the client is dropped, as in PostgreSQL. */
 void sql_session_cancel(sql_session *s, interrupt_reason why);
+/* The protocol layer says whether the client is waiting for an answer (true from the first
+ * message of a command until ReadyForQuery or until the session waits for input). */
+void sql_session_set_busy(sql_session *s, bool busy);
 
 /* Called when the client goes away or at Sync/end of a Query: ends an implicit transaction. */
 typedef enum { SQL_TXN_END_COMMIT, SQL_TXN_END_ROLLBACK } sql_txn_end;

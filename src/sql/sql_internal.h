@@ -22,8 +22,9 @@
 
 /* ================================================================ functions and operators */
 
-/* How an emitter writes a call; `template` uses %1..%9 for arguments, %% for '%', and %* for
- * all arguments comma-separated.  A NULL template means "no translation for this dialect"
+/* How an emitter writes a call; `template` uses %1..%9 for arguments, %% for '%', %* for
+ * all arguments comma-separated, %T1..%T9 for an argument's type OID, %D for "DISTINCT " and
+ * %O for an order-sensitive aggregate's DISTINCT flag and ORDER BY keys (emit_sqlite.c).  A NULL template means "no translation for this dialect"
  * (0A000 at translation time). */
 typedef struct sql_fn_emit {
     const char *sqlite;
@@ -48,12 +49,15 @@ typedef enum {
 #define FN_STRICT_NULL 0x02       /* emitter may rely on NULL-in NULL-out */
 #define FN_VOLATILE 0x04
 #define FN_SPECIAL 0x08           /* analysed by special code (see analyze_func.c) */
-#define FN_CATALOG 0x10           /* reads the pg_catalog store (its template queries it) */
+#define FN_ANY_AS_TEXT 0x10       /* "any" arguments arrive as their type's text output (concat, format) */
+#define FN_ANY_AS_JSON 0x20       /* polymorphic arguments arrive as their to_json() text (json_build_*) */
+#define FN_ANY_CAST_TEXT 0x40     /* polymorphic arguments arrive cast to text (anytextcat: true → 'true') */
+#define FN_CATALOG 0x80           /* reads the pg_catalog store (its template queries it) */
 
 typedef struct sql_function {
     const char *name;          /* PostgreSQL name: "lower", "+", "~~" */
     int nargs;
-    pg_oid args[4];
+    pg_oid args[8];
     pg_oid ret;
     sql_fn_kind kind;
     unsigned flags;
@@ -189,7 +193,8 @@ struct ir_expr {
             bool negated;            /* NOT IN, IS NOT DISTINCT FROM, IS NOT NULL */
             bool all;                /* IRE_ANY_ARRAY: ALL instead of ANY */
             const sql_function *op;  /* IRE_ANY_ARRAY / IRE_IN_LIST comparison */
-            const char **names;      /* IRE_ROW of a composite result: its field names */
+            const char **names;      /* IRE_ROW of a whole-row reference: the column names */
+            const char *alias;       /* ... and the range entry's name (the result column's) */
         } list;
         struct {
             ir_expr *arg;            /* CASE arg WHEN ... (NULL for searched CASE) */
@@ -241,6 +246,7 @@ typedef struct ir_rte {
     const cat_relation *rel;      /* RELATION */
     ir_query *subquery;           /* SUBQUERY, CTE (shared), VALUES (as a query) */
     ir_expr *function;            /* FUNCTION */
+    const char **engine_colnames; /* FUNCTION: the engine-side column of each column */
     bool with_ordinality;
     bool lateral;
     bool in_scope;                /* visible to unqualified names (not hidden by a JOIN alias) */
@@ -357,6 +363,8 @@ struct ir_query {
     const char **window_names;
     void **window_defs;           /* their raw WindowDef nodes, valid during analysis */
     bool in_aggregate;            /* analysing an aggregate's arguments */
+    ir_expr *srf_ordinality;      /* select-list SRF made a FROM item: its ordinality (ORDER BY tie-break) */
+    bool setop_arm;               /* an arm of UNION/INTERSECT/EXCEPT: unknown literals stay unknown */
     const char *clause;           /* "WHERE", "JOIN/ON" ... for error texts */
 };
 
@@ -390,6 +398,8 @@ struct sql_server {
     char **default_values;
     pthread_mutex_t activity_lock;     /* pg_stat_activity's registry (activity.c) */
     struct session_activity *activity_head;
+    pthread_mutex_t temp_lock;         /* temp_owners */
+    hashmap temp_owners;               /* "pg_temp_<pid>" of live sessions → session */
 };
 
 struct sql_session {
@@ -398,6 +408,10 @@ struct sql_session {
     char *user;
     char *database;
     int backend_pid;
+    char *client_addr, *server_addr;   /* NULL over a Unix socket */
+    char *temp_schema;                 /* "pg_temp_<pid>" once a temporary object was planned */
+    bool temp_schema_checked;          /* a leftover schema of that name was emptied */
+    struct session_sequences *sequences;   /* currval()/lastval() state (ddl_sequence.c) */
     guc_values *gucs;
     type_settings types;               /* derived from gucs, for codecs */
     /* Transaction. */
@@ -414,8 +428,14 @@ struct sql_session {
     struct guc_undo *guc_txn_mark;     /* SET values to undo if the transaction rolls back */
     engine_context ctx;
     bool running;                      /* a statement is executing (cancel applies) */
+    /* The client waits for an answer (PostgreSQL: !DoingCommandRead): a cancel that arrives
+     * between statements is kept in pending_interrupt for the next one of this command
+     * cycle; it is dropped when the session waits for the client again, so it never hits a
+     * later query.  Both under cancel_lock. */
+    bool busy;
+    interrupt_reason pending_interrupt;
     engine_waiter waiter;
-    pthread_mutex_t cancel_lock;       /* conn vs cancel from another thread */
+    pthread_mutex_t cancel_lock;       /* conn, running, busy vs cancel from another thread */
     /* Prepared statements (protocol and SQL share one namespace). */
     hashmap statements;
     /* Messages for the client. */
@@ -463,7 +483,7 @@ typedef struct plan_step {
     bool ignore_no_rows;
 } plan_step;
 
-typedef enum { TAG_PLAIN, TAG_ROWS, TAG_INSERT } tag_style;
+typedef enum { TAG_PLAIN, TAG_ROWS, TAG_INSERT, TAG_SELECT_COUNT /* "SELECT n", n rows changed (CREATE TABLE AS) */ } tag_style;
 
 struct sql_plan {
     _Atomic int refs;
@@ -486,6 +506,7 @@ struct sql_plan {
     bool read_only_ok;
     bool uses_catalog;          /* the catalog store must be current on the connection */
     unsigned session_rels;      /* session relations to refill first (CAT_SESSION_*) */
+    pg_oid target_relation;     /* INSERT/UPDATE/DELETE: the table (constraint error messages) */
     /* Utility arguments. */
     char *arg_name;             /* SET/SHOW/RESET name, savepoint, database, channel, statement */
     char *arg_value;            /* SET value (already flattened), NOTIFY payload */
@@ -525,6 +546,7 @@ typedef struct sql_xlate {
     unsigned session_rels;       /* session relations it reads (CAT_SESSION_*) */
     int depth;                   /* expression recursion, bounded like max_stack_depth */
     bool insert_values;          /* the next VALUES is an INSERT's: leave unknowns to assignment */
+    bool setop_arm;              /* the next SELECT is an arm of a set operation (recursive CTE) */
 } sql_xlate;
 
 /* Set an error with a position (byte offset in the statement) converted to PostgreSQL's
@@ -538,6 +560,7 @@ pg_oid xlate_param_type(sql_xlate *x, int number);
 
 /* Translation entry point (translate.c): one raw statement node → plan. */
 struct Node;
+struct WithClause;
 struct List;
 bool xlate_statement(sql_xlate *x, struct Node *stmt, sql_plan **out) MUST_CHECK;
 
@@ -558,7 +581,8 @@ bool emit_expr_odbc(sql_xlate *x, ir_query *q, ir_expr *e, emit_result *out) MUS
  * from the engine. */
 bool xlate_ddl_odbc(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;
 /* The engine's type for a PostgreSQL type (DDL and CAST) in the dialect; false if none. */
-bool emit_odbc_type_name(sql_dialect d, pg_oid type, int32_t typmod, strbuf *out);
+/* b gives what the dialect leaves configurable (IRIS: the vector element type). */
+bool emit_odbc_type_name(sql_dialect d, const backend *b, pg_oid type, int32_t typmod, strbuf *out);
 bool emit_query_sqlite(sql_xlate *x, ir_query *q, emit_result *out) MUST_CHECK;
 bool emit_query_iris(sql_xlate *x, ir_query *q, emit_result *out) MUST_CHECK;
 bool emit_query(sql_xlate *x, ir_query *q, emit_result *out) MUST_CHECK;
@@ -585,6 +609,19 @@ bool ir_equal(const ir_expr *a, const ir_expr *b);
 pg_oid ir_vector_array_type(pg_oid t);
 /* The columns a set-returning function gives (one, or the fields of its record). */
 int srf_columns(sql_xlate *x, const ir_expr *call, const char **names, pg_oid *types, int max);
+/* Visit every expression slot of a tree (not into sub-queries), parents first; the visitor
+ * may replace *slot.  Stops (false) when the visitor returns false. */
+typedef bool (*ir_visit_fn)(ir_expr **slot, void *arg);
+bool ir_walk(ir_expr **slot, ir_visit_fn fn, void *arg);
+/* Whether a tree has a sub-query, a volatile call, a reference to column `column` of its
+ * own query's range entries (level 0). */
+bool ir_contains_sublink(ir_expr *e);
+bool ir_contains_volatile(ir_expr *e);
+bool ir_references_column(ir_expr *e, int column);
+/* `e` as its type's text output (what concat() and format() see of a value). */
+ir_expr *ir_text_output(sql_xlate *x, ir_expr *e);
+/* `e` as JSON text, as to_json() converts it (json_build_object, json_agg ...). */
+ir_expr *ir_json_value(sql_xlate *x, ir_expr *e);
 /* The name PostgreSQL gives an unnamed result column ("?column?", the function name ...). */
 const char *ir_column_name(const ir_expr *e, const ir_query *q);
 /* The type of column `col` of range entry `rte` at `levels_up`. */
@@ -604,8 +641,18 @@ bool analyze_type_name(sql_xlate *x, struct Node *type_name, pg_oid *oid, int32_
 /* Find a relation by possibly-qualified name using search_path (42P01). */
 const cat_relation *analyze_find_relation(sql_xlate *x, const char *schema, const char *name,
                                           int location, bool missing_ok);
+/* This session's temporary schema (pg_temp_<pid>) if it exists, else NULL. */
+const char *analyze_temp_schema(sql_xlate *x);
+/* WITH: the CTEs become q's (SELECT ones only; a data-modifying one is 0A000). */
+bool analyze_with(sql_xlate *x, ir_query *q, struct WithClause *with);
+/* 'name'::regclass / regtype / regnamespace of a literal, resolved now (as the input
+ * functions do): the OID constant, or NULL with PostgreSQL's error. */
+ir_expr *analyze_reg_literal(sql_xlate *x, const char *text, pg_oid type, int location);
 /* The schema new objects go to: the first existing schema of search_path (3F000). */
 const char *analyze_creation_schema(sql_xlate *x, const char *explicit_schema, int location);
+/* The OUT columns of a set-returning function that has them (jsonb_each: key, value);
+ * NULL for functions whose one column is named after the function. */
+const char *analyze_srf_out_columns(const char *function, int *n, const char *const **names, const pg_oid **types);
 /* PostgreSQL's name for an unnamed select-list item, from its raw expression. */
 const char *figure_colname(struct Node *n);
 /* Add a relation to a query's range table. */
@@ -622,6 +669,8 @@ int analyze_expand_star(sql_xlate *x, ir_query *q, const char *qualifier, int lo
 bool analyze_from_list(sql_xlate *x, ir_query *q, struct List *from) MUST_CHECK;
 /* Analyse a sub-SELECT whose parent is q (for sublinks and FROM subqueries). */
 ir_query *analyze_subquery(sql_xlate *x, ir_query *parent, struct Node *stmt);
+/* 42883 for types that cannot be sorted (json ...). */
+bool analyze_check_ordering(sql_xlate *x, ir_expr *e, int location) MUST_CHECK;
 /* Sort clauses (ORDER BY) of q, with output-column name/ordinal rules. */
 bool analyze_sort_clause(sql_xlate *x, ir_query *q, struct List *sort, bool for_setop) MUST_CHECK;
 /* Coerce an expression to a boolean condition. */
@@ -659,6 +708,15 @@ int64_t guc_get_int(const guc_values *g, const char *name);
 bool guc_get_bool(const guc_values *g, const char *name);
 /* The schemas of search_path, resolved ("$user" dropped when missing): for name lookup. */
 size_t guc_search_path(sql_session *s, const cat_snapshot *cat, const char **out, size_t max);
+/* currval()/lastval() state of a session (ddl_sequence.c). */
+void session_sequence_value(void *session, pg_oid sequence, int64_t value);
+bool session_sequence_current(void *session, pg_oid sequence, int64_t *value);
+bool session_sequence_last(void *session, int64_t *value);
+void session_sequences_reset(sql_session *s);
+/* The session's temporary schema is no longer its own (after it was dropped, at the end). */
+void ddl_forget_temp_schema(sql_session *s);
+/* What engine functions ask of the session (current_setting, set_config ...): guc.c. */
+extern const engine_session_ops guc_engine_session_ops;
 void session_refresh_type_settings(sql_session *s);
 void session_notice(sql_session *s, pg_severity severity, const char *sqlstate, const char *fmt, ...) PRINTF_LIKE(4, 5);
 

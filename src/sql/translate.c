@@ -54,6 +54,9 @@ static bool engine_plan(sql_xlate *x, ir_query *q, const char *command, tag_styl
     p->writes = writes;
     p->uses_catalog = x->uses_catalog;
     p->session_rels = x->session_rels;
+    if ((q->kind == QUERY_INSERT || q->kind == QUERY_UPDATE || q->kind == QUERY_DELETE) && q->result_rte >= 0 &&
+        q->rtes[q->result_rte]->rel)
+        p->target_relation = q->rtes[q->result_rte]->rel->oid;
     const ir_target *targets = q->kind == QUERY_SELECT || q->kind == QUERY_SETOP || q->kind == QUERY_VALUES
                                    ? q->targets : q->returning;
     int ntargets = q->kind == QUERY_SELECT || q->kind == QUERY_SETOP || q->kind == QUERY_VALUES
@@ -83,6 +86,8 @@ bool xlate_statement(sql_xlate *x, Node *stmt, sql_plan **out)
     ir_query *q;
     switch (nodeTag(stmt)) {
     case T_SelectStmt:
+        if (((SelectStmt *)stmt)->intoClause)
+            break;   /* SELECT INTO: CREATE TABLE AS (ddl.c) */
         q = analyze_select(x, NULL, stmt);
         return q && engine_plan(x, q, "SELECT", TAG_ROWS, q->locking != 0, out);
     case T_InsertStmt:

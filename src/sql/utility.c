@@ -4,7 +4,7 @@
  * PREPARE/EXECUTE/DEALLOCATE, and the maintenance commands accepted for compatibility
  * (VACUUM, ANALYZE, CHECKPOINT ...).  Execution is in utility_exec.c.
  */
-#include "sql/pg_nodes.h"
+#include "sql/ddl.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -399,6 +399,26 @@ static bool noop(sql_xlate *x, const char *tag, sql_plan **out)
     return true;
 }
 
+/* DISCARD TEMP / ALL: the temporary schema's objects go, by a DDL plan run first (the
+ * utility's `prepared`). */
+static bool discard_temp_plan(sql_xlate *x, sql_plan *p)
+{
+    const char *temp = analyze_temp_schema(x);
+    if (!temp)
+        return true;
+    const cat_namespace *ns = cat_find_namespace(x->catalog, temp);
+    sql_plan *drop = ddl_plan(x, p->command);
+    if (!drop)
+        return false;
+    if (!ddl_drop_schema_members(x, drop, ns) ||
+        !ddl_stepf(x, drop, "DELETE FROM " CAT_META_NAMESPACE " WHERE oid = %u", ns->oid)) {
+        sql_plan_unref(drop);
+        return false;
+    }
+    p->prepared = drop;
+    return true;
+}
+
 bool xlate_utility(sql_xlate *x, Node *stmt, sql_plan **out, bool *handled)
 {
     *handled = true;
@@ -438,6 +458,10 @@ bool xlate_utility(sql_xlate *x, Node *stmt, sql_plan **out, bool *handled)
         if (!p)
             return false;
         p->no_transaction_block = d->target == DISCARD_ALL;
+        if ((d->target == DISCARD_ALL || d->target == DISCARD_TEMP) && !discard_temp_plan(x, p)) {
+            sql_plan_unref(p);
+            return false;
+        }
         *out = p;
         return true;
     }

@@ -318,10 +318,13 @@ int utility_execute(sql_portal *portal, pg_error *err)
         sql_session_drop_all_statements(s);
         guc_reset_all(s);
         notify_unlisten(s, NULL);
+        session_sequences_reset(s);
         return SQL_RUN_DONE;
-    case UTIL_DISCARD_PLANS:
-    case UTIL_DISCARD_TEMP:
     case UTIL_DISCARD_SEQUENCES:
+        session_sequences_reset(s);
+        return SQL_RUN_DONE;
+    case UTIL_DISCARD_PLANS:   /* plans are cached by text and catalog version: nothing is stale */
+    case UTIL_DISCARD_TEMP:    /* the temporary objects went by the plan's `prepared` */
         return SQL_RUN_DONE;
     case UTIL_LISTEN:
         return notify_listen(s, p->arg_name, err) ? SQL_RUN_DONE : SQL_RUN_ERROR;

@@ -141,6 +141,13 @@ bool types_text_out(const type_settings *s, pg_oid oid, int32_t typmod, const sq
         types_append_int64(out, v->i);
         return true;
     }
+    /* reg* values the SQL layer has already resolved to their name (regtypeout needs the
+     * catalog, which this layer does not have): printed as they are. */
+    if (v->kind == VALUE_TEXT && oid != PG_OID_OID && codec_or_opaque(oid) == &types_codec_oid) {
+        strbuf_append(out, v->ptr, v->len);
+        return finish(true, out, err);
+    }
+    /* reg* OIDs: named through the session's catalog resolver (types.h reg_resolver). */
     if (is_reg_type(oid) && reg_text_out(s, oid, v, out))
         return finish(true, out, err);
     const pg_type_info *elem = array_elem(oid);

@@ -39,6 +39,14 @@ def test_bad_arguments_are_refused(pgwire_bin, tmp_path):
     out = run_bin(pgwire_bin, "-D", str(tmp_path), "-p", "notaport")
     assert out.returncode != 0
     assert 'invalid value for parameter "port"' in out.stderr
+    # Checked at startup whichever backend is chosen: a typo must not wait for the first
+    # CREATE TABLE on IRIS to surface.
+    out = run_bin(pgwire_bin, "-D", str(tmp_path), "-c", "iris_vector_type=float16")
+    assert out.returncode != 0
+    assert 'invalid value for parameter "iris_vector_type": "float16"' in out.stderr
+    out = run_bin(pgwire_bin, "-D", str(tmp_path), "-c", "iris_version=2017.1")
+    assert out.returncode != 0
+    assert 'invalid value for parameter "iris_version"' in out.stderr
 
 
 def start_with(pgwire_bin, tmp_path, config=None, env_extra=None, args=()):

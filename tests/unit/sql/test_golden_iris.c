@@ -4,7 +4,7 @@
  *
  * Each case starts with "-- rule: ..." and must carry "-- doc: <IRIS documentation page>"
  * (a case without one fails); "-- version: 2024.1" translates for that IRIS release
- * (default 2025.1).  The output shows every engine statement of the plan with the PostgreSQL
+ * (default 2025.1); "-- vector_type: DOUBLE" translates with iris_vector_type = DOUBLE.  The output shows every engine statement of the plan with the PostgreSQL
  * parameter each `?` binds, or the error with its SQLSTATE.  GOLDEN_UPDATE=1 rewrites the
  * .out files (review the diff before committing).
  *
@@ -33,7 +33,7 @@ typedef struct env {
     sql_session *s;
 } env;
 
-static bool open_env(env *e, const char *dir, sql_dialect d, int iris_version)
+static bool open_env(env *e, const char *dir, sql_dialect d, int iris_version, const char *vector_type)
 {
     pg_error err = {0};
     backend_config bc = {
@@ -43,6 +43,7 @@ static bool open_env(env *e, const char *dir, sql_dialect d, int iris_version)
         .pool_size = 2,
         .public_schema = d == DIALECT_IRIS ? "SQLUser" : "",
         .iris_version = iris_version,
+        .iris_vector_type = vector_type,
     };
     sql_server_config sc = {.plan_cache_entries = 64, .default_timezone = "UTC"};
     sql_startup st = {.user = "postgres", .database = "postgres", .backend_pid = 1};
@@ -139,7 +140,7 @@ static const char *golden_dir(void)
 }
 
 /* Translate every case of one file; returns the output text. */
-static void run_file(env *v2025, env *v2024, const char *text, strbuf *out, int *cases, int *undocumented)
+static void run_file(env *v2025, env *v2024, env *vdouble, const char *text, strbuf *out, int *cases, int *undocumented)
 {
     const char *p = text;
     while (*p) {
@@ -154,7 +155,7 @@ static void run_file(env *v2025, env *v2024, const char *text, strbuf *out, int 
         bool has_rule = strncmp(block, "-- rule:", 8) == 0;
         bool has_doc = strstr(block, "\n-- doc: https://docs.intersystems.com/") != NULL ||
                        strstr(block, "\n-- doc: https://irisdocs.intersystems.com/") != NULL;
-        env *e = strstr(block, "\n-- version: 2024.1") ? v2024 : v2025;
+        env *e = strstr(block, "\n-- version: 2024.1") ? v2024 : strstr(block, "\n-- vector_type: DOUBLE") ? vdouble : v2025;
         strbuf sql;
         strbuf_init(&sql);
         char *line = block;
@@ -187,13 +188,14 @@ static void test_golden_files(void)
 {
     char dir[] = "/tmp/pgwire-golden-XXXXXX";
     CHECK(mkdtemp(dir) != NULL);
-    env schema = {0}, v2025 = {0}, v2024 = {0};
-    CHECK(open_env(&schema, dir, DIALECT_SQLITE, 0));
+    env schema = {0}, v2025 = {0}, v2024 = {0}, vdouble = {0};
+    CHECK(open_env(&schema, dir, DIALECT_SQLITE, 0, NULL));
     for (size_t i = 0; schema.s && i < ARRAY_LEN(schema_sql); i++)
         CHECK(run(&schema, schema_sql[i]));
     close_env(&schema);
-    CHECK(open_env(&v2025, dir, DIALECT_IRIS, 20251));
-    CHECK(open_env(&v2024, dir, DIALECT_IRIS, 20241));
+    CHECK(open_env(&v2025, dir, DIALECT_IRIS, 20251, NULL));
+    CHECK(open_env(&v2024, dir, DIALECT_IRIS, 20241, NULL));
+    CHECK(open_env(&vdouble, dir, DIALECT_IRIS, 20251, "DOUBLE"));
     DIR *d = opendir(golden_dir());
     CHECK(d != NULL);
     int files = 0, cases = 0, undocumented = 0;
@@ -213,7 +215,7 @@ static void test_golden_files(void)
         files++;
         strbuf out;
         strbuf_init(&out);
-        run_file(&v2025, &v2024, text, &out, &cases, &undocumented);
+        run_file(&v2025, &v2024, &vdouble, text, &out, &cases, &undocumented);
         free(text);
         if (update) {
             FILE *f = fopen(out_path, "w");
@@ -247,6 +249,7 @@ static void test_golden_files(void)
     CHECK_INT(undocumented, 0);
     close_env(&v2025);
     close_env(&v2024);
+    close_env(&vdouble);
     if (!unit_failures_in_test) {
         char cmd[200];
         snprintf(cmd, sizeof cmd, "rm -rf %s", dir);

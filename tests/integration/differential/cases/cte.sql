@@ -1,0 +1,28 @@
+-- WITH queries, recursive CTEs, data-modifying CTEs.
+create table tree (id int primary key, parent int, label text);
+insert into tree values (1, null, 'root'), (2, 1, 'a'), (3, 1, 'b'), (4, 2, 'a1'), (5, 4, 'a1x');
+with t as (select id, label from tree where parent = 1) select * from t order by id;
+with a as (select 1 as x), b as (select x + 1 as y from a) select * from a, b;
+with recursive nums(n) as (select 1 union all select n + 1 from nums where n < 5) select sum(n), count(*) from nums;
+with recursive sub as (select id, label, 0 as depth from tree where id = 1 union all select t.id, t.label, s.depth + 1 from tree t join sub s on t.parent = s.id) select * from sub order by depth, id;
+with recursive path(id, p) as (select id, label from tree where parent is null union all select t.id, p || '/' || t.label from tree t join path on t.parent = path.id) select p from path order by p;
+with recursive fib(a, b) as (select 0::int8, 1::int8 union all select b, a + b from fib where b < 100) select a from fib order by a;
+with recursive r as (select 1 as n union select n + 1 from r where n < 3) select * from r order by n;
+with t(x, y) as (values (1, 'a'), (2, 'b')) select y, x from t order by x desc;
+with t as materialized (select 1 as v) select v from t;
+with t as not materialized (select 2 as v) select v from t;
+with counts as (select parent, count(*) c from tree group by parent) select t.label, coalesce(c.c, 0) from tree t left join counts c on c.parent = t.id order by t.id;
+with x as (select 1) select * from x, x as y;
+with t as (select 1) select * from t where exists (with u as (select 2) select * from u);
+with dup as (select 1), dup as (select 2) select 1;
+begin;
+with ins as (insert into tree values (6, 3, 'b1') returning id, label) select * from ins;
+rollback;
+begin;
+with del as (delete from tree where id = 3 returning label) select count(*) from del;
+rollback;
+begin;
+with upd as (update tree set label = upper(label) where parent = 1 returning id, label) select * from upd order by id;
+rollback;
+select id, label from tree order by id;
+with recursive bad as (select 1 union all select 'x' from bad) select * from bad;

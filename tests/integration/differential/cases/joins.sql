@@ -1,0 +1,33 @@
+-- Joins of every kind, USING/NATURAL, LATERAL.
+create table authors (id int primary key, name text not null);
+create table books (id int primary key, author_id int references authors(id), title text, year int);
+insert into authors values (1, 'Austen'), (2, 'Borges'), (3, 'Calvino');
+insert into books values (10, 1, 'Emma', 1815), (11, 1, 'Persuasion', 1817), (12, 2, 'Ficciones', 1944), (13, null, 'Anonymous', 1900);
+select a.name, b.title from authors a join books b on b.author_id = a.id order by 1, 2;
+select a.name, b.title from authors a left join books b on b.author_id = a.id order by 1, 2;
+select a.name, b.title from authors a right join books b on b.author_id = a.id order by 2;
+select a.name, b.title from authors a full join books b on b.author_id = a.id order by 1 nulls first, 2;
+select a.name, b.title from authors a cross join books b where a.id = 3 order by 2;
+select count(*) from authors, books;
+select * from authors a join books b on a.id = b.author_id and b.year > 1816;
+select name, title from authors join books using (id);
+create table b2 (author_id int, note text);
+insert into b2 values (1, 'great'), (2, 'deep'), (4, 'orphan');
+select author_id, title, note from books join b2 using (author_id) order by 1, 2;
+select * from books natural join b2 order by title;
+select * from b2 natural full join books order by author_id, id;
+select a.name, x.title from authors a join lateral (select title from books b where b.author_id = a.id order by year desc limit 1) x on true order by 1;
+select a.name, x.n from authors a left join lateral (select count(*) as n from books b where b.author_id = a.id) x on true order by 1;
+select a.name, x.title from authors a left join lateral (select title from books b where b.author_id = a.id order by year limit 1) x on true order by 1;
+select a.name, x.title from authors a, lateral (select title from books b where b.author_id = a.id) x order by 1, 2;
+select a.name, c.cnt from authors a join (select author_id, count(*) cnt from books group by author_id) c on c.author_id = a.id order by 1;
+select a1.name, a2.name from authors a1 join authors a2 on a1.id < a2.id order by 1, 2;
+select t.* from (authors a join books b on a.id = b.author_id) as t(aid, aname) order by 3;
+select * from authors where id in (select author_id from books) order by id;
+select * from authors a where not exists (select 1 from books b where b.author_id = a.id);
+select a.name, b.title from authors a join books b on b.author_id = a.id join b2 on b2.author_id = a.id where b2.note = 'great' order by 2;
+-- @unordered
+select name from authors join books on true;
+select x.a, y.b from (values (1), (2)) x(a) left join (values (2, 'two')) y(a2, b) on x.a = y.a2 order by 1;
+select * from authors a join books b on a.id = b.nope;
+select id from authors join books using (id, name);

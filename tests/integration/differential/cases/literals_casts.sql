@@ -1,0 +1,27 @@
+-- Literals, result types and casts.
+select 1, 1.5, -2, 1e3, 1.5e-2, 'text', true, null;
+select pg_typeof(1), pg_typeof(1.5), pg_typeof(2147483648), pg_typeof(9223372036854775808), pg_typeof('x'), pg_typeof(null);
+select 12345678901234567890, 0.1 + 0.2, 1.10 + 2.205, 100.0 / 3;
+select 1::text, 1.5::text, true::text, false::varchar, 'x'::text::varchar(5);
+select '1.5'::float8, '1e-3'::float4, 'NaN'::float8, 'Infinity'::float8, '-inf'::float8;
+select 1.5::float8 + 1, 3::float4 / 2, 1::float8 / 3, 0.1::float8 + 0.2::float8;
+select 1e300::float8 * 1e10;
+select '3.14'::numeric, '1e5'::numeric, '-0.000'::numeric, 3.14159::numeric(5,2), 12.5::numeric(3,0);
+select 123.456::numeric(4,2);
+select cast('2024-02-29' as date), date '2024-01-31', timestamp '2024-01-31 12:00:00', time '13:45:10';
+select '2024-02-30'::date;
+select 'yes'::boolean, 'f'::boolean, 'maybe'::boolean;
+select '00000000-0000-0000-0000-000000000001'::uuid, 'A0EEBC99-9C0B-4EF8-BB6D-6BB9BD380A11'::uuid;
+select 'not-a-uuid'::uuid;
+select '\x414243'::bytea, 'abc'::bytea, '\x'::bytea;
+select '{"a": 1}'::json, '{"b":2, "a":1}'::jsonb, '[1, 2, 3]'::jsonb, 'null'::jsonb;
+select '{"a": }'::jsonb;
+select '{1,2,3}'::int[], '{a,b}'::text[], array[1, 2]::text[], '{}'::int[];
+select cast(array[1.5, 2.5] as int[]);
+select x::int from (values ('1'), ('2')) t(x) order by 1;
+select 1::regclass;
+select 'integer'::regtype, 'text'::regtype::oid;
+select int4 '42', float8 '1.5', text 'abc', bool 't';
+select 42::int8::int2, 70000::int8::int2;
+select '1 day'::interval, interval '2 hours 30 minutes', '1 year 2 months'::interval;
+select 1::oid, 4294967295::oid;

@@ -1,0 +1,28 @@
+-- UNION, INTERSECT, EXCEPT and their ALL forms, ORDER BY/LIMIT on compounds.
+select 1 union select 2 union select 1 order by 1;
+select 1 union all select 1 union all select 2 order by 1;
+select x from (values (1), (2), (3)) t(x) intersect select x from (values (2), (3), (4)) u(x) order by 1;
+select x from (values (1), (2), (3)) t(x) except select x from (values (2)) u(x) order by 1;
+select x from (values (1), (1), (2)) t(x) intersect all select x from (values (1), (1), (3)) u(x) order by 1;
+select x from (values (1), (1), (2)) t(x) except all select x from (values (1)) u(x) order by 1;
+select 1 as a, 'x' as b union select 2, 'y' order by a desc;
+select 1 union select 2.5 order by 1;
+select 'a' union select 1;
+select 1, 2 union select 3;
+(select 1 as n order by 1 limit 1) union all (select 2 order by 1 limit 1) order by n desc;
+select * from (select 1 union select 2) t(n) order by n limit 1 offset 1;
+select 1 union select 2 except select 2 order by 1;
+select 1 union (select 2 except select 2) order by 1;
+select null union select 1 order by 1;
+select 'b' union select 'a' union select null order by 1 nulls first;
+values (3, 'c'), (1, 'a'), (2, 'b') order by 1;
+values (1) union values (2) order by 1;
+select count(*) from (select 1 union all select 1) t;
+select x from generate_series(1, 10) x order by x desc limit 3;
+select x from generate_series(1, 10) x order by x offset 8;
+select x from generate_series(1, 10) x order by x fetch first 2 rows only;
+select x from generate_series(1, 10) x order by x offset 2 rows fetch next 3 rows only;
+select x % 3 from generate_series(1, 9) x order by 1 fetch first 2 rows with ties;
+select x from generate_series(1, 5) x order by x limit all;
+select x from generate_series(1, 5) x order by x limit null;
+select x from generate_series(1, 5) x limit -1;

@@ -1,0 +1,21 @@
+-- Errors found while translating: PostgreSQL's SQLSTATE and message.
+select nope from items;
+select * from nope;
+select id from items, orders;
+select 'x'::int;
+select 1 + 'a';
+select sum(name) from items;
+select name, count(*) from items;
+select * from items where qty = 'many';
+select generate_series(1, 2) + generate_series(1, 3) from items group by id;
+select distinct on (qty) name from items order by name;
+select (select 1 union select 2);
+select array[[1, 2], [3, 4]];
+select 1 from items for update of nope;
+select * from items i join lateral (select 1) x on true join orders o using (nope);
+select $1;
+insert into items (id, id) values (1, 1);
+insert into items (name) values ('a', 'b');
+update items set id = 1, id = 2;
+select * from other_session_schema.t;
+select * from pg_temp_99999.t;

@@ -1,0 +1,27 @@
+-- Statements the server answers itself, and session functions through engine_context.
+set search_path = sales, public;
+set local statement_timeout = '5s';
+set time zone 'Europe/Paris';
+set application_name to 'app';
+reset all;
+show transaction isolation level;
+show all;
+begin isolation level serializable read only;
+start transaction read write;
+savepoint a;
+rollback to savepoint a;
+release savepoint a;
+commit;
+discard all;
+listen chan;
+notify chan, 'payload';
+unlisten *;
+select current_setting('search_path'), set_config('application_name', 'x', false), current_setting('nope', true);
+select current_schema(), current_schemas(true), current_user, session_user, current_database(), version();
+select inet_server_addr(), inet_client_addr(), pg_backend_pid(), pg_sleep(0), gen_random_uuid() is not null;
+select pg_typeof(1), pg_typeof(items) from items;
+prepare p1 (int) as select $1 + 1;
+execute p1(1);
+deallocate p1;
+vacuum;
+analyze items;
