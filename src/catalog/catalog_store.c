@@ -330,31 +330,57 @@ typedef struct static_job {
 static bool static_build_fn(void *arg)
 {
     static_job *j = arg;
-    return store_create_tables(j->conn, "pgw_static", CAT_STORE_STATIC, j->err) &&
-           build_static(j->conn, "pgw_static", installed_env, j->err) && build_encodings(j->conn, "pgw_static", j->err) &&
-           create_indexes(j->conn, "pgw_static", CAT_STORE_STATIC, j->err);
+    return store_create_tables(j->conn, "pgw_build", CAT_STORE_STATIC, j->err) &&
+           build_static(j->conn, "pgw_build", installed_env, j->err) && build_encodings(j->conn, "pgw_build", j->err) &&
+           create_indexes(j->conn, "pgw_build", CAT_STORE_STATIC, j->err);
+}
+
+static void detach_quietly(engine_conn *conn, const char *alias)
+{
+    pg_error ignore = {0};
+    char sql[64];
+    snprintf(sql, sizeof sql, "DETACH %s", alias);
+    if (!engine_exec(conn, sql, &ignore))
+        pg_error_clear(&ignore);
+}
+
+/*
+ * A store is written through a writable attachment ("pgw_build") by the first connection
+ * that finds it empty, and read through a read-only one (`alias`): a read-only attached
+ * database takes no write lock, so BEGIN IMMEDIATE and writes on one connection never wait
+ * for (or block) another connection over the shared in-memory store.  Called with the
+ * store's lock held; `build` runs in a transaction of its own.
+ */
+static bool attach_store(engine_conn *conn, const char *uri, const char *alias, bool (*build)(void *), void *arg,
+                         bool *built, pg_error *err)
+{
+    *built = false;
+    if (!store_exec(conn, err, "ATTACH '%s' AS pgw_build", uri))
+        return false;
+    int64_t n = 0;
+    bool ok = table_count(conn, "pgw_build", &n, err);
+    if (ok && n == 0) {
+        ok = in_build_txn(conn, build, arg, err);
+        *built = true;
+    }
+    /* Read-only second, while the writable one still keeps the shared store alive. */
+    ok = ok && store_exec(conn, err, "ATTACH '%s&mode=ro' AS %s", uri, alias);
+    detach_quietly(conn, "pgw_build");
+    return ok;
 }
 
 static bool attach_static(engine_conn *conn, conn_store *cs, pg_error *err)
 {
-    if (!engine_exec(conn, "ATTACH '" STATIC_URI "' AS pgw_static", err))
-        return false;
     pthread_mutex_lock(&static_lock);
-    int64_t n = 0;
-    bool ok = table_count(conn, "pgw_static", &n, err);
-    if (ok && n == 0) {
-        int64_t t0 = clock_monotonic_us();
-        static_job j = {conn, err};
-        ok = in_build_txn(conn, static_build_fn, &j, err);
+    int64_t t0 = clock_monotonic_us();
+    static_job j = {conn, err};
+    bool built;
+    bool ok = attach_store(conn, STATIC_URI, "pgw_static", static_build_fn, &j, &built, err);
+    if (built)
         add_stat(&stats.static_build_us, &stats.static_builds, clock_monotonic_us() - t0);
-    }
     pthread_mutex_unlock(&static_lock);
-    if (!ok) {
-        pg_error ignore = {0};
-        if (!engine_exec(conn, "DETACH pgw_static", &ignore))
-            pg_error_clear(&ignore);
+    if (!ok)
         return false;
-    }
     cs->static_attached = true;
     return true;
 }
@@ -419,32 +445,23 @@ static bool attach_schema(engine_conn *conn, conn_store *cs, cat_snapshot *s, co
             return false;
         cs->schema_version = 0;
     }
-    if (!store_exec(conn, err, "ATTACH 'file:/pgw-cat-%llu-%llu?vfs=memdb' AS pgw_schema",
-                    (unsigned long long)h->store_id, (unsigned long long)cat_snapshot_version(s)))
-        return false;
+    char uri[96];
+    snprintf(uri, sizeof uri, "file:/pgw-cat-%llu-%llu?vfs=memdb", (unsigned long long)h->store_id,
+             (unsigned long long)cat_snapshot_version(s));
     pthread_mutex_lock(&h->store_lock);
-    int64_t n = 0;
-    bool ok = table_count(conn, "pgw_schema", &n, err);
-    bool built = false;
-    if (ok && n == 0) {
-        build_ctx b;
-        init_build(&b, conn, "pgw_schema", s, env, err);
-        ok = in_build_txn(conn, schema_build_fn, &b, err);
-        build_ctx_release(&b);
-        built = true;
-    }
+    build_ctx b;
+    init_build(&b, conn, "pgw_build", s, env, err);
+    bool built;
+    bool ok = attach_store(conn, uri, "pgw_schema", schema_build_fn, &b, &built, err);
+    build_ctx_release(&b);
     pthread_mutex_unlock(&h->store_lock);
     int64_t us = clock_monotonic_us() - t0;
     if (built)
         add_stat(&stats.schema_build_us, &stats.schema_builds, us);
     else
         add_stat(&stats.attach_us, &stats.attaches, us);
-    if (!ok) {
-        pg_error ignore = {0};
-        if (!engine_exec(conn, "DETACH pgw_schema", &ignore))
-            pg_error_clear(&ignore);
+    if (!ok)
         return false;
-    }
     cs->schema_version = cat_snapshot_version(s);
     return true;
 }

@@ -367,3 +367,36 @@ def test_every_connection_sees_a_schema_change(pgwire_server_fn):
     finally:
         for c in conns:
             c.close()
+
+
+def test_the_store_takes_no_write_locks(pgwire_server_fn):
+    """The catalog stores are shared in-memory databases attached to every engine connection.
+    They are attached read-only: a writer's transaction locks only the user's database, so
+    another writer waits for that lock as lock_timeout says (55P03), not on the store, and
+    writers of other databases do not wait at all."""
+    import psycopg
+    server = pgwire_server_fn
+    with clients.connect(server) as c:
+        c.execute("create database lock_b")
+    a = clients.connect(server)
+    b = clients.connect(server)
+    other = clients.connect(server, dbname="lock_b")
+    try:
+        for conn in (a, other):
+            conn.execute("create table w (id int primary key, v int)")
+            conn.execute("insert into w values (1, 0)")
+        for conn in (a, b, other):
+            conn.execute("select count(*) from pg_class").fetchall()   # stores attached
+        a.execute("begin")
+        a.execute("update w set v = 1 where id = 1")
+        other.execute("set lock_timeout = '200ms'")
+        other.execute("update w set v = 2 where id = 1")
+        b.execute("set lock_timeout = '200ms'")
+        with pytest.raises(psycopg.errors.LockNotAvailable):
+            b.execute("update w set v = 2 where id = 1")
+        assert b.execute("select count(*) from pg_class where relname = 'w'").fetchone() == (1,)
+        a.execute("commit")
+        b.execute("update w set v = 3 where id = 1")
+    finally:
+        for conn in (a, b, other):
+            conn.close()
