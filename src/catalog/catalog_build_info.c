@@ -112,6 +112,8 @@ static bool tables(build_ctx *b)
     bool ok = !w.failed;
     for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
         const cat_relation *r = cat_relation_at(b->s, i);
+        if (!build_wants(b, r))
+            continue;
         if (r->kind != 'r' && r->kind != 'v' && r->kind != 'p' && r->kind != 'f')
             continue;
         rw_text(&w, c_cat, b->database);
@@ -141,6 +143,8 @@ static bool views(build_ctx *b)
     strbuf_init(&text);
     for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
         const cat_relation *r = cat_relation_at(b->s, i);
+        if (!build_wants(b, r))
+            continue;
         if (r->kind != 'v')
             continue;
         rw_text(&w, c_cat, b->database);
@@ -261,6 +265,8 @@ static bool columns(build_ctx *b)
     strbuf_init(&def);
     for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
         const cat_relation *r = cat_relation_at(b->s, i);
+        if (!build_wants(b, r))
+            continue;
         if (r->kind != 'r' && r->kind != 'v' && r->kind != 'p' && r->kind != 'f' && r->kind != 'm')
             continue;
         for (int c = 0; ok && c < r->ncolumns; c++) {
@@ -762,6 +768,11 @@ static bool enabled_roles(build_ctx *b)
         ok = rw_insert(&w);
     }
     return done(&w, ok);
+}
+
+bool build_information_schema_system_rows(build_ctx *b)
+{
+    return tables(b) && views(b) && columns(b);
 }
 
 bool build_information_schema(build_ctx *b)

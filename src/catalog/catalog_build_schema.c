@@ -151,6 +151,8 @@ static bool classes(build_ctx *b)
     bool ok = !w.failed;
     for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
         const cat_relation *r = cat_relation_at(b->s, i);
+        if (!build_wants(b, r))
+            continue;
         char kind = r->kind;
         int natts = r->ncolumns;
         pg_oid am = 0;
@@ -274,6 +276,8 @@ static bool attributes(build_ctx *b)
     bool ok = !w.failed;
     for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
         const cat_relation *r = cat_relation_at(b->s, i);
+        if (!build_wants(b, r))
+            continue;
         switch (r->kind) {
         case 'i': {
             const cat_index *ix;
@@ -853,6 +857,8 @@ static bool view_rows(build_ctx *b)
     strbuf_init(&text);
     for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
         const cat_relation *r = cat_relation_at(b->s, i);
+        if (!build_wants(b, r))
+            continue;
         if (r->kind == 'r' || r->kind == 'p') {
             bool hasindex = r->nindexes > 0;
             for (size_t f = 0; r->is_system && f < catfact_relation_count; f++)
@@ -922,6 +928,11 @@ static bool engine_names(build_ctx *b)
         ok = rw_insert(&w);
     }
     return finish(&w, ok);
+}
+
+bool build_schema_system_rows(build_ctx *b)
+{
+    return classes(b) && attributes(b) && view_rows(b);
 }
 
 bool build_schema(build_ctx *b)

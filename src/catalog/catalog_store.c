@@ -258,6 +258,7 @@ bool build_encodings(engine_conn *conn, const char *schema, pg_error *err)
 
 typedef struct conn_store {
     bool static_attached;
+    bool system_attached;        /* the database's system-row template as pgw_system */
     uint64_t schema_version;     /* version attached as pgw_schema (0: none) */
     uint64_t temp_snapshot;      /* snapshot the temporary schema tables hold (0: none) */
     bool temp_tables;            /* temporary schema tables exist (and shadow pgw_schema) */
@@ -409,11 +410,59 @@ typedef struct schema_job {
     build_ctx ctx;
 } schema_job;
 
+const char *const build_system_row_tables[] = {
+    "pg_catalog.pg_class", "pg_catalog.pg_attribute", "pg_catalog.pg_tables", "pg_catalog.pg_views",
+    "information_schema.tables", "information_schema.views", "information_schema.columns",
+};
+const size_t build_system_row_table_count = ARRAY_LEN(build_system_row_tables);
+
+/* The system relations' rows, copied from the template instead of written row by row
+ * (they are most of pg_attribute and information_schema.columns, and never change). */
+static bool copy_system_rows(build_ctx *b)
+{
+    bool ok = true;
+    for (size_t i = 0; ok && i < build_system_row_table_count; i++)
+        ok = store_exec(b->conn, b->err, "INSERT INTO %s.\"%s\" SELECT * FROM %s.\"sys.%s\"", b->schema,
+                        build_system_row_tables[i], b->system_rows, build_system_row_tables[i]);
+    return ok;
+}
+
+static bool fill_schema(build_ctx *b)
+{
+    return build_schema(b) && build_information_schema(b) && (b->rows != BUILD_USER || copy_system_rows(b));
+}
+
 static bool schema_build_fn(void *arg)
 {
     build_ctx *b = arg;
-    return store_create_tables(b->conn, b->schema, CAT_STORE_SCHEMA, b->err) && build_schema(b) &&
-           build_information_schema(b) && create_indexes(b->conn, b->schema, CAT_STORE_SCHEMA, b->err);
+    return store_create_tables(b->conn, b->schema, CAT_STORE_SCHEMA, b->err) && fill_schema(b) &&
+           create_indexes(b->conn, b->schema, CAT_STORE_SCHEMA, b->err);
+}
+
+/* The per-database template: the tables above with PostgreSQL's own relations only, named
+ * "sys.<table>" so that they never answer for the store's own tables (SQLite finds an
+ * unqualified name in the first attached database that has it).  Built like a store, then
+ * the other tables dropped. */
+static bool system_build_fn(void *arg)
+{
+    build_ctx *b = arg;
+    bool ok = store_create_tables(b->conn, b->schema, CAT_STORE_SCHEMA, b->err) && build_schema_system_rows(b) &&
+              build_information_schema_system_rows(b);
+    for (size_t i = 0; ok && i < catalog_system_relation_count(); i++) {
+        const cat_relation *r = catalog_system_relation_at(i);
+        if (catalog_store_kind(r) != CAT_STORE_SCHEMA)
+            continue;
+        bool keep = false;
+        for (size_t k = 0; k < build_system_row_table_count; k++)
+            keep |= strcmp(build_system_row_tables[k], r->engine_name) == 0;
+        ok = keep ? store_exec(b->conn, b->err, "ALTER TABLE %s.\"%s\" RENAME TO \"sys.%s\"", b->schema,
+                               r->engine_name, r->engine_name)
+                  : store_exec(b->conn, b->err, "DROP TABLE %s.\"%s\"", b->schema, r->engine_name);
+    }
+    for (size_t i = 0; ok && i < ARRAY_LEN(internal_relations); i++)
+        if (!internal_is_static(&internal_relations[i]))
+            ok = store_exec(b->conn, b->err, "DROP TABLE %s.\"%s\"", b->schema, internal_relations[i].engine_name);
+    return ok;
 }
 
 static void init_build(build_ctx *b, engine_conn *conn, const char *schema, cat_snapshot *s,
@@ -446,14 +495,28 @@ static bool attach_schema(engine_conn *conn, conn_store *cs, cat_snapshot *s, co
         cs->schema_version = 0;
     }
     char uri[96];
-    snprintf(uri, sizeof uri, "file:/pgw-cat-%llu-%llu?vfs=memdb", (unsigned long long)h->store_id,
-             (unsigned long long)cat_snapshot_version(s));
     pthread_mutex_lock(&h->store_lock);
-    build_ctx b;
-    init_build(&b, conn, "pgw_build", s, env, err);
-    bool built;
-    bool ok = attach_store(conn, uri, "pgw_schema", schema_build_fn, &b, &built, err);
-    build_ctx_release(&b);
+    bool ok = true, built = false;
+    if (!cs->system_attached) {
+        /* Kept attached: it lives as long as a connection to the database has it. */
+        snprintf(uri, sizeof uri, "file:/pgw-cat-%llu-system?vfs=memdb", (unsigned long long)h->store_id);
+        build_ctx b;
+        init_build(&b, conn, "pgw_build", s, env, err);
+        b.rows = BUILD_SYSTEM;
+        ok = attach_store(conn, uri, "pgw_system", system_build_fn, &b, &built, err);
+        build_ctx_release(&b);
+        cs->system_attached = ok;
+    }
+    if (ok) {
+        snprintf(uri, sizeof uri, "file:/pgw-cat-%llu-%llu?vfs=memdb", (unsigned long long)h->store_id,
+                 (unsigned long long)cat_snapshot_version(s));
+        build_ctx b;
+        init_build(&b, conn, "pgw_build", s, env, err);
+        b.rows = BUILD_USER;
+        b.system_rows = "pgw_system";
+        ok = attach_store(conn, uri, "pgw_schema", schema_build_fn, &b, &built, err);
+        build_ctx_release(&b);
+    }
     pthread_mutex_unlock(&h->store_lock);
     int64_t us = clock_monotonic_us() - t0;
     if (built)
@@ -500,7 +563,11 @@ static bool build_temp(engine_conn *conn, conn_store *cs, cat_snapshot *s, const
     if (ok) {
         build_ctx b;
         init_build(&b, conn, "temp", s, env, err);
-        ok = build_schema(&b) && build_information_schema(&b);
+        if (cs->system_attached) {
+            b.rows = BUILD_USER;
+            b.system_rows = "pgw_system";
+        }
+        ok = fill_schema(&b);
         build_ctx_release(&b);
     }
     cs->temp_snapshot = ok ? cat_snapshot_id(s) : 0;

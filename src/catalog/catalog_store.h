@@ -65,12 +65,30 @@ typedef struct build_ctx {
     pg_oid next_synthetic_oid;     /* pg_attrdef and other rows we keep no OID for */
     hashmap derived;               /* texts computed once per build (catalog_text.c) */
     hashmap attrdefs;              /* "<relid>.<attnum>" → synthetic pg_attrdef OID */
+    /* Which relations' rows the builders of system-and-user tables (pg_class, pg_attribute,
+     * pg_tables, pg_views, information_schema tables, views, columns) write: all, only
+     * PostgreSQL's own (the per-database template), or only the user's (the template's rows
+     * are then copied from `system_rows`, an attached store). */
+    enum { BUILD_ALL, BUILD_SYSTEM, BUILD_USER } rows;
+    const char *system_rows;
 } build_ctx;
+
+static inline bool build_wants(const build_ctx *b, const cat_relation *r)
+{
+    return b->rows == BUILD_ALL || (b->rows == BUILD_SYSTEM) == r->is_system;
+}
+
+/* The relations whose system rows a template holds (engine names). */
+extern const char *const build_system_row_tables[];
+extern const size_t build_system_row_table_count;
 /* The pg_attrdef OID of a column's default, the same every time it is asked in a build
  * (we keep none: synthetic, from b->next_synthetic_oid). */
 pg_oid build_attrdef_oid(build_ctx *b, pg_oid rel, int attnum);
 void build_ctx_release(build_ctx *b);
 bool build_schema(build_ctx *b) MUST_CHECK;
+/* The builders of the tables with system rows (b->rows == BUILD_SYSTEM for the template). */
+bool build_schema_system_rows(build_ctx *b) MUST_CHECK;
+bool build_information_schema_system_rows(build_ctx *b) MUST_CHECK;
 /* catalog_build_info.c: information_schema. */
 bool build_information_schema(build_ctx *b) MUST_CHECK;
 /* Text helpers the builders share (catalog_text.c). */
