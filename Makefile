@@ -96,7 +96,7 @@ san:
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 FUZZ_LIB_OBJ := $(patsubst src/%.c,build-fuzz/obj/%.o,$(LIB_SRC))
-FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -D_GNU_SOURCE -pthread \
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer-no-link,address,undefined -D_GNU_SOURCE -pthread -MMD -MP \
                -Isrc -I/usr/include/pg_query -isystem $(PG_SERVER_INCLUDE)
 
 build-fuzz/obj/%.o: src/%.c
@@ -114,7 +114,7 @@ fuzz-smoke: fuzz
 	  name=$$(basename $$t | sed 's/fuzz_//'); \
 	  echo "fuzz: $$t"; \
 	  out=$$(mktemp -d); \
-	  $$t -runs=$${FUZZ_RUNS:-4000} -max_len=4096 -seed=1 -rss_limit_mb=4096 $$out tests/fuzz/corpus/$$name > $$out.log 2>&1; \
+	  $$t -runs=$${FUZZ_RUNS:-4000} -max_len=4096 -seed=1 -rss_limit_mb=4096 -artifact_prefix=build-fuzz/ $$out tests/fuzz/corpus/$$name > $$out.log 2>&1; \
 	  status=$$?; tail -n 2 $$out.log; [ $$status -eq 0 ] || tail -n 60 $$out.log; rm -rf $$out $$out.log; \
 	  [ $$status -eq 0 ] || exit 1; \
 	done
@@ -124,4 +124,4 @@ bench: $(BUILD)/iris-pgwire $(BENCH_BIN)
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(LIB_OBJ:.o=.d) $(BUILD)/obj/server/main.d
+-include $(LIB_OBJ:.o=.d) $(BUILD)/obj/server/main.d $(FUZZ_LIB_OBJ:.o=.d) $(FUZZ_BIN:=.d)

@@ -30,3 +30,8 @@ if [ -n "$missing" ]; then
     $SUDO apt-get update
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing
 fi
+
+# npm packages the node client tests use (pg, pg-copy-streams: tests/integration/node).
+if [ "$1" != "--build" ] && command -v npm >/dev/null 2>&1; then
+    (cd "$(dirname "$0")/../tests/integration/node" && npm install --no-audit --no-fund --silent)
+fi

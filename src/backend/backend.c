@@ -1,11 +1,27 @@
 /*
- * backend.c — what every engine shares: the database registry, the statement cache of a
- * connection and the dispatch to the engine's operations.
+ * backend.c — what every engine shares: the database registry, the logins' handles on a
+ * database (odbc_login = client), the statement cache of a connection and the dispatch to
+ * the engine's operations.
+ *
+ * Invariants of a login's handle: it is in its database's `logins` map while sessions are
+ * attached (login->sessions > 0, counted under logins_lock); the last detach takes it out
+ * and frees it (idle connections closed, password wiped) only when none of its connections
+ * is lent, which holds because a session returns its connection before it detaches.
  */
 #include "backend/backend_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
+
+static void wipe_free(char *secret)
+{
+    if (!secret)
+        return;
+    OPENSSL_cleanse(secret, strlen(secret));
+    free(secret);
+}
 
 bool backend_create(const backend_config *cfg, backend **out, pg_error *err)
 {
@@ -33,6 +49,11 @@ bool backend_create(const backend_config *cfg, backend **out, pg_error *err)
         b->cfg.pool_size = 1;
     pthread_mutex_init(&b->lock, NULL);
     hashmap_init(&b->dbs);
+    if (cfg->login == ENGINE_LOGIN_CLIENT && cfg->kind != BACKEND_ODBC) {
+        backend_destroy(b);
+        pg_error_set(err, "22023", "odbc_login = client needs backend = odbc");
+        return false;
+    }
     switch (cfg->kind) {
     case BACKEND_SQLITE:
         b->ops = &sqlite_backend_ops;
@@ -55,13 +76,36 @@ bool backend_create(const backend_config *cfg, backend **out, pg_error *err)
     return true;
 }
 
-static void db_free(engine_db *db)
+static void pool_close(engine_pool *p)
 {
-    engine_pool *p = &db->pool;
     for (int i = 0; i < p->idle_count; i++)
         engine_conn_close(p->idle[i]);
     free(p->idle);
     pthread_mutex_destroy(&p->lock);
+}
+
+static void login_free(engine_db *handle)
+{
+    pool_close(&handle->pool);
+    engine_login *l = handle->login;
+    wipe_free(l->password);
+    pthread_mutex_destroy(&l->lock);
+    free(l->user);
+    free(l);
+    free(handle);
+}
+
+static void db_free(engine_db *db)
+{
+    size_t cur = 0;
+    void *v;
+    while (hashmap_next(&db->logins, &cur, NULL, &v))
+        login_free(v);
+    hashmap_free(&db->logins);
+    pthread_mutex_destroy(&db->logins_lock);
+    pool_close(&db->pool);
+    if (db->b->ops->db_close)
+        db->b->ops->db_close(db);
     if (db->sql_state && db->sql_state_free)
         db->sql_state_free(db->sql_state);
     if (db->catalog_state && db->catalog_state_free)
@@ -93,6 +137,7 @@ void backend_destroy(backend *b)
 }
 
 backend_kind backend_get_kind(const backend *b) { return b->cfg.kind; }
+engine_login_mode backend_login_mode(const backend *b) { return b->cfg.login; }
 sql_dialect backend_dialect(const backend *b) { return b->cfg.dialect; }
 const char *backend_public_schema(const backend *b) { return b->public_schema ? b->public_schema : ""; }
 int backend_iris_version(const backend *b) { return b->cfg.iris_version ? b->cfg.iris_version : 20251; }
@@ -120,7 +165,10 @@ bool backend_open_db(backend *b, const char *dbname, engine_db **out, pg_error *
         return false;
     }
     db->b = b;
+    db->base = db;
     pthread_mutex_init(&db->state_lock, NULL);
+    pthread_mutex_init(&db->logins_lock, NULL);
+    hashmap_init(&db->logins);
     atomic_init(&db->schema_version, 1);
     db->pool.db = db;
     db->pool.max = b->cfg.pool_size;
@@ -190,12 +238,152 @@ bool backend_list_dbs(backend *b, char ***names, size_t *count, pg_error *err)
     return ok;
 }
 
-void engine_db_attach(engine_db *db) { atomic_fetch_add(&db->attached, 1); }
-void engine_db_detach(engine_db *db) { atomic_fetch_sub(&db->attached, 1); }
-const char *engine_db_name(const engine_db *db) { return db->name; }
+/* ---------------------------------------------------------------- logins */
+
+/* A new handle of `base` for `user`: its own empty pool, no password yet. */
+static engine_db *login_new(engine_db *base, const char *user)
+{
+    engine_db *h = calloc(1, sizeof *h);
+    engine_login *l = calloc(1, sizeof *l);
+    if (h)
+        h->pool.idle = calloc((size_t)base->pool.max, sizeof *h->pool.idle);
+    if (!h || !l || !h->pool.idle || !(l->user = strdup(user))) {
+        if (h)
+            free(h->pool.idle);
+        free(h);
+        free(l);
+        return NULL;
+    }
+    pthread_mutex_init(&l->lock, NULL);
+    h->b = base->b;
+    h->base = base;
+    h->login = l;
+    h->pool.db = h;
+    h->pool.max = base->pool.max;
+    pthread_mutex_init(&h->pool.lock, NULL);
+    return h;
+}
+
+static bool no_password_error(const char *user, pg_error *err)
+{
+    pg_error_set(err, "28000", "role \"%s\" needs a password to log in to the database engine", user);
+    err->severity = PG_SEVERITY_FATAL;
+    pg_error_detail(err, "odbc_login = client logs in to the engine as the client, with the password "
+                         "given to the \"password\" authentication method; other methods never reveal it.");
+    pg_error_hint(err, "Use the \"password\" method for this user in pg_hba.conf, on a hostssl line.");
+    return false;
+}
+
+bool backend_open_db_as(backend *b, const char *dbname, const char *user, const char *password,
+                        engine_db **out, pg_error *err)
+{
+    /* PostgreSQL refuses a role that may not log in before it looks for the database. */
+    if (b->cfg.login == ENGINE_LOGIN_CLIENT && !password)
+        return no_password_error(user, err);
+    engine_db *base;
+    if (!backend_open_db(b, dbname, &base, err))
+        return false;
+    if (b->cfg.login != ENGINE_LOGIN_CLIENT) {
+        engine_db_attach(base);
+        *out = base;
+        return true;
+    }
+    char *copy = strdup(password);
+    if (!copy) {
+        pg_error_oom(err);
+        return false;
+    }
+    pthread_mutex_lock(&base->logins_lock);
+    engine_db *h = hashmap_get(&base->logins, user);
+    if (!h && (h = login_new(base, user)) && !hashmap_put(&base->logins, user, h)) {
+        login_free(h);
+        h = NULL;
+    }
+    if (h)
+        h->login->sessions++;
+    pthread_mutex_unlock(&base->logins_lock);
+    if (!h) {
+        wipe_free(copy);
+        pg_error_oom(err);
+        return false;
+    }
+    /* The newest verified password: the one most likely to open new connections. */
+    pthread_mutex_lock(&h->login->lock);
+    char *old = h->login->password;
+    h->login->password = copy;
+    pthread_mutex_unlock(&h->login->lock);
+    wipe_free(old);
+    atomic_fetch_add(&base->attached, 1);
+    *out = h;
+    return true;
+}
+
+void engine_db_attach(engine_db *db)
+{
+    atomic_fetch_add(&db->base->attached, 1);
+    if (db->login) {
+        pthread_mutex_lock(&db->base->logins_lock);
+        db->login->sessions++;
+        pthread_mutex_unlock(&db->base->logins_lock);
+    }
+}
+
+void engine_db_detach(engine_db *db)
+{
+    engine_db *base = db->base;
+    atomic_fetch_sub(&base->attached, 1);
+    if (!db->login)
+        return;
+    bool free_it = false;
+    pthread_mutex_lock(&base->logins_lock);
+    if (--db->login->sessions == 0) {
+        pthread_mutex_lock(&db->pool.lock);
+        bool busy = db->pool.lent > 0 || db->pool.wait_head;
+        pthread_mutex_unlock(&db->pool.lock);
+        if (!busy) {
+            hashmap_remove(&base->logins, db->login->user);
+            free_it = true;
+        } else {
+            /* Cannot happen (sessions return their connection first); keep the handle for
+             * backend_destroy rather than free a pool in use, but drop the password. */
+            pthread_mutex_lock(&db->login->lock);
+            wipe_free(db->login->password);
+            db->login->password = NULL;
+            pthread_mutex_unlock(&db->login->lock);
+        }
+    }
+    pthread_mutex_unlock(&base->logins_lock);
+    if (free_it)
+        login_free(db);   /* outside the lock: closing engine connections may take a while */
+}
+
+bool backend_check_login(backend *b, const char *user, const char *password, strbuf *log_reason, pg_error *err)
+{
+    if (!b->ops->check_login) {
+        if (log_reason)
+            strbuf_printf(log_reason, "The %s engine cannot check passwords.", b->ops->name);
+        return false;
+    }
+    int limit = b->cfg.max_login_checks > 0 ? b->cfg.max_login_checks : 1;
+    if (atomic_fetch_add(&b->login_checks, 1) >= limit) {
+        atomic_fetch_sub(&b->login_checks, 1);
+        /* Said before the password is judged: it tells nothing about it. */
+        pg_error_set(err, "53300", "sorry, too many clients already");
+        pg_error_detail(err, "%d logins are being checked by the database engine at this moment.", limit);
+        return false;
+    }
+    bool ok = b->ops->check_login(b, user, password, log_reason);
+    atomic_fetch_sub(&b->login_checks, 1);
+    return ok;
+}
+
+/* ---------------------------------------------------------------- database state */
+
+/* Everything but the pool is the database's own: a login's handle reads it through base. */
+const char *engine_db_name(const engine_db *db) { return db->base->name; }
 engine_pool *engine_db_pool(engine_db *db) { return &db->pool; }
-uint64_t engine_db_schema_version(engine_db *db) { return atomic_load(&db->schema_version); }
-void engine_db_bump_schema_version(engine_db *db) { atomic_fetch_add(&db->schema_version, 1); }
+uint64_t engine_db_schema_version(engine_db *db) { return atomic_load(&db->base->schema_version); }
+void engine_db_bump_schema_version(engine_db *db) { atomic_fetch_add(&db->base->schema_version, 1); }
 backend *engine_db_backend(engine_db *db) { return db->b; }
 
 void *engine_db_function_state(engine_db *db, void *(*make)(void), void (*free_fn)(void *))
@@ -212,6 +400,7 @@ void *engine_db_function_state(engine_db *db, void *(*make)(void), void (*free_f
 
 void *engine_db_sql_state(engine_db *db)
 {
+    db = db->base;
     pthread_mutex_lock(&db->state_lock);
     void *s = db->sql_state;
     pthread_mutex_unlock(&db->state_lock);
@@ -220,6 +409,7 @@ void *engine_db_sql_state(engine_db *db)
 
 void engine_db_set_sql_state(engine_db *db, void *state, void (*free_fn)(void *))
 {
+    db = db->base;
     pthread_mutex_lock(&db->state_lock);
     db->sql_state = state;
     db->sql_state_free = free_fn;
@@ -228,6 +418,7 @@ void engine_db_set_sql_state(engine_db *db, void *state, void (*free_fn)(void *)
 
 void *engine_db_catalog_state(engine_db *db)
 {
+    db = db->base;
     pthread_mutex_lock(&db->state_lock);
     void *s = db->catalog_state;
     pthread_mutex_unlock(&db->state_lock);
@@ -236,6 +427,7 @@ void *engine_db_catalog_state(engine_db *db)
 
 void engine_db_set_catalog_state(engine_db *db, void *state, void (*free_fn)(void *))
 {
+    db = db->base;
     pthread_mutex_lock(&db->state_lock);
     db->catalog_state = state;
     db->catalog_state_free = free_fn;
@@ -245,6 +437,11 @@ void engine_db_set_catalog_state(engine_db *db, void *state, void (*free_fn)(voi
 /* ---------------------------------------------------------------- connections */
 
 bool engine_conn_open(engine_db *db, engine_conn **out, pg_error *err)
+{
+    return engine_conn_open_pooled(db->base, out, err);
+}
+
+bool engine_conn_open_pooled(engine_db *db, engine_conn **out, pg_error *err)
 {
     engine_conn *c = calloc(1, sizeof *c);
     if (!c) {
@@ -430,6 +627,13 @@ void engine_stmt_release(engine_stmt *s)
 
 int engine_stmt_param_count(engine_stmt *s) { return s->conn->ops->param_count(s); }
 bool engine_bind(engine_stmt *s, int index, const sql_value *v, pg_error *err) { return s->conn->ops->bind(s, index, v, err); }
+bool engine_bind_borrowed(engine_stmt *s, int index, const sql_value *v, pg_oid type, int32_t typmod, pg_error *err)
+{
+    const backend_ops *ops = s->conn->ops;
+    if (ops->bind_borrowed)
+        return ops->bind_borrowed(s, index, v, err);
+    return engine_bind_typed(s, index, v, type, typmod, err);
+}
 bool engine_bind_typed(engine_stmt *s, int index, const sql_value *v, pg_oid type, int32_t typmod, pg_error *err)
 {
     if (s->conn->ops->bind_typed)

@@ -6,7 +6,8 @@
  * a pg_error with a SQLSTATE; nothing above this layer knows an engine's error codes.  No
  * function here writes a protocol message.
  *
- * Connections are pooled per database (engine_pool) and lent to client sessions at
+ * Connections are pooled per database (engine_pool), or per database and user when the
+ * engine logs in as the client (odbc_login = client), and lent to client sessions at
  * transaction granularity by the SQL layer.  A connection is used by one thread at a time;
  * only engine_conn_interrupt() may be called from another thread.
  */
@@ -27,6 +28,11 @@ typedef struct engine_pool engine_pool;
 typedef enum { BACKEND_SQLITE, BACKEND_ODBC } backend_kind;
 /* The SQL dialect the engine speaks (the SQL layer picks its emitter from it). */
 typedef enum { DIALECT_SQLITE, DIALECT_IRIS, DIALECT_POSTGRES } sql_dialect;
+/* Whose login the engine connections of a session use (odbc_login, docs/security.md). */
+typedef enum {
+    ENGINE_LOGIN_SERVICE = 0,   /* odbc_connection_string as configured, for every session */
+    ENGINE_LOGIN_CLIENT,        /* the client's user name and password (ODBC only) */
+} engine_login_mode;
 
 typedef struct backend_config {
     backend_kind kind;
@@ -43,6 +49,8 @@ typedef struct backend_config {
     const char *iris_vector_type;        /* odbc + iris: element type of VECTOR columns and
                                           * TO_VECTOR (FLOAT, DOUBLE, DECIMAL, INTEGER);
                                           * NULL = FLOAT */
+    engine_login_mode login;             /* odbc: ENGINE_LOGIN_CLIENT needs backend odbc */
+    int max_login_checks;                /* backend_check_login calls at once (< 1: 1) */
 } backend_config;
 
 bool backend_create(const backend_config *cfg, backend **out, pg_error *err) MUST_CHECK;
@@ -59,12 +67,38 @@ const char *backend_iris_vector_type(const backend *b);
 /* Open (or return the already open) database by PostgreSQL name: 3D000 when it does not
  * exist.  The handle lives until backend_destroy or engine_db_drop. */
 bool backend_open_db(backend *b, const char *dbname, engine_db **out, pg_error *err) MUST_CHECK;
+/*
+ * The database as one session's login sees it, attached (engine_db_detach when the session
+ * ends).  With ENGINE_LOGIN_SERVICE that is the database itself.  With ENGINE_LOGIN_CLIENT
+ * it is the (database, user) handle: its own pool, whose connections log in with `user`
+ * and the newest `password` a session of that user brought (copied; wiped when the last
+ * session of the user detaches); everything else (name, schema version, catalog and SQL
+ * state) is the database's.  A session never borrows another user's connection.  No
+ * password under ENGINE_LOGIN_CLIENT is FATAL 28000: the engine would otherwise run the
+ * session as the service account (docs/security.md).
+ */
+bool backend_open_db_as(backend *b, const char *dbname, const char *user, const char *password,
+                        engine_db **out, pg_error *err) MUST_CHECK;
+engine_login_mode backend_login_mode(const backend *b);
+/*
+ * Whether the engine accepts a login with these credentials (a connect that is closed at
+ * once): the password check of users the users file does not know, under
+ * ENGINE_LOGIN_CLIENT.  True: accepted.  False with `err` unset: refused (or the engine
+ * could not be reached), and `log_reason` (may be NULL) says why, for the server log only:
+ * it may hold the engine's words.  False with `err` set: not checked at all, because
+ * max_login_checks checks are running already (53300): clients that are not authenticated
+ * yet must not hold every worker thread in slow engine connects.
+ */
+bool backend_check_login(backend *b, const char *user, const char *password, strbuf *log_reason,
+                         pg_error *err) MUST_CHECK;
 bool backend_create_db(backend *b, const char *dbname, pg_error *err) MUST_CHECK;   /* 42P04 if it exists */
 /* 3D000 if missing, 55006 if anyone is connected (in_use_by_others counts the sessions). */
 bool backend_drop_db(backend *b, const char *dbname, bool if_exists, bool force, pg_error *err) MUST_CHECK;
 /* Names of all databases (caller frees each and the array). */
 bool backend_list_dbs(backend *b, char ***names, size_t *count, pg_error *err) MUST_CHECK;
-/* Sessions attached to a database (for DROP DATABASE's 55006 check). */
+/* Sessions attached to a database (for DROP DATABASE's 55006 check).  For a login's handle
+ * (backend_open_db_as) detaching the last session closes its idle connections and wipes
+ * its password; the session must have returned its engine connection first. */
 void engine_db_attach(engine_db *db);
 void engine_db_detach(engine_db *db);
 const char *engine_db_name(const engine_db *db);
@@ -140,6 +174,9 @@ typedef struct engine_context {
 
 /* ---------------------------------------------------------------- connections */
 
+/* A connection outside the pool, logged in as the database's service account even when
+ * `db` is a login's handle: the catalog reader (src/catalog/snapshot.c), which sees the
+ * whole schema as PostgreSQL's world-readable catalogs do and never runs a client's SQL. */
 bool engine_conn_open(engine_db *db, engine_conn **out, pg_error *err) MUST_CHECK;
 void engine_conn_close(engine_conn *c);
 engine_db *engine_conn_db(engine_conn *c);
@@ -189,6 +226,12 @@ bool engine_bind_typed(engine_stmt *s, int index, const sql_value *v, pg_oid typ
  * that an engine returning its own types (ODBC) hands out values in their storage form.
  * Without it the ODBC engine converts by the column's ODBC type. */
 void engine_stmt_expect_columns(engine_stmt *s, int n, const pg_oid *types, const int32_t *typmods);
+
+/* As engine_bind_typed, but the engine may read the value's bytes where they are instead
+ * of copying them: they must stay unchanged until the statement has been stepped and reset
+ * (COPY's batches, copy_exec.c). */
+bool engine_bind_borrowed(engine_stmt *s, int index, const sql_value *v, pg_oid type, int32_t typmod,
+                          pg_error *err) MUST_CHECK;
 
 typedef enum { ENGINE_ROW, ENGINE_DONE, ENGINE_ERROR } engine_step_result;
 engine_step_result engine_step(engine_stmt *s, pg_error *err);

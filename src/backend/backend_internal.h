@@ -27,6 +27,8 @@ typedef struct backend_ops {
     void (*reset)(engine_stmt *s, bool clear_bindings);
     int (*param_count)(engine_stmt *s);
     bool (*bind)(engine_stmt *s, int index, const sql_value *v, pg_error *err);
+    /* Optional: bind without copying the bytes (they outlive the next step). */
+    bool (*bind_borrowed)(engine_stmt *s, int index, const sql_value *v, pg_error *err);
     /* Optional: bind knowing the PostgreSQL type; expected result types. */
     bool (*bind_typed)(engine_stmt *s, int index, const sql_value *v, pg_oid type, int32_t typmod, pg_error *err);
     void (*expect_columns)(engine_stmt *s, int n, const pg_oid *types, const int32_t *typmods);
@@ -44,7 +46,24 @@ typedef struct backend_ops {
     bool (*rollback_to_savepoint)(engine_conn *c, const char *name, pg_error *err);
     bool (*in_transaction)(engine_conn *c);
     void (*backend_destroy)(backend *b);
+    /* Optional (ENGINE_LOGIN_CLIENT): can these credentials log in?  See backend_check_login. */
+    bool (*check_login)(backend *b, const char *user, const char *password, strbuf *log_reason);
+    /* Optional: a database is being closed or dropped (its connections are closed). */
+    void (*db_close)(engine_db *db);
 } backend_ops;
+
+/*
+ * A user's login to the engine (ENGINE_LOGIN_CLIENT).  The password is the newest one a
+ * session of that user brought: the pool reads it under `lock` whenever it opens a
+ * connection, a new session replaces it (a changed engine password then works for new
+ * connections), and it is wiped with OPENSSL_cleanse when replaced or freed.
+ */
+typedef struct engine_login {
+    char *user;
+    pthread_mutex_t lock;
+    char *password;
+    int sessions;          /* attached sessions, under the database's logins_lock */
+} engine_login;
 
 struct engine_pool {
     engine_db *db;
@@ -57,8 +76,15 @@ struct engine_pool {
     engine_waiter *wait_head, *wait_tail;
 };
 
+/*
+ * A database, or a login's handle on it (ENGINE_LOGIN_CLIENT).  A handle has its own pool
+ * and `login`; every other field is read through `base`, the database's own record (whose
+ * base is itself), so that schema version, catalog and SQL state stay one per database.
+ */
 struct engine_db {
     backend *b;
+    engine_db *base;
+    engine_login *login;       /* NULL: odbc_connection_string's own (service) login */
     char *name;
     engine_pool pool;
     _Atomic uint64_t schema_version;
@@ -71,6 +97,8 @@ struct engine_db {
     void *function_state;              /* engine functions' shared state (sequences) */
     void (*function_state_free)(void *);
     void *impl;
+    pthread_mutex_t logins_lock;   /* base only: guards logins and each login's sessions */
+    hashmap logins;                /* base only: user name → that login's handle */
 };
 
 /* Statement cache: at most STMT_CACHE_MAX per connection, least recently used evicted. */
@@ -111,7 +139,11 @@ struct backend {
     hashmap dbs;                /* name → engine_db */
     void *impl;
     engine_conn_open_hook conn_open_hook;   /* set once at startup, before any connection */
+    _Atomic int login_checks;   /* backend_check_login calls running now */
 };
+
+/* A connection of `db`'s pool, logged in as db->login (the service account when NULL). */
+bool engine_conn_open_pooled(engine_db *db, engine_conn **out, pg_error *err) MUST_CHECK;
 
 extern const backend_ops sqlite_backend_ops;
 extern const backend_ops odbc_backend_ops;

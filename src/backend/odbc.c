@@ -29,6 +29,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+
 bool odbc_ok(SQLRETURN rc)
 {
     return rc == SQL_SUCCESS || rc == SQL_SUCCESS_WITH_INFO;
@@ -325,40 +327,13 @@ static void odbc_backend_destroy(backend *b)
     b->impl = NULL;
 }
 
-/* The value of a key of the connection string ("Database=USER;..."), case-insensitive key. */
-static bool connstr_value(const char *cs, const char *key, char *out, size_t size)
-{
-    size_t klen = strlen(key);
-    const char *p = cs;
-    while (p && *p) {
-        while (*p == ' ' || *p == ';')
-            p++;
-        const char *eq = strchr(p, '=');
-        if (!eq)
-            return false;
-        const char *end = strchr(eq, ';');
-        if (!end)
-            end = eq + strlen(eq);
-        if ((size_t)(eq - p) == klen) {
-            char name[64];
-            snprintf(name, sizeof name, "%.*s", (int)klen, p);
-            if (ascii_streq_ci(name, key)) {
-                snprintf(out, size, "%.*s", (int)(end - eq - 1), eq + 1);
-                return true;
-            }
-        }
-        p = end;
-    }
-    return false;
-}
-
 static bool odbc_db_exists(backend *b, const char *dbname)
 {
     if (strcmp(dbname, "postgres") == 0)
         return true;
     char db[256];
     const char *cs = b->odbc_connection_string ? b->odbc_connection_string : "";
-    return (connstr_value(cs, "Database", db, sizeof db) || connstr_value(cs, "DSN", db, sizeof db)) &&
+    return (odbc_connstr_get(cs, "Database", db, sizeof db) || odbc_connstr_get(cs, "DSN", db, sizeof db)) &&
            ascii_streq_ci(db, dbname);
 }
 
@@ -389,6 +364,13 @@ static bool odbc_db_list(backend *b, char ***names, size_t *count, pg_error *err
                            "'Driver=/path/libirisodbc35.so;Server=host;Port=1972;Database=USER;UID=...;PWD=...'.");
         return false;
     }
+    /* Client logins are appended to the string: it must end where its last attribute ends. */
+    if (b->cfg.login == ENGINE_LOGIN_CLIENT && !odbc_connstr_valid(b->odbc_connection_string)) {
+        pg_error_set(err, "22023", "odbc_connection_string cannot take a client's login");
+        pg_error_detail(err, "With odbc_login = client every attribute must be keyword=value and every "
+                             "'{' closed, so that UID and PWD can be added.");
+        return false;
+    }
     *names = calloc(3, sizeof **names);
     if (!*names) {
         pg_error_oom(err);
@@ -397,7 +379,7 @@ static bool odbc_db_list(backend *b, char ***names, size_t *count, pg_error *err
     *count = 0;
     (*names)[(*count)++] = xstrdup("postgres");
     char db[256];
-    if (connstr_value(b->odbc_connection_string, "Database", db, sizeof db) && strcmp(db, "postgres") != 0)
+    if (odbc_connstr_get(b->odbc_connection_string, "Database", db, sizeof db) && strcmp(db, "postgres") != 0)
         (*names)[(*count)++] = xstrdup(db);
     return true;
 }
@@ -439,6 +421,78 @@ static bool exec_direct(engine_conn *c, const char *sql, pg_error *err)
     return ok;
 }
 
+/* What SQLDriverConnect said when it failed: its first diagnostic. */
+typedef struct connect_failure {
+    char state[6];
+    char message[1024];
+} connect_failure;
+
+/*
+ * SQLDriverConnect on a new handle.  The completed connection string the driver writes back
+ * may repeat the password, so that buffer is wiped whatever happens.
+ */
+static bool driver_connect(odbc_env *e, const char *cs, SQLHDBC *out, connect_failure *why)
+{
+    SQLHDBC dbc;
+    if (!odbc_ok(SQLAllocHandle(SQL_HANDLE_DBC, e->env, &dbc))) {
+        snprintf(why->state, sizeof why->state, "HY001");
+        snprintf(why->message, sizeof why->message, "could not allocate an ODBC connection handle");
+        return false;
+    }
+    SQLSetConnectAttr(dbc, SQL_ATTR_LOGIN_TIMEOUT, (SQLPOINTER)(intptr_t)10, 0);
+    SQLCHAR completed[1024];
+    SQLSMALLINT len;
+    SQLRETURN rc = SQLDriverConnect(dbc, NULL, (SQLCHAR *)cs, SQL_NTS, completed, sizeof completed, &len,
+                                    SQL_DRIVER_NOPROMPT);
+    OPENSSL_cleanse(completed, sizeof completed);
+    if (!odbc_ok(rc)) {
+        SQLINTEGER native;
+        SQLSMALLINT mlen;
+        why->state[0] = why->message[0] = 0;
+        if (!odbc_ok(SQLGetDiagRec(SQL_HANDLE_DBC, dbc, 1, (SQLCHAR *)why->state, &native,
+                                   (SQLCHAR *)why->message, sizeof why->message, &mlen))) {
+            snprintf(why->state, sizeof why->state, "HY000");
+            snprintf(why->message, sizeof why->message, "SQLDriverConnect failed (ODBC return code %d)", (int)rc);
+        }
+        SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+        return false;
+    }
+    *out = dbc;
+    return true;
+}
+
+/* The connection string of `c`: the service string as is, or with its login's credentials
+ * (a copy the caller wipes and frees). */
+static const char *connection_string(engine_conn *c, char **owned, pg_error *err)
+{
+    backend *b = c->db->b;
+    engine_login *login = c->db->login;
+    *owned = NULL;
+    if (!login)
+        return b->odbc_connection_string;
+    pthread_mutex_lock(&login->lock);
+    bool has_password = login->password != NULL;
+    if (has_password)
+        *owned = odbc_connstr_with_login(b->odbc_connection_string, login->user, login->password);
+    pthread_mutex_unlock(&login->lock);
+    if (!has_password) {
+        /* Only when a handle outlived its sessions (engine_db_detach): nobody may open. */
+        pg_error_set(err, "28000", "no password to log in to the database engine as \"%s\"", login->user);
+        return NULL;
+    }
+    if (!*owned)
+        pg_error_oom(err);   /* the service string was validated at start */
+    return *owned;
+}
+
+static void wipe_free(char *secret)
+{
+    if (!secret)
+        return;
+    OPENSSL_cleanse(secret, strlen(secret));
+    free(secret);
+}
+
 static bool odbc_conn_open(engine_conn *c, pg_error *err)
 {
     backend *b = c->db->b;
@@ -451,27 +505,29 @@ static bool odbc_conn_open(engine_conn *c, pg_error *err)
         return false;
     }
     pthread_mutex_init(&oc->active_lock, NULL);
-    if (!odbc_ok(SQLAllocHandle(SQL_HANDLE_DBC, e->env, &oc->dbc))) {
-        pg_error_set(err, "53200", "could not allocate an ODBC connection handle");
-        pthread_mutex_destroy(&oc->active_lock);
-        free(oc);
-        return false;
+    char *owned;
+    const char *cs = connection_string(c, &owned, err);
+    connect_failure why;
+    bool connected = cs && driver_connect(e, cs, &oc->dbc, &why);
+    wipe_free(owned);
+    if (!connected && cs) {
+        if (strcmp(why.state, "HY001") == 0) {
+            pg_error_set(err, "53200", "%s", why.message);
+        } else if (strncmp(why.state, "28", 2) == 0) {
+            /* The driver says the login was refused: with odbc_login = client the client's
+             * engine password changed since it logged in, or the users file disagrees. */
+            if (c->db->login)
+                pg_error_set(err, "28000", "could not log in to the database engine as \"%s\"", c->db->login->user);
+            else
+                pg_error_set(err, "28000", "the database engine refused the login of odbc_connection_string");
+            pg_error_detail(err, "%s: %s", why.state, why.message);
+        } else {
+            pg_error_set(err, "08006", "could not connect to the database engine through ODBC");
+            pg_error_detail(err, "%s: %s", why.state, why.message);
+            pg_error_hint(err, "Check odbc_connection_string, the driver in odbcinst.ini and the DSN in odbc.ini.");
+        }
     }
-    SQLSetConnectAttr(oc->dbc, SQL_ATTR_LOGIN_TIMEOUT, (SQLPOINTER)(intptr_t)10, 0);
-    SQLCHAR out[1024];
-    SQLSMALLINT outlen;
-    SQLRETURN rc = SQLDriverConnect(oc->dbc, NULL, (SQLCHAR *)b->odbc_connection_string, SQL_NTS, out,
-                                    sizeof out, &outlen, SQL_DRIVER_NOPROMPT);
-    if (!odbc_ok(rc)) {
-        SQLCHAR state[6] = "";
-        SQLINTEGER native;
-        SQLCHAR msg[1024] = "";
-        SQLSMALLINT len;
-        SQLGetDiagRec(SQL_HANDLE_DBC, oc->dbc, 1, state, &native, msg, sizeof msg, &len);
-        pg_error_set(err, "08006", "could not connect to the database engine through ODBC");
-        pg_error_detail(err, "%s: %s", (char *)state, (char *)msg);
-        pg_error_hint(err, "Check odbc_connection_string, the driver in odbcinst.ini and the DSN in odbc.ini.");
-        SQLFreeHandle(SQL_HANDLE_DBC, oc->dbc);
+    if (!connected) {
         pthread_mutex_destroy(&oc->active_lock);
         free(oc);
         return false;
@@ -488,6 +544,38 @@ static bool odbc_conn_open(engine_conn *c, pg_error *err)
         return false;
     }
     return true;
+}
+
+/* The engine is the authority for the password (odbc_login = client): a connect that
+ * succeeds is a yes, anything else a no whose reason only the server log sees. */
+static bool odbc_check_login(backend *b, const char *user, const char *password, strbuf *log_reason)
+{
+    pg_error err = {0};
+    odbc_env *e = env_of(b, &err);
+    if (!e) {
+        if (log_reason)
+            strbuf_printf(log_reason, "%s", err.message ? err.message : "no ODBC environment");
+        pg_error_clear(&err);
+        return false;
+    }
+    char *cs = odbc_connstr_with_login(b->odbc_connection_string, user, password);
+    if (!cs) {
+        if (log_reason)
+            strbuf_puts(log_reason, "out of memory");
+        return false;
+    }
+    SQLHDBC dbc;
+    connect_failure why;
+    bool ok = driver_connect(e, cs, &dbc, &why);
+    wipe_free(cs);
+    if (ok) {
+        SQLDisconnect(dbc);
+        SQLFreeHandle(SQL_HANDLE_DBC, dbc);
+    } else if (log_reason) {
+        strbuf_printf(log_reason, "The database engine refused the login of user \"%s\": %s: %s", user,
+                      why.state, why.message);
+    }
+    return ok;
 }
 
 static void odbc_conn_close(engine_conn *c)
@@ -642,4 +730,5 @@ const backend_ops odbc_backend_ops = {
     .rollback_to_savepoint = odbc_rollback_to,
     .in_transaction = odbc_in_transaction,
     .backend_destroy = odbc_backend_destroy,
+    .check_login = odbc_check_login,
 };

@@ -114,6 +114,16 @@ void odbc_set_active(engine_conn *c, SQLHSTMT h);
 void odbc_watch_start(engine_conn *c);
 void odbc_watch_stop(engine_conn *c);
 
+/* odbc_connstr.c: connection strings (SQLDriverConnect's grammar, braces as MS-ODBCSTR). */
+/* The value of attribute `key` (case-insensitive), braces removed and "}}" read as '}'. */
+bool odbc_connstr_get(const char *cs, const char *key, char *out, size_t size);
+/* Every attribute is `key=value` and every '{' closed: the string can take more attributes. */
+bool odbc_connstr_valid(const char *cs);
+/* `cs` without its credential attributes (UID, PWD, User, Username, User ID, Password), then
+ * UID=<user>;PWD=<password>, each braced when needed.  NULL if `cs` is not valid or out of
+ * memory.  The result holds the password: OPENSSL_cleanse it before free. */
+char *odbc_connstr_with_login(const char *cs, const char *user, const char *password);
+
 /* odbc_stmt.c */
 bool odbc_prepare(engine_stmt *s, pg_error *err);
 void odbc_finalize(engine_stmt *s);

@@ -1,5 +1,7 @@
 /*
- * pool.c — lending engine connections to sessions.
+ * pool.c — lending engine connections to sessions.  One pool per database, or per database
+ * and user under odbc_login = client (a login's handle, backend.c): a pool opens its
+ * connections with its own login, so a session only ever gets its own user's connections.
  *
  * Invariants (under p->lock): total <= max; lent + idle_count == total, where a connection
  * granted to a queued waiter counts as lent; a waiter is queued at most once.  A release with
@@ -48,7 +50,7 @@ engine_conn *engine_pool_acquire(engine_pool *p, engine_waiter *waiter, pg_error
         p->lent++;
         pthread_mutex_unlock(&p->lock);
         engine_conn *c = NULL;
-        if (engine_conn_open(p->db, &c, err))
+        if (engine_conn_open_pooled(p->db, &c, err))
             return c;
         pthread_mutex_lock(&p->lock);
         p->total--;

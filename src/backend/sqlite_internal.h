@@ -19,6 +19,11 @@ typedef struct sqlite_conn {
 } sqlite_conn;
 
 void sqlite_error(engine_conn *c, int rc, pg_error *err);
+
+/* sqlite_checkpoint.c: WAL checkpoints on a thread per database instead of in the COMMIT
+ * that crossed the threshold.  attach: on a newly opened connection (`path` its file). */
+void sqlite_checkpointer_attach(engine_conn *c, const char *path);
+void sqlite_checkpointer_stop(engine_db *db);
 bool sqlite_is_sqlstate(const char *s);
 
 /* Register every pgw_* function, collation and table-valued function on a connection. */

@@ -15,6 +15,9 @@
  * - A client that disconnects in the middle (libpq does, to ask its user for a password)
  *   is not logged, as PostgreSQL's STATUS_EOF.
  * - Nothing secret reaches the log: messages and details name users and pg_hba.conf lines.
+ * - Under odbc_login = client, the `password` method asks the engine about a user the users
+ *   file does not know (an engine login); a user in the file is checked against the file
+ *   only, with the same mock and timing properties as without the engine.
  */
 #include "proto/proto_internal.h"
 
@@ -244,6 +247,19 @@ static step_result password_message(proto_session *s, msg_reader *r)
     if (a->challenge == AUTH_CHALLENGE_MD5) {
         result = md5_verify_response(s->user, a->stored, a->md5_salt, text, n - 1, &a->logdetail,
                                      &err);
+    } else if (!a->stored && a->rule->method == HBA_PASSWORD &&
+               sql_server_engine_checks_passwords(s->srv->sql)) {
+        /* odbc_login = client: the engine is the authority for a user the users file does
+         * not know (docs/security.md).  Its reason goes to the log only; the client hears
+         * the same FATAL as for a wrong password. */
+        if (sql_server_engine_check_password(s->srv->sql, s->user, text, &a->logdetail, &err))
+            result = AUTH_OK;
+        else
+            result = pg_error_is_set(&err) ? AUTH_ERROR : AUTH_FAILED;
+        if (result == AUTH_OK && !(s->client_password = strdup(text))) {
+            pg_error_oom(&err);
+            result = AUTH_ERROR;
+        }
     } else if (!a->stored) {
         /* An unknown user costs what a real one does: a mock secret with scram_iterations
          * (password_verify_plain's own dummy work uses the default count). */

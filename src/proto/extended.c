@@ -6,7 +6,7 @@
  * and the next Execute resumes it; the unnamed statement and portal are replaced by the
  * next Parse/Bind; portals end with their transaction.
  */
-#include "proto/proto_internal.h"
+#include "proto/copy.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +20,7 @@ void extended_error(proto_session *s, pg_error *err)
     reply_notices_and_params(s);
     reply_error(s, err);
     pg_error_clear(err);
+    copy_state_free(s);
     if (s->sql)
         sql_session_abort_statement(s->sql);
     s->ignore_until_sync = true;
@@ -397,6 +398,14 @@ void extended_execute(proto_session *s, msg_reader *r)
     s->exec_max_rows = max_rows > 0 ? max_rows : 0;
     s->exec_rows = 0;
     s->work = WORK_EXECUTE;
+    const sql_copy *copy = sql_plan_copy(sql_portal_plan(pp->portal));
+    if (copy) {
+        /* COPY runs to its end whatever the row limit, as PostgreSQL's utility statements. */
+        s->exec_max_rows = 0;
+        pg_error err = {0};
+        if (!copy->is_from && !sql_portal_is_done(pp->portal) && !copy_out_begin(s, pp->portal, &err))
+            extended_error(s, &err);
+    }
 }
 
 work_result extended_continue(proto_session *s)
@@ -414,6 +423,20 @@ work_result extended_continue(proto_session *s)
         if (r == SQL_RUN_ERROR) {
             extended_error(s, &err);
             return WORK_DONE;
+        }
+        if (r == SQL_RUN_COPY_IN) {
+            copy_in_begin(s, pp->portal);
+            return WORK_DONE;
+        }
+        if (r == SQL_RUN_ROW && s->copy) {
+            if (!copy_out_row(s, pp->portal, &err)) {
+                extended_error(s, &err);
+                return WORK_DONE;
+            }
+            s->exec_rows++;
+            if (session_output_full(s))
+                return WORK_OUTPUT_FULL;
+            continue;
         }
         if (r == SQL_RUN_ROW) {
             int n = sql_portal_column_count(pp->portal);
@@ -436,6 +459,10 @@ work_result extended_continue(proto_session *s)
             continue;
         }
         /* Done: the tag counts the rows of this Execute, as PostgreSQL's does. */
+        if (s->copy && !copy_out_end(s, &err)) {
+            extended_error(s, &err);
+            return WORK_DONE;
+        }
         sql_plan *plan = sql_portal_plan(pp->portal);
         const char *tag = sql_portal_command_tag(pp->portal);
         reply_notices_and_params(s);

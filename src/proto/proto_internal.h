@@ -135,6 +135,7 @@ struct proto_session {
     int64_t exec_max_rows;
     int64_t exec_rows;
     int64_t statement_started_us;
+    struct copy_state *copy;       /* COPY in progress (copy.c) */
     /* Timeouts and shutdown, read by the tick on another thread. */
     _Atomic int64_t idle_since_us; /* monotonic time ReadyForQuery was sent, 0 while busy */
     _Atomic char txn_status;       /* last ReadyForQuery status */
@@ -192,6 +193,8 @@ void auth_exchange_free(proto_session *s);
 
 /* query.c / extended.c */
 void query_begin(proto_session *s, const char *text);
+/* The simple query's statement failed: ErrorResponse, abort, ReadyForQuery. */
+void query_fail(proto_session *s, pg_error *err);
 typedef enum { WORK_DONE, WORK_WAIT_ENGINE, WORK_OUTPUT_FULL } work_result;
 work_result query_continue(proto_session *s);
 void extended_parse(proto_session *s, msg_reader *r);

@@ -8,13 +8,14 @@
  * Work is resumable: a statement may pause for an engine connection or a full socket, and
  * the session loop calls query_continue() again.
  */
-#include "proto/proto_internal.h"
+#include "proto/copy.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static void finish(proto_session *s)
 {
+    copy_state_free(s);
     if (s->portal) {
         sql_portal_close(s->portal);
         s->portal = NULL;
@@ -39,6 +40,11 @@ static void fail(proto_session *s, pg_error *err)
         sql_session_abort_statement(s->sql);
     finish(s);
     reply_ready_for_query(s);
+}
+
+void query_fail(proto_session *s, pg_error *err)
+{
+    fail(s, err);
 }
 
 void query_begin(proto_session *s, const char *text)
@@ -81,6 +87,9 @@ static bool start_statement(proto_session *s, pg_error *err)
     s->described = false;
     if (!sql_portal_create(s->sql, s->plan, NULL, 0, &s->portal, err))
         return false;
+    const sql_copy *copy = sql_plan_copy(s->plan);
+    if (copy && !copy->is_from)
+        return copy_out_begin(s, s->portal, err);
     /* RowDescription goes out before the statement runs, as PostgreSQL sends it: a client
      * sees the columns even if the statement is then cancelled or fails. */
     if (sql_plan_column_count(s->plan) >= 0)
@@ -119,6 +128,20 @@ work_result query_continue(proto_session *s)
                 fail(s, &err);
                 return WORK_DONE;
             }
+            if (r == SQL_RUN_COPY_IN) {
+                /* The session takes the COPY data (copy.c), then this continues. */
+                copy_in_begin(s, s->portal);
+                return WORK_DONE;
+            }
+            if (r == SQL_RUN_ROW && s->copy) {
+                if (!copy_out_row(s, s->portal, &err)) {
+                    fail(s, &err);
+                    return WORK_DONE;
+                }
+                if (session_output_full(s))
+                    return WORK_OUTPUT_FULL;
+                continue;
+            }
             if (r == SQL_RUN_ROW) {
                 describe_if_needed(s);
                 int n = sql_portal_column_count(s->portal);
@@ -131,6 +154,10 @@ work_result query_continue(proto_session *s)
                 continue;
             }
             /* Done. */
+            if (s->copy && !copy_out_end(s, &err)) {
+                fail(s, &err);
+                return WORK_DONE;
+            }
             const char *tag = sql_portal_command_tag(s->portal);
             if (!*tag && strcmp(sql_plan_command(s->plan), "") == 0) {
                 reply_notices_and_params(s);

@@ -7,7 +7,7 @@
  * max_message_size; every other message up to 10000 bytes.  A length outside the limits
  * closes the connection without a reply (PostgreSQL logs "invalid message length").
  */
-#include "proto/proto_internal.h"
+#include "proto/copy.h"
 
 #include <openssl/rand.h>
 #include <stdlib.h>
@@ -83,6 +83,7 @@ static void on_close(net_conn *conn, void *arg)
     (void)conn;
     if (!s)
         return;
+    copy_state_destroy(s);
     /* Out of the registry first: the cancel path and the tick must not see a session whose
      * SQL session is being destroyed. */
     proto_unregister_session(s->srv, s);
@@ -269,7 +270,7 @@ static net_next on_ready(net_conn *conn, void *arg)
             net_conn_flush(s->conn);
             return NET_CLOSE;
         }
-        if (s->work != WORK_NONE) {
+        if (s->work != WORK_NONE && !copy_in_active(s)) {
             atomic_store(&s->idle_since_us, 0);
             work_result r = s->work == WORK_SIMPLE_QUERY ? query_continue(s) : extended_continue(s);
             if (r == WORK_WAIT_ENGINE) {
@@ -305,6 +306,13 @@ static net_next on_ready(net_conn *conn, void *arg)
                 continue;
             if (st == STEP_WAIT_READ || st == STEP_WAIT_WRITE)
                 return st == STEP_WAIT_READ ? NET_WANT_READ : NET_WANT_WRITE;
+        } else if (copy_in_active(s)) {
+            /* COPY FROM STDIN: the input is COPY data until it ends (copy.c). */
+            copy_in_result cr = copy_in_input(s);
+            if (cr == COPY_IN_CLOSE)
+                return NET_CLOSE;
+            if (cr == COPY_IN_PROGRESS)
+                continue;
         } else {
             char type;
             msg_reader r;

@@ -38,6 +38,7 @@ static const setting_def settings[] = {
     S("engine_pool_size", SET_INT, engine_pool_size, "8", false),
     S("backend", SET_STRING, backend, "sqlite", false),
     S("odbc_connection_string", SET_STRING, odbc_connection_string, "", false),
+    S("odbc_login", SET_STRING, odbc_login, "service", false),
     S("dialect", SET_STRING, dialect, "", false),
     S("engine_public_schema", SET_STRING, engine_public_schema, "", false),
     S("iris_version", SET_STRING, iris_version, "2025.1", false),
@@ -53,6 +54,7 @@ static const setting_def settings[] = {
     S("timezone", SET_STRING, timezone, "", false),
     S("sqlite_mmap_size", SET_INT64, sqlite_mmap_size, "268435456", false),
     S("sqlite_cache_size", SET_INT, sqlite_cache_size_kib, "16384", false),
+    S("copy_server_files", SET_BOOL, copy_server_files, "off", false),
     S("ssl", SET_BOOL, ssl, "off", true),
     S("ssl_cert_file", SET_STRING, ssl_cert_file, "server.crt", true),
     S("ssl_key_file", SET_STRING, ssl_key_file, "server.key", true),
@@ -93,10 +95,12 @@ void server_usage(FILE *out)
             "become defaults for every session.\n\n"
             "Main parameters:\n"
             "  backend = sqlite | odbc, odbc_connection_string, dialect = iris | sqlite | postgres,\n"
+            "  odbc_login = service | client (whose login the engine connections use),\n"
             "  engine_public_schema (what public is in the engine: SQLUser for IRIS), iris_version (2025.1),\n"
             "  iris_vector_type (element type of vector(n) in IRIS: FLOAT, DOUBLE, DECIMAL, INTEGER),\n"
             "  engine_pool_size, log_file, log_statement = none | all, log_connections, log_disconnections,\n"
-            "  authentication_timeout (ms), shutdown_timeout (ms), synchronous_commit, timezone\n"
+            "  authentication_timeout (ms), shutdown_timeout (ms), synchronous_commit, timezone,\n"
+            "  copy_server_files (COPY to and from files on the server, off)\n\n"
             "Security (docs/security.md):\n"
             "  ssl, ssl_cert_file, ssl_key_file, ssl_ca_file, ssl_min_protocol_version,\n"
             "  ssl_max_protocol_version, ssl_ciphers, hba_file, users_file, password_encryption,\n"

@@ -369,9 +369,23 @@ int server_run(server_config *cfg)
             goto out;
         }
     }
+    /* Whose login the engine connections use: the service account of the connection string,
+     * or each client's own (docs/security.md, "Logging in to IRIS as the client"). */
+    if (strcasecmp(cfg->odbc_login, "client") == 0) {
+        bc.login = ENGINE_LOGIN_CLIENT;
+    } else if (strcasecmp(cfg->odbc_login, "service") != 0) {
+        pg_error_set(&err, "22023", "invalid value for parameter \"odbc_login\": \"%s\"", cfg->odbc_login);
+        pg_error_hint(&err, "Available values: service, client.");
+        goto out;
+    }
+    /* Engine login checks (odbc_login = client) hold a worker thread each for a whole
+     * connect: leave at least two threads to the sessions already logged in. */
+    int worker_threads = cfg->worker_threads > 0 ? cfg->worker_threads : cfg->engine_pool_size + 4;
+    bc.max_login_checks = worker_threads > 2 ? worker_threads - 2 : 1;
     if (!backend_create(&bc, &srv.engine, &err))
         goto out;
-    sql_server_config sc = {.plan_cache_entries = 8192, .default_timezone = cfg->timezone};
+    sql_server_config sc = {.plan_cache_entries = 8192, .default_timezone = cfg->timezone,
+                            .copy_server_files = cfg->copy_server_files};
     if (!sql_server_create(srv.engine, &sc, &srv.sql, &err) ||
         !sql_server_set_session_defaults(srv.sql, cfg->nsession_defaults, cfg->session_default_names,
                                          cfg->session_default_values, &err))
@@ -389,7 +403,7 @@ int server_run(server_config *cfg)
     proto_server_set_reload(srv.proto, reload, &srv);
     net_handler h = proto_net_handler(srv.proto);
     net_config nc = {
-        .worker_threads = cfg->worker_threads > 0 ? cfg->worker_threads : cfg->engine_pool_size + 4,
+        .worker_threads = worker_threads,
     };
     if (!net_loop_create(&nc, &h, &srv.loop, &err))
         goto out;

@@ -23,6 +23,7 @@ typedef struct server_config {
     int engine_pool_size;
     char *backend;                 /* sqlite | odbc */
     char *odbc_connection_string;
+    char *odbc_login;              /* service | client (docs/security.md) */
     char *dialect;                 /* iris | sqlite | postgres */
     char *engine_public_schema;
     char *iris_version;
@@ -52,6 +53,7 @@ typedef struct server_config {
     int max_startup_packet_size;
     int max_startup_parameters;
     bool synchronous_commit;
+    bool copy_server_files;
     char *timezone;
     int64_t sqlite_mmap_size;
     int sqlite_cache_size_kib;

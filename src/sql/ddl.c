@@ -1617,8 +1617,30 @@ static bool truncate_tables(sql_xlate *x, TruncateStmt *ts, sql_plan **out)
         }
     }
     bool ok = true;
-    /* Referencing tables first, so that foreign keys never see a dangling row. */
-    for (int i = n - 1; i >= 0 && ok; i--) {
+    /* Referencing tables first, so that foreign keys never see a dangling row: each table
+     * after every listed table that references it (pgbench -i truncates its four tables,
+     * which reference each other with --foreign-keys, in alphabetical order). */
+    int order[n + 1];
+    bool done[n + 1];
+    memset(done, 0, sizeof done);
+    for (int k = 0; k < n; k++) {
+        int pick = -1;
+        for (int i = 0; i < n && pick < 0; i++) {
+            bool referenced = false;
+            for (int j = 0; j < n && !done[i] && !referenced; j++)
+                for (int c = 0; j != i && !done[j] && c < rels[j]->nconstraints; c++)
+                    referenced |= rels[j]->constraints[c].type == 'f' && rels[j]->constraints[c].ref_relation == rels[i]->oid;
+            if (!done[i] && !referenced)
+                pick = i;
+        }
+        for (int i = n - 1; i >= 0 && pick < 0; i--)   /* a cycle: the old order */
+            if (!done[i])
+                pick = i;
+        done[pick] = true;
+        order[k] = pick;
+    }
+    for (int k = 0; k < n && ok; k++) {
+        int i = order[k];
         strbuf sql;
         strbuf_init(&sql);
         strbuf_puts(&sql, "DELETE FROM ");

@@ -23,6 +23,9 @@ struct sql_portal {
     int step;
     engine_stmt *stmt;
     sql_value *row;
+    int nfetch;                /* engine columns per row: ncolumns, or a COPY TO's columns */
+    bool copy_in;              /* COPY FROM: started, taking rows (sql_portal_copy_row) */
+    copy_batch *batch;         /* COPY FROM: rows on their way to the engine */
     int ncolumns;
     const sql_column *columns; /* the plan's, or utility's own */
     int64_t rows;
@@ -65,6 +68,7 @@ bool sql_portal_create(sql_session *s, sql_plan *p, const sql_value *params, int
     sql_plan_ref(p);
     portal->ncolumns = p->ncolumns;
     portal->columns = p->columns;
+    portal->nfetch = p->copy && !p->copy->pub.is_from ? p->copy->pub.ncolumns : p->ncolumns;
     if (nparams) {
         portal->params = arena_alloc(&portal->mem, sizeof *portal->params * (size_t)nparams);
         if (!portal->params) {
@@ -88,8 +92,8 @@ bool sql_portal_create(sql_session *s, sql_plan *p, const sql_value *params, int
         }
         portal->nparams = nparams;
     }
-    if (p->ncolumns > 0) {
-        portal->row = calloc((size_t)p->ncolumns, sizeof *portal->row);
+    if (portal->nfetch > 0) {
+        portal->row = calloc((size_t)portal->nfetch, sizeof *portal->row);
         if (!portal->row) {
             sql_portal_close(portal);
             pg_error_oom(err);
@@ -243,21 +247,20 @@ static void describe_constraint_error(sql_session *s, const sql_plan *plan, pg_e
         err->table_name = xstrdup(relname);
         err->constraint_name = xstrdup(conname ? conname : fallback);
     } else if (strcmp(err->sqlstate, "23514") == 0) {
-        /* "CHECK constraint failed: name": the relation is the one owning that constraint. */
-        const char *name = colon ? colon + 2 : "";
-        for (size_t i = 0; cat && !rel && i < cat_relation_count(cat); i++) {
+        /* "CHECK constraint failed: name": the relation is the one owning that constraint.
+         * Copies: pg_error_set frees the engine's message these point into. */
+        char *name = xstrdup(colon ? colon + 2 : "");
+        for (size_t i = 0; cat && name && !rel && i < cat_relation_count(cat); i++) {
             const cat_relation *r = cat_relation_at(cat, i);
             for (int k = 0; k < r->nconstraints; k++)
                 if (r->constraints[k].type == 'c' && strcmp(r->constraints[k].name, name) == 0)
                     rel = r;
         }
-        if (rel)
-            relname = rel->name;
+        char *relcopy = xstrdup(rel ? rel->name : relname[0] ? relname : "?");
         pg_error_set(err, "23514", "new row for relation \"%s\" violates check constraint \"%s\"",
-                     relname[0] ? relname : "?", name);
-        if (rel)
-            err->table_name = xstrdup(rel->name);
-        err->constraint_name = xstrdup(name);
+                     relcopy ? relcopy : "?", name ? name : "");
+        err->constraint_name = name;
+        err->table_name = relcopy;
     } else if (strcmp(err->sqlstate, "23503") == 0) {
         /* The engine names no constraint: PostgreSQL's message when only one can be meant. */
         const cat_constraint *fk = NULL;
@@ -332,6 +335,8 @@ static void describe_rowid_null(sql_session *s, const sql_plan *plan, pg_error *
 static sql_run_status fail(sql_portal *portal, pg_error *err)
 {
     sql_session *s = portal->s;
+    copy_batch_destroy(portal->batch);
+    portal->batch = NULL;
     if (portal->stmt) {
         engine_stmt_release(portal->stmt);
         portal->stmt = NULL;
@@ -369,15 +374,17 @@ static bool start_step(sql_portal *portal, pg_error *err)
         if (!engine_bind_typed(portal->stmt, i + 1, v ? v : &null, type, -1, err))
             return false;
     }
-    if (st->returns_rows && portal->ncolumns > 0) {
-        /* Engines with their own value types (ODBC) convert to these columns' storage forms. */
-        pg_oid types[portal->ncolumns];
-        int32_t typmods[portal->ncolumns];
-        for (int i = 0; i < portal->ncolumns; i++) {
-            types[i] = portal->columns[i].type_oid;
-            typmods[i] = portal->columns[i].typmod;
+    if (st->returns_rows && portal->nfetch > 0) {
+        /* Engines with their own value types (ODBC) convert to these columns' storage forms
+         * (a COPY TO's columns are its own: the plan has no result columns). */
+        const sql_column *cols = portal->plan->copy ? portal->plan->copy->pub.columns : portal->columns;
+        pg_oid types[portal->nfetch];
+        int32_t typmods[portal->nfetch];
+        for (int i = 0; i < portal->nfetch; i++) {
+            types[i] = cols[i].type_oid;
+            typmods[i] = cols[i].typmod;
         }
-        engine_stmt_expect_columns(portal->stmt, portal->ncolumns, types, typmods);
+        engine_stmt_expect_columns(portal->stmt, portal->nfetch, types, typmods);
     }
     return true;
 }
@@ -385,6 +392,10 @@ static bool start_step(sql_portal *portal, pg_error *err)
 static void finish_tag(sql_portal *portal)
 {
     sql_plan *p = portal->plan;
+    if (p->copy) {
+        snprintf(portal->tag, sizeof portal->tag, "COPY %lld", (long long)portal->rows);
+        return;
+    }
     switch (p->tag) {
     case TAG_INSERT:
         snprintf(portal->tag, sizeof portal->tag, "%s 0 %lld", p->command,
@@ -449,7 +460,8 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
             return SQL_RUN_ERROR;
         }
         if (p->writes && (s->txn_read_only || guc_get_bool(s->gucs, "transaction_read_only"))) {
-            pg_error_set(err, "25006", "cannot execute %s in a read-only transaction", p->command);
+            pg_error_set(err, "25006", "cannot execute %s in a read-only transaction",
+                         p->copy && p->copy->pub.is_from ? "COPY FROM" : p->command);
             portal->done = true;
             portal->failed = true;
             return SQL_RUN_ERROR;
@@ -471,12 +483,20 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
             return fail(portal, err);
         /* An engine transaction is needed inside a block or implicit transaction, and in
          * autocommit for statements made of several engine steps (DDL + metadata). */
-        bool need_txn = s->txn != TXN_IDLE || p->nsteps > 1 || p->ddl;
+        bool copy_in = p->copy && p->copy->pub.is_from;
+        bool need_txn = s->txn != TXN_IDLE || p->nsteps > 1 || p->ddl || copy_in;
         if (need_txn && !session_ensure_engine_txn(s, p->writes || p->ddl, err))
             return fail(portal, err);
         if (!start_step(portal, err))
             return fail(portal, err);
+        /* COPY FROM: every row of the stream goes through this statement's INSERTs, all
+         * in one engine transaction (copy_exec.c). */
+        if (copy_in && !copy_batch_create(s, p, portal->stmt, &portal->batch, err))
+            return fail(portal, err);
+        portal->copy_in = copy_in;
     }
+    if (portal->copy_in)
+        return SQL_RUN_COPY_IN;
     for (;;) {
         if (!portal->stmt)
             return finish(portal, err);
@@ -485,7 +505,7 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
         if (r == ENGINE_ROW) {
             if (!st->returns_rows)
                 continue;
-            for (int i = 0; i < portal->ncolumns; i++)
+            for (int i = 0; i < portal->nfetch; i++)
                 engine_column_value(portal->stmt, i, &portal->row[i]);
             portal->rows++;
             return SQL_RUN_ROW;
@@ -503,6 +523,47 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
         }
         return finish(portal, err);
     }
+}
+
+/* COPY FROM: rows go through copy_exec.c's batches on the portal's statements. */
+bool sql_portal_copy_row(sql_portal *portal, const sql_value *values, int64_t *failed_row, pg_error *err)
+{
+    *failed_row = -1;
+    if (!portal->copy_in || !portal->batch) {
+        pg_error_set(err, "XX000", "COPY FROM is not in progress");
+        return false;
+    }
+    if (!copy_batch_add(portal->batch, values, failed_row, err)) {
+        portal->copy_in = false;
+        fail(portal, err);
+        return false;
+    }
+    return true;
+}
+
+sql_run_status sql_portal_copy_end(sql_portal *portal, int64_t *failed_row, pg_error *err)
+{
+    *failed_row = -1;
+    if (!portal->copy_in) {
+        if (portal->done)
+            return portal->failed ? SQL_RUN_ERROR : SQL_RUN_DONE;
+        pg_error_set(err, "XX000", "COPY FROM is not in progress");
+        return SQL_RUN_ERROR;
+    }
+    portal->copy_in = false;
+    if (!copy_batch_flush(portal->batch, failed_row, err)) {
+        fail(portal, err);
+        return SQL_RUN_ERROR;
+    }
+    portal->rows = copy_batch_rows(portal->batch);
+    copy_batch_destroy(portal->batch);
+    portal->batch = NULL;
+    engine_stmt_release(portal->stmt);
+    portal->stmt = NULL;
+    sql_run_status r = finish(portal, err);
+    if (r == SQL_RUN_ERROR)
+        portal->failed = true;
+    return r;
 }
 
 /* EXECUTE name(args): the prepared statement runs in an inner portal whose rows and tag
@@ -622,6 +683,8 @@ void sql_portal_close(sql_portal *portal)
         return;
     if (portal->inner)
         sql_portal_close(portal->inner);
+    copy_batch_destroy(portal->batch);
+    portal->batch = NULL;
     if (portal->stmt) {
         engine_stmt_release(portal->stmt);
         portal->stmt = NULL;

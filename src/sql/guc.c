@@ -389,17 +389,17 @@ static char *validate(sql_session *s, int i, const char *value, pg_error *err)
             return strdup(value);
         }
         if (strcmp(d->name, "client_encoding") == 0) {
-            /* PostgreSQL compares encoding names with everything but letters and digits
-             * removed (clean_encoding_name): 'utf-8', "UTF8" and utf_8 are one name. */
-            char clean[32];
+            /* PostgreSQL compares encoding names without case or punctuation (asyncpg sends
+             * 'utf-8', quotes included). */
+            char key[32];
             size_t n = 0;
-            for (const char *p = value; *p && n + 1 < sizeof clean; p++)
-                if (isalnum((unsigned char)*p))
-                    clean[n++] = (char)tolower((unsigned char)*p);
-            clean[n] = 0;
-            if (strcmp(clean, "utf8") == 0 || strcmp(clean, "unicode") == 0)
+            for (const char *c = value; *c && n + 1 < sizeof key; c++)
+                if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9'))
+                    key[n++] = (char)(*c | 0x20);
+            key[n] = 0;
+            if (strcmp(key, "utf8") == 0 || strcmp(key, "unicode") == 0)
                 return strdup("UTF8");
-            if (strcmp(clean, "sqlascii") == 0)
+            if (strcmp(key, "sqlascii") == 0)
                 return strdup("SQL_ASCII");
             pg_error_set(err, "0A000", "conversion between %s and UTF8 is not supported", value);
             return NULL;

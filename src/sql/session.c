@@ -218,11 +218,11 @@ bool sql_session_create(sql_server *srv, const sql_startup *st, sql_session **ou
         return false;
     }
     session_refresh_type_settings(s);
-    if (!backend_open_db(srv->b, s->database, &s->db, err)) {
+    /* Attached; under odbc_login = client the (database, user) handle (docs/security.md). */
+    if (!backend_open_db_as(srv->b, s->database, s->user, st->password, &s->db, err)) {
         sql_session_destroy(s);
         return false;
     }
-    engine_db_attach(s->db);
     s->ctx.settings = &s->types;
     s->ctx.user = s->user;
     s->ctx.database = s->database;

@@ -29,6 +29,7 @@ typedef struct sql_server_config {
     size_t plan_cache_entries;       /* translation cache capacity */
     const char *default_timezone;    /* TimeZone at session start */
     const char *iris_default_schema; /* what public maps to (IRIS) */
+    bool copy_server_files;          /* COPY to/from server-side files allowed (off) */
 } sql_server_config;
 
 bool sql_server_create(backend *b, const sql_server_config *cfg, sql_server **out, pg_error *err) MUST_CHECK;
@@ -65,9 +66,19 @@ typedef struct sql_startup {
 } sql_startup;
 
 /* Opens the database (3D000 if missing) and applies the startup parameters (22023/42704 for
- * bad ones, as PostgreSQL). */
+ * bad ones, as PostgreSQL).  Under odbc_login = client a startup without a password is
+ * FATAL 28000 (the engine would otherwise run the session as the service account). */
 bool sql_session_create(sql_server *srv, const sql_startup *startup, sql_session **out, pg_error *err) MUST_CHECK;
 void sql_session_destroy(sql_session *s);
+
+/* The engine logs in as the client (odbc_login = client), so it is the authority for the
+ * passwords of users the users file does not know (src/sql/login.c, docs/security.md). */
+bool sql_server_engine_checks_passwords(sql_server *srv);
+/* Whether the engine accepts this login.  False with `err` unset: refused, `log_reason`
+ * says why for the server log only (it may hold the engine's words, never the password).
+ * False with `err` set: not checked (53300, too many checks running). */
+bool sql_server_engine_check_password(sql_server *srv, const char *user, const char *password,
+                                      strbuf *log_reason, pg_error *err) MUST_CHECK;
 
 /* Lets the session wait for an engine connection without blocking its thread: when one
  * becomes free, `ready(arg)` is called from another thread (see engine_pool_acquire). */
@@ -193,6 +204,7 @@ typedef enum {
     SQL_RUN_DONE,    /* finished: sql_portal_command_tag */
     SQL_RUN_WAIT,    /* waiting for an engine connection: the session's waiter will fire */
     SQL_RUN_ERROR,
+    SQL_RUN_COPY_IN, /* COPY FROM STDIN is ready for rows: sql_portal_copy_row, then _copy_end */
 } sql_run_status;
 
 /* Bind parameters (storage form, already decoded by the protocol layer with the plan's
@@ -214,6 +226,52 @@ int sql_portal_column_count(const sql_portal *portal);
 const sql_column *sql_portal_column(const sql_portal *portal, int i);
 const sql_column *sql_portal_columns(const sql_portal *portal);
 void sql_portal_close(sql_portal *portal);
+
+/* ---------------------------------------------------------------- COPY */
+
+/*
+ * A COPY statement's plan describes the data stream; the protocol layer runs the COPY
+ * sub-protocol and the formats (docs/copy.md).  COPY TO: the portal's rows
+ * (SQL_RUN_ROW, values of sql_copy.columns) are the data.  COPY FROM: the portal's first
+ * sql_portal_next answers SQL_RUN_COPY_IN once the engine transaction is open and the
+ * INSERT is prepared; each decoded row then goes to sql_portal_copy_row (storage form, one
+ * value per column of sql_copy.columns) and sql_portal_copy_end finishes with "COPY n".
+ * A COPY plan has no result columns (sql_plan_column_count is -1), as in PostgreSQL.
+ */
+typedef enum { SQL_COPY_TEXT, SQL_COPY_CSV, SQL_COPY_BINARY } sql_copy_format;
+typedef enum { SQL_COPY_HEADER_NONE, SQL_COPY_HEADER_TRUE, SQL_COPY_HEADER_MATCH } sql_copy_header;
+
+typedef struct sql_copy {
+    bool is_from;
+    sql_copy_format format;
+    const char *relation;         /* relation name for CONTEXT lines; NULL for COPY (query) TO */
+    const char *filename;         /* server-side file; NULL for STDIN / STDOUT */
+    char delimiter;
+    const char *null_string;      /* text and csv */
+    size_t null_len;
+    char quote, escape;           /* csv */
+    sql_copy_header header;
+    bool freeze;                  /* accepted; SQLite needs no hint (docs/copy.md) */
+    int ncolumns;
+    const sql_column *columns;    /* in COPY order: name, type, typmod */
+    bool force_quote_all;
+    const bool *force_quote;      /* per column, NULL = none */
+    const bool *force_not_null;
+    const bool *force_null;
+    int batch_rows;               /* COPY FROM: rows inserted per engine statement (>= 1) */
+} sql_copy;
+
+/* NULL when the plan is not a COPY. */
+const sql_copy *sql_plan_copy(const sql_plan *p);
+/* COPY FROM: one row (values in storage form, sql_copy.ncolumns of them; the bytes are
+ * copied).  Rows go to the engine sql_copy.batch_rows at a time, so an error may belong
+ * to an earlier row: *failed_row is its number (0 = the first row given).  The engine's
+ * error comes back as PostgreSQL's (23505 with the constraint's name ...); the caller adds
+ * the COPY context line and fails the statement. */
+bool sql_portal_copy_row(sql_portal *portal, const sql_value *values, int64_t *failed_row, pg_error *err) MUST_CHECK;
+/* COPY FROM: the data ended (CopyDone): the last rows, then SQL_RUN_DONE with the tag
+ * "COPY n", or an error (with *failed_row as above, -1 when no row is to blame). */
+sql_run_status sql_portal_copy_end(sql_portal *portal, int64_t *failed_row, pg_error *err);
 
 /* ---------------------------------------------------------------- prepared statements */
 

@@ -516,6 +516,7 @@ struct sql_plan {
     struct sql_plan *prepared;  /* PREPARE: the statement; EXECUTE: plan of the arguments */
     int nexec_args;
     char **exec_args;           /* EXECUTE: argument expressions as literal texts */
+    struct copy_plan *copy;     /* COPY (copy.c), in mem */
     /* Cache bookkeeping. */
     arena mem;
 };
@@ -779,6 +780,21 @@ bool deparse_index(void *arg, const cat_snapshot *s, const cat_relation *rel, co
 
 /* utility.c: statements the SQL layer answers itself. */
 bool xlate_utility(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;
+/* copy.c: COPY → a plan whose step is the INSERT (FROM) or the query (TO). */
+bool xlate_copy(sql_xlate *x, struct Node *stmt, sql_plan **out) MUST_CHECK;
+typedef struct copy_plan {
+    sql_copy pub;                 /* what the protocol layer sees */
+    plan_step batch;              /* COPY FROM: the INSERT of pub.batch_rows rows at once */
+    const bool *notnull;          /* per COPY column: NOT NULL, checked before a row is batched */
+    const char *null_default;     /* a NOT NULL column every row leaves NULL (no default), or NULL */
+} copy_plan;
+/* copy_exec.c: COPY FROM rows into the engine, many per statement. */
+typedef struct copy_batch copy_batch;
+bool copy_batch_create(sql_session *s, sql_plan *p, engine_stmt *one, copy_batch **out, pg_error *err) MUST_CHECK;
+bool copy_batch_add(copy_batch *b, const sql_value *values, int64_t *failed_row, pg_error *err) MUST_CHECK;
+bool copy_batch_flush(copy_batch *b, int64_t *failed_row, pg_error *err) MUST_CHECK;
+int64_t copy_batch_rows(const copy_batch *b);
+void copy_batch_destroy(copy_batch *b);
 /* ddl.c: CREATE/ALTER/DROP → engine statements and metadata. */
 bool xlate_ddl(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;
 

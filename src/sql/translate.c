@@ -99,6 +99,8 @@ bool xlate_statement(sql_xlate *x, Node *stmt, sql_plan **out)
     case T_DeleteStmt:
         q = analyze_delete(x, stmt);
         return q && engine_plan(x, q, "DELETE", TAG_ROWS, true, out);
+    case T_CopyStmt:
+        return xlate_copy(x, stmt, out);
     default:
         break;
     }

@@ -77,12 +77,11 @@ def test_slow_query_does_not_delay_others(pgwire_server):
         t = threading.Thread(target=lambda: slow.execute("select pg_sleep(2)"))
         t.start()
         time.sleep(0.3)
-        start = time.monotonic()
         for _ in range(20):
             assert fast.execute("select 1").fetchone() == (1,)
-        elapsed = time.monotonic() - start
+        # The claim is about order, not speed: all 20 answers came while the sleep still ran.
+        assert t.is_alive(), "select 1 waited for another session's pg_sleep"
         t.join()
-        assert elapsed < 1.5, f"20 x select 1 took {elapsed:.2f}s while another session slept"
     finally:
         slow.close()
         fast.close()
