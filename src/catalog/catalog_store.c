@@ -309,6 +309,28 @@ static bool table_count(engine_conn *conn, const char *schema, int64_t *count, p
     return ok;
 }
 
+/* Whether the connection has temporary table `name` (1) or not (0). */
+static bool count_temp(engine_conn *conn, const char *name, int64_t *count, pg_error *err)
+{
+    strbuf sql;
+    strbuf_init(&sql);
+    strbuf_puts(&sql, "SELECT count(*) FROM temp.sqlite_master WHERE type = 'table' AND name = ");
+    catalog_quote_literal(name, &sql);
+    engine_stmt *st = NULL;
+    bool ok = !sql.failed && engine_prepare(conn, sql.data, &st, err);
+    if (sql.failed)
+        pg_error_oom(err);
+    strbuf_free(&sql);
+    if (ok && (ok = engine_step(st, err) == ENGINE_ROW)) {
+        sql_value v;
+        engine_column_value(st, 0, &v);
+        *count = v.kind == VALUE_INT ? v.i : 0;
+    }
+    if (st)
+        engine_stmt_release(st);
+    return ok;
+}
+
 /* BEGIN DEFERRED: a build writes only to the store, never takes the main database's lock. */
 static bool in_build_txn(engine_conn *conn, bool (*fn)(void *), void *arg, pg_error *err)
 {
@@ -615,6 +637,25 @@ bool catalog_store_prepare(engine_conn *conn, cat_snapshot *s, unsigned session_
         return false;
     }
     bool in_txn = engine_in_transaction(conn);
+    /* Temporary tables created inside a transaction that rolled back are gone: check what
+     * the flags say before trusting them. */
+    if (cs->temp_tables || cs->session_tables) {
+        int64_t n = 0;
+        if (!count_temp(conn, "pg_catalog.pg_class", &n, err))
+            return false;
+        if (cs->temp_tables && n == 0) {
+            cs->temp_tables = false;
+            cs->temp_snapshot = 0;
+        }
+        for (size_t i = 0; i < ARRAY_LEN(session_relations); i++) {
+            if (!(cs->session_tables & session_relations[i].bit))
+                continue;
+            if (!count_temp(conn, session_relations[i].name, &n, err))
+                return false;
+            if (n == 0)
+                cs->session_tables &= ~session_relations[i].bit;
+        }
+    }
     if (!cs->static_attached) {
         if (in_txn) {
             pg_error_set(err, "55000", "pg_catalog is not attached to this engine connection");

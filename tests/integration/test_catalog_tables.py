@@ -400,3 +400,18 @@ def test_the_store_takes_no_write_locks(pgwire_server_fn):
     finally:
         for conn in (a, b, other):
             conn.close()
+
+
+def test_catalog_in_transactions_that_roll_back(conns):
+    """A transaction that changed the schema reads the catalog from temporary tables; a
+    rollback drops them with the transaction, and the next one builds them again."""
+    for _ in range(3):
+        for c in conns:
+            c.execute("begin")
+            c.execute("create table txn_rb (a int primary key)")
+        same("select relname, relkind from pg_class where relname like 'txn_rb%' order by 1", conns)
+        same("select name from pg_settings where name = 'search_path'", conns)
+        for c in conns:
+            c.execute("rollback")
+        same("select count(*) from pg_class where relname like 'txn_rb%'", conns)
+        same("select setting from pg_settings where name = 'search_path'", conns)
