@@ -299,6 +299,7 @@ static odbc_env *env_of(backend *b, pg_error *err)
         return NULL;
     }
     pthread_mutex_init(&e->watch_lock, NULL);
+    pthread_mutex_init(&e->connect_lock, NULL);
     pthread_cond_init(&e->watch_cond, NULL);
     b->impl = e;
     return e;
@@ -322,6 +323,7 @@ static void odbc_backend_destroy(backend *b)
     }
     SQLFreeHandle(SQL_HANDLE_ENV, e->env);
     pthread_mutex_destroy(&e->watch_lock);
+    pthread_mutex_destroy(&e->connect_lock);
     pthread_cond_destroy(&e->watch_cond);
     free(e);
     b->impl = NULL;
@@ -442,8 +444,10 @@ static bool driver_connect(odbc_env *e, const char *cs, SQLHDBC *out, connect_fa
     SQLSetConnectAttr(dbc, SQL_ATTR_LOGIN_TIMEOUT, (SQLPOINTER)(intptr_t)10, 0);
     SQLCHAR completed[1024];
     SQLSMALLINT len;
+    pthread_mutex_lock(&e->connect_lock);
     SQLRETURN rc = SQLDriverConnect(dbc, NULL, (SQLCHAR *)cs, SQL_NTS, completed, sizeof completed, &len,
                                     SQL_DRIVER_NOPROMPT);
+    pthread_mutex_unlock(&e->connect_lock);
     OPENSSL_cleanse(completed, sizeof completed);
     if (!odbc_ok(rc)) {
         SQLINTEGER native;

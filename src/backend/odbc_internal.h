@@ -37,6 +37,11 @@ typedef struct odbc_env {
     pthread_cond_t watch_cond;
     odbc_watch *watches;
     bool stopping;
+    /* SQLDriverConnect one at a time: psqlODBC reads the process locale while it connects
+     * (setlocale(LC_CTYPE, "") and then strchr on the string it returned), and a second
+     * connect on another thread frees that string underneath it (ASan caught it with
+     * two users logging in at once).  Connects are rare next to statements: pools keep them. */
+    pthread_mutex_t connect_lock;
 } odbc_env;
 
 typedef struct odbc_conn {

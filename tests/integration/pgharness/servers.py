@@ -26,6 +26,34 @@ READY_LINE = "database system is ready to accept connections"
 PG_BINDIR = os.environ.get("PG_ORACLE_BINDIR", "/usr/lib/postgresql/15/bin")
 
 
+def _child_pids(parent):
+    """PIDs whose parent is `parent`, from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # The command name may hold spaces and parentheses: fields follow the last ')'.
+        fields = stat[stat.rfind(")") + 2:].split()
+        if len(fields) > 1 and fields[1] == str(parent):
+            found.append(int(entry))
+    return found
+
+
+def _pid_alive(pid):
+    """True while `pid` exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            stat = f.read()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2:].split()[0] != "Z"
+
+
 class ServerError(Exception):
     pass
 
@@ -255,6 +283,25 @@ class PgOracle(Server):
             for d in (self.base_dir, self.socket_dir):
                 os.chown(d, self._uid, self._gid)
         self.initdb()
+
+    def kill9(self):
+        """SIGKILL the postmaster and its backends, and wait until they are gone.
+
+        A backend outlives its postmaster for a moment and keeps the shared memory segment
+        attached; a start in that moment fails with 'pre-existing shared memory block is
+        still in use'.  The children are found by PID before the kill (they are reparented
+        after it) and killed by PID."""
+        children = _child_pids(self.proc.pid) if self.running() else []
+        status = super().kill9()
+        for pid in children:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 30
+        while any(_pid_alive(p) for p in children) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return status
 
     def _tool(self, name):
         return os.path.join(self.bindir, name)
