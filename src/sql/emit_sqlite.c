@@ -919,6 +919,24 @@ static void emit_query_named(emitter *em, ir_query *sub, const char *const *name
     em->q = saved;
 }
 
+
+/* ROWS FROM (unnest(a), unnest(b) …): every array and its type OID, unused pairs NULL, 0
+ * (sqlite_fn_series.c's pgw_unnest_rows, columns value0..value3). */
+static void emit_rows_from(emitter *em, ir_expr *row)
+{
+    put(em, "pgw_unnest_rows(");
+    for (int i = 0; i < 4; i++) {
+        if (i)
+            put(em, ", ");
+        if (i < row->u.list.nargs) {
+            ir_expr *call = row->u.list.args[i];
+            expand(em, "%1, %T1", call->u.call.args, call->u.call.nargs, false, call);
+        } else {
+            put(em, "NULL, 0");
+        }
+    }
+    put(em, ")");
+}
 static void emit_from(emitter *em, ir_query *q, ir_from *f)
 {
     if (f->is_join) {
@@ -967,7 +985,9 @@ static void emit_from(emitter *em, ir_query *q, ir_from *f)
         break;
     case IR_RTE_FUNCTION: {
         ir_expr *fn = r->function;
-        if (fn->kind == IRE_CALL && fn->u.call.fn->kind == FN_SET_RETURNING) {
+        if (r->rows_from) {
+            emit_rows_from(em, fn);
+        } else if (fn->kind == IRE_CALL && fn->u.call.fn->kind == FN_SET_RETURNING) {
             expand(em, fn->u.call.fn->emit.sqlite, fn->u.call.args, fn->u.call.nargs, false, fn);
         } else {
             /* A plain function in FROM is a one-row table. */

@@ -253,6 +253,8 @@ typedef struct ir_rte {
     int cte_index;                /* CTE: index into the owning query's ctes */
     int cte_levels_up;
     bool from_target_list;        /* FUNCTION: a set-returning call of the select list */
+    bool rows_from;               /* FUNCTION: ROWS FROM (unnest(a), unnest(b) …): `function` is a
+                                   * ROW of the unnest calls, walked side by side */
     /* JOIN: for each exposed column, where it comes from. A merged USING column of a FULL
      * join is COALESCE(left, right); others map to one side. */
     ir_expr **join_columns;

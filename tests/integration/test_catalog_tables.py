@@ -286,6 +286,15 @@ FUNCTIONS = [
     "with recursive r(n) as (select 1 union all select n + 1 from r where n < 3) "
     "select n, (select count(*) from pg_class where relnatts = n and relnamespace = 2200) from r",
     "select current_schema(), current_schemas(false), current_schemas(true), current_database(), current_user",
+    # unnest of several arrays in FROM (Django's index query) and ROWS FROM of unnests: side by
+    # side, as long as the longest, NULL-padded
+    "select i.indexrelid::regclass::text, koi.key, koi.option, koi.arridx from pg_index i, "
+    f"unnest(i.indkey, i.indoption) with ordinality koi(key, option, arridx) where i.indrelid in {REL_U} order by 1, 4",
+    "select * from unnest(array[1, 2], array['a', 'b', 'c']) with ordinality",
+    "select r.* from rows from (unnest(array[1, 2]), unnest(array['x'])) as r(a, b)",
+    "select u.*, pg_typeof(u) from unnest(array[1, 2], null::text[]) u",
+    "select * from unnest(array[true], array[1.5], array[now()::date], array['{}'::jsonb]) with ordinality t",
+    "select * from unnest(1, array[2])",
 ]
 
 

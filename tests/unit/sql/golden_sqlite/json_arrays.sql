@@ -18,3 +18,7 @@ select array_agg(qty order by qty desc nulls last), array_agg(distinct qty) from
 select tags @> array['a'], tags <@ array['a', 'b'], tags && array['c'], 'a' = any(tags), 'a' <> all(tags) from items;
 select array(select id from orders order by id), array[]::int[], '{1,2}'::int[] = array[1, 2];
 select string_to_array('a,b,,c', ',', ''), array_fill(7, array[3]), array_to_json(array[1, 2]);
+-- several arrays in FROM side by side (PostgreSQL expands unnest(a, b) into ROWS FROM)
+select i.id, u.* from items i, unnest(i.tags, array[i.qty]) with ordinality as u(tag, qty, n);
+select * from rows from (unnest(array[1, 2]), unnest(array['x'])) as r(a, b);
+select * from rows from (unnest(array[1]), generate_series(1, 2));
