@@ -235,6 +235,50 @@ static bool synthesised_types(engine_conn *conn, const char *schema, pg_error *e
     return ok;
 }
 
+/* ---------------------------------------------------------------- pg_init_privs */
+
+/* The privileges initdb gave: pg_catalog's and public's, and those of pg_catalog's relations
+ * (information_schema's are not initial privileges in PostgreSQL either).  pg_dump compares
+ * an object's ACL with these and dumps GRANTs only for what changed since. */
+static bool init_privs(engine_conn *conn, const char *schema, pg_error *err)
+{
+    rowwriter w;
+    if (!rw_open(&w, conn, schema, catalog_system_relation("pg_catalog", "pg_init_privs"), err))
+        return false;
+    int c_oid = rw_col(&w, "objoid"), c_class = rw_col(&w, "classoid"), c_sub = rw_col(&w, "objsubid"),
+        c_type = rw_col(&w, "privtype"), c_privs = rw_col(&w, "initprivs");
+    bool ok = !w.failed;
+    static const struct {
+        pg_oid oid;
+        const char *acl;
+    } namespaces[] = {
+        {CAT_OID_PG_CATALOG, "[\"postgres=UC/postgres\",\"=U/postgres\"]"},
+        {CAT_OID_PUBLIC, "[\"pg_database_owner=UC/pg_database_owner\",\"=U/pg_database_owner\"]"},
+    };
+    for (size_t i = 0; ok && i < ARRAY_LEN(namespaces); i++) {
+        rw_int(&w, c_oid, namespaces[i].oid);
+        rw_int(&w, c_class, 2615);
+        rw_int(&w, c_sub, 0);
+        rw_text(&w, c_type, "i");
+        rw_text(&w, c_privs, namespaces[i].acl);
+        ok = rw_insert(&w);
+    }
+    for (size_t i = 0; ok && i < catfact_relation_count; i++) {
+        const catfact_relation *r = &catfact_relations[i];
+        if (r->namespace_oid != CAT_OID_PG_CATALOG || !r->relacl)
+            continue;
+        rw_int(&w, c_oid, r->oid);
+        rw_int(&w, c_class, 1259);
+        rw_int(&w, c_sub, 0);
+        rw_text(&w, c_type, "i");
+        rw_text(&w, c_privs, r->relacl);
+        ok = rw_insert(&w);
+    }
+    ok = ok && !w.failed;
+    rw_close(&w);
+    return ok;
+}
+
 /* ---------------------------------------------------------------- pg_proc */
 
 static bool keep_proc(const catfact_row *row, void *arg)
@@ -273,7 +317,7 @@ bool build_static(engine_conn *conn, const char *schema, const catalog_build_env
             return false;
     if (!insert_facts(conn, schema, "pg_type", keep_type, NULL, err) || !synthesised_types(conn, schema, err) ||
         !insert_facts(conn, schema, "pg_cast", keep_cast, NULL, err) ||
-        !insert_facts(conn, schema, "pg_proc", keep_proc, (void *)env, err))
+        !insert_facts(conn, schema, "pg_proc", keep_proc, (void *)env, err) || !init_privs(conn, schema, err))
         return false;
     /* The role views, from pg_authid as PostgreSQL defines them. */
     return store_exec(conn, err,

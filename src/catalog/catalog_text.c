@@ -7,6 +7,7 @@
  */
 #include "catalog/catalog_store.h"
 
+#include <ctype.h>
 #include <pg_query.h>
 #include <pg_query/pg_query.pb-c.h>
 #include <stdlib.h>
@@ -424,9 +425,19 @@ bool build_view_text(build_ctx *b, const cat_relation *r, const char **def, cons
     if (fresh) {
         d->ok = b->env && b->env->deparse_view && b->env->deparse_view(b->env->arg, b->s, r, false, &d->def, &d->refs) &&
                 b->env->deparse_view(b->env->arg, b->s, r, true, &d->pretty, NULL) && d->def.data && d->pretty.data;
+        if (!d->ok && r->view_definition) {
+            /* The text as written, ending with ';' as pg_get_viewdef's always does (pg_dump
+             * strips that last character). */
+            strbuf_reset(&d->def);
+            strbuf_puts(&d->def, r->view_definition);
+            while (d->def.len && (d->def.data[d->def.len - 1] == ';' || isspace((unsigned char)d->def.data[d->def.len - 1])))
+                d->def.data[--d->def.len] = 0;
+            strbuf_putc(&d->def, ';');
+        }
     }
-    *def = d->ok ? d->def.data : r->view_definition;
-    *pretty = d->ok ? d->pretty.data : r->view_definition;
+    const char *written = d->def.data && !d->def.failed ? d->def.data : r->view_definition;
+    *def = d->ok ? d->def.data : written;
+    *pretty = d->ok ? d->pretty.data : written;
     *refs = d->ok ? &d->refs : NULL;
     return d->ok;
 }

@@ -1567,6 +1567,23 @@ static ir_expr *indirection(sql_xlate *x, ir_query *q, A_Indirection *ind)
             base = e;
             continue;
         }
+        if (base->type == PG_OID_NAME && !ai->is_slice) {
+            /* name is a fixed array of 64 "char"s counted from 0 (pg_dump: typname[0] = '_');
+             * past the name's end the bytes are NUL, "char" ''. */
+            ir_expr *e = ir_new(x, IRE_RAW, PG_OID_CHAR, base->location);
+            ir_expr **a = alloc_args(x, 2);
+            if (!e || !a)
+                return NULL;
+            a[0] = base;
+            a[1] = ai->uidx ? expr(x, q, ai->uidx) : NULL;
+            if (!a[1] || !(a[1] = ir_coerce(x, a[1], PG_OID_INT4, -1, COERCE_IMPLICIT, NULL)))
+                return NULL;
+            e->u.raw.sql = "CASE WHEN %2 BETWEEN 0 AND 63 THEN substr(%1, %2 + 1, 1) END";
+            e->u.raw.args = a;
+            e->u.raw.nargs = 2;
+            base = e;
+            continue;
+        }
         const pg_type_info *t = types_by_oid(base->type);
         if (!t || !types_is_array(t)) {
             xlate_error(x, base->location, "42804", "cannot subscript type %s because it does not support subscripting",

@@ -26,6 +26,7 @@ static const srf_out_columns srf_outs[] = {
     {"jsonb_each_text", 2, {"key", "value"}, {PG_OID_TEXT, PG_OID_TEXT}},
     {"json_each", 2, {"key", "value"}, {PG_OID_TEXT, PG_OID_JSON}},
     {"json_each_text", 2, {"key", "value"}, {PG_OID_TEXT, PG_OID_TEXT}},
+    {"pg_options_to_table", 2, {"option_name", "option_value"}, {PG_OID_TEXT, PG_OID_TEXT}},
 };
 
 const char *analyze_srf_out_columns(const char *function, int *n, const char *const **names, const pg_oid **types)

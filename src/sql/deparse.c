@@ -451,6 +451,7 @@ typedef struct reanalysis {
     raw_parse parse;
     bool parsed;
     ir_query *q;
+    const char *saved_path;   /* the session's search_path_override before */
 } reanalysis;
 
 static bool reanalysis_begin(reanalysis *r, sql_session *s, const cat_snapshot *cat, const char *sql)
@@ -459,12 +460,18 @@ static bool reanalysis_begin(reanalysis *r, sql_session *s, const cat_snapshot *
     arena_init(&r->mem);
     r->x = (sql_xlate){.session = s, .catalog = (cat_snapshot *)cat, .mem = &r->mem, .text = sql, .err = &r->err,
                        .dialect = DIALECT_SQLITE};
+    /* Recorded definitions are read and printed under the default search_path, whatever
+     * the session that builds the store has set (pg_dump sets ''): they resolve names as
+     * when they were made, and every session sees the same text. */
+    r->saved_path = s->search_path_override;
+    s->search_path_override = DEFAULT_SEARCH_PATH;
     r->parsed = raw_parse_text(sql, &r->parse, NULL, 0, &r->err);
     return r->parsed && list_length(r->parse.statements) == 1;
 }
 
 static void reanalysis_end(reanalysis *r)
 {
+    r->x.session->search_path_override = r->saved_path;
     if (r->parsed)
         raw_parse_free(&r->parse);
     pg_error_clear(&r->err);

@@ -48,6 +48,17 @@ const sql_function function_table_catalog[] = {
     F2("format_type", OID_, I4, TXT, "pgw_format_type(%1, %2)", NULL),
     CATF1("pg_get_userbyid", OID_, NAM,
           "coalesce((SELECT rolname FROM " Q("pg_authid") " WHERE oid = %1), 'unknown (OID=' || %1 || ')')"),
+    /* acldefault(kind, owner): the privileges an object of that kind has before any GRANT,
+     * PUBLIC's entry first (pg_dump reads it for every object it dumps). */
+    CATF2("acldefault", CHR, OID_, PG_OID_ACLITEM_ARRAY,
+          "(SELECT CASE %1 WHEN 'c' THEN '[]' WHEN 'r' THEN json_array(o || '=arwdDxt/' || o)"
+          " WHEN 's' THEN json_array(o || '=rwU/' || o) WHEN 'd' THEN json_array('=Tc/' || o, o || '=CTc/' || o)"
+          " WHEN 'f' THEN json_array('=X/' || o, o || '=X/' || o) WHEN 'l' THEN json_array('=U/' || o, o || '=U/' || o)"
+          " WHEN 'L' THEN json_array(o || '=rw/' || o) WHEN 'n' THEN json_array(o || '=UC/' || o)"
+          " WHEN 'p' THEN json_array(o || '=sA/' || o) WHEN 't' THEN json_array(o || '=C/' || o)"
+          " WHEN 'F' THEN json_array(o || '=U/' || o) WHEN 'S' THEN json_array(o || '=U/' || o)"
+          " WHEN 'T' THEN json_array('=U/' || o, o || '=U/' || o) END"
+          " FROM (SELECT coalesce((SELECT rolname FROM " Q("pg_authid") " WHERE oid = %2), CAST(%2 AS TEXT)) AS o))"),
     F2("pg_get_expr", NODE, OID_, TXT, "%1", NULL),
     CATF3("pg_get_expr", NODE, OID_, BOO, TXT,
           "CASE WHEN %3 THEN coalesce((SELECT pretty FROM \"pgw.exprs\" WHERE expr = %1), %1) ELSE %1 END"),
@@ -110,6 +121,12 @@ const sql_function function_table_catalog[] = {
     /* Partition ancestors of a relation that is no partition: the relation itself. */
     {"pg_partition_ancestors", 1, {RCLS}, RCLS, FN_SET_RETURNING, FN_CATALOG,
      E("(SELECT oid AS value, 1 AS ordinality FROM " Q("pg_class") " WHERE oid = %1)", NULL), 0},
+    /* pg_options_to_table(reloptions): each "name=value" split at its first '=' (pg_dump reads
+     * the options of foreign-data wrappers, servers and tables through it). */
+    SRF1("pg_options_to_table", TXTARR, PG_OID_RECORD,
+         "(SELECT CASE WHEN instr(value, '=') > 0 THEN substr(value, 1, instr(value, '=') - 1) ELSE value END"
+         " AS option_name, CASE WHEN instr(value, '=') > 0 THEN substr(value, instr(value, '=') + 1) END"
+         " AS option_value, key + 1 AS ordinality FROM json_each(%1))", NULL),
     /* information_schema._pg_expandarray(anyarray): (x, n), the element and its 1-based
      * position (analysed as a record: srf_columns). */
     SRF1("_pg_expandarray", ANYARR, PG_OID_RECORD, "pgw_srf('expand', %1, 0)", NULL),

@@ -74,13 +74,14 @@ static const guc_def gucs[] = {
     {"max_function_args", G_INT, CTX_INTERNAL, "100", 0, 0, UNIT_NONE, NULL, false, 0, "Shows the maximum number of function arguments."},
     {"max_index_keys", G_INT, CTX_INTERNAL, "32", 0, 0, UNIT_NONE, NULL, false, 0, "Shows the maximum number of index keys."},
     {"row_security", G_BOOL, CTX_USER, "on", 0, 0, UNIT_NONE, NULL, false, 0, "Enable row security."},
-    {"search_path", G_STRING, CTX_USER, "\"$user\", public", 0, 0, UNIT_NONE, NULL, false, 0, "Sets the schema search order for names that are not schema-qualified."},
+    {"search_path", G_STRING, CTX_USER, DEFAULT_SEARCH_PATH, 0, 0, UNIT_NONE, NULL, false, 0, "Sets the schema search order for names that are not schema-qualified."},
     {"server_encoding", G_STRING, CTX_INTERNAL, "UTF8", 0, 0, UNIT_NONE, NULL, true, 8, "Shows the server (database) character set encoding."},
     {"server_version", G_STRING, CTX_INTERNAL, PGWIRE_SERVER_VERSION, 0, 0, UNIT_NONE, NULL, true, 9, "Shows the server version."},
     {"server_version_num", G_INT, CTX_INTERNAL, PGWIRE_SERVER_VERSION_NUM, 0, 0, UNIT_NONE, NULL, false, 0, "Shows the server version as an integer."},
     {"session_authorization", G_STRING, CTX_USER, "", 0, 0, UNIT_NONE, NULL, true, 10, "Sets the session user name."},
     {"standard_conforming_strings", G_BOOL, CTX_USER, "on", 0, 0, UNIT_NONE, NULL, true, 11, "Causes '...' strings to treat backslashes literally."},
     {"statement_timeout", G_INT, CTX_USER, "0", 0, 2147483647, UNIT_MS, NULL, false, 0, "Sets the maximum allowed duration of any statement."},
+    {"synchronize_seqscans", G_BOOL, CTX_USER, "on", 0, 0, UNIT_NONE, NULL, false, 0, "Enable synchronized sequential scans."},
     {"synchronous_commit", G_ENUM, CTX_USER, "on", 0, 0, UNIT_NONE, sync_commit, false, 0, "Sets the current transaction's synchronization level."},
     {"timezone_abbreviations", G_STRING, CTX_USER, "Default", 0, 0, UNIT_NONE, NULL, false, 0, "Selects a file of time zone abbreviations."},
     {"transaction_isolation", G_ENUM, CTX_USER, "read committed", 0, 0, UNIT_NONE, isolation_levels, false, 0, "Sets the current transaction's isolation level."},
@@ -631,7 +632,7 @@ void guc_rollback_to(sql_session *s, struct guc_undo *mark)
 
 size_t guc_search_path(sql_session *s, const cat_snapshot *cat, const char **out, size_t max)
 {
-    const char *path = guc_get(s->gucs, "search_path");
+    const char *path = s->search_path_override ? s->search_path_override : guc_get(s->gucs, "search_path");
     size_t n = 0;
     static __thread char buf[1024];
     snprintf(buf, sizeof buf, "%s", path ? path : "public");

@@ -405,6 +405,9 @@ struct sql_server {
 };
 
 struct sql_session {
+    /* When set, the search_path names resolve and print through instead of the setting's
+     * (deparse.c, while it prints recorded definitions). */
+    const char *search_path_override;
     sql_server *srv;
     engine_db *db;
     char *user;
@@ -709,6 +712,7 @@ void guc_rollback_to(sql_session *s, struct guc_undo *mark);
 const char *guc_get(const guc_values *g, const char *name);
 int64_t guc_get_int(const guc_values *g, const char *name);
 bool guc_get_bool(const guc_values *g, const char *name);
+#define DEFAULT_SEARCH_PATH "\"$user\", public"
 /* The schemas of search_path, resolved ("$user" dropped when missing): for name lookup. */
 size_t guc_search_path(sql_session *s, const cat_snapshot *cat, const char **out, size_t max);
 /* currval()/lastval() state of a session (ddl_sequence.c). */

@@ -295,6 +295,24 @@ FUNCTIONS = [
     "select u.*, pg_typeof(u) from unnest(array[1, 2], null::text[]) u",
     "select * from unnest(array[true], array[1.5], array[now()::date], array['{}'::jsonb]) with ordinality t",
     "select * from unnest(1, array[2])",
+    # what pg_dump reads: default ACLs by object kind, name subscripts, options, initial privileges
+    "select acldefault('n', 10), acldefault('d', 10), acldefault('c', 10), acldefault('r', 10), acldefault('s', 10), "
+    "acldefault('f', 10), acldefault('l', 10), acldefault('T', 10), acldefault('t', 10), acldefault('L', 10), "
+    "acldefault('p', 10), acldefault('F', 10), acldefault('S', 10), acldefault('r', 4242424), "
+    "acldefault('n', nspowner) from pg_namespace where nspname = 'sales'",
+    "select typname[0], typname[1], typname[63], typname[64], typname[-1], pg_typeof(typname[0]) "
+    "from pg_type where typname in ('_int4', 'int4') order by typname",
+    "select * from pg_options_to_table(array['fillfactor=70', 'a=b=c', 'x']) with ordinality",
+    "select c.relname, array_to_string(array(select quote_ident(option_name) || ' ' || quote_literal(option_value) "
+    f"from pg_options_to_table(c.reloptions) order by option_name), ', ') from pg_class c where c.oid in {REL_U} "
+    "order by 1",
+    "select objoid::regnamespace, privtype, initprivs from pg_init_privs where classoid = 'pg_namespace'::regclass "
+    "order by 1",
+    "select count(*), count(*) filter (where c.relacl::text = p.initprivs::text), "
+    "count(*) filter (where c.relacl is not null) from pg_class c left join pg_init_privs p on p.objoid = c.oid "
+    "and p.classoid = 'pg_class'::regclass and p.objsubid = 0 where c.relnamespace = 'pg_catalog'::regnamespace "
+    "and c.relkind in ('r', 'v')",
+    "select name, setting from pg_settings where name = 'synchronize_seqscans'",
 ]
 
 
