@@ -704,6 +704,7 @@ static bool dep(dep_writer *d, pg_oid classid, pg_oid objid, int objsub, pg_oid 
 #define CLASS_CONSTRAINT 2606
 #define CLASS_NAMESPACE 2615
 #define CLASS_ATTRDEF 2604
+#define CLASS_REWRITE 2618
 
 /* The constraint an index backs, if any. */
 static const cat_constraint *index_constraint(const cat_relation *t, const cat_index *ix)
@@ -714,11 +715,69 @@ static const cat_constraint *index_constraint(const cat_relation *t, const cat_i
     return NULL;
 }
 
+/* Whether `refs` names a column of `rel`. */
+static bool refs_a_column(const cat_refs *refs, pg_oid rel)
+{
+    for (int j = 0; j < refs->n; j++)
+        if (refs->rel[j] == rel && refs->attnum[j] != 0)
+            return true;
+    return false;
+}
+
+/* A view's rule: internal to the view, normal on the view itself (PostgreSQL 15's rule
+ * still has the OLD and NEW entries) and on what it reads, a relation only when none of its
+ * columns is named (eliminate_duplicate_dependencies drops the whole-relation entry). */
+static bool view_depends(build_ctx *b, dep_writer *d, const cat_relation *view)
+{
+    pg_oid rule = build_rule_oid(b, view->oid);
+    bool ok = dep(d, CLASS_REWRITE, rule, 0, CLASS_REL, view->oid, 0, 'i') &&
+              dep(d, CLASS_REWRITE, rule, 0, CLASS_REL, view->oid, 0, 'n');
+    const char *def, *pretty;
+    const cat_refs *refs = NULL;
+    build_view_text(b, view, &def, &pretty, &refs);
+    for (int j = 0; ok && refs && j < refs->n; j++)
+        if (refs->rel[j] != view->oid && (refs->attnum[j] != 0 || !refs_a_column(refs, refs->rel[j])))
+            ok = dep(d, CLASS_REWRITE, rule, 0, CLASS_REL, refs->rel[j], refs->attnum[j], 'n');
+    return ok;
+}
+
+/* pg_rewrite: each view's _RETURN rule (ev_action holds the query's text, as the other
+ * pg_node_tree columns hold theirs). */
+static bool rules(build_ctx *b)
+{
+    rowwriter w;
+    if (!open_writer(b, &w, "pg_rewrite"))
+        return false;
+    int c_oid = rw_col(&w, "oid"), c_name = rw_col(&w, "rulename"), c_class = rw_col(&w, "ev_class"),
+        c_type = rw_col(&w, "ev_type"), c_enabled = rw_col(&w, "ev_enabled"), c_instead = rw_col(&w, "is_instead"),
+        c_qual = rw_col(&w, "ev_qual"), c_action = rw_col(&w, "ev_action");
+    bool ok = !w.failed;
+    for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
+        const cat_relation *r = cat_relation_at(b->s, i);
+        if (r->is_system || r->kind != 'v')
+            continue;
+        const char *def, *pretty;
+        const cat_refs *refs;
+        build_view_text(b, r, &def, &pretty, &refs);
+        rw_int(&w, c_oid, build_rule_oid(b, r->oid));
+        rw_text(&w, c_name, "_RETURN");
+        rw_int(&w, c_class, r->oid);
+        rw_text(&w, c_type, "1");
+        rw_text(&w, c_enabled, "O");
+        rw_bool(&w, c_instead, true);
+        rw_text(&w, c_qual, "<>");
+        rw_text(&w, c_action, def);
+        ok = rw_insert(&w);
+    }
+    return finish(&w, ok);
+}
+
 /* pg_depend as PostgreSQL records it for what the server has: relations on their schema,
  * owned sequences on their column, indexes on their columns (or on the constraint they
  * back), constraints on their columns and a foreign key on the referenced columns and
- * index, defaults on their column and a serial default on its sequence.  Views have no
- * pg_rewrite rows here, so their dependencies are not listed. */
+ * index, defaults on their column and a serial default on its sequence, a view's _RETURN
+ * rule on the view and on the relations and columns its query reads (pg_dump orders views
+ * after their tables through these). */
 static bool depends(build_ctx *b)
 {
     dep_writer d;
@@ -811,6 +870,8 @@ static bool depends(build_ctx *b)
                     ok = dep(&d, CLASS_CONSTRAINT, k->oid, 0, CLASS_REL, k->ref_relation, k->ref_keys[c], 'n');
             }
         }
+        if (ok && r->kind == 'v')
+            ok = view_depends(b, &d, r);
         for (int c = 0; ok && c < r->ncolumns; c++) {
             const cat_column *col = &r->columns[c];
             pg_oid def = col->default_expr && !col->identity ? build_attrdef_oid(b, r->oid, col->attnum) : 0;
@@ -938,5 +999,5 @@ bool build_schema_system_rows(build_ctx *b)
 bool build_schema(build_ctx *b)
 {
     return namespaces(b) && classes(b) && attributes(b) && attrdefs(b) && constraints(b) && indexes(b) &&
-           descriptions(b) && sequences(b) && depends(b) && view_rows(b) && engine_names(b);
+           descriptions(b) && sequences(b) && depends(b) && rules(b) && view_rows(b) && engine_names(b);
 }

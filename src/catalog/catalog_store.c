@@ -42,7 +42,7 @@ static catalog_store_stats stats;
 static const char *const schema_relations[] = {
     "pg_catalog.pg_namespace", "pg_catalog.pg_class", "pg_catalog.pg_attribute", "pg_catalog.pg_attrdef",
     "pg_catalog.pg_constraint", "pg_catalog.pg_index", "pg_catalog.pg_description", "pg_catalog.pg_sequence",
-    "pg_catalog.pg_depend", "pg_catalog.pg_tables", "pg_catalog.pg_views", "pg_catalog.pg_indexes",
+    "pg_catalog.pg_depend", "pg_catalog.pg_rewrite", "pg_catalog.pg_tables", "pg_catalog.pg_views", "pg_catalog.pg_indexes",
     "pg_catalog.pg_stat_user_tables", "pg_catalog.pg_stat_all_tables", "pg_catalog.pg_statio_user_tables",
     "information_schema.information_schema_catalog_name", "information_schema.schemata",
     "information_schema.tables", "information_schema.columns", "information_schema.views",

@@ -84,6 +84,8 @@ extern const size_t build_system_row_table_count;
 /* The pg_attrdef OID of a column's default, the same every time it is asked in a build
  * (we keep none: synthetic, from b->next_synthetic_oid). */
 pg_oid build_attrdef_oid(build_ctx *b, pg_oid rel, int attnum);
+/* The pg_rewrite OID of a view's _RETURN rule, synthetic the same way. */
+pg_oid build_rule_oid(build_ctx *b, pg_oid view);
 void build_ctx_release(build_ctx *b);
 bool build_schema(build_ctx *b) MUST_CHECK;
 /* The builders of the tables with system rows (b->rows == BUILD_SYSTEM for the template). */

@@ -324,10 +324,8 @@ static derived *derived_get(build_ctx *b, char kind, pg_oid oid, bool *fresh)
     return d;
 }
 
-pg_oid build_attrdef_oid(build_ctx *b, pg_oid rel, int attnum)
+static pg_oid synthetic_oid(build_ctx *b, const char *key)
 {
-    char key[32];
-    snprintf(key, sizeof key, "%u.%d", rel, attnum);
     void *v = hashmap_get(&b->attrdefs, key);
     if (v)
         return (pg_oid)(uintptr_t)v;
@@ -336,6 +334,20 @@ pg_oid build_attrdef_oid(build_ctx *b, pg_oid rel, int attnum)
         /* Out of memory: the OID still serves this caller; a later ask gets another one. */
     }
     return oid;
+}
+
+pg_oid build_attrdef_oid(build_ctx *b, pg_oid rel, int attnum)
+{
+    char key[32];
+    snprintf(key, sizeof key, "%u.%d", rel, attnum);
+    return synthetic_oid(b, key);
+}
+
+pg_oid build_rule_oid(build_ctx *b, pg_oid view)
+{
+    char key[32];
+    snprintf(key, sizeof key, "rule.%u", view);
+    return synthetic_oid(b, key);
 }
 
 void build_ctx_release(build_ctx *b)

@@ -313,6 +313,12 @@ FUNCTIONS = [
     "and p.classoid = 'pg_class'::regclass and p.objsubid = 0 where c.relnamespace = 'pg_catalog'::regnamespace "
     "and c.relkind in ('r', 'v')",
     "select name, setting from pg_settings where name = 'synchronize_seqscans'",
+    # views' _RETURN rules and what they depend on (pg_dump orders views after their tables)
+    "select r.ev_class::regclass, r.rulename, r.ev_type, r.is_instead, r.ev_enabled, r.ev_qual from pg_rewrite r "
+    f"where r.ev_class in {REL_U} order by 1",
+    "select r.ev_class::regclass, d.refobjid::regclass, d.refobjsubid, d.deptype, d.objsubid from pg_depend d "
+    "join pg_rewrite r on d.classid = 'pg_rewrite'::regclass and d.objid = r.oid "
+    f"where r.ev_class in {REL_U} order by 1, 2, 3, 4",
 ]
 
 
