@@ -210,6 +210,12 @@ typedef struct cat_index_text {
 void cat_index_text_init(cat_index_text *t);
 void cat_index_text_free(cat_index_text *t);
 
+/* How a definition is printed: pretty (pg_get_*(…, true)), and qualified: every name outside
+ * pg_catalog with its schema, as PostgreSQL prints for a session whose search_path does not
+ * have public (pg_dump's ''); otherwise as for the default search_path. */
+#define CAT_DEPARSE_PRETTY 1u
+#define CAT_DEPARSE_QUALIFIED 2u
+
 /* What building the store needs from the layers above (the SQL layer fills it). */
 typedef struct catalog_build_env {
     /* pg_proc lists the built-in functions the server implements: true if `name` is one. */
@@ -218,10 +224,10 @@ typedef struct catalog_build_env {
      * recorded as written at CREATE time, over relation `rel`; false = keep the text.  `refs`
      * (may be NULL) receives the columns it uses. */
     bool (*deparse_expr)(void *arg, const cat_snapshot *s, const cat_relation *rel, const char *text,
-                         bool is_check, bool pretty, strbuf *out, cat_refs *refs);
+                         bool is_check, unsigned mode, strbuf *out, cat_refs *refs);
     /* pg_get_viewdef's text of a view (pretty: pg_get_viewdef(oid, true)); `refs` (may be
      * NULL) receives the relations and columns it reads. */
-    bool (*deparse_view)(void *arg, const cat_snapshot *s, const cat_relation *rel, bool pretty, strbuf *out,
+    bool (*deparse_view)(void *arg, const cat_snapshot *s, const cat_relation *rel, unsigned mode, strbuf *out,
                          cat_refs *refs);
     /* An index as pg_get_indexdef shows it (`out` initialised by the caller). */
     bool (*describe_index)(void *arg, const cat_snapshot *s, const cat_relation *rel, const cat_index *ix,

@@ -337,9 +337,10 @@ static bool attrdefs(build_ctx *b)
         return false;
     }
     bool ok = !w.failed;
-    strbuf text, pretty;
+    strbuf text, pretty, qualified;
     strbuf_init(&text);
     strbuf_init(&pretty);
+    strbuf_init(&qualified);
     for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
         const cat_relation *r = cat_relation_at(b->s, i);
         if (r->is_system)
@@ -350,21 +351,27 @@ static bool attrdefs(build_ctx *b)
                 continue;
             const char *def = build_column_default(b, r, col, false, &text);
             const char *pdef = build_column_default(b, r, col, true, &pretty);
+            b->qualified = true;
+            const char *qdef = build_column_default(b, r, col, false, &qualified);
+            b->qualified = false;
             rw_int(&w, c_oid, build_attrdef_oid(b, r->oid, col->attnum));
             rw_int(&w, c_rel, r->oid);
             rw_int(&w, c_num, col->attnum);
             rw_text(&w, c_bin, def ? def : col->default_expr);
             ok = rw_insert(&w);
-            /* pg_get_expr(adbin, relid, true): the pretty text of the same expression. */
-            if (ok && def && pdef && strcmp(def, pdef) != 0) {
+            /* pg_get_expr(adbin, relid, true): the pretty text of the same expression, and
+             * the text under a search_path without public (nextval('public.s'::regclass)). */
+            if (ok && def && pdef && qdef && (strcmp(def, pdef) != 0 || strcmp(def, qdef) != 0)) {
                 rw_text(&xw, 0, def);
                 rw_text(&xw, 1, pdef);
+                rw_text(&xw, 2, qdef);
                 ok = rw_insert(&xw);
             }
         }
     }
     strbuf_free(&text);
     strbuf_free(&pretty);
+    strbuf_free(&qualified);
     ok = finish(&xw, ok);
     return finish(&w, ok);
 }
@@ -482,11 +489,20 @@ static bool constraints(build_ctx *b)
             }
             text = build_constraint_def(b, r, k, true, &def, NULL);
             rw_text(&dw, 2, text);
-            ok = rw_insert(&w) && rw_insert(&dw);
-            /* pg_get_expr(conbin, rel, true): the pretty text. */
-            if (ok && check && plain.data && text && strncmp(text, "CHECK (", 7) == 0) {
-                rw_text(&xw, 0, plain.data);
+            bool pretty_check = check && plain.data && text && strncmp(text, "CHECK (", 7) == 0;
+            if (pretty_check)
                 rw_textf(&xw, 1, "%.*s", (int)(strlen(text) - 8), text + 7);
+            b->qualified = true;
+            text = build_constraint_def(b, r, k, false, &def, NULL);
+            rw_text(&dw, 3, text);
+            if (pretty_check && text && strncmp(text, "CHECK (", 7) == 0)
+                rw_textf(&xw, 2, "%.*s", (int)(strlen(text) - 8), text + 7);
+            rw_text(&dw, 4, build_constraint_def(b, r, k, true, &def, NULL));
+            b->qualified = false;
+            ok = rw_insert(&w) && rw_insert(&dw);
+            /* pg_get_expr(conbin, rel[, true]): the pretty and the qualified texts. */
+            if (ok && pretty_check) {
+                rw_text(&xw, 0, plain.data);
                 ok = rw_insert(&xw);
             }
             strbuf_free(&plain);
@@ -948,6 +964,11 @@ static bool view_rows(build_ctx *b)
                 rw_int(&vd, 0, r->oid);
                 rw_text(&vd, 1, def);
                 rw_text(&vd, 2, pretty);
+                b->qualified = true;
+                build_view_text(b, r, &def, &pretty, &refs);
+                b->qualified = false;
+                rw_text(&vd, 3, def);
+                rw_text(&vd, 4, pretty);
                 ok = rw_insert(&vd);
             }
         }

@@ -141,24 +141,27 @@ static bool create_table(engine_conn *conn, const char *schema, const cat_relati
 
 /* Tables of our own beside PostgreSQL's, read by the catalog functions' templates
  * (pg_get_constraintdef, pg_get_indexdef, pg_get_viewdef, pg_get_serial_sequence,
- * pg_encoding_to_char): definitions computed once per build rather than per call. */
+ * pg_encoding_to_char): definitions computed once per build rather than per call.  The _q
+ * columns (and exprs' qualified) are the texts for a search_path without public. */
 static cat_column internal_columns[][5] = {
-    {{.name = "oid", .attnum = 1}, {.name = "def", .attnum = 2}, {.name = "pretty", .attnum = 3}},
+    {{.name = "oid", .attnum = 1}, {.name = "def", .attnum = 2}, {.name = "pretty", .attnum = 3},
+     {.name = "def_q", .attnum = 4}, {.name = "pretty_q", .attnum = 5}},
     {{.name = "oid", .attnum = 1}, {.name = "def", .attnum = 2}, {.name = "keys", .attnum = 3},
      {.name = "pretty", .attnum = 4}, {.name = "keys_pretty", .attnum = 5}},
-    {{.name = "oid", .attnum = 1}, {.name = "def", .attnum = 2}, {.name = "pretty", .attnum = 3}},
+    {{.name = "oid", .attnum = 1}, {.name = "def", .attnum = 2}, {.name = "pretty", .attnum = 3},
+     {.name = "def_q", .attnum = 4}, {.name = "pretty_q", .attnum = 5}},
     {{.name = "relid", .attnum = 1}, {.name = "attname", .attnum = 2}, {.name = "seqname", .attnum = 3}},
     {{.name = "num", .attnum = 1}, {.name = "name", .attnum = 2}},
     {{.name = "oid", .attnum = 1}, {.name = "name", .attnum = 2}, {.name = "kind", .attnum = 3},
      {.name = "table_oid", .attnum = 4}},
-    {{.name = "expr", .attnum = 1}, {.name = "pretty", .attnum = 2}},
+    {{.name = "expr", .attnum = 1}, {.name = "pretty", .attnum = 2}, {.name = "qualified", .attnum = 3}},
 };
 static cat_relation internal_relations[] = {
-    {.oid = 0, .name = "constraintdef", .engine_name = "pgw.constraintdef", .kind = 'r', .ncolumns = 3,
+    {.oid = 0, .name = "constraintdef", .engine_name = "pgw.constraintdef", .kind = 'r', .ncolumns = 5,
      .columns = internal_columns[0]},
     {.oid = 0, .name = "indexdef", .engine_name = "pgw.indexdef", .kind = 'r', .ncolumns = 5,
      .columns = internal_columns[1]},
-    {.oid = 0, .name = "viewdef", .engine_name = "pgw.viewdef", .kind = 'r', .ncolumns = 3,
+    {.oid = 0, .name = "viewdef", .engine_name = "pgw.viewdef", .kind = 'r', .ncolumns = 5,
      .columns = internal_columns[2]},
     {.oid = 0, .name = "serial", .engine_name = "pgw.serial", .kind = 'v', .ncolumns = 3,
      .columns = internal_columns[3]},
@@ -166,7 +169,7 @@ static cat_relation internal_relations[] = {
      .columns = internal_columns[4]},
     {.oid = 0, .name = "engine", .engine_name = "pgw.engine", .kind = 'v', .ncolumns = 4,
      .columns = internal_columns[5]},
-    {.oid = 0, .name = "exprs", .engine_name = "pgw.exprs", .kind = 'v', .ncolumns = 2,
+    {.oid = 0, .name = "exprs", .engine_name = "pgw.exprs", .kind = 'v', .ncolumns = 3,
      .columns = internal_columns[6]},
 };
 

@@ -65,6 +65,7 @@ typedef struct build_ctx {
     pg_oid next_synthetic_oid;     /* pg_attrdef and other rows we keep no OID for */
     hashmap derived;               /* texts computed once per build (catalog_text.c) */
     hashmap attrdefs;              /* "<relid>.<attnum>" → synthetic pg_attrdef OID */
+    bool qualified;                /* texts for a search_path without public (CAT_DEPARSE_QUALIFIED) */
     /* Which relations' rows the builders of system-and-user tables (pg_class, pg_attribute,
      * pg_tables, pg_views, information_schema tables, views, columns) write: all, only
      * PostgreSQL's own (the per-database template), or only the user's (the template's rows

@@ -152,6 +152,11 @@ static const char *fk_action_words(char a)
     }
 }
 
+static unsigned deparse_mode(const build_ctx *b, bool pretty)
+{
+    return (pretty ? CAT_DEPARSE_PRETTY : 0) | (b->qualified ? CAT_DEPARSE_QUALIFIED : 0);
+}
+
 /* pg_get_constraintdef(oid, pretty).  The CHECK expression is PostgreSQL's deparsed text
  * when the SQL layer can give it; pretty mode drops the outer parentheses PostgreSQL's
  * non-pretty mode keeps. */
@@ -174,7 +179,7 @@ const char *build_constraint_def(build_ctx *b, const cat_relation *r, const cat_
         if (ref) {
             /* Qualified unless in the creator's schema path (PostgreSQL qualifies when the
              * name would not be found through search_path; public is on it). */
-            if (strcmp(ref->schema, "public") != 0 && strcmp(ref->schema, "pg_catalog") != 0) {
+            if (strcmp(ref->schema, "pg_catalog") != 0 && (b->qualified || strcmp(ref->schema, "public") != 0)) {
                 catalog_quote_ident_pg(ref->schema, out);
                 strbuf_putc(out, '.');
             }
@@ -210,7 +215,8 @@ const char *build_constraint_def(build_ctx *b, const cat_relation *r, const cat_
             strbuf_puts(&expr, def);
         const char *text = expr.data ? expr.data : "";
         bool have = b->env && b->env->deparse_expr &&
-                    b->env->deparse_expr(b->env->arg, b->s, r, text, true, pretty, &deparsed, refs) && deparsed.data;
+                    b->env->deparse_expr(b->env->arg, b->s, r, text, true, deparse_mode(b, pretty), &deparsed, refs) &&
+                    deparsed.data;
         /* Non-pretty keeps PostgreSQL's parentheses around the whole expression. */
         if (have)
             strbuf_printf(out, pretty ? "CHECK (%s)" : "CHECK (%s)", deparsed.data);
@@ -234,7 +240,8 @@ const char *build_column_default(build_ctx *b, const cat_relation *r, const cat_
     if (!c->default_expr)
         return NULL;
     if (!(b->env && b->env->deparse_expr &&
-          b->env->deparse_expr(b->env->arg, b->s, r, c->default_expr, false, pretty, out, NULL) && out->data)) {
+          b->env->deparse_expr(b->env->arg, b->s, r, c->default_expr, false, deparse_mode(b, pretty), out, NULL) &&
+          out->data)) {
         strbuf_reset(out);
         strbuf_puts(out, c->default_expr);
     }
@@ -293,7 +300,7 @@ void cat_index_text_free(cat_index_text *t)
 }
 
 typedef struct derived {
-    char kind;                 /* 'i' index, 'v' view, 'c' CHECK constraint */
+    char kind;                 /* 'i' index, 'v' view ('V' qualified), 'c' CHECK constraint */
     bool ok;
     cat_index_text index;
     strbuf def, pretty;        /* views */
@@ -431,12 +438,14 @@ bool build_view_text(build_ctx *b, const cat_relation *r, const char **def, cons
                      const cat_refs **refs)
 {
     bool fresh;
-    derived *d = derived_get(b, 'v', r->oid, &fresh);
+    derived *d = derived_get(b, b->qualified ? 'V' : 'v', r->oid, &fresh);
     if (!d)
         return false;
     if (fresh) {
-        d->ok = b->env && b->env->deparse_view && b->env->deparse_view(b->env->arg, b->s, r, false, &d->def, &d->refs) &&
-                b->env->deparse_view(b->env->arg, b->s, r, true, &d->pretty, NULL) && d->def.data && d->pretty.data;
+        d->ok = b->env && b->env->deparse_view &&
+                b->env->deparse_view(b->env->arg, b->s, r, deparse_mode(b, false), &d->def, &d->refs) &&
+                b->env->deparse_view(b->env->arg, b->s, r, deparse_mode(b, true), &d->pretty, NULL) && d->def.data &&
+                d->pretty.data;
         if (!d->ok && r->view_definition) {
             /* The text as written, ending with ';' as pg_get_viewdef's always does (pg_dump
              * strips that last character). */

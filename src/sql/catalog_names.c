@@ -472,6 +472,18 @@ static int visible(const void *arg, char kind, pg_oid value)
     }
     case 'f':
         return catalog_proc_name(value) ? 1 : -1;
+    case 'n': {
+        /* A schema on the session's search_path (pg_catalog always is). */
+        if (value == CAT_OID_PG_CATALOG)
+            return 1;
+        lookup l;
+        if (!lookup_begin(arg, &l))
+            return -1;
+        const cat_namespace *ns = cat_namespace_by_oid(l.cat, value);
+        int v = ns ? (path_has(&l, ns->name) ? 1 : 0) : -1;
+        lookup_end(&l);
+        return v;
+    }
     default:
         return 1;
     }

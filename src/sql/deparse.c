@@ -28,6 +28,7 @@ typedef struct printer {
     bool pretty;
     ir_query *q;              /* the query whose columns are printed */
     bool qualify;             /* views: columns as relation.column */
+    bool qualify_all;         /* relations outside pg_catalog with their schema (CAT_DEPARSE_QUALIFIED) */
     const type_settings *ts;
     cat_refs *refs;           /* relations and columns printed, or NULL */
     int indent;               /* ruleutils' indentLevel (CASE spreads over lines) */
@@ -492,8 +493,16 @@ static ir_expr *expression_over(reanalysis *r, const cat_relation *rel, const ch
     return analyze_expr(&r->x, r->q, ((ResTarget *)linitial(sel->targetList))->val);
 }
 
+/* Printing for a search_path without public: regclass constants and relation names come out
+ * qualified (the names were resolved before, under the default path). */
+static void print_qualified(reanalysis *r, printer *p)
+{
+    r->x.session->search_path_override = "";
+    p->qualify_all = true;
+}
+
 bool deparse_recorded_expr(void *arg, const cat_snapshot *s, const cat_relation *rel, const char *text,
-                           bool is_check, bool pretty, strbuf *out, cat_refs *refs)
+                           bool is_check, unsigned mode, strbuf *out, cat_refs *refs)
 {
     sql_session *session = arg;
     if (!session || !text)
@@ -515,7 +524,9 @@ bool deparse_recorded_expr(void *arg, const cat_snapshot *s, const cat_relation 
     }
     ok = e != NULL;
     if (ok) {
-        printer p = {.out = out, .pretty = pretty, .q = r.q, .ts = &session->types, .refs = refs};
+        printer p = {.out = out, .pretty = mode & CAT_DEPARSE_PRETTY, .q = r.q, .ts = &session->types, .refs = refs};
+        if (mode & CAT_DEPARSE_QUALIFIED)
+            print_qualified(&r, &p);
         strbuf_reset(out);
         print_expr(&p, e, NULL);
         ok = !p.failed && !out->failed;
@@ -557,7 +568,7 @@ static void print_from(printer *p, ir_query *q, ir_from *f)
     }
     if (p->refs && r->rel)
         cat_refs_add(p->refs, r->rel->oid, 0);
-    if (strcmp(r->rel->schema, "public") != 0 && strcmp(r->rel->schema, "pg_catalog") != 0) {
+    if (strcmp(r->rel->schema, "pg_catalog") != 0 && (p->qualify_all || strcmp(r->rel->schema, "public") != 0)) {
         catalog_quote_ident_pg(r->rel->schema, p->out);
         strbuf_putc(p->out, '.');
     }
@@ -643,7 +654,7 @@ static void print_view(printer *p, ir_query *q)
     strbuf_putc(out, ';');
 }
 
-bool deparse_view_definition(void *arg, const cat_snapshot *s, const cat_relation *rel, bool pretty, strbuf *out,
+bool deparse_view_definition(void *arg, const cat_snapshot *s, const cat_relation *rel, unsigned mode, strbuf *out,
                              cat_refs *refs)
 {
     sql_session *session = arg;
@@ -658,7 +669,9 @@ bool deparse_view_definition(void *arg, const cat_snapshot *s, const cat_relatio
     }
     ok = q != NULL;
     if (ok) {
-        printer p = {.out = out, .pretty = pretty, .ts = &session->types, .refs = refs};
+        printer p = {.out = out, .pretty = mode & CAT_DEPARSE_PRETTY, .ts = &session->types, .refs = refs};
+        if (mode & CAT_DEPARSE_QUALIFIED)
+            print_qualified(&r, &p);
         strbuf_reset(out);
         print_view(&p, q);
         ok = !p.failed && !out->failed;

@@ -30,8 +30,16 @@
 /* Bytes of the engine's pages holding relations ("pgw.engine" maps OIDs to engine names). */
 #define SIZE_OF(cond) "coalesce((SELECT sum(d.pgsize) FROM \"pgw.engine\" e, dbstat('main', 1) d" \
                       " WHERE " cond " AND d.name = e.name), 0)"
+/* Definitions name relations as the session's search_path sees them: the store keeps a text
+ * for the default path and one qualified (def_q, pretty_q) for a path without public. */
+#define PUBLIC_VISIBLE "coalesce(pgw_visible('n', 2200), 1)"
+#define PICK(col) "CASE WHEN " PUBLIC_VISIBLE " THEN " col " ELSE " col "_q END"
+#define PICK_PRETTY(flag) "CASE WHEN " flag " THEN " PICK("pretty") " ELSE " PICK("def") " END"
 #define CONDEF(col) "(SELECT " col " FROM \"pgw.constraintdef\" WHERE oid = %1)"
 #define VIEWDEF(col, key) "(SELECT " col " FROM \"pgw.viewdef\" WHERE oid = " key ")"
+/* pg_get_expr(node, rel): the stored text is the default path's. */
+#define EXPR_TEXT "CASE WHEN " PUBLIC_VISIBLE " THEN %1 ELSE coalesce((SELECT qualified FROM \"pgw.exprs\"" \
+                  " WHERE expr = %1 AND qualified IS NOT NULL LIMIT 1), %1) END"
 /* pg_get_indexdef(oid, k, pretty): the whole definition for 0, else key column k. */
 #define INDEXDEF_COL "(SELECT CASE WHEN %2 = 0 THEN CASE WHEN %3 THEN pretty ELSE def END" \
                      " ELSE json_extract(CASE WHEN %3 THEN keys_pretty ELSE keys END, '$[' || (%2 - 1) || ']') END" \
@@ -59,20 +67,19 @@ const sql_function function_table_catalog[] = {
           " WHEN 'F' THEN json_array(o || '=U/' || o) WHEN 'S' THEN json_array(o || '=U/' || o)"
           " WHEN 'T' THEN json_array('=U/' || o, o || '=U/' || o) END"
           " FROM (SELECT coalesce((SELECT rolname FROM " Q("pg_authid") " WHERE oid = %2), CAST(%2 AS TEXT)) AS o))"),
-    F2("pg_get_expr", NODE, OID_, TXT, "%1", NULL),
+    CATF2("pg_get_expr", NODE, OID_, TXT, EXPR_TEXT),
     CATF3("pg_get_expr", NODE, OID_, BOO, TXT,
-          "CASE WHEN %3 THEN coalesce((SELECT pretty FROM \"pgw.exprs\" WHERE expr = %1), %1) ELSE %1 END"),
-    CATF1("pg_get_constraintdef", OID_, TXT, CONDEF("def")),
-    CATF2("pg_get_constraintdef", OID_, BOO, TXT, CONDEF("CASE WHEN %2 THEN pretty ELSE def END")),
+          "CASE WHEN %3 THEN coalesce((SELECT pretty FROM \"pgw.exprs\" WHERE expr = %1), %1) ELSE " EXPR_TEXT " END"),
+    CATF1("pg_get_constraintdef", OID_, TXT, CONDEF(PICK("def"))),
+    CATF2("pg_get_constraintdef", OID_, BOO, TXT, CONDEF(PICK_PRETTY("%2"))),
     CATF1("pg_get_indexdef", OID_, TXT, "(SELECT def FROM \"pgw.indexdef\" WHERE oid = %1)"),
     CATF3("pg_get_indexdef", OID_, I4, BOO, TXT, INDEXDEF_COL),
     /* pg_get_viewdef(view [, pretty]); the wrap-column form is always pretty. */
-    CATF1("pg_get_viewdef", OID_, TXT, VIEWDEF("def", "%1")),
-    CATF2("pg_get_viewdef", OID_, BOO, TXT, VIEWDEF("CASE WHEN %2 THEN pretty ELSE def END", "%1")),
-    CATF2("pg_get_viewdef", OID_, I4, TXT, VIEWDEF("pretty", "%1")),
-    CATF1("pg_get_viewdef", TXT, TXT, VIEWDEF("def", "pgw_cast(%1, 25, 2205, -1, 1)")),
-    CATF2("pg_get_viewdef", TXT, BOO, TXT,
-          VIEWDEF("CASE WHEN %2 THEN pretty ELSE def END", "pgw_cast(%1, 25, 2205, -1, 1)")),
+    CATF1("pg_get_viewdef", OID_, TXT, VIEWDEF(PICK("def"), "%1")),
+    CATF2("pg_get_viewdef", OID_, BOO, TXT, VIEWDEF(PICK_PRETTY("%2"), "%1")),
+    CATF2("pg_get_viewdef", OID_, I4, TXT, VIEWDEF(PICK("pretty"), "%1")),
+    CATF1("pg_get_viewdef", TXT, TXT, VIEWDEF(PICK("def"), "pgw_cast(%1, 25, 2205, -1, 1)")),
+    CATF2("pg_get_viewdef", TXT, BOO, TXT, VIEWDEF(PICK_PRETTY("%2"), "pgw_cast(%1, 25, 2205, -1, 1)")),
     CATF2("pg_get_serial_sequence", TXT, TXT, TXT,
           "(SELECT seqname FROM \"pgw.serial\" WHERE relid = pgw_cast(%1, 25, 2205, -1, 1) AND attname = %2)"),
     F1("pg_table_is_visible", OID_, BOO, "pgw_visible('r', %1)", NULL),

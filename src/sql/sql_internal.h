@@ -778,8 +778,8 @@ bool session_prepare_catalog(sql_session *s, const sql_plan *p, pg_error *err) M
 
 /* deparse.c: PostgreSQL's text of recorded expressions, views and indexes (ruleutils). */
 bool deparse_recorded_expr(void *arg, const cat_snapshot *s, const cat_relation *rel, const char *text,
-                           bool is_check, bool pretty, strbuf *out, cat_refs *refs);
-bool deparse_view_definition(void *arg, const cat_snapshot *s, const cat_relation *rel, bool pretty, strbuf *out,
+                           bool is_check, unsigned mode, strbuf *out, cat_refs *refs);
+bool deparse_view_definition(void *arg, const cat_snapshot *s, const cat_relation *rel, unsigned mode, strbuf *out,
                              cat_refs *refs);
 bool deparse_index(void *arg, const cat_snapshot *s, const cat_relation *rel, const cat_index *ix,
                    cat_index_text *out);

@@ -340,6 +340,39 @@ def test_search_path_changes_visibility(conns):
             c.execute("reset search_path")
 
 
+DEFINITIONS = [
+    "select c.oid::regclass::text, pg_get_viewdef(c.oid), pg_get_viewdef(c.oid, true) from pg_class c "
+    f"where c.oid in {REL_U} and c.relkind = 'v' order by 1",
+    "select conname, pg_get_constraintdef(oid), pg_get_constraintdef(oid, true) from pg_constraint "
+    f"where conrelid in {REL_U} order by 1",
+    "select adrelid::regclass::text, adnum, pg_get_expr(adbin, adrelid), pg_get_expr(adbin, adrelid, false) "
+    f"from pg_attrdef where adrelid in {REL_U} order by 1, 2",
+]
+
+
+@pytest.mark.parametrize("path", ["''", "pg_catalog", "public", "pg_catalog, public"])
+def test_definitions_follow_the_search_path(conns, path):
+    """Names outside pg_catalog come out qualified when public is not on the path (pg_dump
+    sets it to ''), as PostgreSQL prints them for the caller; the texts are computed once
+    per schema version whoever asks first.  (A path that lists another schema, such as
+    sales, is not followed: its names stay qualified, docs/catalog.md.)"""
+    for c in conns:
+        c.execute(f"set search_path = {path}")
+        # a new schema version: the store is built for the next query, under this path
+        c.execute("create table public.path_probe (i int)")
+        c.execute("drop table public.path_probe")
+    try:
+        for sql in DEFINITIONS:
+            same(sql, conns)
+        for c in conns:
+            c.execute("reset search_path")
+        for sql in DEFINITIONS:
+            same(sql, conns)
+    finally:
+        for c in conns:
+            c.execute("reset search_path")
+
+
 # ---------------------------------------------------------------------------------------
 # the store: read-only, stable, current
 
