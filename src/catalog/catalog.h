@@ -26,6 +26,11 @@
 #define CAT_OID_INFORMATION_SCHEMA 13207   /* as initdb of PostgreSQL 15 assigns it */
 #define CAT_OID_PG_TOAST 99
 #define CAT_FIRST_USER_OID 16384
+/* The built-in vector type is listed as pgvector's extension, installed in public, with the
+ * OID it would have been given first in a new database (its type is PG_OID_VECTOR). */
+#define CAT_OID_VECTOR_EXTENSION 16385
+#define CAT_VECTOR_EXTENSION_VERSION "0.5.1"
+#define CAT_VECTOR_EXTENSION_COMMENT "vector data type and ivfflat and hnsw access methods"
 
 typedef struct cat_column {
     const char *name;

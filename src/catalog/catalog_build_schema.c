@@ -17,6 +17,15 @@
 
 #define OWNER_OID 10   /* the bootstrap superuser; every object belongs to it */
 
+/* pg_class OIDs of the catalogs that pg_depend and pg_description rows name. */
+#define CLASS_REL 1259
+#define CLASS_CONSTRAINT 2606
+#define CLASS_NAMESPACE 2615
+#define CLASS_ATTRDEF 2604
+#define CLASS_REWRITE 2618
+#define CLASS_TYPE 1247
+#define CLASS_EXTENSION 3079
+
 static bool open_writer(build_ctx *b, rowwriter *w, const char *name)
 {
     const cat_relation *r = catalog_system_relation("pg_catalog", name);
@@ -635,6 +644,13 @@ static bool descriptions(build_ctx *b)
     int c_obj = rw_col(&w, "objoid"), c_class = rw_col(&w, "classoid"), c_sub = rw_col(&w, "objsubid"),
         c_text = rw_col(&w, "description");
     bool ok = !w.failed;
+    if (ok) {
+        rw_int(&w, c_obj, CAT_OID_VECTOR_EXTENSION);
+        rw_int(&w, c_class, CLASS_EXTENSION);
+        rw_int(&w, c_sub, 0);
+        rw_text(&w, c_text, CAT_VECTOR_EXTENSION_COMMENT);
+        ok = rw_insert(&w);
+    }
     for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
         const cat_relation *r = cat_relation_at(b->s, i);
         if (r->comment) {
@@ -715,12 +731,6 @@ static bool dep(dep_writer *d, pg_oid classid, pg_oid objid, int objsub, pg_oid 
     rw_textf(&d->w, d->c_type, "%c", type);
     return rw_insert(&d->w);
 }
-
-#define CLASS_REL 1259
-#define CLASS_CONSTRAINT 2606
-#define CLASS_NAMESPACE 2615
-#define CLASS_ATTRDEF 2604
-#define CLASS_REWRITE 2618
 
 /* The constraint an index backs, if any. */
 static const cat_constraint *index_constraint(const cat_relation *t, const cat_index *ix)
@@ -811,7 +821,8 @@ static bool depends(build_ctx *b)
         rw_close(&d.w);
         return false;
     }
-    bool ok = !d.w.failed;
+    /* The vector type belongs to its extension. */
+    bool ok = !d.w.failed && dep(&d, CLASS_TYPE, PG_OID_VECTOR, 0, CLASS_EXTENSION, CAT_OID_VECTOR_EXTENSION, 0, 'e');
     for (size_t i = 0; ok && i < cat_relation_count(b->s); i++) {
         const cat_relation *r = cat_relation_at(b->s, i);
         if (r->is_system)

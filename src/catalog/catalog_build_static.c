@@ -279,6 +279,26 @@ static bool init_privs(engine_conn *conn, const char *schema, pg_error *err)
     return ok;
 }
 
+/* ---------------------------------------------------------------- pg_extension */
+
+/* vector, as `CREATE EXTENSION vector` leaves it (its pg_depend and pg_description rows are
+ * the schema store's): \dx lists it, pg_dump writes CREATE EXTENSION instead of the type. */
+static bool extensions(engine_conn *conn, const char *schema, pg_error *err)
+{
+    rowwriter w;
+    if (!rw_open(&w, conn, schema, catalog_system_relation("pg_catalog", "pg_extension"), err))
+        return false;
+    rw_int(&w, rw_col(&w, "oid"), CAT_OID_VECTOR_EXTENSION);
+    rw_text(&w, rw_col(&w, "extname"), "vector");
+    rw_int(&w, rw_col(&w, "extowner"), 10);
+    rw_int(&w, rw_col(&w, "extnamespace"), CAT_OID_PUBLIC);
+    rw_bool(&w, rw_col(&w, "extrelocatable"), true);
+    rw_text(&w, rw_col(&w, "extversion"), CAT_VECTOR_EXTENSION_VERSION);
+    bool ok = !w.failed && rw_insert(&w);
+    rw_close(&w);
+    return ok;
+}
+
 /* ---------------------------------------------------------------- pg_proc */
 
 static bool keep_proc(const catfact_row *row, void *arg)
@@ -317,7 +337,7 @@ bool build_static(engine_conn *conn, const char *schema, const catalog_build_env
             return false;
     if (!insert_facts(conn, schema, "pg_type", keep_type, NULL, err) || !synthesised_types(conn, schema, err) ||
         !insert_facts(conn, schema, "pg_cast", keep_cast, NULL, err) ||
-        !insert_facts(conn, schema, "pg_proc", keep_proc, (void *)env, err) || !init_privs(conn, schema, err))
+        !insert_facts(conn, schema, "pg_proc", keep_proc, (void *)env, err) || !init_privs(conn, schema, err) || !extensions(conn, schema, err))
         return false;
     /* The role views, from pg_authid as PostgreSQL defines them. */
     return store_exec(conn, err,
