@@ -7,8 +7,8 @@ Starts a PostgreSQL 15 (initdb, as the tests do) and an iris-pgwire, creates the
 tests' schema (tests/integration/catalog/schema.sql) plus `--tables` more tables on both,
 then measures (docs/catalog.md, "Measurements"):
 
-- iris-pgwire only: the first statement of the first connection (the static store is built
-  then), the first catalog query of the database (template and schema store), the first
+- iris-pgwire only: the first connection and statement (the static store was built when
+  the server started), the first catalog query of the database (template and schema store), the first
   catalog query after a DDL (a new schema version), the same in a transaction that made the
   DDL (temporary tables), and another connection attaching a version that exists; with the
   server's RSS after each step;
@@ -65,7 +65,7 @@ def store_costs(pg, tables):
     t0 = time.perf_counter()
     c = clients.connect(pg, dbname=catalogdb.DBNAME)
     c.execute("select 1").fetchall()
-    out.append(("first statement of the process (static store)", ms(t0), rss_kb(pg.pid)))
+    out.append(("first connection and statement (static store built at start)", ms(t0), rss_kb(pg.pid)))
     t0 = time.perf_counter()
     c.execute("select count(*) from pg_class").fetchall()
     out.append(("first catalog query of the database (template + store)", ms(t0), rss_kb(pg.pid)))

@@ -244,8 +244,12 @@ typedef struct catalog_build_env {
 } catalog_build_env;
 
 /* Install the store on a backend: every new engine connection attaches the static part
- * (built on first use).  `env` must outlive the backend; its `arg` is not used then. */
+ * (built by the first one).  `env` must outlive the backend; its `arg` is not used then. */
 void catalog_install(backend *b, const catalog_build_env *env);
+/* Build the static part now, through a connection of the postgres database left idle in its
+ * pool (SQLite only), so that no client statement pays for it.  Threads the engine starts
+ * inherit the caller's signal mask: call it once the process has set it. */
+void catalog_build_static_now(backend *b);
 
 /*
  * Make pg_catalog / information_schema current on `conn` for snapshot `s`, before a statement

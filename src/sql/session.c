@@ -35,6 +35,11 @@ bool sql_server_create(backend *b, const sql_server_config *cfg, sql_server **ou
     return true;
 }
 
+void sql_server_warm(sql_server *s)
+{
+    catalog_build_static_now(s->b);
+}
+
 void sql_server_destroy(sql_server *s)
 {
     if (!s)
