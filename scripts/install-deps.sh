@@ -31,7 +31,10 @@ if [ -n "$missing" ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends $missing
 fi
 
-# npm packages the node client tests use (pg, pg-copy-streams: tests/integration/node).
+# npm packages the client tests use, each directory pinned by its package-lock.json:
+# node-postgres and pg-cursor (tests/integration/drivers/node), pg and pg-copy-streams
+# (tests/integration/node).
 if [ "$1" != "--build" ] && command -v npm >/dev/null 2>&1; then
+    (cd "$(dirname "$0")/../tests/integration/drivers/node" && npm ci --no-audit --no-fund --silent)
     (cd "$(dirname "$0")/../tests/integration/node" && npm install --no-audit --no-fund --silent)
 fi

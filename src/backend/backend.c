@@ -553,18 +553,32 @@ int64_t engine_last_rowid(engine_conn *c) { return c->ops->last_rowid(c); }
 
 /* ---------------------------------------------------------------- statements */
 
+static void lru_push_front(engine_conn *c, engine_stmt *s)
+{
+    s->lru_prev = NULL;
+    s->lru_next = c->lru_head;
+    if (c->lru_head)
+        c->lru_head->lru_prev = s;
+    c->lru_head = s;
+    if (!c->lru_tail)
+        c->lru_tail = s;
+}
+
+/*
+ * The cache keeps one statement per SQL text, in the map and the LRU list whether it is in
+ * use or not (so taking and returning it is a lookup and a flag, no map update).  A second
+ * portal running the same SQL while the cached one is busy gets a private statement,
+ * finalized when released.
+ */
 bool engine_prepare(engine_conn *c, const char *sql, engine_stmt **out, pg_error *err)
 {
-    engine_stmt *s = hashmap_get(&c->stmt_cache, sql);
-    if (s) {
-        /* Cached and idle: take it out of the map while in use, so that a second portal of
-         * the same SQL gets its own statement. */
-        hashmap_remove(&c->stmt_cache, sql);
-        s->in_use = true;
-        *out = s;
+    engine_stmt *cached = hashmap_get(&c->stmt_cache, sql);
+    if (cached && !cached->in_use) {
+        cached->in_use = true;
+        *out = cached;
         return true;
     }
-    s = calloc(1, sizeof *s);
+    engine_stmt *s = calloc(1, sizeof *s);
     if (!s || !(s->sql = strdup(sql))) {
         free(s);
         pg_error_oom(err);
@@ -577,7 +591,10 @@ bool engine_prepare(engine_conn *c, const char *sql, engine_stmt **out, pg_error
         return false;
     }
     s->in_use = true;
-    s->cached = true;
+    if (cached) {
+        *out = s;   /* private: the cached one is busy */
+        return true;
+    }
     if (c->cached_count >= STMT_CACHE_MAX) {
         /* Evict the least recently used idle statement. */
         for (engine_stmt *v = c->lru_tail; v; v = v->lru_prev) {
@@ -590,13 +607,11 @@ bool engine_prepare(engine_conn *c, const char *sql, engine_stmt **out, pg_error
             }
         }
     }
-    s->lru_next = c->lru_head;
-    if (c->lru_head)
-        c->lru_head->lru_prev = s;
-    c->lru_head = s;
-    if (!c->lru_tail)
-        c->lru_tail = s;
-    c->cached_count++;
+    if (hashmap_put(&c->stmt_cache, s->sql, s)) {
+        s->cached = true;
+        lru_push_front(c, s);
+        c->cached_count++;
+    }
     *out = s;
     return true;
 }
@@ -608,21 +623,15 @@ void engine_stmt_release(engine_stmt *s)
     engine_conn *c = s->conn;
     c->ops->reset(s, true);
     s->in_use = false;
-    if (hashmap_get(&c->stmt_cache, s->sql) || !hashmap_put(&c->stmt_cache, s->sql, s)) {
-        /* Another copy is already cached (two portals ran the same SQL): drop this one. */
-        lru_unlink(c, s);
-        c->cached_count--;
+    if (!s->cached) {
         stmt_free(s);
         return;
     }
     /* Most recently used to the front. */
-    lru_unlink(c, s);
-    s->lru_next = c->lru_head;
-    if (c->lru_head)
-        c->lru_head->lru_prev = s;
-    c->lru_head = s;
-    if (!c->lru_tail)
-        c->lru_tail = s;
+    if (c->lru_head != s) {
+        lru_unlink(c, s);
+        lru_push_front(c, s);
+    }
 }
 
 int engine_stmt_param_count(engine_stmt *s) { return s->conn->ops->param_count(s); }

@@ -151,7 +151,15 @@ typedef struct engine_session_ops {
     void (*sequence_value)(void *session, pg_oid sequence, int64_t value);
     bool (*sequence_current)(void *session, pg_oid sequence, int64_t *value);
     bool (*sequence_last)(void *session, int64_t *value);
+    /* Advisory locks: take (never waits: 1 taken, 0 held by another session), or release
+     * (1, or 0 with a warning when not held); -1 with the error set. */
+    int (*advisory)(void *session, const char *key, int flags, pg_error *err);
 } engine_session_ops;
+
+#define ADVISORY_SHARED 1
+#define ADVISORY_XACT 2
+#define ADVISORY_UNLOCK 4
+#define ADVISORY_UNLOCK_ALL 8
 
 typedef struct engine_context {
     int64_t transaction_start_us;   /* µs since 2000-01-01 UTC: now() */

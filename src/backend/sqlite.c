@@ -18,6 +18,7 @@
 #include "backend/sqlite_internal.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <errno.h>
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -76,6 +77,15 @@ static bool ensure_dir(const char *path, pg_error *err)
         return true;
     pg_error_set(err, "58P01", "could not create directory \"%s\": %s", path, strerror(errno));
     return false;
+}
+
+/* Process-wide SQLite settings, before the first connection: no memory statistics (they
+ * take a global mutex on every allocation, several per query). */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+static void sqlite_configure(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
 }
 
 static bool sqlite_db_exists(backend *b, const char *dbname)
@@ -141,6 +151,7 @@ static bool sqlite_db_drop(backend *b, const char *dbname, pg_error *err)
 
 static bool sqlite_db_list(backend *b, char ***names, size_t *count, pg_error *err)
 {
+    pthread_once(&sqlite_once, sqlite_configure);
     *names = NULL;
     *count = 0;
     strbuf dir;
@@ -375,7 +386,7 @@ static bool sqlite_conn_open(engine_conn *c, pg_error *err)
     sc->deadlock_timeout_us = INT64_C(30000000);
     /* URI file names let the catalog layer attach its shared in-memory stores
      * ("file:/name?vfs=memdb"); the database path itself never starts with "file:". */
-    int rc = sqlite3_open_v2(path, &sc->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
+    int rc = sqlite3_open_v2(path, &sc->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, SQLITE_VFS);
     c->native = sc;
     if (rc != SQLITE_OK) {
         free(path);
@@ -422,6 +433,10 @@ static void sqlite_conn_close(engine_conn *c)
     sqlite_conn *sc = c->native;
     if (!sc)
         return;
+    sqlite3_finalize(sc->begin_read_stmt);
+    sqlite3_finalize(sc->begin_write_stmt);
+    sqlite3_finalize(sc->commit_stmt);
+    sqlite3_finalize(sc->rollback_stmt);
     sqlite3_finalize(sc->nextval_stmt);
     sqlite3_finalize(sc->currval_stmt);
     sqlite3_close_v2(sc->db);
@@ -484,7 +499,11 @@ static bool sqlite_bind(engine_stmt *s, int index, const sql_value *v, pg_error 
     int rc;
     switch (v->kind) {
     case VALUE_INT: rc = sqlite3_bind_int64(st, index, v->i); break;
-    case VALUE_FLOAT: rc = sqlite3_bind_double(st, index, v->f); break;
+    case VALUE_FLOAT:
+        /* SQLite binds a NaN double as NULL: NaN's storage form is the text 'NaN' */
+        rc = isnan(v->f) ? sqlite3_bind_text(st, index, SQLITE_FLOAT_NAN_TEXT, 3, SQLITE_STATIC)
+                         : sqlite3_bind_double(st, index, v->f);
+        break;
     case VALUE_TEXT: rc = sqlite3_bind_text64(st, index, v->ptr, v->len, SQLITE_TRANSIENT, SQLITE_UTF8); break;
     case VALUE_BLOB: rc = sqlite3_bind_blob64(st, index, v->ptr, v->len, SQLITE_TRANSIENT); break;
     default: rc = sqlite3_bind_null(st, index); break;
@@ -587,14 +606,42 @@ static bool exec_simple(engine_conn *c, const char *sql, pg_error *err)
     return true;
 }
 
+/* Run a statement without results through a statement prepared on first use. */
+static bool exec_cached(engine_conn *c, sqlite3_stmt **slot, const char *sql, pg_error *err)
+{
+    sqlite_conn *sc = c->native;
+    if (!*slot) {
+        int rc = sqlite3_prepare_v3(sc->db, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, NULL);
+        if (rc != SQLITE_OK) {
+            *slot = NULL;
+            sqlite_error(c, rc, err);
+            return false;
+        }
+    }
+    int rc = sqlite3_step(*slot);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+        sqlite_error(c, rc, err);
+        sqlite3_reset(*slot);
+        return false;
+    }
+    sqlite3_reset(*slot);
+    return true;
+}
+
 static bool sqlite_begin(engine_conn *c, txn_mode mode, pg_error *err)
 {
     /* A writer takes the write lock at BEGIN (IMMEDIATE): its later statements can then
      * never fail with a stale snapshot, which is what READ COMMITTED users expect. */
-    return exec_simple(c, mode == TXN_WRITE ? "BEGIN IMMEDIATE" : "BEGIN DEFERRED", err);
+    sqlite_conn *sc = c->native;
+    if (mode == TXN_WRITE)
+        return exec_cached(c, &sc->begin_write_stmt, "BEGIN IMMEDIATE", err);
+    return exec_cached(c, &sc->begin_read_stmt, "BEGIN DEFERRED", err);
 }
 
-static bool sqlite_commit(engine_conn *c, pg_error *err) { return exec_simple(c, "COMMIT", err); }
+static bool sqlite_commit(engine_conn *c, pg_error *err)
+{
+    return exec_cached(c, &((sqlite_conn *)c->native)->commit_stmt, "COMMIT", err);
+}
 
 static bool sqlite_rollback(engine_conn *c, pg_error *err)
 {
@@ -603,7 +650,7 @@ static bool sqlite_rollback(engine_conn *c, pg_error *err)
         return true;
     /* A rollback must not be stopped by the interrupt that caused it. */
     int saved = atomic_exchange(&c->ctx->interrupt, INTERRUPT_NONE);
-    bool ok = exec_simple(c, "ROLLBACK", err);
+    bool ok = exec_cached(c, &sc->rollback_stmt, "ROLLBACK", err);
     atomic_store(&c->ctx->interrupt, saved);
     return ok;
 }

@@ -45,7 +45,7 @@ static void *run(void *arg)
             break;
         cp->pending = false;
         pthread_mutex_unlock(&cp->lock);
-        if (!db && sqlite3_open_v2(cp->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+        if (!db && sqlite3_open_v2(cp->path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, SQLITE_VFS) == SQLITE_OK) {
             sqlite3_busy_timeout(db, 100);
             sqlite3_exec(db, cp->synchronous_full ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL", NULL,
                          NULL, NULL);

@@ -18,7 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { AGG_STRING, AGG_BYTEA, AGG_ARRAY, AGG_JSON, AGG_JSON_STRUCTURED, AGG_JSONB, AGG_JSON_OBJECT, AGG_JSONB_OBJECT } agg_kind;
+typedef enum {
+    AGG_STRING, AGG_BYTEA, AGG_ARRAY, AGG_JSON, AGG_JSON_STRUCTURED, AGG_JSONB, AGG_JSON_OBJECT, AGG_JSONB_OBJECT,
+    /* ordered-set aggregates: value 0 the fraction (or nothing), the WITHIN GROUP key the input */
+    AGG_PERCENTILE_CONT, AGG_PERCENTILE_DISC, AGG_MODE
+} agg_kind;
 
 typedef struct agg_def {
     const char *name;
@@ -315,6 +319,76 @@ static void normalized_result(sqlite3_context *ctx, strbuf *text)
     strbuf_free(text);
 }
 
+/* percentile_cont / percentile_disc / mode over the sorted WITHIN GROUP key (nulls left
+ * out, as PostgreSQL's ordered-set aggregates do). */
+static void ordered_set_result(sqlite3_context *ctx, agg_state *st, const agg_def *def, const int *rows, int n)
+{
+    int kc = st->nvals;   /* the key's cell */
+    int first = 0, m = 0;
+    int *live = malloc(sizeof *live * (size_t)(n + 1));
+    if (!live) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    for (int i = 0; i < n; i++)
+        if (sqlite3_value_type(st->cells[(size_t)rows[i] * st->width + kc]) != SQLITE_NULL)
+            live[m++] = rows[i];
+    (void)first;
+    if (m == 0) {
+        sqlite3_result_null(ctx);
+        free(live);
+        return;
+    }
+#define KEY(i) (st->cells[(size_t)live[(i)] * st->width + kc])
+    if (def->kind == AGG_MODE) {
+        int best = 0, best_len = 0;
+        for (int i = 0; i < m;) {
+            int j = i + 1;
+            while (j < m && value_cmp(KEY(i), KEY(j), st->key_flags[0] & ~3) == 0)
+                j++;
+            if (j - i > best_len) {
+                best_len = j - i;
+                best = i;
+            }
+            i = j;
+        }
+        sqlite3_result_value(ctx, KEY(best));
+        free(live);
+        return;
+    }
+    sqlite3_value *fv = st->cells[(size_t)live[0] * st->width];
+    if (sqlite3_value_type(fv) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        free(live);
+        return;
+    }
+    double f = sqlite3_value_double(fv);
+    if (!(f >= 0 && f <= 1)) {
+        sqlite_fn_error(ctx, "22003", "percentile value %g is not between 0 and 1", f);
+        free(live);
+        return;
+    }
+    if (def->kind == AGG_PERCENTILE_DISC) {
+        /* the first value whose position in the ordering reaches the fraction */
+        double pos = f * m;
+        int idx = (int)pos;
+        if ((double)idx == pos && idx > 0)
+            idx--;
+        if (idx >= m)
+            idx = m - 1;
+        sqlite3_result_value(ctx, KEY(idx));
+        free(live);
+        return;
+    }
+    /* percentile_cont: linear interpolation at (m - 1) * f */
+    double rn = f * (m - 1);
+    int lo = (int)rn, hi = lo + (rn > lo ? 1 : 0);
+    double a = sqlite3_value_double(KEY(lo)), b = sqlite3_value_double(KEY(hi));
+    sqlite3_result_double(ctx, hi == lo ? a : a + (rn - lo) * (b - a));
+#undef KEY
+    free(live);
+}
+
 static void compute(sqlite3_context *ctx, agg_state *st, const agg_def *def)
 {
     if (!st || st->count == 0) {
@@ -327,10 +401,19 @@ static void compute(sqlite3_context *ctx, agg_state *st, const agg_def *def)
         sqlite3_result_error_nomem(ctx);
         return;
     }
+    if (def->kind == AGG_PERCENTILE_CONT || def->kind == AGG_PERCENTILE_DISC || def->kind == AGG_MODE) {
+        ordered_set_result(ctx, st, def, rows, n);
+        free(rows);
+        return;
+    }
     strbuf out;
     strbuf_init(&out);
     bool any = false;
     switch (def->kind) {
+    case AGG_PERCENTILE_CONT:
+    case AGG_PERCENTILE_DISC:
+    case AGG_MODE:
+        break;   /* ordered_set_result above */
     case AGG_STRING:
     case AGG_BYTEA:
         for (int i = 0; i < n; i++) {
@@ -473,6 +556,9 @@ static const agg_def agg_defs[] = {
     {"pgw_array_agg", AGG_ARRAY, 1},
     {"pgw_json_agg", AGG_JSON, 1},
     {"pgw_json_agg_structured", AGG_JSON_STRUCTURED, 1},
+    {"pgw_percentile_cont", AGG_PERCENTILE_CONT, 1},
+    {"pgw_percentile_disc", AGG_PERCENTILE_DISC, 1},
+    {"pgw_mode", AGG_MODE, 1},   /* a NULL placeholder value, then the key */
     {"pgw_jsonb_agg", AGG_JSONB, 1},
     {"pgw_json_object_agg", AGG_JSON_OBJECT, 2},
     {"pgw_jsonb_object_agg", AGG_JSONB_OBJECT, 2},

@@ -556,9 +556,61 @@ typedef struct array_fn {
     void (*fn)(sqlite3_context *, int, sqlite3_value **);
 } array_fn;
 
+/* pgw_array_fill(value, dims int[] [, lower bounds int[]]): one dimension, lower bound 1. */
+static void fn_array_fill(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (sqlite3_value_type(argv[1]) == SQLITE_NULL || (argc > 2 && sqlite3_value_type(argv[2]) == SQLITE_NULL)) {
+        sqlite_fn_error(ctx, "22004", "dimension array or low bound array cannot be null");
+        return;
+    }
+    arena a;
+    arena_init(&a);
+    pg_error err = {0};
+    jv *dims = NULL, *lbs = NULL;
+    if (!fnu_array_parse(&a, argv[1], &dims, &err) || (argc > 2 && !fnu_array_parse(&a, argv[2], &lbs, &err))) {
+        sqlite_fn_pg_error(ctx, &err);
+        arena_free(&a);
+        return;
+    }
+    if (dims->n > 1 || (lbs && (lbs->n > 1 || (lbs->n == 1 && !(lbs->items[0]->len == 1 && lbs->items[0]->s[0] == '1'))))) {
+        sqlite_fn_error(ctx, "0A000", "arrays with several dimensions or a lower bound other than 1 are not supported");
+        arena_free(&a);
+        return;
+    }
+    if (lbs && lbs->n != dims->n) {
+        sqlite_fn_error(ctx, "2202E", "wrong number of array subscripts");
+        arena_free(&a);
+        return;
+    }
+    long long n = 0;
+    if (dims->n == 1) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.*s", (int)(dims->items[0]->len < 31 ? dims->items[0]->len : 31), dims->items[0]->s);
+        n = strtoll(buf, NULL, 10);
+    }
+    if (n > 134217727) {
+        sqlite_fn_error(ctx, "54000", "array size exceeds the maximum allowed (134217727)");
+        arena_free(&a);
+        return;
+    }
+    strbuf out;
+    strbuf_init(&out);
+    strbuf_putc(&out, '[');
+    for (long long i = 0; i < n; i++) {
+        if (i)
+            strbuf_puts(&out, ", ");
+        fnu_array_put_value(&out, argv[0]);
+    }
+    strbuf_putc(&out, ']');
+    fnu_result_text(ctx, &out);
+    arena_free(&a);
+}
+
 static const array_fn array_functions[] = {
     {"pgw_array", -1, fn_array},
     {"pgw_array_append", 2, fn_append},
+    {"pgw_array_fill", 2, fn_array_fill},
+    {"pgw_array_fill", 3, fn_array_fill},
     {"pgw_array_prepend", 2, fn_prepend},
     {"pgw_array_cat", 2, fn_cat},
     {"pgw_array_cmp", 3, fn_cmp},

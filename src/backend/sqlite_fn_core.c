@@ -7,7 +7,7 @@
  * Functions read the session that holds the connection through engine_context; they never
  * keep state of their own between calls except the sequence statements of the connection.
  */
-#include "backend/sqlite_internal.h"
+#include "backend/sqlite_fn_util.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -51,6 +51,8 @@ void sqlite_fn_value(sqlite3_value *v, sql_value *out)
         out->f = sqlite3_value_double(v);
         break;
     case SQLITE_TEXT:
+        /* a float NaN is the text 'NaN' (sqlite_internal.h); the codecs read it as NaN
+         * for float types, and it is the text a numeric or text value would have */
         out->kind = VALUE_TEXT;
         out->ptr = (const char *)sqlite3_value_text(v);
         out->len = (size_t)sqlite3_value_bytes(v);
@@ -70,11 +72,31 @@ void sqlite_fn_result(sqlite3_context *ctx, const sql_value *v)
 {
     switch (v->kind) {
     case VALUE_INT: sqlite3_result_int64(ctx, v->i); break;
-    case VALUE_FLOAT: sqlite3_result_double(ctx, v->f); break;
+    case VALUE_FLOAT: sqlite_fn_result_float(ctx, v->f); break;
     case VALUE_TEXT: sqlite3_result_text64(ctx, v->ptr, v->len, SQLITE_TRANSIENT, SQLITE_UTF8); break;
     case VALUE_BLOB: sqlite3_result_blob64(ctx, v->ptr, v->len, SQLITE_TRANSIENT); break;
     default: sqlite3_result_null(ctx); break;
     }
+}
+
+static bool is_nan_text(sqlite3_value *v)
+{
+    /* the type first: sqlite3_value_text would convert a REAL in place */
+    return sqlite3_value_type(v) == SQLITE_TEXT && sqlite3_value_bytes(v) == 3 &&
+           memcmp(sqlite3_value_text(v), SQLITE_FLOAT_NAN_TEXT, 3) == 0;
+}
+
+double sqlite_fn_float_arg(sqlite3_value *v)
+{
+    return is_nan_text(v) ? (double)NAN : sqlite3_value_double(v);
+}
+
+void sqlite_fn_result_float(sqlite3_context *ctx, double d)
+{
+    if (isnan(d))
+        sqlite3_result_text(ctx, SQLITE_FLOAT_NAN_TEXT, 3, SQLITE_STATIC);
+    else
+        sqlite3_result_double(ctx, d);
 }
 
 #define NULL_IN_NULL_OUT(argc, argv)                                    \
@@ -117,12 +139,12 @@ static void fn_int_mod(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static void fn_float_div(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     NULL_IN_NULL_OUT(argc, argv);
-    double a = sqlite3_value_double(argv[0]), b = sqlite3_value_double(argv[1]);
-    if (b == 0.0) {
+    double a = sqlite_fn_float_arg(argv[0]), b = sqlite_fn_float_arg(argv[1]);
+    if (b == 0.0 && !isnan(a)) {   /* NaN / 0 is NaN in PostgreSQL */
         sqlite_fn_error(ctx, "22012", "division by zero");
         return;
     }
-    sqlite3_result_double(ctx, a / b);
+    sqlite_fn_result_float(ctx, a / b);
 }
 
 static void fn_int_range(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -153,7 +175,7 @@ static void math_call(sqlite3_context *ctx, sqlite3_value **argv, math1 f, const
         sqlite3_result_null(ctx);
         return;
     }
-    double x = sqlite3_value_double(argv[0]);
+    double x = sqlite_fn_float_arg(argv[0]);
     if (positive && x < 0) {
         sqlite_fn_error(ctx, "2201F", "cannot take square root of a negative number");
         return;
@@ -162,7 +184,7 @@ static void math_call(sqlite3_context *ctx, sqlite3_value **argv, math1 f, const
         sqlite_fn_error(ctx, x == 0 ? "2201E" : "2201E", x == 0 ? "cannot take logarithm of zero" : "cannot take logarithm of a negative number");
         return;
     }
-    sqlite3_result_double(ctx, f(x));
+    sqlite_fn_result_float(ctx, f(x));
 }
 
 #define MATH1(cname, fn, positive)                                                       \
@@ -185,17 +207,35 @@ MATH1(float_ceil, ceil, false)
 MATH1(float_trunc, trunc, false)
 MATH1(float_round, rint, false)
 
+/* Unary minus and abs of a float: SQLite's read the text 'NaN' as 0. */
+static void fn_float_neg(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    NULL_IN_NULL_OUT(argc, argv);
+    sqlite_fn_result_float(ctx, -sqlite_fn_float_arg(argv[0]));
+}
+
+static void fn_float_abs(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    NULL_IN_NULL_OUT(argc, argv);
+    sqlite_fn_result_float(ctx, fabs(sqlite_fn_float_arg(argv[0])));
+}
+
 static void fn_float_sign(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     NULL_IN_NULL_OUT(argc, argv);
-    double x = sqlite3_value_double(argv[0]);
-    sqlite3_result_double(ctx, x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0);
+    double x = sqlite_fn_float_arg(argv[0]);
+    sqlite3_result_double(ctx, x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0);   /* NaN: 0, as PostgreSQL */
 }
 
 static void fn_float_pow(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     NULL_IN_NULL_OUT(argc, argv);
-    double a = sqlite3_value_double(argv[0]), b = sqlite3_value_double(argv[1]);
+    double a = sqlite_fn_float_arg(argv[0]), b = sqlite_fn_float_arg(argv[1]);
+    if (isnan(a) || isnan(b)) {
+        /* PostgreSQL's dpow: NaN ^ 0 = 1 ^ NaN = 1, else NaN (and no domain errors) */
+        sqlite_fn_result_float(ctx, (isnan(a) && b == 0) || (isnan(b) && a == 1) ? 1.0 : (double)NAN);
+        return;
+    }
     if (a == 0 && b < 0) {
         sqlite_fn_error(ctx, "2201F", "zero raised to a negative power is undefined");
         return;
@@ -204,21 +244,21 @@ static void fn_float_pow(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite_fn_error(ctx, "2201F", "a negative number raised to a non-integer power yields a complex result");
         return;
     }
-    sqlite3_result_double(ctx, pow(a, b));
+    sqlite_fn_result_float(ctx, pow(a, b));
 }
 
 static void fn_atan2(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     NULL_IN_NULL_OUT(argc, argv);
-    sqlite3_result_double(ctx, atan2(sqlite3_value_double(argv[0]), sqlite3_value_double(argv[1])));
+    sqlite_fn_result_float(ctx, atan2(sqlite_fn_float_arg(argv[0]), sqlite_fn_float_arg(argv[1])));
 }
 
 static void fn_float_nan(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
     (void)argv;
-    /* SQLite stores NaN as NULL; a NaN constant becomes NULL, which is the best it can do. */
-    sqlite3_result_double(ctx, NAN);
+    /* SQLite would store a NaN double as NULL: NaN is the text 'NaN' (sqlite_internal.h) */
+    sqlite_fn_result_float(ctx, NAN);
 }
 
 static void fn_random(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -270,6 +310,74 @@ static void fn_int4_shl(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* pgw_cast(value, from_oid, to_oid, typmod, explicit): output with the source type, input
  * with the target type — PostgreSQL's I/O conversion, with its error messages. */
+static bool is_int_oid(pg_oid t) { return t == PG_OID_INT2 || t == PG_OID_INT4 || t == PG_OID_INT8; }
+
+/* numeric[] / float[] → integer arrays: each element rounded as the scalar casts do (half
+ * away from zero for numeric, to even for float), with the target's range.  The text
+ * round trip of other array casts would refuse "1.5". */
+static bool cast_array_to_int(sqlite3_context *ctx, sqlite3_value *v, pg_oid from_elem, pg_oid to_elem)
+{
+    arena a;
+    arena_init(&a);
+    pg_error err = {0};
+    jv *arr;
+    strbuf out, tmp;
+    strbuf_init(&out);
+    strbuf_init(&tmp);
+    bool ok = fnu_array_parse(&a, v, &arr, &err);
+    int64_t lo = to_elem == PG_OID_INT2 ? INT16_MIN : to_elem == PG_OID_INT4 ? INT32_MIN : INT64_MIN;
+    int64_t hi = to_elem == PG_OID_INT2 ? INT16_MAX : to_elem == PG_OID_INT4 ? INT32_MAX : INT64_MAX;
+    const char *range = to_elem == PG_OID_INT2 ? "smallint out of range" : to_elem == PG_OID_INT4 ? "integer out of range"
+                                                                                                 : "bigint out of range";
+    if (ok)
+        strbuf_putc(&out, '[');
+    for (int i = 0; ok && i < arr->n; i++) {
+        const jv *e = arr->items[i];
+        if (i)
+            strbuf_puts(&out, ", ");
+        if (e->kind == JV_NULL) {
+            strbuf_puts(&out, "null");
+            continue;
+        }
+        int64_t r = 0;
+        if (from_elem == PG_OID_NUMERIC) {
+            strbuf_reset(&tmp);
+            ok = types_numeric_round(e->s, e->len, 0, &tmp, &err) && types_numeric_to_int64(tmp.data, tmp.len, &r, &err);
+            if (!ok && strcmp(err.sqlstate, "22003") == 0) {
+                pg_error_clear(&err);
+                pg_error_set(&err, "22003", "%s", range);
+            }
+        } else {
+            char buf[64];
+            snprintf(buf, sizeof buf, "%.*s", (int)(e->len < 63 ? e->len : 63), e->s);
+            double d = e->kind == JV_STRING ? (strncmp(buf, "-I", 2) == 0 ? -INFINITY : strncmp(buf, "N", 1) == 0 ? NAN : INFINITY)
+                                            : strtod(buf, NULL);
+            d = rint(d);
+            if (isnan(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0) {
+                pg_error_set(&err, "22003", "%s", range);
+                ok = false;
+            } else
+                r = (int64_t)d;
+        }
+        if (ok && (r < lo || r > hi)) {
+            pg_error_set(&err, "22003", "%s", range);
+            ok = false;
+        }
+        if (ok)
+            strbuf_printf(&out, "%lld", (long long)r);
+    }
+    if (ok) {
+        strbuf_putc(&out, ']');
+        fnu_result_text(ctx, &out);
+    } else {
+        sqlite_fn_pg_error(ctx, &err);
+        strbuf_free(&out);
+    }
+    strbuf_free(&tmp);
+    arena_free(&a);
+    return ok;
+}
+
 static void fn_cast(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -279,6 +387,14 @@ static void fn_cast(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     }
     engine_context *ec = sqlite_fn_context(ctx);
     pg_oid from = (pg_oid)sqlite3_value_int64(argv[1]), to = (pg_oid)sqlite3_value_int64(argv[2]);
+    {
+        const pg_type_info *fi = types_by_oid(from), *ti = types_by_oid(to);
+        if (fi && ti && fi->typelem && ti->typelem && types_is_array(fi) && types_is_array(ti) && is_int_oid(ti->typelem) &&
+            (fi->typelem == PG_OID_NUMERIC || fi->typelem == PG_OID_FLOAT4 || fi->typelem == PG_OID_FLOAT8)) {
+            cast_array_to_int(ctx, argv[0], fi->typelem, ti->typelem);
+            return;
+        }
+    }
     int32_t typmod = (int32_t)sqlite3_value_int64(argv[3]);
     sql_value in;
     sqlite_fn_value(argv[0], &in);
@@ -512,7 +628,7 @@ static void fn_pg_sleep(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         struct timespec ts = {0, (long)step * 1000};
         nanosleep(&ts, NULL);
     }
-    sqlite3_result_null(ctx);
+    sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);   /* void: empty text, not NULL */
 }
 
 static void fn_gen_random_uuid(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -575,6 +691,8 @@ static const fn_def core_functions[] = {
     {"pgw_float_trunc", 1, fn_float_trunc, true},
     {"pgw_float_round", 1, fn_float_round, true},
     {"pgw_float_sign", 1, fn_float_sign, true},
+    {"pgw_float_neg", 1, fn_float_neg, true},
+    {"pgw_float_abs", 1, fn_float_abs, true},
     {"pgw_float_pow", 2, fn_float_pow, true},
     {"pgw_float_nan", 0, fn_float_nan, true},
     {"pgw_random", 0, fn_random, false},

@@ -190,7 +190,7 @@ static void interval_mul_div(sqlite3_context *ctx, sqlite3_value **argv, bool di
     pg_interval a, r;
     if (!fnu_interval_arg(ctx, argv[0], &a))
         return;
-    double f = sqlite3_value_double(argv[1]);
+    double f = sqlite_fn_float_arg(argv[1]);
     if (divide && f == 0.0) {
         sqlite_fn_error(ctx, "22012", "division by zero");
         return;
@@ -1227,7 +1227,7 @@ static void make_ts(sqlite3_context *ctx, int argc, sqlite3_value **argv, bool w
         return;
     int64_t y = sqlite3_value_int64(argv[0]), m = sqlite3_value_int64(argv[1]), d = sqlite3_value_int64(argv[2]);
     int64_t h = sqlite3_value_int64(argv[3]), mi = sqlite3_value_int64(argv[4]);
-    double sec = sqlite3_value_double(argv[5]);
+    double sec = sqlite_fn_float_arg(argv[5]);
     int year = y < 0 ? (int)y + 1 : (int)y;
     if (y == 0 || m < 1 || m > 12 || d < 1 || y > 294276 || y < -4713 || d > day_tab[isleap(year)][m - 1]) {
         sqlite_fn_error(ctx, "22008", "date field value out of range: %lld-%02lld-%02lld", (long long)y, (long long)m,
@@ -1260,6 +1260,95 @@ static void make_ts(sqlite3_context *ctx, int argc, sqlite3_value **argv, bool w
 }
 
 static void fn_make_timestamp(sqlite3_context *ctx, int argc, sqlite3_value **argv) { make_ts(ctx, argc, argv, false); }
+
+/* pgw_overlaps(s1, e1, s2, e2): SQL's OVERLAPS on one storage unit (dates, timestamps,
+ * times), with PostgreSQL's handling of NULL ends and reversed periods. */
+static void fn_overlaps(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    bool n1 = sqlite3_value_type(argv[0]) == SQLITE_NULL, ne1 = sqlite3_value_type(argv[1]) == SQLITE_NULL;
+    bool n2 = sqlite3_value_type(argv[2]) == SQLITE_NULL, ne2 = sqlite3_value_type(argv[3]) == SQLITE_NULL;
+    int64_t ts1 = sqlite3_value_int64(argv[0]), te1 = sqlite3_value_int64(argv[1]);
+    int64_t ts2 = sqlite3_value_int64(argv[2]), te2 = sqlite3_value_int64(argv[3]);
+    /* a NULL start takes the end; then each period runs forward */
+    if (n1) {
+        if (ne1) {
+            sqlite3_result_null(ctx);
+            return;
+        }
+        ts1 = te1;
+        n1 = false;
+        ne1 = false;
+    } else if (!ne1 && ts1 > te1) {
+        int64_t t = ts1;
+        ts1 = te1;
+        te1 = t;
+    }
+    if (n2) {
+        if (ne2) {
+            sqlite3_result_null(ctx);
+            return;
+        }
+        ts2 = te2;
+        n2 = false;
+        ne2 = false;
+    } else if (!ne2 && ts2 > te2) {
+        int64_t t = ts2;
+        ts2 = te2;
+        te2 = t;
+    }
+    if (ts1 > ts2) {
+        if (ne2) {
+            sqlite3_result_null(ctx);
+            return;
+        }
+        if (ts1 < te2) {
+            sqlite3_result_int(ctx, 1);
+            return;
+        }
+        if (ne1)
+            sqlite3_result_null(ctx);
+        else
+            sqlite3_result_int(ctx, 0);
+    } else if (ts1 < ts2) {
+        if (ne1) {
+            sqlite3_result_null(ctx);
+            return;
+        }
+        if (ts2 < te1) {
+            sqlite3_result_int(ctx, 1);
+            return;
+        }
+        if (ne2)
+            sqlite3_result_null(ctx);
+        else
+            sqlite3_result_int(ctx, 0);
+    } else if (ne1 || ne2) {
+        sqlite3_result_null(ctx);
+    } else {
+        sqlite3_result_int(ctx, 1);
+    }
+}
+
+/* pgw_make_time(h, mi, sec): time as µs since midnight; 24:00:00 is allowed. */
+static void fn_make_time(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (fnu_null_args(ctx, argc, argv))
+        return;
+    int64_t h = sqlite3_value_int64(argv[0]), mi = sqlite3_value_int64(argv[1]);
+    double sec = sqlite3_value_double(argv[2]);
+    if (h < 0 || h > 24 || mi < 0 || mi > 59 || isnan(sec) || sec < 0 || sec > 60 ||
+        (h == 24 && (mi > 0 || sec > 0))) {
+        sqlite_fn_error(ctx, "22008", "time field value out of range: %lld:%02lld:%02g", (long long)h, (long long)mi, sec);
+        return;
+    }
+    int64_t us = ((h * 60 + mi) * 60) * 1000000 + (int64_t)rint(sec * 1e6);
+    if (us > INT64_C(86400000000)) {
+        sqlite_fn_error(ctx, "22008", "time field value out of range: %lld:%02lld:%02g", (long long)h, (long long)mi, sec);
+        return;
+    }
+    sqlite3_result_int64(ctx, us);
+}
 static void fn_make_timestamptz(sqlite3_context *ctx, int argc, sqlite3_value **argv) { make_ts(ctx, argc, argv, true); }
 
 /* pgw_make_interval(years, months, weeks, days, hours, mins, secs) */
@@ -1270,7 +1359,7 @@ static void fn_make_interval(sqlite3_context *ctx, int argc, sqlite3_value **arg
     int64_t years = sqlite3_value_int64(argv[0]), months = sqlite3_value_int64(argv[1]);
     int64_t weeks = sqlite3_value_int64(argv[2]), days = sqlite3_value_int64(argv[3]);
     int64_t hours = sqlite3_value_int64(argv[4]), mins = sqlite3_value_int64(argv[5]);
-    double secs = sqlite3_value_double(argv[6]);
+    double secs = sqlite_fn_float_arg(argv[6]);
     int64_t m = years * 12 + months, d = weeks * 7 + days;
     double t = rint(((double)hours * 3600.0 + (double)mins * 60.0 + secs) * 1e6);
     if (isnan(secs) || m > INT32_MAX || m < INT32_MIN || d > INT32_MAX || d < INT32_MIN || isinf(t) ||
@@ -1287,7 +1376,7 @@ static void fn_to_timestamp_epoch(sqlite3_context *ctx, int argc, sqlite3_value 
 {
     if (fnu_null_args(ctx, argc, argv))
         return;
-    double secs = sqlite3_value_double(argv[0]);
+    double secs = sqlite_fn_float_arg(argv[0]);
     if (isnan(secs)) {
         sqlite_fn_error(ctx, "22008", "timestamp cannot be NaN");
         return;
@@ -1396,6 +1485,8 @@ static const dt_fn datetime_functions[] = {
     {"pgw_interval_trunc", 2, fn_interval_trunc, true},
     {"pgw_make_date", 3, fn_make_date, true},
     {"pgw_make_timestamp", 6, fn_make_timestamp, true},
+    {"pgw_make_time", 3, fn_make_time, true},
+    {"pgw_overlaps", 4, fn_overlaps, true},
     {"pgw_make_timestamptz", 6, fn_make_timestamptz, false},
     {"pgw_make_timestamptz", 7, fn_make_timestamptz, true},
     {"pgw_make_interval", 7, fn_make_interval, true},

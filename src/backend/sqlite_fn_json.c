@@ -696,6 +696,104 @@ static void fn_set(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     arena_free(&a);
 }
 
+/* jsonb_insert on a path: the new value goes into the array at the last step (before the
+ * element, or after with `after`; out of range: at that end) or into the object under a key
+ * it must not have yet. */
+static jv *insert_path(sqlite3_context *ctx, arena *a, jv *v, jv **path, int npath, jv *newval, bool after, bool *failed)
+{
+    if (v->kind != JV_OBJECT && v->kind != JV_ARRAY)
+        return v;
+    const jv *key = path[0];
+    if (key->kind != JV_STRING)
+        return v;
+    jv *c = copy_container(a, v);
+    if (!c) {
+        *failed = true;
+        sqlite3_result_error_nomem(ctx);
+        return v;
+    }
+    if (v->kind == JV_OBJECT) {
+        for (int i = c->n - 1; i >= 0; i--)
+            if (c->klens[i] == key->len && memcmp(c->keys[i], key->s, key->len) == 0) {
+                if (npath == 1) {
+                    sqlite_fn_error(ctx, "22023", "cannot replace existing key");
+                    *failed = true;
+                    return v;
+                }
+                c->items[i] = insert_path(ctx, a, c->items[i], path + 1, npath - 1, newval, after, failed);
+                return c;
+            }
+        if (npath == 1 && !jv_push(a, c, key->s, key->len, newval)) {
+            *failed = true;
+            sqlite3_result_error_nomem(ctx);
+        }
+        return c;
+    }
+    char buf[32];
+    if (key->len == 0 || key->len >= sizeof buf)
+        return v;
+    memcpy(buf, key->s, key->len);
+    buf[key->len] = 0;
+    char *end;
+    long long idx = strtoll(buf, &end, 10);
+    if (*end) {
+        sqlite_fn_error(ctx, "22P02", "path element at position %d is not an integer: \"%s\"", 1, buf);
+        *failed = true;
+        return v;
+    }
+    long long pos = idx < 0 ? idx + c->n : idx;
+    if (npath > 1) {
+        if (pos >= 0 && pos < c->n)
+            c->items[pos] = insert_path(ctx, a, c->items[pos], path + 1, npath - 1, newval, after, failed);
+        return c;
+    }
+    long long at = pos < 0 ? 0 : pos >= c->n ? c->n : pos + (after ? 1 : 0);
+    jv *d = jv_new(a, JV_ARRAY);
+    bool ok = d != NULL;
+    for (long long i = 0; ok && i <= c->n; i++) {
+        if (i == at)
+            ok = jv_push(a, d, NULL, 0, newval);
+        if (ok && i < c->n)
+            ok = jv_push(a, d, NULL, 0, c->items[i]);
+    }
+    if (!ok) {
+        *failed = true;
+        sqlite3_result_error_nomem(ctx);
+        return v;
+    }
+    return d;
+}
+
+/* pgw_jsonb_insert(target, path text[], new jsonb, insert_after) */
+static void fn_insert(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (fnu_null_args(ctx, argc, argv))
+        return;
+    arena a;
+    arena_init(&a);
+    jv *v = arg_json(ctx, &a, argv, 0), *path = NULL, *nv = NULL;
+    pg_error err = {0};
+    if (v && !fnu_array_parse(&a, argv[1], &path, &err)) {
+        sqlite_fn_pg_error(ctx, &err);
+        v = NULL;
+    }
+    if (v)
+        nv = arg_json(ctx, &a, argv, 2);
+    if (nv) {
+        if (v->kind != JV_OBJECT && v->kind != JV_ARRAY) {
+            sqlite_fn_error(ctx, "22023", "cannot set path in scalar");
+        } else if (path->n == 0) {
+            result_jsonb(ctx, v);
+        } else {
+            bool failed = false;
+            jv *r = insert_path(ctx, &a, v, path->items, path->n, nv, sqlite3_value_int(argv[3]) != 0, &failed);
+            if (!failed)
+                result_jsonb(ctx, r);
+        }
+    }
+    arena_free(&a);
+}
+
 /* jsonb #- text[] */
 static void fn_delete_path(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -1032,6 +1130,7 @@ static const json_fn json_functions[] = {
     {"pgw_jsonb_delete", 3, fn_delete, true},
     {"pgw_jsonb_delete_path", 2, fn_delete_path, true},
     {"pgw_jsonb_set", 4, fn_set, true},
+    {"pgw_jsonb_insert", 4, fn_insert, true},
     {"pgw_jsonb_strip_nulls", 1, fn_strip_nulls, true},
     {"pgw_jsonb_pretty", 1, fn_pretty, true},
     {"pgw_json_build_object", -1, fn_json_build_object, true},

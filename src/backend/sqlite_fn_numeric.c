@@ -9,6 +9,7 @@
 #include "backend/sqlite_fn_util.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *range_message(int bits)
@@ -128,7 +129,7 @@ static void fn_float_to_int(sqlite3_context *ctx, int argc, sqlite3_value **argv
 {
     if (fnu_null_args(ctx, argc - 1, argv))
         return;
-    double d = sqlite3_value_double(argv[0]);
+    double d = sqlite_fn_float_arg(argv[0]);
     int bits = sqlite3_value_int(argv[1]);
     if (isnan(d)) {
         sqlite_fn_error(ctx, "22003", "%s", range_message(bits));
@@ -212,14 +213,14 @@ static void float_checked(sqlite3_context *ctx, double r, double a, double b, bo
         sqlite_fn_error(ctx, "22003", "value out of range: underflow");
         return;
     }
-    sqlite3_result_double(ctx, r);
+    sqlite_fn_result_float(ctx, r);
 }
 
 static void fn_float_mul(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     if (fnu_null_args(ctx, argc, argv))
         return;
-    double a = sqlite3_value_double(argv[0]), b = sqlite3_value_double(argv[1]);
+    double a = sqlite_fn_float_arg(argv[0]), b = sqlite_fn_float_arg(argv[1]);
     float_checked(ctx, a * b, a, b, a == 0.0 || b == 0.0);
 }
 
@@ -227,7 +228,7 @@ static void fn_float_add(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     if (fnu_null_args(ctx, argc, argv))
         return;
-    double a = sqlite3_value_double(argv[0]), b = sqlite3_value_double(argv[1]);
+    double a = sqlite_fn_float_arg(argv[0]), b = sqlite_fn_float_arg(argv[1]);
     float_checked(ctx, a + b, a, b, true);
 }
 
@@ -235,7 +236,7 @@ static void fn_float_sub(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     if (fnu_null_args(ctx, argc, argv))
         return;
-    double a = sqlite3_value_double(argv[0]), b = sqlite3_value_double(argv[1]);
+    double a = sqlite_fn_float_arg(argv[0]), b = sqlite_fn_float_arg(argv[1]);
     float_checked(ctx, a - b, a, b, true);
 }
 
@@ -312,6 +313,120 @@ NUMERIC_BINARY(div_trunc, types_numeric_div_trunc)
 NUMERIC_BINARY(mod, types_numeric_mod)
 NUMERIC_BINARY(pow, types_numeric_power)
 NUMERIC_BINARY(log, types_numeric_log)
+
+/* width_bucket(op, low, high, count): the bucket of op among count equal buckets between
+ * low and high (0 below, count + 1 above; reversed when low > high), computed exactly on
+ * numeric text (float8 arguments arrive as their numeric value). */
+static void fn_width_bucket(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (fnu_null_args(ctx, argc, argv))
+        return;
+    int64_t count = sqlite3_value_int64(argv[3]);
+    if (count <= 0) {
+        sqlite_fn_error(ctx, "2201G", "count must be greater than zero");
+        return;
+    }
+    strbuf t[3], d1, d2, prod, q;
+    const char *v[3];
+    size_t l[3];
+    for (int i = 0; i < 3; i++) {
+        strbuf_init(&t[i]);
+        v[i] = numeric_arg(argv[i], &t[i], &l[i]);
+    }
+    strbuf_init(&d1);
+    strbuf_init(&d2);
+    strbuf_init(&prod);
+    strbuf_init(&q);
+    pg_error err = {0};
+    int c_lh = 0, c_ol = 0, c_oh = 0;
+    bool ok = v[0] && v[1] && v[2] && types_numeric_cmp(v[1], l[1], v[2], l[2], &c_lh, &err) &&
+              types_numeric_cmp(v[0], l[0], v[1], l[1], &c_ol, &err) && types_numeric_cmp(v[0], l[0], v[2], l[2], &c_oh, &err);
+    int64_t bucket = 0;
+    if (ok && c_lh == 0) {
+        sqlite_fn_error(ctx, "2201G", "lower bound cannot equal upper bound");
+        ok = false;
+        goto done;
+    }
+    if (ok) {
+        bool up = c_lh < 0;
+        if (up ? c_ol < 0 : c_ol > 0)
+            bucket = 0;
+        else if (up ? c_oh >= 0 : c_oh <= 0)
+            bucket = count + 1;
+        else {
+            /* floor((op - low) * count / (high - low)) + 1, both factors non-negative */
+            strbuf cnt;
+            strbuf_init(&cnt);
+            types_numeric_from_int64(count, &cnt);
+            ok = (up ? types_numeric_sub(v[0], l[0], v[1], l[1], &d1, &err) : types_numeric_sub(v[1], l[1], v[0], l[0], &d1, &err)) &&
+                 (up ? types_numeric_sub(v[2], l[2], v[1], l[1], &d2, &err) : types_numeric_sub(v[1], l[1], v[2], l[2], &d2, &err)) &&
+                 types_numeric_mul(d1.data, d1.len, cnt.data, cnt.len, &prod, &err) &&
+                 types_numeric_div_trunc(prod.data, prod.len, d2.data, d2.len, &q, &err) &&
+                 types_numeric_to_int64(q.data, q.len, &bucket, &err);
+            strbuf_free(&cnt);
+            if (ok && bucket == INT64_MAX) {
+                sqlite_fn_error(ctx, "22003", "integer out of range");
+                ok = false;
+                goto done;
+            }
+            bucket++;
+        }
+    }
+    if (!ok)
+        sqlite_fn_pg_error(ctx, &err);
+    else if (bucket > INT32_MAX)
+        sqlite_fn_error(ctx, "22003", "integer out of range");
+    else
+        sqlite3_result_int64(ctx, bucket);
+done:
+    for (int i = 0; i < 3; i++)
+        strbuf_free(&t[i]);
+    strbuf_free(&d1);
+    strbuf_free(&d2);
+    strbuf_free(&prod);
+    strbuf_free(&q);
+    pg_error_clear(&err);
+}
+
+/* factorial(n): n! exactly, as numeric. */
+static void fn_factorial(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    if (fnu_null_args(ctx, argc, argv))
+        return;
+    int64_t n = sqlite3_value_int64(argv[0]);
+    if (n < 0) {
+        sqlite_fn_error(ctx, "22003", "factorial of a negative number is undefined");
+        return;
+    }
+    if (n > 32177) {
+        sqlite_fn_error(ctx, "22003", "value overflows numeric format");
+        return;
+    }
+    strbuf acc, next, k;
+    strbuf_init(&acc);
+    strbuf_init(&next);
+    strbuf_init(&k);
+    strbuf_puts(&acc, "1");
+    pg_error err = {0};
+    bool ok = true;
+    for (int64_t i = 2; ok && i <= n; i++) {
+        strbuf_reset(&k);
+        types_numeric_from_int64(i, &k);
+        strbuf_reset(&next);
+        ok = types_numeric_mul(acc.data, acc.len, k.data, k.len, &next, &err);
+        strbuf tmp = acc;
+        acc = next;
+        next = tmp;
+    }
+    if (ok) {
+        fnu_result_text(ctx, &acc);
+        strbuf_init(&acc);
+    } else
+        sqlite_fn_pg_error(ctx, &err);
+    strbuf_free(&acc);
+    strbuf_free(&next);
+    strbuf_free(&k);
+}
 
 static void numeric_unary(sqlite3_context *ctx, int argc, sqlite3_value **argv, numeric_unary_op op)
 {
@@ -401,7 +516,7 @@ static void fn_numeric_to_float(sqlite3_context *ctx, int argc, sqlite3_value **
     else if (argc > 1 && sqlite3_value_int(argv[1]) == 4 && isfinite(d) && isinf((float)d))
         sqlite_fn_error(ctx, "22003", "value out of range: overflow");
     else
-        sqlite3_result_double(ctx, argc > 1 && sqlite3_value_int(argv[1]) == 4 ? (double)(float)d : d);
+        sqlite_fn_result_float(ctx, argc > 1 && sqlite3_value_int(argv[1]) == 4 ? (double)(float)d : d);
     strbuf_free(&ta);
 }
 
@@ -440,7 +555,34 @@ static void fn_to_numeric(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 typedef struct accum_state {
     numeric_accum acc;
     bool init;
+    /* As a window function rows also leave: PostgreSQL's result has the largest display
+     * scale among the rows in the frame, so the scales of the rows in it are counted. */
+    bool inverted;
+    int scale_cap;
+    int64_t *scale_count;
 } accum_state;
+
+static int text_scale(const char *a, size_t la)
+{
+    for (size_t i = 0; i < la; i++)
+        if (a[i] == '.')
+            return (int)(la - i - 1);
+    return 0;
+}
+
+static void count_scale(accum_state *st, int scale, int delta)
+{
+    if (scale >= st->scale_cap) {
+        int cap = scale + 8;
+        int64_t *grown = realloc(st->scale_count, sizeof *grown * (size_t)cap);
+        if (!grown)
+            return;
+        memset(grown + st->scale_cap, 0, sizeof *grown * (size_t)(cap - st->scale_cap));
+        st->scale_count = grown;
+        st->scale_cap = cap;
+    }
+    st->scale_count[scale] += delta;
+}
 
 static accum_state *accum_of(sqlite3_context *ctx, bool create)
 {
@@ -506,8 +648,16 @@ static void accum_add(sqlite3_context *ctx, sqlite3_value *v, bool negate)
         }
         strbuf_free(&ta);
     }
-    if (negate)
+    if (negate) {
         st->acc.count -= 2;   /* the accumulator counted the removed row once more */
+        st->inverted = true;
+    }
+    if (sqlite3_value_type(v) == SQLITE_TEXT) {
+        const char *a = (const char *)sqlite3_value_text(v);
+        count_scale(st, a ? text_scale(a, (size_t)sqlite3_value_bytes(v)) : 0, negate ? -1 : 1);
+    } else if (sqlite3_value_type(v) == SQLITE_INTEGER) {
+        count_scale(st, 0, negate ? -1 : 1);
+    }
     if (!ok) {
         if (pg_error_is_set(&err))
             sqlite_fn_pg_error(ctx, &err);
@@ -539,6 +689,31 @@ static void accum_result(sqlite3_context *ctx, bool avg, bool final)
     strbuf_init(&out);
     pg_error err = {0};
     bool ok = avg ? types_numeric_accum_avg(&st->acc, &out, &err) : types_numeric_accum_sum(&st->acc, &out, &err);
+    if (ok && st->inverted && st->scale_count && !st->acc.nan_count && !st->acc.pinf_count && !st->acc.ninf_count) {
+        /* rows left the frame: the display scale is the largest of the rows still in it */
+        int max = 0;
+        for (int i = 0; i < st->scale_cap; i++)
+            if (st->scale_count[i] > 0)
+                max = i;
+        strbuf sum, fixed;
+        strbuf_init(&sum);
+        strbuf_init(&fixed);
+        ok = types_numeric_accum_sum(&st->acc, &sum, &err) && types_numeric_round(sum.data, sum.len, max, &fixed, &err);
+        if (ok && avg) {
+            strbuf cnt;
+            strbuf_init(&cnt);
+            types_numeric_from_int64(st->acc.count, &cnt);
+            strbuf_reset(&out);
+            ok = types_numeric_div(fixed.data, fixed.len, cnt.data, cnt.len, &out, &err);
+            strbuf_free(&cnt);
+        } else if (ok) {
+            strbuf_free(&out);
+            out = fixed;
+            strbuf_init(&fixed);
+        }
+        strbuf_free(&sum);
+        strbuf_free(&fixed);
+    }
     if (ok) {
         fnu_result_text(ctx, &out);
         strbuf_init(&out);
@@ -547,14 +722,97 @@ static void accum_result(sqlite3_context *ctx, bool avg, bool final)
     else
         sqlite3_result_null(ctx);
     strbuf_free(&out);
-    if (final)
+    if (final) {
         types_numeric_accum_free(&st->acc);
+        free(st->scale_count);
+        st->scale_count = NULL;
+    }
 }
 
 static void sum_value(sqlite3_context *ctx) { accum_result(ctx, false, false); }
 static void sum_final(sqlite3_context *ctx) { accum_result(ctx, false, true); }
 static void avg_value(sqlite3_context *ctx) { accum_result(ctx, true, false); }
 static void avg_final(sqlite3_context *ctx) { accum_result(ctx, true, true); }
+
+/* ---------------------------------------------------------------- float sum / avg */
+
+/* sum(float4/float8) and avg(float4/float8).  SQLite's sum() reads the text 'NaN' (a float
+ * NaN's storage form, sqlite_internal.h) as 0; PostgreSQL's sum is NaN when a NaN or both
+ * infinities are added, +/-Infinity with one of them, else the values added in order
+ * (float8pl, with its overflow error); avg is that sum over the count (float8_accum).  The
+ * state keeps the finite sum apart from counts of NaN, +Inf and -Inf so that a window frame
+ * can take a value out again (xInverse). */
+typedef struct float_sum {
+    int64_t n, nan, pinf, ninf;
+    double sum;
+} float_sum;
+
+static void fsum_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+        return;
+    float_sum *st = sqlite3_aggregate_context(ctx, sizeof *st);
+    if (!st) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    double x = sqlite_fn_float_arg(argv[0]);
+    st->n++;
+    if (isnan(x)) {
+        st->nan++;
+    } else if (isinf(x)) {
+        if (x > 0)
+            st->pinf++;
+        else
+            st->ninf++;
+    } else {
+        double r = st->sum + x;
+        if (isinf(r) && !st->pinf && !st->ninf) {
+            sqlite_fn_error(ctx, "22003", "value out of range: overflow");
+            return;
+        }
+        st->sum = r;
+    }
+}
+
+static void fsum_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL)
+        return;
+    float_sum *st = sqlite3_aggregate_context(ctx, sizeof *st);
+    if (!st) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    double x = sqlite_fn_float_arg(argv[0]);
+    st->n--;
+    if (isnan(x))
+        st->nan--;
+    else if (isinf(x) && x > 0)
+        st->pinf--;
+    else if (isinf(x))
+        st->ninf--;
+    else
+        st->sum -= x;
+    if (st->n == st->nan + st->pinf + st->ninf)
+        st->sum = 0.0;   /* no finite value left: no rounding residue either */
+}
+
+static void fsum_result(sqlite3_context *ctx, bool avg)
+{
+    float_sum *st = sqlite3_aggregate_context(ctx, 0);
+    if (!st || st->n == 0) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    double r = st->nan || (st->pinf && st->ninf) ? (double)NAN : st->pinf ? INFINITY : st->ninf ? -INFINITY : st->sum;
+    sqlite_fn_result_float(ctx, avg ? r / (double)st->n : r);
+}
+
+static void fsum_final(sqlite3_context *ctx) { fsum_result(ctx, false); }
+static void favg_final(sqlite3_context *ctx) { fsum_result(ctx, true); }
 
 /* ---------------------------------------------------------------- variance / stddev */
 
@@ -574,7 +832,7 @@ static void fvar_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_error_nomem(ctx);
         return;
     }
-    double x = sqlite3_value_double(argv[0]);
+    double x = sqlite_fn_float_arg(argv[0]);
     double n = st->n + 1.0, sx = st->sx + x, sxx = st->sxx;
     if (st->n > 0.0) {
         double tmp = x * n - sx;
@@ -603,7 +861,7 @@ static void fvar_final(sqlite3_context *ctx, bool sample, bool root)
         return;
     }
     double r = st->sxx / (sample ? st->n - 1.0 : st->n);
-    sqlite3_result_double(ctx, root ? sqrt(r) : r);
+    sqlite_fn_result_float(ctx, root ? sqrt(r) : r);
 }
 
 static void fvar_samp_final(sqlite3_context *ctx) { fvar_final(ctx, true, false); }
@@ -750,6 +1008,8 @@ static const numeric_fn numeric_functions[] = {
     {"pgw_float_add", 2, fn_float_add},
     {"pgw_float_sub", 2, fn_float_sub},
     {"pgw_num_nulls", -1, fn_num_nulls},
+    {"pgw_width_bucket", 4, fn_width_bucket},
+    {"pgw_factorial", 1, fn_factorial},
     {"pgw_num_nonnulls", -1, fn_num_nonnulls},
     {"pgw_numeric_add", 2, fn_numeric_add},
     {"pgw_numeric_sub", 2, fn_numeric_sub},
@@ -787,6 +1047,8 @@ typedef struct numeric_agg {
 static const numeric_agg numeric_aggregates[] = {
     {"pgw_numeric_sum", accum_step, sum_final, sum_value, accum_inverse},
     {"pgw_numeric_avg", accum_step, avg_final, avg_value, accum_inverse},
+    {"pgw_float_sum", fsum_step, fsum_final, fsum_final, fsum_inverse},
+    {"pgw_float_avg", fsum_step, favg_final, favg_final, fsum_inverse},
     {"pgw_var_samp", fvar_step, fvar_samp_final, NULL, NULL},
     {"pgw_var_pop", fvar_step, fvar_pop_final, NULL, NULL},
     {"pgw_stddev_samp", fvar_step, fstddev_samp_final, NULL, NULL},

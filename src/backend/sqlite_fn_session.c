@@ -10,7 +10,10 @@
 #include "backend/sqlite_fn_util.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static bool have_session(sqlite3_context *ctx, engine_context **out)
 {
@@ -139,7 +142,7 @@ static void fn_notify(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite_fn_pg_error(ctx, &err);
         return;
     }
-    sqlite3_result_null(ctx);
+    sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);   /* void: its text form is empty, not NULL */
 }
 
 /* inet_{client,server}_{addr,port}: NULL over a Unix socket, as PostgreSQL. */
@@ -205,6 +208,70 @@ static void fn_postmaster_start_time(sqlite3_context *ctx, int argc, sqlite3_val
     sqlite3_result_int64(ctx, process_start_us);
 }
 
+/* pgw_advisory(flags, key [, key2]): pg_advisory_lock and family.  flags are backend.h's
+ * ADVISORY_* plus 16 for the try forms; one-key and two-key locks are different locks, as
+ * in PostgreSQL.  The waiting forms ask again every 2 ms until granted, cancelled, timed out
+ * (statement_timeout) or lock_timeout passes. */
+static void fn_advisory(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    engine_context *ec;
+    if (!have_session(ctx, &ec))
+        return;
+    int flags = sqlite3_value_int(argv[0]);
+    bool try_only = flags & 16;
+    flags &= ~16;
+    char key[48] = "";
+    if (!(flags & ADVISORY_UNLOCK_ALL)) {
+        for (int i = 1; i < argc; i++)
+            if (sqlite3_value_type(argv[i]) == SQLITE_NULL) {
+                sqlite3_result_null(ctx);
+                return;
+            }
+        if (argc == 2)
+            snprintf(key, sizeof key, "1:%lld", (long long)sqlite3_value_int64(argv[1]));
+        else
+            snprintf(key, sizeof key, "2:%lld:%lld", (long long)sqlite3_value_int64(argv[1]),
+                     (long long)sqlite3_value_int64(argv[2]));
+    }
+    if (!ec->session_ops->advisory) {
+        sqlite_fn_error(ctx, "0A000", "advisory locks are not available");
+        return;
+    }
+    int64_t start = clock_monotonic_us();
+    for (;;) {
+        pg_error err = {0};
+        int r = ec->session_ops->advisory(ec->sql_session, key, flags, &err);
+        if (r < 0) {
+            sqlite_fn_pg_error(ctx, &err);
+            return;
+        }
+        if (r > 0 || try_only || (flags & (ADVISORY_UNLOCK | ADVISORY_UNLOCK_ALL))) {
+            if (flags & ADVISORY_UNLOCK_ALL || (!try_only && !(flags & ADVISORY_UNLOCK)))
+                sqlite3_result_text(ctx, "", 0, SQLITE_STATIC);   /* void: empty text, not NULL */
+            else
+                sqlite3_result_int(ctx, r);
+            return;
+        }
+        int64_t now = clock_monotonic_us();
+        int why = atomic_load(&ec->interrupt);
+        if (why == INTERRUPT_NONE && ec->deadline_us && now >= ec->deadline_us) {
+            int none = INTERRUPT_NONE;
+            atomic_compare_exchange_strong(&ec->interrupt, &none, INTERRUPT_STATEMENT_TIMEOUT);
+            why = atomic_load(&ec->interrupt);
+        }
+        if (why == INTERRUPT_NONE && ec->lock_timeout_us && now - start >= ec->lock_timeout_us) {
+            sqlite_fn_error(ctx, "55P03", "canceling statement due to lock timeout");
+            return;
+        }
+        if (why != INTERRUPT_NONE) {
+            sqlite3_result_error_code(ctx, SQLITE_INTERRUPT);
+            return;
+        }
+        struct timespec ts = {0, 2000000};
+        nanosleep(&ts, NULL);
+    }
+}
+
 typedef struct session_fn {
     const char *name;
     int nargs;
@@ -223,6 +290,9 @@ static const session_fn session_functions[] = {
     {"pgw_inet_client_addr", 0, fn_client_addr},
     {"pgw_inet_client_port", 0, fn_client_port},
     {"pgw_postmaster_start_time", 0, fn_postmaster_start_time},
+    {"pgw_advisory", 1, fn_advisory},
+    {"pgw_advisory", 2, fn_advisory},
+    {"pgw_advisory", 3, fn_advisory},
 };
 
 int sqlite_register_session(sqlite3 *db, engine_conn *c)

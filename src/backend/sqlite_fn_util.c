@@ -980,7 +980,7 @@ void fnu_result_element(sqlite3_context *ctx, const jv *e, int storage)
             return;
         }
         if (storage == STORAGE_FLOAT && float_special(e, &d)) {
-            sqlite3_result_double(ctx, d);
+            sqlite_fn_result_float(ctx, d);
             return;
         }
         if (storage == STORAGE_INT || storage == STORAGE_FLOAT) {

@@ -10,12 +10,20 @@
 
 #include <sqlite3.h>
 
+/* Every connection to a database file, the checkpointer's included, uses SQLite's
+ * `unix-excl` VFS: the server is the only process that opens its files, so the WAL-index
+ * locks are taken in memory instead of with fcntl() per read transaction. */
+#define SQLITE_VFS "unix-excl"
+
 typedef struct sqlite_conn {
     sqlite3 *db;
     int64_t busy_since_us;
     int64_t deadlock_timeout_us;
     sqlite3_stmt *nextval_stmt;    /* SELECT of a sequence's row (sqlite_fn_sequence.c) */
     sqlite3_stmt *currval_stmt;    /* UPDATE of it */
+    /* Transaction control, prepared once per connection: BEGIN/COMMIT run for every
+     * transaction, and parsing them each time was a tenth of a short query's cost. */
+    sqlite3_stmt *begin_read_stmt, *begin_write_stmt, *commit_stmt, *rollback_stmt;
 } sqlite_conn;
 
 void sqlite_error(engine_conn *c, int rc, pg_error *err);
@@ -52,5 +60,13 @@ void sqlite_fn_pg_error(sqlite3_context *ctx, pg_error *err);
 void sqlite_fn_value(sqlite3_value *v, sql_value *out);
 /* Set the result from a storage value. */
 void sqlite_fn_result(sqlite3_context *ctx, const sql_value *v);
+/* float4/float8 in the engine: a REAL, except NaN, which is the TEXT 'NaN' because SQLite
+ * turns a NaN double into NULL (bind, result, storage).  As a TEXT, NaN sorts after every
+ * number and equals itself, as PostgreSQL orders floats.  Every function that reads a float
+ * argument reads it with sqlite_fn_float_arg; every float result goes out through
+ * sqlite_fn_result_float (and sqlite_fn_result, sqlite_bind do the same for VALUE_FLOAT). */
+#define SQLITE_FLOAT_NAN_TEXT "NaN"
+double sqlite_fn_float_arg(sqlite3_value *v);
+void sqlite_fn_result_float(sqlite3_context *ctx, double d);
 
 #endif

@@ -180,5 +180,9 @@ char *xstrndup(const char *s, size_t n);
 /* Parse an int64 from the whole string (leading/trailing spaces allowed); false if invalid. */
 bool parse_int64(const char *s, int64_t *out) MUST_CHECK;
 bool parse_bool_setting(const char *s, bool *out) MUST_CHECK;
+/* PostgreSQL's check of client text (pg_verify_mbstr for UTF8): at the first byte sequence
+ * that is not UTF-8 (NUL, overlong forms and surrogates included), 22021 "invalid byte
+ * sequence for encoding "UTF8": 0x.. 0x..". */
+bool utf8_verify(const char *p, size_t n, pg_error *err) MUST_CHECK;
 
 #endif

@@ -10,17 +10,31 @@
 #define TOMBSTONE ((char *)&tombstone_marker)
 static const char tombstone_marker = 0;
 
+static inline uint64_t rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
+
 uint64_t hash_bytes(const void *p, size_t n)
 {
-    /* FNV-1a, then a final mix so that linear probing sees well-spread low bits. */
+    /* Eight bytes per step, MurmurHash3's mixing, then its finalizer so that linear probing
+     * sees well-spread low bits.  Keys are SQL texts of a hundred bytes and more (engine
+     * statement cache, plan cache): byte-at-a-time FNV cost a thousand instructions each. */
     const unsigned char *s = p;
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) {
-        h ^= s[i];
-        h *= 1099511628211ULL;
+    const uint64_t c1 = 0x87c37b91114253d5ULL, c2 = 0x4cf5ad432745937fULL;
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)n * c2);
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h ^= rotl64(w * c1, 31) * c2;
+        h = rotl64(h, 27) * 5 + 0x52dce729;
+        s += 8;
+        n -= 8;
     }
+    uint64_t t = 0;
+    memcpy(&t, s, n);
+    h ^= rotl64(t * c1, 31) * c2;
     h ^= h >> 33;
     h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
     h ^= h >> 33;
     return h;
 }

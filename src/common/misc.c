@@ -161,3 +161,50 @@ bool parse_bool_setting(const char *s, bool *out)
     }
     return false;
 }
+
+bool utf8_verify(const char *p, size_t n, pg_error *err)
+{
+    const unsigned char *s = (const unsigned char *)p;
+    size_t i = 0;
+    while (i < n) {
+        /* ASCII runs eight bytes at a time: no byte with the high bit, no NUL. */
+        while (i + 8 <= n) {
+            uint64_t w;
+            memcpy(&w, s + i, 8);
+            if ((w & UINT64_C(0x8080808080808080)) ||
+                ((w - UINT64_C(0x0101010101010101)) & ~w & UINT64_C(0x8080808080808080)))
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        unsigned char c = s[i];
+        if (c && c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+        bool ok = c != 0 && len > 1 && i + len <= n;
+        for (size_t k = 1; ok && k < len; k++)
+            ok = (s[i + k] & 0xC0) == 0x80;
+        if (ok) {
+            uint32_t cp = c & (0x7F >> len);
+            for (size_t k = 1; k < len; k++)
+                cp = (cp << 6) | (s[i + k] & 0x3F);
+            static const uint32_t min_cp[5] = {0, 0, 0x80, 0x800, 0x10000};
+            ok = cp >= min_cp[len] && cp <= 0x10FFFF && !(cp >= 0xD800 && cp <= 0xDFFF);
+        }
+        if (!ok) {
+            /* As report_invalid_encoding: the bytes of the character its first byte
+             * announces, as far as the string goes. */
+            char bytes[40];
+            size_t show = i + len > n ? n - i : len, b = 0;
+            for (size_t k = 0; k < show; k++)
+                b += (size_t)snprintf(bytes + b, sizeof bytes - b, "%s0x%02x", k ? " " : "", s[i + k]);
+            pg_error_set(err, "22021", "invalid byte sequence for encoding \"UTF8\": %s", bytes);
+            return false;
+        }
+        i += len;
+    }
+    return true;
+}

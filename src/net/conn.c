@@ -354,12 +354,16 @@ net_io net_conn_read(net_conn *c)
     if (n > 0) {
         c->in.len += (size_t)n;
         c->in.data[c->in.len] = 0;
+        /* TLS may hold decrypted bytes back, so only a plain socket counts as drained. */
+        c->input_drained = (size_t)n < chunk && !c->tls;
         return NET_IO_OK;
     }
     if (again)
         return NET_IO_AGAIN;
     return n == 0 ? NET_IO_EOF : NET_IO_ERROR;
 }
+
+bool net_conn_input_drained(const net_conn *c) { return c->input_drained; }
 
 net_io net_conn_flush(net_conn *c)
 {

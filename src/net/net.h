@@ -61,6 +61,9 @@ typedef enum { NET_LISTENER_TCP, NET_LISTENER_UNIX } net_listener_kind;
 
 typedef struct net_config {
     int worker_threads;
+    /* Workers admitted to wait on and handle events at once (0 = twice the number of CPUs);
+     * the others wait until every admitted one is held by a long event (see loop.c). */
+    int active_workers;
     size_t read_chunk;        /* bytes read per recv() */
 } net_config;
 
@@ -93,6 +96,11 @@ strbuf *net_conn_input(net_conn *c);
 strbuf *net_conn_output(net_conn *c);
 /* Read what is available (up to the read chunk) into the input buffer. */
 net_io net_conn_read(net_conn *c);
+/* During this run of the handler, the last read returned less than it asked for: the
+ * socket had nothing more at that moment.  A handler that has used its input can then wait
+ * (NET_WANT_READ) without a read that would only say EAGAIN: the connection is re-armed
+ * level-triggered, so bytes that arrived meanwhile wake it at once.  Never true for TLS. */
+bool net_conn_input_drained(const net_conn *c);
 /* Send as much of the output buffer as the socket takes. OK = everything was sent. */
 net_io net_conn_flush(net_conn *c);
 /* Wait (up to timeout_ms, -1 forever) until the socket is writable: for the rare paths that

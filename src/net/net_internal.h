@@ -45,6 +45,7 @@ struct net_conn {
     strbuf in;
     strbuf out;
     size_t out_sent;     /* bytes of `out` already written */
+    bool input_drained;  /* the last read of this run got less than it asked: see net.h */
     struct sockaddr_storage peer;
     struct sockaddr_storage local;
     char peer_host[64];
@@ -83,6 +84,15 @@ struct net_loop {
     _Atomic uint64_t epoch;
     _Atomic uint64_t *worker_epochs;
     int nworkers;
+    /* Admission of workers (loop.c): `admitted` of them take events, at most `active_limit`
+     * unless all of those are busy with one event for a long time; busy_since[i] is the
+     * monotonic µs when worker i took its current event, 0 when it has none. */
+    pthread_mutex_t gate_lock;
+    pthread_cond_t gate_cond;
+    _Atomic int admitted;
+    int active_limit;
+    bool gate_sentinel;            /* one waiting worker looks every GATE_CHECK_NS; others sleep */
+    _Atomic int64_t *busy_since;
     pthread_mutex_t zombie_lock;
     net_conn *zombies;
 };

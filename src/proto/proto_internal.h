@@ -64,11 +64,13 @@ typedef enum { WORK_NONE, WORK_SIMPLE_QUERY, WORK_EXECUTE } work_kind;
 
 /* A portal as the protocol knows it: the SQL portal and the result formats of its Bind. */
 typedef struct proto_portal {
-    char *name;
+    char *name;            /* NULL for the unnamed portal */
     sql_portal *portal;
-    int16_t *formats;      /* per result column (expanded), NULL = all text */
+    int16_t *formats;      /* result format codes as Bind gave them (0, 1 or n of them) */
     int nformats;
+    int16_t formats_inline[8];
     bool suspended;        /* an Execute stopped at its row limit */
+    bool embedded;         /* the session's unnamed_storage: reset, not freed */
 } proto_portal;
 
 typedef struct proto_session proto_session;
@@ -121,7 +123,9 @@ struct proto_session {
     /* Extended query. */
     bool ignore_until_sync;
     bool extended_txn;             /* an implicit transaction opened by extended messages */
-    hashmap portals;               /* name → proto_portal */
+    hashmap portals;               /* name → proto_portal (named portals) */
+    proto_portal *unnamed_portal;  /* &unnamed_storage or NULL */
+    proto_portal unnamed_storage;  /* the unnamed portal needs no allocation per Bind */
     /* Resumable work. */
     work_kind work;
     char *query_text;              /* simple query in progress */
@@ -209,6 +213,8 @@ void extended_flush(proto_session *s);
 void extended_error(proto_session *s, pg_error *err);
 void portals_close_all(proto_session *s);
 void extended_drop_unnamed_portal(proto_session *s);
+/* A live named portal (sql_session_set_portal_lookup's hook; arg is the proto_session). */
+bool extended_portal_exists(void *arg, const char *name);
 
 void session_install_hooks(proto_session *s);
 void proto_on_tick(void *arg);

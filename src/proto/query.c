@@ -42,6 +42,36 @@ static void fail(proto_session *s, pg_error *err)
     reply_ready_for_query(s);
 }
 
+/*
+ * Statements of the string.  Without a ';' before its last non-blank character a string
+ * holds at most one statement (the grammar separates statements only by ';'), so it is
+ * handed whole to the SQL layer, whose plan cache may then answer without any parsing; a
+ * string that may hold several is split with PostgreSQL's grammar first.
+ */
+static bool split_statements(proto_session *s, pg_error *err)
+{
+    const char *text = s->query_text;
+    size_t len = strlen(text);
+    size_t end = len;
+    while (end > 0 && (text[end - 1] == ' ' || text[end - 1] == '\n' || text[end - 1] == '\t' ||
+                       text[end - 1] == '\r' || text[end - 1] == '\f' || text[end - 1] == '\v'))
+        end--;
+    if (end > 0 && text[end - 1] == ';')
+        end--;
+    if (!memchr(text, ';', end) && len <= INT32_MAX) {
+        s->spans = malloc(sizeof *s->spans);
+        if (!s->spans) {
+            pg_error_oom(err);
+            return false;
+        }
+        s->spans[0].offset = 0;
+        s->spans[0].length = (int)len;
+        s->nspans = 1;
+        return true;
+    }
+    return sql_split(s->sql, text, &s->spans, &s->nspans, err);
+}
+
 void query_fail(proto_session *s, pg_error *err)
 {
     fail(s, err);
@@ -53,6 +83,10 @@ void query_begin(proto_session *s, const char *text)
     /* A simple Query replaces the unnamed statement and portal, as PostgreSQL's does. */
     sql_session_drop_statement(s->sql, "");
     extended_drop_unnamed_portal(s);
+    if (!utf8_verify(text, strlen(text), &err)) {
+        fail(s, &err);
+        return;
+    }
     s->query_text = strdup(text);
     if (!s->query_text) {
         pg_error_oom(&err);
@@ -61,7 +95,7 @@ void query_begin(proto_session *s, const char *text)
     }
     if (s->srv->cfg.log_statements || sql_session_log_statements(s->sql))
         session_log(s, LOG_LEVEL_LOG, "statement: %s", text);
-    if (!sql_split(s->sql, s->query_text, &s->spans, &s->nspans, &err)) {
+    if (!split_statements(s, &err)) {
         fail(s, &err);
         return;
     }
@@ -78,6 +112,13 @@ void query_begin(proto_session *s, const char *text)
 }
 
 static void describe_if_needed(proto_session *s);
+
+/* Text, except FETCH from a BINARY cursor. */
+static const int16_t *result_format(proto_session *s)
+{
+    static const int16_t text = 0, binary = 1;
+    return sql_portal_binary_results(s->portal) ? &binary : &text;
+}
 
 static bool start_statement(proto_session *s, pg_error *err)
 {
@@ -104,7 +145,7 @@ static void describe_if_needed(proto_session *s)
     s->described = true;
     int n = sql_portal_column_count(s->portal);
     if (n >= 0)
-        reply_row_description(s, sql_portal_columns(s->portal), n, NULL, 0);
+        reply_row_description(s, sql_portal_columns(s->portal), n, result_format(s), 1);
 }
 
 work_result query_continue(proto_session *s)
@@ -145,7 +186,8 @@ work_result query_continue(proto_session *s)
             if (r == SQL_RUN_ROW) {
                 describe_if_needed(s);
                 int n = sql_portal_column_count(s->portal);
-                if (!reply_data_row(s, sql_portal_row(s->portal), sql_portal_columns(s->portal), n, NULL, 0, &err)) {
+                if (!reply_data_row(s, sql_portal_row(s->portal), sql_portal_columns(s->portal), n, result_format(s), 1,
+                                    &err)) {
                     fail(s, &err);
                     return WORK_DONE;
                 }

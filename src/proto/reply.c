@@ -171,6 +171,23 @@ static int16_t format_of(const int16_t *formats, int nformats, int i)
     return i < nformats ? formats[i] : 0;
 }
 
+/* PostgreSQL checks result formats when it prepares to send the first row (printtup). */
+static bool check_output_format(const sql_column *c, int16_t format, pg_error *err)
+{
+    if (format == 0)
+        return true;
+    if (format != 1) {
+        pg_error_set(err, "22023", "unsupported format code: %d", format);
+        return false;
+    }
+    if (!types_has_binary(c->type_oid)) {
+        const pg_type_info *t = types_by_oid(c->type_oid);
+        pg_error_set(err, "42883", "no binary output function available for type %s", t ? t->sql_name : "unknown");
+        return false;
+    }
+    return true;
+}
+
 void reply_row_description(proto_session *s, const sql_column *cols, int ncolumns, const int16_t *formats, int nformats)
 {
     strbuf *out = net_conn_output(s->conn);
@@ -198,15 +215,16 @@ bool reply_data_row(proto_session *s, const sql_value *values, const sql_column 
     msg_put_int16(out, (int16_t)ncolumns);
     for (int i = 0; i < ncolumns; i++) {
         const sql_value *v = &values[i];
-        if (v->kind == VALUE_NULL) {
+        int16_t format = format_of(formats, nformats, i);
+        bool ok = format == 0 || check_output_format(&cols[i], format, err);
+        if (ok && v->kind == VALUE_NULL) {
             msg_put_int32(out, -1);
             continue;
         }
         size_t len_at = msg_reserve_int32(out);
         size_t before = out->len;
-        bool ok = format_of(formats, nformats, i) == 1
-                      ? types_binary_out(ts, cols[i].type_oid, cols[i].typmod, v, out, err)
-                      : types_text_out(ts, cols[i].type_oid, cols[i].typmod, v, out, err);
+        ok = ok && (format == 0 ? types_text_out(ts, cols[i].type_oid, cols[i].typmod, v, out, err)
+                                : types_binary_out(ts, cols[i].type_oid, cols[i].typmod, v, out, err));
         if (!ok) {
             /* Drop the half-built row: the error replaces it. */
             out->len = m;

@@ -333,12 +333,15 @@ static net_next on_ready(net_conn *conn, void *arg)
                 continue;
             }
         }
-        /* Need more input: read, or wait for it with everything sent. */
-        net_io io = net_conn_read(s->conn);
-        if (io == NET_IO_OK)
-            continue;
-        if (io == NET_IO_EOF || io == NET_IO_ERROR)
-            return NET_CLOSE;
+        /* Need more input: read, or wait for it with everything sent (without reading
+         * when the last read already found the socket empty: one recv per query less). */
+        if (!net_conn_input_drained(s->conn)) {
+            net_io io = net_conn_read(s->conn);
+            if (io == NET_IO_OK)
+                continue;
+            if (io == NET_IO_EOF || io == NET_IO_ERROR)
+                return NET_CLOSE;
+        }
         if (s->sent_ready && s->sql && sql_session_transaction_status(s->sql) == 'I')
             reply_notifications(s);
         /* Waiting for the client (PostgreSQL's DoingCommandRead): cancels are dropped. */
@@ -365,4 +368,5 @@ void session_install_hooks(proto_session *s)
 {
     sql_session_set_waiter(s->sql, engine_ready, s->conn);
     sql_session_set_notify_waker(s->sql, notification_ready, s->conn);
+    sql_session_set_portal_lookup(s->sql, extended_portal_exists, s);
 }

@@ -35,6 +35,7 @@ static const setting_def settings[] = {
     S("unix_socket_directories", SET_STRING, unix_socket_directories, "/tmp", false),
     S("max_connections", SET_INT, max_connections, "100", false),
     S("worker_threads", SET_INT, worker_threads, "0", false),
+    S("active_workers", SET_INT, active_workers, "0", false),
     S("engine_pool_size", SET_INT, engine_pool_size, "8", false),
     S("backend", SET_STRING, backend, "sqlite", false),
     S("odbc_connection_string", SET_STRING, odbc_connection_string, "", false),

@@ -404,6 +404,7 @@ int server_run(server_config *cfg)
     net_handler h = proto_net_handler(srv.proto);
     net_config nc = {
         .worker_threads = worker_threads,
+        .active_workers = cfg->active_workers,
     };
     if (!net_loop_create(&nc, &h, &srv.loop, &err))
         goto out;

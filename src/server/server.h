@@ -20,6 +20,7 @@ typedef struct server_config {
     char *unix_socket_directories;
     int max_connections;
     int worker_threads;
+    int active_workers;
     int engine_pool_size;
     char *backend;                 /* sqlite | odbc */
     char *odbc_connection_string;

@@ -320,10 +320,10 @@ static bool analyze_on_conflict(sql_xlate *x, ir_query *q, const cat_relation *r
     return true;
 }
 
-ir_query *analyze_insert(sql_xlate *x, Node *stmt)
+ir_query *analyze_insert(sql_xlate *x, ir_query *parent, Node *stmt)
 {
     InsertStmt *s = (InsertStmt *)stmt;
-    ir_query *q = ir_query_new(x, QUERY_INSERT, NULL);
+    ir_query *q = ir_query_new(x, QUERY_INSERT, parent);
     if (!q)
         return NULL;
     if (s->withClause && !analyze_with(x, q, s->withClause))
@@ -365,7 +365,10 @@ ir_query *analyze_insert(sql_xlate *x, Node *stmt)
     if (sel) {
         x->insert_values = sel->valuesLists != NIL && sel->op == SETOP_NONE && !sel->sortClause && !sel->limitCount &&
                            !sel->limitOffset && !sel->withClause;
-        source = analyze_select(x, s->withClause ? q : NULL, (Node *)sel);   /* q holds the WITH */
+        x->keep_unknown_outputs = true;
+        /* q holds the WITH (its own, or its parent's when it is a data-modifying WITH query) */
+        source = analyze_select(x, s->withClause || parent ? q : NULL, (Node *)sel);
+        x->keep_unknown_outputs = false;
         x->insert_values = false;
         if (!source)
             return NULL;
@@ -540,10 +543,10 @@ ir_query *analyze_insert(sql_xlate *x, Node *stmt)
     return q;
 }
 
-ir_query *analyze_update(sql_xlate *x, Node *stmt)
+ir_query *analyze_update(sql_xlate *x, ir_query *parent, Node *stmt)
 {
     UpdateStmt *s = (UpdateStmt *)stmt;
-    ir_query *q = ir_query_new(x, QUERY_UPDATE, NULL);
+    ir_query *q = ir_query_new(x, QUERY_UPDATE, parent);
     if (!q)
         return NULL;
     if (s->withClause && !analyze_with(x, q, s->withClause))
@@ -650,10 +653,10 @@ ir_query *analyze_update(sql_xlate *x, Node *stmt)
     return q;
 }
 
-ir_query *analyze_delete(sql_xlate *x, Node *stmt)
+ir_query *analyze_delete(sql_xlate *x, ir_query *parent, Node *stmt)
 {
     DeleteStmt *s = (DeleteStmt *)stmt;
-    ir_query *q = ir_query_new(x, QUERY_DELETE, NULL);
+    ir_query *q = ir_query_new(x, QUERY_DELETE, parent);
     if (!q)
         return NULL;
     if (s->withClause && !analyze_with(x, q, s->withClause))

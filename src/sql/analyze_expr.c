@@ -60,6 +60,8 @@ static ir_expr *constant(sql_xlate *x, A_Const *c)
 
 /* ---------------------------------------------------------------- calls */
 
+const sql_function ir_grouping_function = {"grouping", 0, {0}, PG_OID_INT4, FN_PLAIN, FN_SPECIAL, {NULL, NULL}, 0};
+
 static ir_expr *make_call(sql_xlate *x, const sql_function *fn, ir_expr **args, int nargs, pg_oid *coerce_to,
                           int location)
 {
@@ -83,6 +85,10 @@ static ir_expr *make_call(sql_xlate *x, const sql_function *fn, ir_expr **args, 
     pg_oid ret = fn->ret;
     if (ret == FN_RET_ARG1 || ret == FN_RET_ARG2) {
         ret = nargs > 0 ? args[ret == FN_RET_ARG2 ? 1 : 0]->type : PG_OID_TEXT;
+        /* the anyelement min/max stand for PostgreSQL's per-type ones: there is none for
+         * varchar or name, which reach max(text) by their implicit cast */
+        if (fn->kind == FN_AGGREGATE && (ret == PG_OID_VARCHAR || ret == PG_OID_NAME))
+            ret = PG_OID_TEXT;
     } else if (ret == FN_RET_ARG1_ELEM) {
         const pg_type_info *t = types_by_oid(args[0]->type);
         ret = t && t->typelem ? t->typelem : PG_OID_TEXT;
@@ -112,9 +118,8 @@ static ir_expr *make_call(sql_xlate *x, const sql_function *fn, ir_expr **args, 
     e->u.call.fn = fn;
     e->u.call.nargs = nargs;
     e->u.call.args = args;
-    /* min/max keep their argument's typmod (varchar(10) stays varchar(10)). */
-    if ((fn->ret == FN_RET_ARG1) && nargs > 0)
-        e->typmod = args[0]->typmod;
+    /* A function's result has no typmod in PostgreSQL (exprTypmod of a FuncExpr, Aggref or
+     * WindowFunc is -1): max(numeric(8,2)) is plain numeric. */
     return e;
 }
 
@@ -183,8 +188,76 @@ static ir_expr *bool_node(sql_xlate *x, ir_expr_kind kind, ir_expr *a, ir_expr *
     return e;
 }
 
+/* ROW(...) op ROW(...) as PostgreSQL's make_row_comparison_op: = is every pair equal, <> any
+ * pair different; < <= > >= compare pair by pair from the left, the first pair that is not
+ * equal deciding (a NULL there makes the answer NULL):
+ *   (a1, a2) < (b1, b2)  →  a1 < b1 OR (a1 = b1 AND a2 < b2) */
+static ir_expr *row_compare(sql_xlate *x, const char *op, ir_expr *l, ir_expr *r, int location)
+{
+    int n = l->u.list.nargs;
+    if (n != r->u.list.nargs) {
+        xlate_error(x, location, "42601", "unequal number of entries in row expressions");
+        return NULL;
+    }
+    if (n == 0) {
+        xlate_error(x, location, "0A000", "cannot compare rows of zero length");
+        return NULL;
+    }
+    ir_expr **a = l->u.list.args, **b = r->u.list.args;
+    bool eq = strcmp(op, "=") == 0, ne = strcmp(op, "<>") == 0;
+    if (eq || ne) {
+        ir_expr *acc = NULL;
+        for (int i = 0; i < n; i++) {
+            ir_expr *cmp = operator_call(x, op, a[i], b[i], location);
+            if (!cmp)
+                return NULL;
+            acc = acc ? bool_node(x, eq ? IRE_AND : IRE_OR, acc, cmp, location) : cmp;
+        }
+        return acc;
+    }
+    const char *strict = strcmp(op, "<") == 0 || strcmp(op, "<=") == 0   ? "<"
+                         : strcmp(op, ">") == 0 || strcmp(op, ">=") == 0 ? ">"
+                                                                         : NULL;
+    if (!strict) {
+        if (!operator_call(x, op, a[0], b[0], location))
+            return NULL;   /* PostgreSQL resolves the operator on the pairs first */
+        xlate_error(x, location, "42883", "could not determine interpretation of row comparison operator %s", op);
+        pg_error_hint(x->err, "Row comparison operators must be associated with btree operator families.");
+        return NULL;
+    }
+    ir_expr *acc = operator_call(x, op, a[n - 1], b[n - 1], location);
+    for (int i = n - 2; acc && i >= 0; i--) {
+        ir_expr *s = operator_call(x, strict, a[i], b[i], location);
+        ir_expr *e = s ? operator_call(x, "=", a[i], b[i], location) : NULL;
+        ir_expr *both = e ? bool_node(x, IRE_AND, e, acc, location) : NULL;
+        acc = both ? bool_node(x, IRE_OR, s, both, location) : NULL;
+    }
+    return acc;
+}
+
 static ir_expr *in_list(sql_xlate *x, ir_query *q, A_Expr *a)
 {
+    if (IsA(a->lexpr, RowExpr)) {
+        /* (a, b) IN ((1, 2), (3, 4)): row equalities joined by OR (NOT IN: <> by AND) */
+        bool negated = strcmp(op_name(a->name), "<>") == 0;
+        ir_expr *lhs = expr(x, q, a->lexpr), *acc = NULL;
+        if (!lhs)
+            return NULL;
+        ListCell *lc;
+        foreach (lc, (List *)a->rexpr) {
+            Node *item = lfirst(lc);
+            if (!IsA(item, RowExpr)) {
+                xlate_error(x, a->location, "0A000", "IN with a row on the left needs rows on the right");
+                return NULL;
+            }
+            ir_expr *r = expr(x, q, item);
+            ir_expr *cmp = r ? row_compare(x, negated ? "<>" : "=", lhs, r, a->location) : NULL;
+            if (!cmp)
+                return NULL;
+            acc = acc ? bool_node(x, negated ? IRE_AND : IRE_OR, acc, cmp, a->location) : cmp;
+        }
+        return acc;
+    }
     ir_expr *lhs = expr(x, q, a->lexpr);
     if (!lhs)
         return NULL;
@@ -415,6 +488,8 @@ static ir_expr *a_expr(sql_xlate *x, ir_query *q, A_Expr *a)
         ir_expr *r = expr(x, q, a->rexpr);
         if (!r)
             return NULL;
+        if (a->lexpr && IsA(a->lexpr, RowExpr) && IsA(a->rexpr, RowExpr))
+            return row_compare(x, op, l, r, a->location);
         return operator_call(x, op, l, r, a->location);
     }
     case AEXPR_OP_ANY:
@@ -762,6 +837,111 @@ static ir_expr *sublink(sql_xlate *x, ir_query *q, SubLink *s)
 
 /* ---------------------------------------------------------------- functions */
 
+/* A frame offset as SQLite takes it: ROWS/GROUPS a non-negative integer; RANGE a value in
+ * the unit of the single ORDER BY key's storage — numbers for numbers (numeric keys are
+ * then compared as REAL), microseconds of an interval for timestamps and times, days for
+ * dates.  Only constants (SQLite's frames take no expressions). */
+static bool frame_offset(sql_xlate *x, ir_query *q, WindowDef *wd, ir_window *w, Node *node, strbuf *b)
+{
+    int fo = wd->frameOptions;
+    ir_expr *off = expr(x, q, node);
+    if (!off)
+        return false;
+    if (off->kind != IRE_CONST) {
+        xlate_error(x, exprLocation(node), "0A000", "window frame offsets must be constants");
+        return false;
+    }
+    const sql_value *v = &off->u.constant.value;
+    if (v->kind == VALUE_NULL) {
+        xlate_error(x, exprLocation(node), "22004", "frame starting offset must not be null");
+        return false;
+    }
+    if (!(fo & FRAMEOPTION_RANGE)) {
+        ir_expr *i = ir_coerce(x, off, PG_OID_INT8, -1, COERCE_IMPLICIT, NULL);
+        if (!i)
+            return false;
+        if (i->kind != IRE_CONST || i->u.constant.value.kind != VALUE_INT) {
+            xlate_error(x, exprLocation(node), "0A000", "window frame offsets must be integer constants");
+            return false;
+        }
+        if (i->u.constant.value.i < 0) {
+            xlate_error(x, exprLocation(node), "22013", "frame starting offset must not be negative");
+            return false;
+        }
+        strbuf_printf(b, "%lld", (long long)i->u.constant.value.i);
+        return true;
+    }
+    if (w->norder != 1) {
+        xlate_error(x, wd->location, "42P20", "RANGE with offset PRECEDING/FOLLOWING requires exactly one ORDER BY column");
+        return false;
+    }
+    pg_oid key = w->order[0].expr->type;
+    switch (key) {
+    case PG_OID_INT2: case PG_OID_INT4: case PG_OID_INT8:
+    case PG_OID_FLOAT4: case PG_OID_FLOAT8: case PG_OID_NUMERIC: {
+        pg_oid want = key == PG_OID_FLOAT4 || key == PG_OID_FLOAT8 ? PG_OID_FLOAT8 : key == PG_OID_NUMERIC ? PG_OID_NUMERIC : PG_OID_INT8;
+        ir_expr *c = ir_coerce(x, off, want, -1, COERCE_IMPLICIT, NULL);
+        if (!c)
+            return false;
+        if (c->kind != IRE_CONST) {
+            xlate_error(x, exprLocation(node), "0A000", "window frame offsets must be constants");
+            return false;
+        }
+        const sql_value *cv = &c->u.constant.value;
+        bool negative = cv->kind == VALUE_INT ? cv->i < 0 : cv->kind == VALUE_FLOAT ? cv->f < 0
+                                                                                     : cv->len && cv->ptr[0] == '-';
+        if (negative) {
+            xlate_error(x, exprLocation(node), "22013", "invalid preceding or following size in window function");
+            return false;
+        }
+        if (cv->kind == VALUE_INT)
+            strbuf_printf(b, "%lld", (long long)cv->i);
+        else if (cv->kind == VALUE_FLOAT)
+            strbuf_printf(b, "%.17g", cv->f);
+        else {
+            strbuf_printf(b, "%.*s", (int)cv->len, cv->ptr);
+            w->order_as_real = true;
+        }
+        if (key == PG_OID_NUMERIC)
+            w->order_as_real = true;
+        return true;
+    }
+    case PG_OID_TIMESTAMP: case PG_OID_TIMESTAMPTZ: case PG_OID_DATE: case PG_OID_TIME: {
+        ir_expr *c = ir_coerce(x, off, PG_OID_INTERVAL, -1, COERCE_IMPLICIT, NULL);
+        if (!c)
+            return false;
+        long long months = 0, days = 0, us = 0;
+        char text[96] = "";
+        if (c->kind == IRE_CONST && c->u.constant.value.kind == VALUE_TEXT)
+            snprintf(text, sizeof text, "%.*s", (int)c->u.constant.value.len, c->u.constant.value.ptr);
+        if (sscanf(text, "%lld %lld %lld", &months, &days, &us) != 3) {
+            xlate_error(x, exprLocation(node), "0A000", "window frame offsets must be constants");
+            return false;
+        }
+        if (months < 0 || days < 0 || us < 0 || (months == 0 && days == 0 && us < 0)) {
+            xlate_error(x, exprLocation(node), "22013", "invalid preceding or following size in window function");
+            return false;
+        }
+        bool exact = months == 0 && (key == PG_OID_TIMESTAMP ? true
+                                     : key == PG_OID_DATE  ? us == 0
+                                     : days == 0);   /* timestamptz: a day is not always 24 hours */
+        if (!exact) {
+            xlate_error(x, exprLocation(node), "0A000",
+                        "RANGE offsets in months (or in days over timestamp with time zone, or with hours over date) are not supported");
+            return false;
+        }
+        strbuf_printf(b, "%lld", key == PG_OID_DATE ? days : days * 86400000000LL + us);
+        return true;
+    }
+    default: {
+        const pg_type_info *t = types_by_oid(key);
+        xlate_error(x, wd->location, "0A000", "RANGE with offset PRECEDING/FOLLOWING is not supported for column type %s",
+                    t ? t->sql_name : "?");
+        return false;
+    }
+    }
+}
+
 static bool window_spec(sql_xlate *x, ir_query *q, WindowDef *wd, ir_window *w, int depth)
 {
     if (depth > 8)
@@ -832,15 +1012,11 @@ static bool window_spec(sql_xlate *x, ir_query *q, WindowDef *wd, ir_window *w, 
         else if (fo & FRAMEOPTION_START_CURRENT_ROW)
             strbuf_puts(&b, "CURRENT ROW");
         else if (fo & (FRAMEOPTION_START_OFFSET_PRECEDING | FRAMEOPTION_START_OFFSET_FOLLOWING)) {
-            ir_expr *off = expr(x, q, wd->startOffset);
-            if (!off || off->kind != IRE_CONST || off->u.constant.value.kind != VALUE_INT) {
+            if (!frame_offset(x, q, wd, w, wd->startOffset, &b)) {
                 strbuf_free(&b);
-                if (off)
-                    xlate_error(x, wd->location, "0A000", "window frame offsets must be integer constants");
                 return false;
             }
-            strbuf_printf(&b, "%lld %s", (long long)off->u.constant.value.i,
-                          (fo & FRAMEOPTION_START_OFFSET_PRECEDING) ? "PRECEDING" : "FOLLOWING");
+            strbuf_puts(&b, (fo & FRAMEOPTION_START_OFFSET_PRECEDING) ? " PRECEDING" : " FOLLOWING");
         }
         if (fo & FRAMEOPTION_BETWEEN) {
             strbuf_puts(&b, " AND ");
@@ -849,15 +1025,11 @@ static bool window_spec(sql_xlate *x, ir_query *q, WindowDef *wd, ir_window *w, 
             else if (fo & FRAMEOPTION_END_CURRENT_ROW)
                 strbuf_puts(&b, "CURRENT ROW");
             else if (fo & (FRAMEOPTION_END_OFFSET_PRECEDING | FRAMEOPTION_END_OFFSET_FOLLOWING)) {
-                ir_expr *off = expr(x, q, wd->endOffset);
-                if (!off || off->kind != IRE_CONST || off->u.constant.value.kind != VALUE_INT) {
+                if (!frame_offset(x, q, wd, w, wd->endOffset, &b)) {
                     strbuf_free(&b);
-                    if (off)
-                        xlate_error(x, wd->location, "0A000", "window frame offsets must be integer constants");
                     return false;
                 }
-                strbuf_printf(&b, "%lld %s", (long long)off->u.constant.value.i,
-                              (fo & FRAMEOPTION_END_OFFSET_PRECEDING) ? "PRECEDING" : "FOLLOWING");
+                strbuf_puts(&b, (fo & FRAMEOPTION_END_OFFSET_PRECEDING) ? " PRECEDING" : " FOLLOWING");
             }
         }
         if (fo & FRAMEOPTION_EXCLUDE_CURRENT_ROW)
@@ -1140,6 +1312,95 @@ static bool apply_parameter_defaults(sql_xlate *x, FuncCall *fc, const char *nam
     return true;
 }
 
+
+/* Ordered-set aggregates: percentile_cont(f), percentile_disc(f), mode() WITHIN GROUP
+ * (ORDER BY x).  The engine sorts the WITHIN GROUP key in the finalizer (sqlite_fn_agg.c):
+ * the call is an aggregate whose ORDER BY is that key. */
+static const sql_function fn_percentile_cont = {"percentile_cont", 1, {PG_OID_FLOAT8}, PG_OID_FLOAT8, FN_AGGREGATE, 0,
+                                                {"pgw_percentile_cont(%1%O)", NULL}, 0};
+static const sql_function fn_percentile_disc = {"percentile_disc", 1, {PG_OID_FLOAT8}, PG_OID_ANYELEMENT, FN_AGGREGATE, 0,
+                                                {"pgw_percentile_disc(%1%O)", NULL}, 0};
+static const sql_function fn_mode = {"mode", 0, {0}, PG_OID_ANYELEMENT, FN_AGGREGATE, 0, {"pgw_mode(NULL%O)", NULL}, 0};
+
+static ir_expr *ordered_set_aggregate(sql_xlate *x, ir_query *q, FuncCall *fc, const char *name)
+{
+    const sql_function *fn = strcmp(name, "percentile_cont") == 0   ? &fn_percentile_cont
+                             : strcmp(name, "percentile_disc") == 0 ? &fn_percentile_disc
+                             : strcmp(name, "mode") == 0            ? &fn_mode
+                                                                    : NULL;
+    int nargs = list_length(fc->args), nkeys = list_length(fc->agg_order);
+    if (!fn || nargs != fn->nargs || nkeys != 1) {
+        xlate_error(x, fc->location, "42883", "function %s(%s) does not exist", name, nargs ? "..." : "");
+        pg_error_hint(x->err, "No function matches the given name and argument types. You might need to add explicit type casts.");
+        return NULL;
+    }
+    if (x->dialect != DIALECT_SQLITE) {
+        xlate_error(x, fc->location, "0A000", "function %s is not supported by this engine", name);
+        return NULL;
+    }
+    if (q->in_aggregate) {
+        xlate_error(x, fc->location, "42803", "aggregate function calls cannot be nested");
+        return NULL;
+    }
+    if (fc->over) {
+        xlate_error(x, fc->location, "0A000", "OVER is not supported for ordered-set aggregate %s", name);
+        return NULL;
+    }
+    q->in_aggregate = true;
+    ir_expr **args = alloc_args(x, 1);
+    ir_expr *fraction = nargs ? expr(x, q, linitial(fc->args)) : NULL;
+    SortBy *sb = linitial_node(SortBy, fc->agg_order);
+    ir_expr *key = args ? expr(x, q, sb->node) : NULL;
+    q->in_aggregate = false;
+    if (!args || (nargs && !fraction) || !key)
+        return NULL;
+    if (fraction) {
+        if (types_is_array(types_by_oid(fraction->type))) {
+            xlate_error(x, fc->location, "0A000", "%s with an array of fractions is not supported", name);
+            return NULL;
+        }
+        if (!(fraction = ir_coerce(x, fraction, PG_OID_FLOAT8, -1, COERCE_IMPLICIT, "percentile fraction")))
+            return NULL;
+        args[0] = fraction;
+    }
+    if (key->type == PG_OID_UNKNOWN && !(key = ir_coerce(x, key, PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL)))
+        return NULL;
+    if (fn == &fn_percentile_cont) {
+        if (key->type == PG_OID_INTERVAL) {
+            xlate_error(x, fc->location, "0A000", "percentile_cont over interval is not supported");
+            return NULL;
+        }
+        key = ir_coerce(x, key, PG_OID_FLOAT8, -1, COERCE_IMPLICIT, NULL);
+        if (!key) {
+            pg_error_clear(x->err);
+            xlate_error(x, fc->location, "42883", "function percentile_cont(double precision) does not exist");
+            return NULL;
+        }
+    } else if (!analyze_check_ordering(x, key, exprLocation(sb->node)))
+        return NULL;
+    ir_expr *e = ir_new(x, IRE_AGG, fn == &fn_percentile_cont ? PG_OID_FLOAT8 : key->type, fc->location);
+    ir_sort *order = xlate_alloc(x, sizeof *order);
+    if (!e || !order)
+        return NULL;
+    e->typmod = -1;   /* an aggregate's result has no typmod (PostgreSQL's exprTypmod of an Aggref) */
+    e->u.call.fn = fn;
+    e->u.call.args = args;
+    e->u.call.nargs = nargs;
+    order->expr = key;
+    order->descending = sb->sortby_dir == SORTBY_DESC;
+    order->nulls = sb->sortby_nulls == SORTBY_NULLS_FIRST ? 1 : sb->sortby_nulls == SORTBY_NULLS_LAST ? 2 : 0;
+    e->u.call.order = order;
+    e->u.call.norder = 1;
+    if (fc->agg_filter) {
+        q->in_aggregate = true;
+        e->u.call.filter = analyze_condition(x, q, fc->agg_filter, "FILTER");
+        q->in_aggregate = false;
+        if (!e->u.call.filter)
+            return NULL;
+    }
+    return e;
+}
+
 static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
 {
     const char *name = name_list_last(fc->funcname);
@@ -1150,6 +1411,8 @@ static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
         xlate_error(x, fc->location, "42883", "function %s.%s does not exist", schema, name);
         return NULL;
     }
+    if (fc->agg_within_group)
+        return ordered_set_aggregate(x, q, fc, name);
     bool in_from = q->clause && strcmp(q->clause, "FROM") == 0;
     int nargs = list_length(fc->args);
     ir_expr **args = alloc_args(x, nargs);
@@ -1435,6 +1698,11 @@ static ir_expr *column_ref(sql_xlate *x, ir_query *q, ColumnRef *cr)
     }
     for (int i = 0; i < n; i++) {
         Node *f = list_nth(cr->fields, i);
+        if (IsA(f, A_Star) && i == n - 1 && (n == 2 || n == 3)) {
+            /* t.* inside an expression is the whole row of t, as t alone (to_jsonb(t.*),
+             * count(t.*)); the select list expands it before this */
+            return analyze_whole_row_ref(x, q, n == 3 ? names[0] : NULL, names[n - 2], cr->location);
+        }
         if (IsA(f, A_Star)) {
             xlate_error(x, cr->location, "42601", "row expansion via \"*\" is not supported here");
             return NULL;
@@ -1679,6 +1947,27 @@ static ir_expr *expr_node(sql_xlate *x, ir_query *q, Node *n)
             return NULL;
         if (arg->type == PG_OID_UNKNOWN && !(arg = ir_coerce(x, arg, PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL)))
             return NULL;
+        if (arg->kind == IRE_ROW && arg->type == PG_OID_RECORD && arg->u.list.nargs == 0)
+            return ir_const_int(x, PG_OID_BOOL, 1, t->location);   /* no field: all (none) are NULL and not NULL */
+        if (arg->kind == IRE_ROW && arg->type == PG_OID_RECORD && arg->u.list.nargs > 0) {
+            /* A row IS NULL when every field is, IS NOT NULL when none is (so a row can be
+             * neither): one test per field, joined by AND. */
+            ir_expr *acc = NULL;
+            for (int i = 0; i < arg->u.list.nargs; i++) {
+                ir_expr *f = ir_new(x, IRE_NULLTEST, PG_OID_BOOL, t->location);
+                ir_expr **fa = alloc_args(x, 1);
+                if (!f || !fa)
+                    return NULL;
+                fa[0] = arg->u.list.args[i];
+                f->u.list.args = fa;
+                f->u.list.nargs = 1;
+                f->u.list.negated = t->nulltesttype == IS_NOT_NULL;
+                acc = acc ? bool_node(x, IRE_AND, acc, f, t->location) : f;
+                if (!acc)
+                    return NULL;
+            }
+            return acc;
+        }
         ir_expr *e = ir_new(x, IRE_NULLTEST, PG_OID_BOOL, t->location);
         ir_expr **args = alloc_args(x, 1);
         if (!e || !args)
@@ -1752,7 +2041,13 @@ static ir_expr *expr_node(sql_xlate *x, ir_query *q, Node *n)
         int i = 0;
         ListCell *lc;
         foreach (lc, r->args) {
-            args[i] = expr(x, q, lfirst(lc));
+            Node *arg = lfirst(lc);
+            if (IsA(arg, ColumnRef) && IsA(llast(((ColumnRef *)arg)->fields), A_Star)) {
+                /* PostgreSQL expands ROW(t.*) into t's columns; not done here */
+                xlate_error(x, ((ColumnRef *)arg)->location, "0A000", "ROW(t.*) is not supported");
+                return NULL;
+            }
+            args[i] = expr(x, q, arg);
             if (!args[i])
                 return NULL;
             i++;
@@ -1764,9 +2059,30 @@ static ir_expr *expr_node(sql_xlate *x, ir_query *q, Node *n)
     case T_SetToDefault:
         xlate_error(x, ((SetToDefault *)n)->location, "42601", "DEFAULT is not allowed in this context");
         return NULL;
-    case T_GroupingFunc:
-        xlate_error(x, ((GroupingFunc *)n)->location, "0A000", "GROUPING() is not supported");
-        return NULL;
+    case T_GroupingFunc: {
+        /* GROUPING(a, b): which arguments the current grouping set leaves out, as bits; the
+         * emitter writes the constant of each set (arguments are checked there, against the
+         * query's GROUP BY). */
+        GroupingFunc *g = (GroupingFunc *)n;
+        int nargs = list_length(g->args);
+        if (nargs > 31) {
+            xlate_error(x, g->location, "54023", "GROUPING must have fewer than 32 arguments");
+            return NULL;
+        }
+        ir_expr *e = ir_new(x, IRE_CALL, PG_OID_INT4, g->location);
+        ir_expr **args = alloc_args(x, nargs);
+        if (!e || !args)
+            return NULL;
+        int i = 0;
+        ListCell *lc;
+        foreach (lc, g->args)
+            if (!(args[i++] = expr(x, q, lfirst(lc))))
+                return NULL;
+        e->u.call.fn = &ir_grouping_function;
+        e->u.call.args = args;
+        e->u.call.nargs = nargs;
+        return e;
+    }
     default:
         xlate_error(x, exprLocation(n), "0A000", "unsupported expression (node %d)", (int)nodeTag(n));
         return NULL;

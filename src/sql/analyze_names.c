@@ -436,6 +436,24 @@ ir_expr *analyze_column_ref(sql_xlate *x, ir_query *q, const char **names, int n
     return NULL;
 }
 
+ir_expr *analyze_whole_row_ref(sql_xlate *x, ir_query *q, const char *schema, const char *relname, int location)
+{
+    int level = 0;
+    for (ir_query *cur = q; cur; cur = cur->parent, level++)
+        for (int i = 0; i < cur->nns; i++) {
+            if (!cur->ns[i].rel_visible)
+                continue;
+            ir_rte *r = cur->rtes[cur->ns[i].rte];
+            if (!r->alias || strcmp(r->alias, relname) != 0)
+                continue;
+            if (schema && (!r->rel || strcmp(r->rel->schema, schema) != 0))
+                continue;
+            return whole_row(x, cur, level, cur->ns[i].rte, location);
+        }
+    xlate_error(x, location, "42P01", "missing FROM-clause entry for table \"%s\"", relname);
+    return NULL;
+}
+
 int analyze_expand_star(sql_xlate *x, ir_query *q, const char *qualifier, int location,
                         ir_expr ***exprs, const char ***names)
 {

@@ -12,6 +12,54 @@
 
 /* ---------------------------------------------------------------- WITH */
 
+/* WITH x AS (INSERT/UPDATE/DELETE ...): analysed as its own statement whose parent is q (it
+ * sees the WITH queries before it); its RETURNING list is what x's readers see.  It runs
+ * before the rest of the statement (translate.c), so translate.c refuses statements where
+ * that order could be seen. */
+static bool analyze_data_modifying_cte(sql_xlate *x, ir_query *q, CommonTableExpr *cte, ir_cte *c)
+{
+    if (q->parent) {
+        xlate_error(x, cte->location, "0A000", "WITH clause containing a data-modifying statement must be at the top level");
+        return false;
+    }
+    if (q->recursive_with) {
+        xlate_error(x, cte->location, "0A000", "data-modifying statements in WITH RECURSIVE are not supported");
+        return false;
+    }
+    Node *stmt = cte->ctequery;
+    ir_query *dml = IsA(stmt, InsertStmt)   ? analyze_insert(x, q, stmt)
+                    : IsA(stmt, UpdateStmt) ? analyze_update(x, q, stmt)
+                    : IsA(stmt, DeleteStmt) ? analyze_delete(x, q, stmt)
+                                            : NULL;
+    if (!dml) {
+        if (!pg_error_is_set(x->err))
+            xlate_error(x, cte->location, "0A000", "this statement is not supported in WITH");
+        return false;
+    }
+    dml->ntargets = dml->nreturning;
+    dml->targets = dml->returning;
+    c->name = xlate_strdup(x, cte->ctename);
+    c->query = dml;
+    c->data_modifying = true;
+    c->ncolnames = list_length(cte->aliascolnames);
+    if (c->ncolnames) {
+        c->colnames = xlate_alloc(x, sizeof *c->colnames * (size_t)c->ncolnames);
+        if (!c->colnames)
+            return false;
+        int i = 0;
+        ListCell *nc;
+        foreach (nc, cte->aliascolnames)
+            c->colnames[i++] = xlate_strdup(x, strVal(lfirst(nc)));
+    }
+    if (c->ncolnames > dml->ntargets) {
+        xlate_error(x, cte->location, "42P10", "WITH query \"%s\" has %d columns available but %d columns specified",
+                    cte->ctename, dml->ntargets, c->ncolnames);
+        return false;
+    }
+    q->ncte++;
+    return true;
+}
+
 bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
 {
     if (!with)
@@ -30,13 +78,12 @@ bool analyze_with(sql_xlate *x, ir_query *q, WithClause *with)
                             cte->ctename);
                 return false;
             }
-        if (!IsA(cte->ctequery, SelectStmt)) {
-            /* SQLite has no INSERT/UPDATE/DELETE ... RETURNING as a table source. */
-            xlate_error(x, cte->location, "0A000", "data-modifying statements in WITH are not supported");
-            pg_error_hint(x->err, "Run the INSERT, UPDATE or DELETE ... RETURNING as its own statement.");
-            return false;
-        }
         ir_cte *c = &q->ctes[q->ncte];
+        if (!IsA(cte->ctequery, SelectStmt)) {
+            if (!analyze_data_modifying_cte(x, q, cte, c))
+                return false;
+            continue;
+        }
         c->name = xlate_strdup(x, cte->ctename);
         c->recursive = with->recursive;
         c->materialized = cte->ctematerialized == CTEMaterializeAlways;
@@ -192,6 +239,10 @@ static int add_range_var(sql_xlate *x, ir_query *q, RangeVar *rv)
     const char *alias = rv->alias ? rv->alias->aliasname : rv->relname;
     int levels, index;
     ir_cte *cte = rv->schemaname ? NULL : find_cte(q, rv->relname, &levels, &index);
+    if (cte && cte->data_modifying && cte->query->nreturning == 0) {
+        xlate_error(x, rv->location, "0A000", "WITH query \"%s\" does not have a RETURNING clause", cte->name);
+        return -1;
+    }
     if (cte) {
         ir_rte *r = xlate_alloc(x, sizeof *r);
         if (!r)
@@ -658,8 +709,9 @@ static bool analyze_target_list(sql_xlate *x, ir_query *q, List *targets)
         if (!e)
             return false;
         /* Unknown literals in the select list become text (PostgreSQL 10+), except in the
-         * arm of a set operation, where the set operation's common type decides. */
-        if (e->type == PG_OID_UNKNOWN && !q->setop_arm) {
+         * arm of a set operation, where the set operation's common type decides, and in the
+         * source of an INSERT, where the target column decides. */
+        if (e->type == PG_OID_UNKNOWN && !q->setop_arm && !q->keep_unknown_outputs) {
             e = ir_coerce(x, e, PG_OID_TEXT, -1, COERCE_IMPLICIT, NULL);
             if (!e)
                 return false;
@@ -816,34 +868,192 @@ static ir_expr *resolve_clause_item(sql_xlate *x, ir_query *q, Node *node, bool 
     return e;
 }
 
+/* A GROUP BY item into q->group (once), returning its bit. */
+static bool group_item(sql_xlate *x, ir_query *q, Node *item, uint64_t *bit)
+{
+    int ti;
+    ir_expr *e = resolve_clause_item(x, q, item, false, "GROUP BY", &ti);
+    if (!e)
+        return false;
+    if (ir_contains_aggregate(e)) {
+        xlate_error(x, e->location, "42803", "aggregate functions are not allowed in GROUP BY");
+        return false;
+    }
+    for (int i = 0; i < q->ngroup; i++)
+        if (ir_equal(q->group[i], e)) {
+            *bit = 1ull << i;
+            return true;
+        }
+    if (q->ngroup >= 64) {
+        xlate_error(x, exprLocation(item), "54000", "too many grouping expressions");
+        return false;
+    }
+    *bit = 1ull << q->ngroup;
+    q->group[q->ngroup++] = e;
+    return true;
+}
+
+typedef struct set_list {
+    int n, cap;
+    uint64_t *m;
+} set_list;
+
+static bool set_add(sql_xlate *x, set_list *l, uint64_t m)
+{
+    if (l->n == l->cap) {
+        int cap = l->cap ? l->cap * 2 : 8;
+        if (cap > 4096) {
+            xlate_error(x, -1, "54000", "too many grouping sets present (maximum 4096)");
+            return false;
+        }
+        uint64_t *grown = xlate_alloc(x, sizeof *grown * (size_t)cap);
+        if (!grown)
+            return false;
+        if (l->n)
+            memcpy(grown, l->m, sizeof *grown * (size_t)l->n);
+        l->m = grown;
+        l->cap = cap;
+    }
+    l->m[l->n++] = m;
+    return true;
+}
+
+/* The bit mask of a parenthesized list of GROUP BY items: (a, b), or one item. */
+static bool group_list(sql_xlate *x, ir_query *q, Node *item, uint64_t *mask)
+{
+    *mask = 0;
+    if (IsA(item, GroupingSet)) {
+        GroupingSet *gs = (GroupingSet *)item;
+        if (gs->kind == GROUPING_SET_EMPTY)
+            return true;
+        if (gs->kind != GROUPING_SET_SIMPLE) {
+            xlate_error(x, gs->location, "0A000", "nested ROLLUP, CUBE or GROUPING SETS here are not supported");
+            return false;
+        }
+        ListCell *lc;
+        foreach (lc, gs->content) {
+            uint64_t bit;
+            if (!group_item(x, q, lfirst(lc), &bit))
+                return false;
+            *mask |= bit;
+        }
+        return true;
+    }
+    return group_item(x, q, item, mask);
+}
+
+/* The grouping sets one GROUP BY item stands for. */
+static bool item_sets(sql_xlate *x, ir_query *q, Node *item, set_list *out)
+{
+    if (!IsA(item, GroupingSet)) {
+        uint64_t bit;
+        return group_item(x, q, item, &bit) && set_add(x, out, bit);
+    }
+    GroupingSet *gs = (GroupingSet *)item;
+    int n = list_length(gs->content);
+    uint64_t *parts = xlate_alloc(x, sizeof *parts * (size_t)(n + 1));
+    if (!parts)
+        return false;
+    switch (gs->kind) {
+    case GROUPING_SET_EMPTY:
+        return set_add(x, out, 0);
+    case GROUPING_SET_SIMPLE:
+    case GROUPING_SET_ROLLUP:
+    case GROUPING_SET_CUBE: {
+        for (int i = 0; i < n; i++)
+            if (!group_list(x, q, list_nth(gs->content, i), &parts[i]))
+                return false;
+        if (gs->kind == GROUPING_SET_SIMPLE) {
+            uint64_t m = 0;
+            for (int i = 0; i < n; i++)
+                m |= parts[i];
+            return set_add(x, out, m);
+        }
+        if (gs->kind == GROUPING_SET_ROLLUP) {
+            /* (a, b, c), (a, b), (a), () */
+            for (int k = n; k >= 0; k--) {
+                uint64_t m = 0;
+                for (int i = 0; i < k; i++)
+                    m |= parts[i];
+                if (!set_add(x, out, m))
+                    return false;
+            }
+            return true;
+        }
+        if (n > 12) {
+            xlate_error(x, gs->location, "54000", "CUBE is limited to 12 elements");
+            return false;
+        }
+        /* CUBE: every subset, larger ones first as PostgreSQL lists them */
+        for (int size = n; size >= 0; size--)
+            for (uint32_t sub = (1u << n); sub-- > 0;) {
+                if (__builtin_popcount(sub) != size)
+                    continue;
+                uint64_t m = 0;
+                for (int i = 0; i < n; i++)
+                    if (sub & (1u << i))
+                        m |= parts[i];
+                if (!set_add(x, out, m))
+                    return false;
+            }
+        return true;
+    }
+    case GROUPING_SET_SETS: {
+        ListCell *lc;
+        foreach (lc, gs->content)
+            if (!item_sets(x, q, lfirst(lc), out))
+                return false;
+        return true;
+    }
+    }
+    return false;
+}
+
 static bool analyze_group_by(sql_xlate *x, ir_query *q, List *group)
 {
     int n = list_length(group);
     if (!n)
         return true;
-    q->group = xlate_alloc(x, sizeof *q->group * (size_t)n);
+    q->group = xlate_alloc(x, sizeof *q->group * 65);
     if (!q->group)
         return false;
+    bool any_sets = false;
     ListCell *lc;
     foreach (lc, group) {
         Node *item = lfirst(lc);
-        if (IsA(item, GroupingSet)) {
-            GroupingSet *gs = (GroupingSet *)item;
-            if (gs->kind == GROUPING_SET_EMPTY)
-                continue;
-            xlate_error(x, gs->location, "0A000", "GROUPING SETS, ROLLUP and CUBE are not supported");
-            return false;
-        }
-        int ti;
-        ir_expr *e = resolve_clause_item(x, q, item, false, "GROUP BY", &ti);
-        if (!e)
-            return false;
-        if (ir_contains_aggregate(e)) {
-            xlate_error(x, e->location, "42803", "aggregate functions are not allowed in GROUP BY");
-            return false;
-        }
-        q->group[q->ngroup++] = e;
+        if (IsA(item, GroupingSet) && ((GroupingSet *)item)->kind != GROUPING_SET_EMPTY)
+            any_sets = true;
     }
+    if (!any_sets) {
+        foreach (lc, group) {
+            Node *item = lfirst(lc);
+            uint64_t bit;
+            if (IsA(item, GroupingSet))
+                continue;   /* () alone: one group of all rows */
+            if (!group_item(x, q, item, &bit))
+                return false;
+        }
+        if (q->ngroup == 0 && n > 0)
+            q->has_aggregates = true;   /* GROUP BY (): one row even for no rows */
+        return true;
+    }
+    /* The cross product of the items' sets (GROUP BY a, ROLLUP (b, c) → (a,b,c), (a,b), (a)). */
+    set_list acc = {0};
+    if (!set_add(x, &acc, 0))
+        return false;
+    foreach (lc, group) {
+        set_list mine = {0}, next = {0};
+        if (!item_sets(x, q, lfirst(lc), &mine))
+            return false;
+        for (int i = 0; i < acc.n; i++)
+            for (int j = 0; j < mine.n; j++)
+                if (!set_add(x, &next, acc.m[i] | mine.m[j]))
+                    return false;
+        acc = next;
+    }
+    q->grouping_sets = acc.m;
+    q->ngrouping_sets = acc.n;
+    q->has_aggregates = true;
     return true;
 }
 
@@ -1154,6 +1364,8 @@ static bool hoist_select_srfs(sql_xlate *x, ir_query *q, SelectStmt *s)
 
 static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt *s)
 {
+    bool keep_unknowns = x->keep_unknown_outputs;
+    x->keep_unknown_outputs = false;
     if (s->op != SETOP_NONE)
         return analyze_setop(x, parent, s);
     if (s->valuesLists) {
@@ -1168,6 +1380,7 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     }
     ir_query *q = ir_query_new(x, QUERY_SELECT, parent);
     if (q) {
+        q->keep_unknown_outputs = keep_unknowns;
         q->setop_arm = x->setop_arm || (parent && parent->kind == QUERY_SETOP);
         x->setop_arm = false;
     }
@@ -1231,8 +1444,8 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     if (pg_error_is_set(x->err))
         return NULL;
     q->limit_with_ties = (int)s->limitOption == PGQ_LIMIT_OPTION_WITH_TIES;
-    if (q->limit_with_ties) {
-        xlate_error(x, -1, "0A000", "FETCH FIRST ... WITH TIES is not supported");
+    if (q->limit_with_ties && !s->sortClause) {
+        xlate_error(x, -1, "42601", "WITH TIES cannot be specified without ORDER BY clause");
         return NULL;
     }
     q->locking = s->lockingClause ? 1 : 0;
@@ -1358,6 +1571,10 @@ static ir_query *analyze_values(sql_xlate *x, ir_query *parent, SelectStmt *s, b
         return NULL;
     q->limit = limit_expr(x, q, s->limitCount, "LIMIT");
     q->offset = limit_expr(x, q, s->limitOffset, "OFFSET");
+    if ((int)s->limitOption == PGQ_LIMIT_OPTION_WITH_TIES && !pg_error_is_set(x->err)) {
+        xlate_error(x, -1, "0A000", "FETCH FIRST ... WITH TIES over VALUES or a set operation is not supported");
+        return NULL;
+    }
     return pg_error_is_set(x->err) ? NULL : q;
 }
 
@@ -1418,6 +1635,10 @@ static ir_query *analyze_setop(sql_xlate *x, ir_query *parent, SelectStmt *s)
         return NULL;
     q->limit = limit_expr(x, q, s->limitCount, "LIMIT");
     q->offset = limit_expr(x, q, s->limitOffset, "OFFSET");
+    if ((int)s->limitOption == PGQ_LIMIT_OPTION_WITH_TIES && !pg_error_is_set(x->err)) {
+        xlate_error(x, -1, "0A000", "FETCH FIRST ... WITH TIES over VALUES or a set operation is not supported");
+        return NULL;
+    }
     q->locking = s->lockingClause ? 1 : 0;
     return pg_error_is_set(x->err) ? NULL : q;
 }

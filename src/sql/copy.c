@@ -535,7 +535,7 @@ static bool synthesized_step(sql_xlate *x, sql_plan *p, const char *sql, int npa
     Node *stmt = ((RawStmt *)linitial(parsed.statements))->stmt;
     ir_query *q = NULL;
     if (ok)
-        q = IsA(stmt, InsertStmt) ? analyze_insert(x, stmt) : analyze_select(x, NULL, stmt);
+        q = IsA(stmt, InsertStmt) ? analyze_insert(x, NULL, stmt) : analyze_select(x, NULL, stmt);
     if (q && IsA(stmt, InsertStmt))
         drop_typmod_casts(q);
     emit_result r = {0};
@@ -690,9 +690,9 @@ static bool copy_to_query(sql_xlate *x, sql_plan *p, Node *query)
             xlate_error(x, -1, "0A000", "COPY query must have a RETURNING clause");
             return false;
         }
-        q = IsA(query, InsertStmt)   ? analyze_insert(x, query)
-            : IsA(query, UpdateStmt) ? analyze_update(x, query)
-                                     : analyze_delete(x, query);
+        q = IsA(query, InsertStmt)   ? analyze_insert(x, NULL, query)
+            : IsA(query, UpdateStmt) ? analyze_update(x, NULL, query)
+                                     : analyze_delete(x, NULL, query);
         p->writes = true;
         break;
     }

@@ -897,6 +897,138 @@ static const char *kind_word(char kind)
     }
 }
 
+/* ---------------------------------------------------------------- dependencies of DROP */
+
+typedef struct rel_hit {
+    pg_oid oid;
+    bool hit;
+} rel_hit;
+
+static void note_rel(const cat_relation *r, void *arg)
+{
+    rel_hit *h = arg;
+    if (r->oid == h->oid)
+        h->hit = true;
+}
+
+/* Whether view v reads relation `oid`: its definition is analysed again (the catalog keeps
+ * the text, not the dependencies). */
+static bool view_reads(sql_xlate *x, const cat_relation *v, pg_oid oid)
+{
+    if (!v->view_definition || !*v->view_definition)
+        return false;
+    raw_parse rp;
+    pg_error perr = {0};
+    if (!raw_parse_text(v->view_definition, &rp, NULL, 0, &perr)) {
+        pg_error_clear(&perr);
+        return false;
+    }
+    bool hit = false;
+    if (list_length(rp.statements) == 1) {
+        RawStmt *rs = linitial(rp.statements);
+        const char *saved_text = x->text;
+        int saved_offset = x->position_offset;
+        x->text = v->view_definition;
+        x->position_offset = 0;
+        ir_query *q = analyze_select(x, NULL, rs->stmt);
+        x->text = saved_text;
+        x->position_offset = saved_offset;
+        if (q) {
+            rel_hit h = {oid, false};
+            ir_query_relations(q, note_rel, &h);
+            hit = h.hit;
+        } else {
+            pg_error_clear(x->err);   /* a view that no longer analyses reads nothing we drop */
+        }
+    }
+    raw_parse_free(&rp);
+    return hit;
+}
+
+/* Views reading `rel`, directly or through other views (breadth first), leaving out the
+ * relations the statement drops itself.  Without CASCADE the first one is PostgreSQL's
+ * 2BP01; with it they are dropped first (NOTICE "drop cascades to view v"). */
+static bool drop_dependent_views(sql_xlate *x, sql_plan *p, const cat_relation *rel, const cat_relation *const *dropping,
+                                 int ndropping, bool cascade)
+{
+    size_t nrel = cat_relation_count(x->catalog);
+    const cat_relation **found = xlate_alloc(x, sizeof *found * (nrel + 1));
+    if (!found)
+        return false;
+    int n = 0;
+    const cat_relation *from = rel;
+    for (int next = 0;; next++) {
+        for (size_t i = 0; i < nrel; i++) {
+            const cat_relation *v = cat_relation_at(x->catalog, i);
+            if (v->kind != 'v' || v == rel || in_set(dropping, ndropping, v) || in_set(found, n, v))
+                continue;
+            if (view_reads(x, v, from->oid))
+                found[n++] = v;
+        }
+        if (next >= n)
+            break;
+        from = found[next];
+    }
+    if (!n)
+        return true;
+    if (!cascade) {
+        xlate_error(x, -1, "2BP01", "cannot drop %s %s because other objects depend on it", kind_word(rel->kind), rel->name);
+        pg_error_detail(x->err, "view %s depends on %s %s", found[0]->name, kind_word(rel->kind), rel->name);
+        pg_error_hint(x->err, "Use DROP ... CASCADE to drop the dependent objects too.");
+        return false;
+    }
+    for (int i = 0; i < n; i++) {
+        session_notice(x->session, PG_SEVERITY_NOTICE, "00000", "drop cascades to view %s", found[i]->name);
+        strbuf sql;
+        strbuf_init(&sql);
+        strbuf_puts(&sql, "DROP VIEW IF EXISTS ");
+        catalog_quote_ident(found[i]->engine_name, &sql);
+        bool ok = !sql.failed && ddl_step(x, p, sql.data) && ddl_forget_relation(x, p, found[i]);
+        strbuf_free(&sql);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* DROP TABLE ... CASCADE of a table other tables reference: their foreign keys to it go
+ * (each such table is rebuilt without them), as PostgreSQL drops the constraints. */
+static bool drop_referencing_constraints(sql_xlate *x, sql_plan *p, const cat_relation *rel,
+                                         const cat_relation *const *dropping, int ndropping)
+{
+    for (size_t i = 0; i < cat_relation_count(x->catalog); i++) {
+        const cat_relation *child = cat_relation_at(x->catalog, i);
+        if (child == rel || child->kind != 'r' || in_set(dropping, ndropping, child))
+            continue;
+        bool refers = false;
+        for (int c = 0; c < child->nconstraints; c++)
+            if (child->constraints[c].type == 'f' && child->constraints[c].ref_relation == rel->oid)
+                refers = true;
+        if (!refers)
+            continue;
+        ddl_table t;
+        if (!ddl_table_from_catalog(x, child, &t))
+            return false;
+        for (int k = 0; k < t.ncons;) {
+            if (t.cons[k].type == 'f' && t.cons[k].ref == rel) {
+                session_notice(x->session, PG_SEVERITY_NOTICE, "00000", "drop cascades to constraint %s on table %s",
+                               t.cons[k].name, child->name);
+                t.cons[k] = t.cons[--t.ncons];
+            } else {
+                k++;
+            }
+        }
+        int nobjects = 1;
+        for (int k = 0; k < t.ncons; k++)
+            nobjects += (t.cons[k].type == 'p' || t.cons[k].type == 'u') ? 2 : 1;
+        oid_block oids = {.table_oid = child->oid};
+        if (!ddl_reserve_oids(x, p, &oids, nobjects) || !ddl_rebuild_table(x, p, child, &t, &oids) ||
+            !ddl_record_table(x, p, &t, &oids, 0, 'r'))
+            return false;
+    }
+    return true;
+}
+
 static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *command, sql_plan **out)
 {
     sql_plan *p = ddl_plan(x, command);
@@ -914,10 +1046,11 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
     }
     for (int i = 0; i < nobj; i++) {
         List *names = list_nth(d->objects, i);
-        const cat_relation *r = want == 'r' ? analyze_find_relation(x, name_list_schema(names), name_list_last(names), -1, true)
-                                            : NULL;
+        const cat_relation *r = want == 'r' || want == 'v'
+                                    ? analyze_find_relation(x, name_list_schema(names), name_list_last(names), -1, true)
+                                    : NULL;
         pg_error_clear(x->err);
-        set_of[i] = r && r->kind == 'r' ? r : NULL;
+        set_of[i] = r && r->kind == want ? r : NULL;
         if (set_of[i])
             set[nset++] = set_of[i];
     }
@@ -991,6 +1124,11 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
         bool ok = true;
         strbuf sql;
         strbuf_init(&sql);
+        if ((want == 'r' || want == 'v') && !drop_dependent_views(x, p, rel, set, nset, d->behavior == DROP_CASCADE)) {
+            strbuf_free(&sql);
+            sql_plan_unref(p);
+            return false;
+        }
         if (want == 'r') {
             const cat_relation *by;
             const char *conname;
@@ -1003,10 +1141,12 @@ static bool drop_relations(sql_xlate *x, DropStmt *d, char want, const char *com
                     sql_plan_unref(p);
                     return false;
                 }
-                xlate_error(x, -1, "0A000", "DROP TABLE ... CASCADE of a table referenced by a foreign key is not supported");
-                strbuf_free(&sql);
-                sql_plan_unref(p);
-                return false;
+                /* CASCADE drops the foreign keys (the referencing tables are rebuilt without) */
+                if (!drop_referencing_constraints(x, p, rel, set, nset)) {
+                    strbuf_free(&sql);
+                    sql_plan_unref(p);
+                    return false;
+                }
             }
             strbuf_puts(&sql, "DROP TABLE ");
             catalog_quote_ident(rel->engine_name, &sql);
@@ -1531,6 +1671,29 @@ static bool create_view(sql_xlate *x, ViewStmt *vs, sql_plan **out)
             }
         k++;
     }
+    if (existing) {
+        /* CREATE OR REPLACE VIEW may only add columns at the end (PostgreSQL's rule). */
+        if (t.ncols < existing->ncolumns) {
+            emit_result_free(&r);
+            xlate_error(x, -1, "42P16", "cannot drop columns from view");
+            return false;
+        }
+        for (int i = 0; i < existing->ncolumns; i++) {
+            const cat_column *old = &existing->columns[i];
+            if (strcmp(old->name, t.cols[i].name) != 0) {
+                emit_result_free(&r);
+                xlate_error(x, -1, "42P16", "cannot change name of view column \"%s\" to \"%s\"", old->name, t.cols[i].name);
+                pg_error_hint(x->err, "Use ALTER VIEW ... RENAME COLUMN ... to change name of view column instead.");
+                return false;
+            }
+            if (old->type != t.cols[i].type || old->typmod != t.cols[i].typmod) {
+                emit_result_free(&r);
+                xlate_error(x, -1, "42P16", "cannot change data type of view column \"%s\" from %s to %s", old->name,
+                            tname(old->type), tname(t.cols[i].type));
+                return false;
+            }
+        }
+    }
     sql_plan *p = ddl_plan(x, "CREATE VIEW");
     oid_block oids = {0};
     strbuf sql;
@@ -1720,9 +1883,20 @@ static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
             foreach (cc, cd->constraints)
                 if (ok)
                     ok = apply_constraint(x, &t, lfirst_node(Constraint, cc), c);
-            if (serial) {
-                xlate_error(x, cd->location, "0A000", "ALTER TABLE ADD COLUMN of a serial column is not supported yet");
+            if (ok && (serial || c->identity)) {
+                xlate_error(x, cd->location, "0A000", "ALTER TABLE ADD COLUMN of a serial or identity column is not supported yet");
                 ok = false;
+            }
+            if (ok && c->default_text && !c->generated) {
+                /* existing rows take the default, as PostgreSQL fills them */
+                strbuf v;
+                strbuf_init(&v);
+                ok = ddl_column_value_sql(x, &t, c->default_text, c->type, c->typmod, c->name, &v);
+                if (ok) {
+                    c->copy_from = xlate_strdup(x, v.data);
+                    c->copy_is_expression = true;
+                }
+                strbuf_free(&v);
             }
             rebuild = true;
             break;
@@ -1745,7 +1919,8 @@ static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
             /* Constraints on the column go with it (PostgreSQL drops them implicitly when
              * they involve only this column). */
             for (int k = 0; k < t.ncons; k++) {
-                bool uses = false;
+                bool uses = t.cons[k].type == 'c' && t.cons[k].check_text &&
+                            ddl_check_uses_column(x, &t, t.cons[k].check_text, idx);
                 for (int j = 0; j < t.cons[k].nkeys; j++)
                     if (strcmp(t.cons[k].keys[j], cmd->name) == 0)
                         uses = true;
@@ -1848,34 +2023,64 @@ static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
             int32_t typmod;
             bool serial;
             ok = column_type(x, cd->typeName, &type, &typmod, &serial);
-            if (ok && cd->raw_default) {
-                xlate_error(x, -1, "0A000", "ALTER COLUMN TYPE ... USING is not supported yet");
-                ok = false;
-            }
-            if (ok && !sql_can_coerce(c->type, type, COERCE_ASSIGNMENT)) {
+            if (ok && !cd->raw_default && !sql_can_coerce(c->type, type, COERCE_ASSIGNMENT)) {
                 xlate_error(x, -1, "42804", "column \"%s\" cannot be cast automatically to type %s", c->name, tname(type));
                 pg_error_hint(x->err, "You might need to specify \"USING %s::%s\".", c->name, tname(type));
                 ok = false;
             }
-            if (ok && (c->type != type || c->typmod != typmod)) {
-                /* The copy converts through the cast the analyser would apply. */
-                strbuf expr;
-                strbuf_init(&expr);
-                strbuf_puts(&expr, "pgw_cast(");
-                if (c->copy_is_expression)
-                    strbuf_puts(&expr, c->copy_from);
-                else
-                    catalog_quote_ident(c->copy_from ? c->copy_from : c->name, &expr);
-                strbuf_printf(&expr, ", %u, %u, %d, 0)", c->type, type, typmod);
-                c->copy_from = xlate_strdup(x, expr.data);
-                c->copy_is_expression = true;
-                strbuf_free(&expr);
-                c->type = type;
-                c->typmod = typmod;
-                rebuild = true;
+            if (ok && c->copy_is_expression) {
+                xlate_error(x, -1, "0A000", "changing a column twice in one ALTER TABLE is not supported");
+                ok = false;
+            }
+            if (ok && (cd->raw_default || c->type != type || c->typmod != typmod)) {
+                /* The copy converts as PostgreSQL does: the USING expression (over the old
+                 * columns) or the column itself, through the assignment cast. */
+                char *using_text = NULL;
+                strbuf quoted;
+                strbuf_init(&quoted);
+                if (cd->raw_default) {
+                    using_text = scan_expression(x->text, exprLocation(cd->raw_default));
+                    if (!using_text) {
+                        xlate_error(x, -1, "42601", "could not read the USING expression");
+                        ok = false;
+                    }
+                } else {
+                    catalog_quote_ident(c->name, &quoted);
+                }
+                strbuf v;
+                strbuf_init(&v);
+                ok = ok && ddl_column_value_sql(x, &t, using_text ? using_text : quoted.data, type, typmod, c->name, &v);
+                if (ok) {
+                    c->copy_from = xlate_strdup(x, v.data);
+                    c->copy_is_expression = true;
+                    c->type = type;
+                    c->typmod = typmod;
+                    rebuild = true;
+                }
+                free(using_text);
+                strbuf_free(&v);
+                strbuf_free(&quoted);
             }
             break;
         }
+        case AT_ChangeOwner:
+        case AT_SetRelOptions:
+        case AT_ResetRelOptions:
+        case AT_SetStatistics:
+        case AT_SetStorage:
+        case AT_ClusterOn:
+        case AT_DropCluster:
+        case AT_SetLogged:
+        case AT_SetUnLogged:
+        case AT_EnableTrig:
+        case AT_DisableTrig:
+        case AT_EnableTrigAll:
+        case AT_DisableTrigAll:
+        case AT_EnableTrigUser:
+        case AT_DisableTrigUser:
+        case AT_ReplicaIdentity:
+            /* ownership, storage and planner settings: nothing the engine keeps */
+            break;
         default:
             xlate_error(x, -1, "0A000", "this form of ALTER TABLE is not supported yet");
             ok = false;
@@ -1902,6 +2107,186 @@ static bool alter_table(sql_xlate *x, AlterTableStmt *at, sql_plan **out)
     }
     *out = p;
     return true;
+}
+
+/* Steps re-creating view `rel` in the engine as `new_engine` (SQLite cannot rename or move
+ * a view): its definition is translated again. */
+static bool recreate_view_steps(sql_xlate *x, sql_plan *p, const cat_relation *rel, const char *new_engine)
+{
+    if (!rel->view_definition || !*rel->view_definition) {
+        xlate_error(x, -1, "0A000", "view \"%s\" has no recorded definition", rel->name);
+        return false;
+    }
+    raw_parse rp;
+    pg_error perr = {0};
+    if (!raw_parse_text(rel->view_definition, &rp, NULL, 0, &perr)) {
+        xlate_error(x, -1, "XX000", "could not read the definition of view \"%s\": %s", rel->name,
+                    perr.message ? perr.message : "?");
+        pg_error_clear(&perr);
+        return false;
+    }
+    bool ok = false;
+    if (list_length(rp.statements) == 1) {
+        const char *saved_text = x->text;
+        int saved_offset = x->position_offset;
+        x->text = rel->view_definition;
+        x->position_offset = 0;
+        ir_query *q = analyze_select(x, NULL, ((RawStmt *)linitial(rp.statements))->stmt);
+        x->text = saved_text;
+        x->position_offset = saved_offset;
+        emit_result r = {0};
+        strbuf_init(&r.sql);
+        if (q && emit_query(x, q, &r)) {
+            strbuf sql;
+            strbuf_init(&sql);
+            strbuf_puts(&sql, "DROP VIEW ");
+            catalog_quote_ident(rel->engine_name, &sql);
+            ok = ddl_step(x, p, sql.data);
+            strbuf_reset(&sql);
+            strbuf_puts(&sql, "CREATE VIEW ");
+            catalog_quote_ident(new_engine, &sql);
+            strbuf_puts(&sql, " (");
+            for (int i = 0; i < rel->ncolumns; i++) {
+                if (i)
+                    strbuf_puts(&sql, ", ");
+                catalog_quote_ident(rel->columns[i].name, &sql);
+            }
+            strbuf_printf(&sql, ") AS %s", r.sql.data ? r.sql.data : "");
+            ok = ok && !sql.failed && ddl_step(x, p, sql.data);
+            strbuf_free(&sql);
+        }
+        emit_result_free(&r);
+    }
+    raw_parse_free(&rp);
+    return ok;
+}
+
+/* ALTER TABLE / VIEW / SEQUENCE ... SET SCHEMA */
+static bool set_schema(sql_xlate *x, AlterObjectSchemaStmt *as, sql_plan **out)
+{
+    const char *command = as->objectType == OBJECT_VIEW ? "ALTER VIEW" : as->objectType == OBJECT_SEQUENCE ? "ALTER SEQUENCE"
+                                                                                                         : "ALTER TABLE";
+    if (!as->relation || (as->objectType != OBJECT_TABLE && as->objectType != OBJECT_VIEW && as->objectType != OBJECT_SEQUENCE)) {
+        xlate_error(x, -1, "0A000", "SET SCHEMA of this kind of object is not supported");
+        return false;
+    }
+    const cat_relation *rel = analyze_find_relation(x, as->relation->schemaname, as->relation->relname,
+                                                    as->relation->location, as->missing_ok);
+    if (!rel) {
+        if (pg_error_is_set(x->err))
+            return false;
+        session_notice(x->session, PG_SEVERITY_NOTICE, "00000", "relation \"%s\" does not exist, skipping",
+                       as->relation->relname);
+        *out = ddl_noop_plan(x, command);
+        return *out != NULL;
+    }
+    const cat_namespace *ns = cat_find_namespace(x->catalog, as->newschema);
+    if (!ns) {
+        xlate_error(x, -1, "3F000", "schema \"%s\" does not exist", as->newschema);
+        return false;
+    }
+    if (strncmp(as->newschema, "pg_", 3) == 0 || strcmp(as->newschema, "information_schema") == 0) {
+        xlate_error(x, -1, "0A000", "cannot move objects into or out of system or temporary schemas");
+        return false;
+    }
+    if (strcmp(rel->schema, as->newschema) == 0) {
+        *out = ddl_noop_plan(x, command);
+        return *out != NULL;
+    }
+    if (cat_find_relation(x->catalog, as->newschema, rel->name)) {
+        xlate_error(x, -1, "42P07", "relation \"%s\" already exists in schema \"%s\"", rel->name, as->newschema);
+        return false;
+    }
+    sql_plan *p = ddl_plan(x, command);
+    if (!p)
+        return false;
+    strbuf en, sql;
+    strbuf_init(&en);
+    strbuf_init(&sql);
+    catalog_engine_table_name(as->newschema, rel->name, &en);
+    bool ok = !en.failed;
+    if (ok && rel->kind == 'r') {
+        strbuf_puts(&sql, "ALTER TABLE ");
+        catalog_quote_ident(rel->engine_name, &sql);
+        strbuf_puts(&sql, " RENAME TO ");
+        catalog_quote_ident(en.data, &sql);
+        ok = ddl_step(x, p, sql.data);
+    } else if (ok && rel->kind == 'v') {
+        ok = recreate_view_steps(x, p, rel, en.data);
+    }
+    if (ok) {
+        strbuf_reset(&sql);
+        strbuf_printf(&sql, "UPDATE " CAT_META_CLASS " SET relnamespace = %u", ns->oid);
+        if (rel->engine_name[0]) {
+            strbuf_puts(&sql, ", engine_name = ");
+            catalog_quote_literal(en.data, &sql);
+        }
+        /* its indexes and owned sequences move with it */
+        strbuf_printf(&sql, " WHERE oid = %u OR oid IN (SELECT indexrelid FROM " CAT_META_INDEX " WHERE indrelid = %u)"
+                            " OR oid IN (SELECT objid FROM " CAT_META_DEPEND " WHERE refobjid = %u AND deptype IN ('a', 'i'))",
+                      rel->oid, rel->oid, rel->oid);
+        ok = ddl_step(x, p, sql.data);
+    }
+    strbuf_free(&en);
+    strbuf_free(&sql);
+    if (!ok) {
+        sql_plan_unref(p);
+        return false;
+    }
+    *out = p;
+    return true;
+}
+
+/* Steps making index `rel` again as `newname` from its recorded definition, then dropping the
+ * old one. */
+static bool recreate_index_steps(sql_xlate *x, sql_plan *p, const cat_relation *rel, const char *newname)
+{
+    const cat_index *ix = NULL;
+    for (size_t i = 0; i < cat_relation_count(x->catalog) && !ix; i++) {
+        const cat_relation *t = cat_relation_at(x->catalog, i);
+        for (int k = 0; k < t->nindexes; k++)
+            if (t->indexes[k].oid == rel->oid)
+                ix = &t->indexes[k];
+    }
+    if (!ix || !ix->definition) {
+        xlate_error(x, -1, "0A000", "index \"%s\" has no recorded definition", rel->name);
+        return false;
+    }
+    raw_parse rp;
+    pg_error perr = {0};
+    if (!raw_parse_text(ix->definition, &rp, NULL, 0, &perr)) {
+        xlate_error(x, -1, "XX000", "could not read the definition of index \"%s\"", rel->name);
+        pg_error_clear(&perr);
+        return false;
+    }
+    bool ok = false;
+    if (list_length(rp.statements) == 1 && IsA(((RawStmt *)linitial(rp.statements))->stmt, IndexStmt)) {
+        IndexStmt *is = (IndexStmt *)((RawStmt *)linitial(rp.statements))->stmt;
+        is->idxname = (char *)newname;
+        const char *saved_text = x->text;
+        int saved_offset = x->position_offset;
+        x->text = ix->definition;
+        x->position_offset = 0;
+        sql_plan *made = NULL;
+        ok = create_index(x, is, &made);
+        x->text = saved_text;
+        x->position_offset = saved_offset;
+        strbuf sql;
+        strbuf_init(&sql);
+        strbuf_puts(&sql, "DROP INDEX ");
+        catalog_quote_ident(rel->engine_name, &sql);
+        ok = ok && ddl_step(x, p, sql.data) &&
+             ddl_stepf(x, p, "DELETE FROM " CAT_META_INDEX " WHERE indexrelid = %u", rel->oid) &&
+             ddl_stepf(x, p, "DELETE FROM " CAT_META_DESCRIPTION " WHERE objoid = %u", rel->oid) &&
+             ddl_stepf(x, p, "DELETE FROM " CAT_META_CLASS " WHERE oid = %u", rel->oid);
+        for (int i = 0; ok && made && i < made->nsteps; i++)
+            ok = plan_add_step(p, made->steps[i].sql, 0, NULL, false, false);
+        if (made)
+            sql_plan_unref(made);
+        strbuf_free(&sql);
+    }
+    raw_parse_free(&rp);
+    return ok;
 }
 
 static bool rename_object(sql_xlate *x, RenameStmt *rs, sql_plan **out)
@@ -1985,8 +2370,7 @@ static bool rename_object(sql_xlate *x, RenameStmt *rs, sql_plan **out)
         ok = true;
         if (rel->kind == 'r' || rel->kind == 'v') {
             if (rel->kind == 'v') {
-                xlate_error(x, -1, "0A000", "ALTER VIEW ... RENAME is not supported yet");
-                ok = false;
+                ok = recreate_view_steps(x, p, rel, new_engine.data);
             } else {
                 strbuf_puts(&sql, "ALTER TABLE ");
                 catalog_quote_ident(rel->engine_name, &sql);
@@ -1995,8 +2379,15 @@ static bool rename_object(sql_xlate *x, RenameStmt *rs, sql_plan **out)
                 ok = ddl_step(x, p, sql.data);
             }
         } else if (rel->kind == 'i' && rel->engine_name[0]) {
-            xlate_error(x, -1, "0A000", "ALTER INDEX ... RENAME is not supported yet");
-            ok = false;
+            /* SQLite cannot rename an index: it is made again under the new name from its
+             * definition (a new OID), the old one dropped */
+            ok = recreate_index_steps(x, p, rel, rs->newname);
+            if (ok) {
+                strbuf_free(&sql);
+                strbuf_free(&new_engine);
+                *out = p;
+                return true;
+            }
         }
         strbuf_reset(&sql);
         strbuf_puts(&sql, "UPDATE " CAT_META_CLASS " SET relname = ");
@@ -2153,6 +2544,8 @@ bool xlate_ddl(sql_xlate *x, Node *stmt, sql_plan **out, bool *handled)
     }
     case T_CreateSeqStmt:
         return ddl_create_sequence(x, (CreateSeqStmt *)stmt, out);
+    case T_AlterObjectSchemaStmt:
+        return set_schema(x, (AlterObjectSchemaStmt *)stmt, out);
     case T_AlterSeqStmt:
         return ddl_alter_sequence(x, (AlterSeqStmt *)stmt, out);
     default:

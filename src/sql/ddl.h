@@ -85,6 +85,12 @@ bool ddl_rebuild_table(sql_xlate *x, sql_plan *p, const cat_relation *rel, ddl_t
 /* Delete every metadata row of a relation (and of its indexes and owned sequences). */
 bool ddl_forget_relation(sql_xlate *x, sql_plan *p, const cat_relation *rel) MUST_CHECK;
 
+/* The engine SQL of `text` (PostgreSQL) over the table's columns, assigned to (type, typmod):
+ * ALTER TABLE's new column values (defaults, ALTER TYPE ... USING) in a rebuild's copy. */
+bool ddl_column_value_sql(sql_xlate *x, ddl_table *t, const char *text, pg_oid type, int32_t typmod, const char *column,
+                          strbuf *out) MUST_CHECK;
+/* Whether a CHECK expression reads column `column` (an index into t->cols). */
+bool ddl_check_uses_column(sql_xlate *x, ddl_table *t, const char *check_text, int column);
 /* Steps dropping every relation of a schema (DROP SCHEMA CASCADE, the temporary schema). */
 bool ddl_drop_schema_members(sql_xlate *x, sql_plan *p, const cat_namespace *ns) MUST_CHECK;
 /* This session's temporary schema name (pg_temp_<pid>), registered as owned; NULL on OOM. */

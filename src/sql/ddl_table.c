@@ -208,6 +208,90 @@ static bool emit_table_expr(sql_xlate *x, ddl_table *t, const char *text, const 
     return ok;
 }
 
+bool ddl_column_value_sql(sql_xlate *x, ddl_table *t, const char *text, pg_oid type, int32_t typmod, const char *column,
+                          strbuf *out)
+{
+    strbuf sql;
+    strbuf_init(&sql);
+    strbuf_printf(&sql, "SELECT (%s)", text);
+    raw_parse p;
+    pg_error perr = {0};
+    if (sql.failed || !raw_parse_text(sql.data, &p, NULL, 0, &perr)) {
+        xlate_error(x, -1, perr.sqlstate[0] ? perr.sqlstate : "42601", "invalid expression for column \"%s\": %s", column,
+                    perr.message ? perr.message : "out of memory");
+        pg_error_clear(&perr);
+        strbuf_free(&sql);
+        return false;
+    }
+    RawStmt *rs = linitial(p.statements);
+    ResTarget *rt = linitial(((SelectStmt *)rs->stmt)->targetList);
+    ir_query *q = ir_query_new(x, QUERY_SELECT, NULL);
+    const cat_relation *rel = fake_relation(x, t);
+    bool ok = false;
+    if (q && rel) {
+        int rte = analyze_add_relation_rte(x, q, rel, t->name);
+        if (rte >= 0 && ir_add_ns(x, q, rte, true, true)) {
+            const char *saved = x->text;
+            int saved_offset = x->position_offset;
+            x->text = sql.data;
+            x->position_offset = 0;
+            ir_expr *e = analyze_expr(x, q, rt->val);
+            x->text = saved;
+            x->position_offset = saved_offset;
+            if (e && (ir_contains_aggregate(e) || ir_contains_sublink(e))) {
+                xlate_error(x, -1, "0A000", "cannot use subquery or aggregate in the value of column \"%s\"", column);
+                e = NULL;
+            }
+            char where[300];
+            snprintf(where, sizeof where, "column \"%s\"", column);
+            if (e)
+                e = ir_coerce(x, e, type, typmod, COERCE_ASSIGNMENT, where);
+            ok = e && emit_expr_sqlite(x, q, e, out);
+        }
+    }
+    raw_parse_free(&p);
+    strbuf_free(&sql);
+    return ok;
+}
+
+bool ddl_check_uses_column(sql_xlate *x, ddl_table *t, const char *check_text, int column)
+{
+    strbuf sql;
+    strbuf_init(&sql);
+    strbuf_printf(&sql, "SELECT (%s)", check_text);
+    raw_parse p;
+    pg_error perr = {0};
+    if (sql.failed || !raw_parse_text(sql.data, &p, NULL, 0, &perr)) {
+        pg_error_clear(&perr);
+        strbuf_free(&sql);
+        return false;
+    }
+    RawStmt *rs = linitial(p.statements);
+    ResTarget *rt = linitial(((SelectStmt *)rs->stmt)->targetList);
+    ir_query *q = ir_query_new(x, QUERY_SELECT, NULL);
+    const cat_relation *rel = fake_relation(x, t);
+    bool uses = false;
+    if (q && rel) {
+        int rte = analyze_add_relation_rte(x, q, rel, t->name);
+        if (rte >= 0 && ir_add_ns(x, q, rte, true, true)) {
+            const char *saved = x->text;
+            int saved_offset = x->position_offset;
+            x->text = sql.data;
+            x->position_offset = 0;
+            ir_expr *e = analyze_expr(x, q, rt->val);
+            x->text = saved;
+            x->position_offset = saved_offset;
+            if (e)
+                uses = ir_references_column(e, column);
+            else
+                pg_error_clear(x->err);
+        }
+    }
+    raw_parse_free(&p);
+    strbuf_free(&sql);
+    return uses;
+}
+
 static const char *fk_action(char a)
 {
     switch (a) {
@@ -652,9 +736,9 @@ bool ddl_forget_relation(sql_xlate *x, sql_plan *p, const cat_relation *rel)
 
 /* SQLite cannot add or drop constraints or change a column's type in place: build the new
  * table beside the old, copy the rows, swap.  The swap renames with legacy_alter_table on,
- * so that foreign keys of other tables keep naming the table (and reach the new one), and
- * the old copy is dropped under a name nothing references: its implicit DELETE fires no
- * ON DELETE action of another table. */
+ * so that views keep naming the table; other tables' foreign keys, which SQLite renames
+ * anyway, are pointed back at it; the old copy is then dropped under a name nothing
+ * references: its implicit DELETE fires no ON DELETE action of another table. */
 bool ddl_rebuild_table(sql_xlate *x, sql_plan *p, const cat_relation *rel, ddl_table *t, oid_block *oids)
 {
     strbuf tmpname;
@@ -713,6 +797,31 @@ bool ddl_rebuild_table(sql_xlate *x, sql_plan *p, const cat_relation *rel, ddl_t
     }
     if (ok)
         ok = ddl_step(x, p, "PRAGMA legacy_alter_table = OFF");
+    if (ok) {
+        /* With foreign keys enforced SQLite rewrites other tables' REFERENCES on a rename
+         * even in legacy mode, and PRAGMA foreign_keys cannot change inside a transaction:
+         * point them back at the table's name (the old copy's name is unique to this plan),
+         * and reload the schema, so that dropping the old copy deletes nothing elsewhere. */
+        strbuf from, to;
+        strbuf_init(&from);
+        strbuf_init(&to);
+        catalog_quote_ident(oldname.data, &from);
+        catalog_quote_ident(rel->engine_name, &to);
+        strbuf_reset(&sql);
+        strbuf_puts(&sql, "UPDATE sqlite_schema SET sql = replace(sql, ");
+        catalog_quote_literal(from.data ? from.data : "", &sql);
+        strbuf_puts(&sql, ", ");
+        catalog_quote_literal(to.data ? to.data : "", &sql);
+        strbuf_puts(&sql, ") WHERE type = 'table' AND tbl_name <> ");
+        catalog_quote_literal(oldname.data, &sql);
+        strbuf_puts(&sql, " AND instr(sql, ");
+        catalog_quote_literal(from.data ? from.data : "", &sql);
+        strbuf_puts(&sql, ") > 0");
+        ok = !from.failed && !to.failed && ddl_step(x, p, "PRAGMA writable_schema = ON") && ddl_step(x, p, sql.data) &&
+             ddl_step(x, p, "PRAGMA writable_schema = RESET");
+        strbuf_free(&from);
+        strbuf_free(&to);
+    }
     if (ok) {
         strbuf_reset(&sql);
         strbuf_puts(&sql, "DROP TABLE ");

@@ -427,7 +427,20 @@ static bool is_operator_name(const char *name)
  * that exists to test the ODBC backend, not for users. */
 static const char *sqlite_driver_arithmetic(const sql_function *fn)
 {
+    /* Engine functions that are there only for float NaN, which the embedded engine stores
+     * as the text 'NaN' (SQLite's own operators read it as 0): the driver gets SQLite's. */
+    static const char *const float_forms[][2] = {
+        {"pgw_float_neg(%1)", "(- %1)"},
+        {"pgw_float_abs(%1)", "abs(%1)"},
+        {"pgw_float_sum(%D%1)", "sum(%D%1)"},
+        {"pgw_float_avg(%D%1)", "avg(%D%1)"},
+        {"pgw_float_div(%1, 0.017453292519943295)", "((%1) / 0.017453292519943295)"},
+        {"pgw_float_mul(%1, 0.017453292519943295)", "((%1) * 0.017453292519943295)"},
+    };
     const char *t = fn->emit.sqlite;
+    for (size_t i = 0; t && i < ARRAY_LEN(float_forms); i++)
+        if (strcmp(t, float_forms[i][0]) == 0)
+            return float_forms[i][1];
     if (fn->nargs != 2 || !t || (strncmp(t, "pgw_int_", 8) != 0 && strncmp(t, "pgw_float_", 10) != 0))
         return NULL;
     switch (fn->name[0] && !fn->name[1] ? fn->name[0] : 0) {
@@ -1117,6 +1130,11 @@ static void emit_with(oemit *em, ir_query *q)
         oe_fail(em, -1, "0A000", "WITH RECURSIVE is not supported by the IRIS dialect");
         return;
     }
+    for (int i = 0; i < q->ncte; i++)
+        if (q->ctes[i].data_modifying) {
+            oe_fail(em, -1, "0A000", "data-modifying statements in WITH are not supported by this engine");
+            return;
+        }
     oe_put(em, q->recursive_with ? "WITH RECURSIVE " : "WITH ");
     for (int i = 0; i < q->ncte; i++) {
         ir_cte *c = &q->ctes[i];
@@ -1209,6 +1227,11 @@ static void emit_select(oemit *em, ir_query *q, const char *const *names)
     if (q->where) {
         oe_put(em, " WHERE ");
         oe_pred(em, q->where);
+    }
+    if (q->ngrouping_sets) {
+        /* the analyzer expands GROUPING SETS / ROLLUP / CUBE; only the SQLite emitter writes them */
+        oe_fail(em, -1, "0A000", "GROUPING SETS, ROLLUP and CUBE are not supported by the %s dialect", dialect_name(em));
+        return;
     }
     if (q->ngroup) {
         oe_put(em, " GROUP BY ");

@@ -23,10 +23,16 @@
 typedef struct emitter {
     sql_xlate *x;
     strbuf *out;
+    ir_query *gs_query;   /* a grouping set of this query is being written: */
+    uint64_t gs_mask;     /* its group[] members; the others read as NULL outside aggregates */
+    bool in_aggregate;
     ir_query *q;          /* query whose columns unqualified levels refer to */
     ir_query *bare_query; /* columns of this query's bare_rte are written unqualified */
     int bare_rte;         /* (RETURNING, CHECK, DEFAULT cannot name the table) */
     ir_query *top;        /* the statement's own query: its regtype columns print names */
+    ir_query *pk_guard_query; /* INSERT ... SELECT: this select list's item pk_guard_col is */
+    int pk_guard_col;         /* an INTEGER PRIMARY KEY value (null_pk_guard) */
+    const cat_relation *pk_guard_rel;
     bool failed;
 } emitter;
 
@@ -34,6 +40,7 @@ static void emit_expr(emitter *em, ir_expr *e);
 static void emit_query_body(emitter *em, ir_query *q);
 static void emit_select(emitter *em, ir_query *q, bool alias_targets, const char *const *aliases);
 static void emit_query_named(emitter *em, ir_query *sub, const char *const *names);
+static void null_pk_guard(emitter *em, const cat_relation *rel, ir_expr *value);
 
 static void put(emitter *em, const char *s) { strbuf_puts(em->out, s); }
 static void putc_(emitter *em, char c) { strbuf_putc(em->out, c); }
@@ -250,7 +257,9 @@ static void emit_lateral_source(emitter *em, ir_rte *r)
             put(em, ", ");
         switch (storage_of(r->coltypes[i])) {
         case STORAGE_FLOAT:
-            strbuf_printf(em->out, "printf('%%!.17g', \"_c%d\")", i + 1);
+            /* printf would make NULL and the text 'NaN' (a float NaN, sqlite_internal.h) 0.0 */
+            strbuf_printf(em->out, "iif(typeof(\"_c%d\") = 'real', printf('%%!.17g', \"_c%d\"), \"_c%d\")", i + 1,
+                          i + 1, i + 1);
             break;
         case STORAGE_BLOB:
             strbuf_printf(em->out, "iif(\"_c%d\" IS NULL, NULL, hex(\"_c%d\"))", i + 1, i + 1);
@@ -271,7 +280,7 @@ static void emit_lateral_column(emitter *em, ir_rte *r, int col)
     strbuf_printf(&v, ".value, '$[%d]')", col);
     switch (storage_of(r->coltypes[col])) {
     case STORAGE_FLOAT:
-        strbuf_printf(em->out, "(CASE %s WHEN 'Inf' THEN 9e999 WHEN '-Inf' THEN -9e999 ELSE CAST(%s AS REAL) END)",
+        strbuf_printf(em->out, "(CASE %s WHEN 'Inf' THEN 9e999 WHEN '-Inf' THEN -9e999 WHEN 'NaN' THEN 'NaN' ELSE CAST(%s AS REAL) END)",
                       v.data, v.data);
         break;
     case STORAGE_BLOB:
@@ -609,6 +618,21 @@ static void emit_sublink(emitter *em, ir_expr *e)
     }
 }
 
+/* The elements of an array as rows of one column "value"; a NULL array gives one NULL row,
+ * so that x = ANY (NULL) and x <> ALL (NULL) are NULL as in PostgreSQL (json_each(NULL)
+ * has no rows: IN would say false, NOT IN true).  Kept a plain IN subquery for indexes. */
+static void emit_array_elements(emitter *em, ir_expr *arr)
+{
+    put(em, "SELECT value FROM json_each(");
+    emit_expr(em, arr);
+    put(em, ")");
+    if ((arr->kind == IRE_CONST && arr->u.constant.value.kind != VALUE_NULL) || arr->kind == IRE_ARRAY)
+        return;   /* never NULL */
+    put(em, " UNION ALL SELECT NULL WHERE ");
+    emit_expr(em, arr);
+    put(em, " IS NULL");
+}
+
 static void emit_any_array(emitter *em, ir_expr *e)
 {
     ir_expr *lhs = e->u.list.args[0], *arr = e->u.list.args[1];
@@ -618,9 +642,9 @@ static void emit_any_array(emitter *em, ir_expr *e)
         lhs->type != PG_OID_INTERVAL) {
         put(em, "(");
         emit_expr(em, lhs);
-        put(em, any ? " IN (SELECT value FROM json_each(" : " NOT IN (SELECT value FROM json_each(");
-        emit_expr(em, arr);
-        put(em, ")))");
+        put(em, any ? " IN (" : " NOT IN (");
+        emit_array_elements(em, arr);
+        put(em, "))");
         return;
     }
     put(em, "(SELECT CASE WHEN ");
@@ -632,8 +656,8 @@ static void emit_any_array(emitter *em, ir_expr *e)
     v.kind = IRE_RAW;
     v.u.raw.sql = "value";
     emit_op(em, op, lhs, &v);
-    put(em, " AS \"_c\" FROM json_each(");
-    emit_expr(em, arr);
+    put(em, " AS \"_c\" FROM (");
+    emit_array_elements(em, arr);
     put(em, ")))");
 }
 
@@ -673,8 +697,14 @@ static void emit_window_spec(emitter *em, ir_window *w)
             ir_sort *s = &w->order[i];
             if (i)
                 put(em, ", ");
-            emit_expr(em, s->expr);
-            put(em, collation_for(s->expr->type));
+            if (w->order_as_real) {
+                put(em, "CAST(");
+                emit_expr(em, s->expr);
+                put(em, " AS REAL)");
+            } else {
+                emit_expr(em, s->expr);
+                put(em, collation_for(s->expr->type));
+            }
             put(em, s->descending ? " DESC" : "");
             bool nulls_first = s->nulls ? s->nulls == 1 : s->descending;
             put(em, nulls_first ? " NULLS FIRST" : " NULLS LAST");
@@ -689,12 +719,55 @@ static void emit_window_spec(emitter *em, ir_window *w)
     put(em, ")");
 }
 
+/* Inside a grouping set: a GROUP BY expression the set leaves out is NULL (outside
+ * aggregate arguments); GROUPING(...) is the set's constant. */
+static bool emit_grouping_set_expr(emitter *em, ir_expr *e)
+{
+    ir_query *q = em->gs_query;
+    if (e->kind == IRE_CALL && e->u.call.fn == &ir_grouping_function) {
+        uint64_t mask = em->gs_mask;
+        if (!q) {   /* a plain GROUP BY: every expression is grouped, GROUPING() is 0 */
+            q = em->q;
+            mask = ~0ull;
+        }
+        if (!q || em->q != q) {
+            fail(em, e->location, "42803", "arguments to GROUPING must be grouping expressions of the associated query level");
+            return true;
+        }
+        int64_t v = 0;
+        for (int a = 0; a < e->u.call.nargs; a++) {
+            int found = -1;
+            for (int g = 0; g < q->ngroup && found < 0; g++)
+                if (ir_equal(q->group[g], e->u.call.args[a]))
+                    found = g;
+            if (found < 0) {
+                fail(em, e->u.call.args[a]->location, "42803",
+                     "arguments to GROUPING must be grouping expressions of the associated query level");
+                return true;
+            }
+            v = (v << 1) | ((mask >> found) & 1 ? 0 : 1);
+        }
+        strbuf_printf(em->out, "%lld", (long long)v);
+        return true;
+    }
+    if (!q || em->in_aggregate || em->q != q)
+        return false;
+    for (int g = 0; g < q->ngroup; g++)
+        if (!((em->gs_mask >> g) & 1) && ir_equal(q->group[g], e)) {
+            put(em, "NULL");
+            return true;
+        }
+    return false;
+}
+
 static void emit_expr(emitter *em, ir_expr *e)
 {
     if (!e) {
         put(em, "NULL");
         return;
     }
+    if ((em->gs_query || (e->kind == IRE_CALL && e->u.call.fn == &ir_grouping_function)) && emit_grouping_set_expr(em, e))
+        return;
     switch (e->kind) {
     case IRE_CONST:
         if (e->type == PG_OID_UNKNOWN && e->u.constant.value.kind == VALUE_TEXT) {
@@ -720,8 +793,13 @@ static void emit_expr(emitter *em, ir_expr *e)
             fail(em, e->location, "0A000", "DISTINCT with several aggregate arguments is not supported by the embedded engine");
             return;
         }
-        expand(em, e->u.call.fn->emit.sqlite, e->u.call.args, e->u.call.nargs,
-               e->u.call.distinct && !strstr(e->u.call.fn->emit.sqlite, "%O"), e);
+        {
+            bool saved_in_agg = em->in_aggregate;
+            em->in_aggregate = true;   /* aggregates read the rows, not the grouping set */
+            expand(em, e->u.call.fn->emit.sqlite, e->u.call.args, e->u.call.nargs,
+                   e->u.call.distinct && !strstr(e->u.call.fn->emit.sqlite, "%O"), e);
+            em->in_aggregate = saved_in_agg;
+        }
         if (e->u.call.filter) {
             put(em, " FILTER (WHERE ");
             emit_expr(em, e->u.call.filter);
@@ -1103,23 +1181,38 @@ static void emit_limit(emitter *em, ir_query *q)
     }
 }
 
-static void emit_with(emitter *em, ir_query *q)
+/* WITH queries [from, to) of owner into an open WITH list; *first: nothing written yet.  A
+ * data-modifying one has already run (translate.c): it reads its engine table. */
+static void emit_cte_list(emitter *em, ir_query *owner, int from, int to, bool recursive, bool *first)
 {
-    if (!q->ncte)
-        return;
-    put(em, q->recursive_with ? "WITH RECURSIVE " : "WITH ");
-    for (int i = 0; i < q->ncte; i++) {
-        ir_cte *c = &q->ctes[i];
-        if (i)
-            put(em, ", ");
+    for (int i = from; i < to; i++) {
+        ir_cte *c = &owner->ctes[i];
+        if (c->data_modifying && c->query->ntargets == 0)
+            continue;   /* no RETURNING: nothing can read it */
+        if (c->data_modifying && !c->engine_table) {
+            xlate_error(em->x, -1, "0A000", "data-modifying statements in WITH are not supported in this statement");
+            em->failed = true;
+            return;
+        }
+        put(em, *first ? (recursive ? "WITH RECURSIVE " : "WITH ") : ", ");
+        *first = false;
         ident(em, c->name);
         put(em, "(");
         for (int k = 0; k < c->query->ntargets; k++) {
             if (k)
                 put(em, ", ");
-            ident(em, cte_column_name(q, i, k));
+            ident(em, cte_column_name(owner, i, k));
         }
         put(em, ") AS ");
+        if (c->data_modifying) {
+            put(em, "(SELECT ");
+            for (int k = 0; k < c->query->ntargets; k++)
+                strbuf_printf(em->out, "%s\"_c%d\"", k ? ", " : "", k + 1);
+            put(em, " FROM temp.");
+            ident(em, c->engine_table);
+            put(em, ") ");
+            continue;
+        }
         if (c->materialized)
             put(em, "MATERIALIZED ");
         put(em, "(");
@@ -1131,6 +1224,20 @@ static void emit_with(emitter *em, ir_query *q)
     }
 }
 
+static void emit_with(emitter *em, ir_query *q)
+{
+    bool first = true;
+    if (q == em->top && q->parent && (q->kind == QUERY_INSERT || q->kind == QUERY_UPDATE || q->kind == QUERY_DELETE)) {
+        /* A data-modifying WITH query run as its own engine statement: the WITH queries
+         * before it in its parent's list come along. */
+        int k = 0;
+        while (k < q->parent->ncte && q->parent->ctes[k].query != q)
+            k++;
+        emit_cte_list(em, q->parent, 0, k, q->recursive_with, &first);
+    }
+    emit_cte_list(em, q, 0, q->ncte, q->recursive_with, &first);
+}
+
 static void emit_targets(emitter *em, ir_query *q, bool alias_targets, const char *const *aliases)
 {
     int visible = 0;
@@ -1139,9 +1246,14 @@ static void emit_targets(emitter *em, ir_query *q, bool alias_targets, const cha
             continue;
         if (visible)
             put(em, ", ");
-        /* reg* columns stay OIDs: the types layer prints their names through the session's
-         * catalog resolver (types.h reg_resolver), and sends the OID in binary. */
-        emit_expr(em, q->targets[i].expr);
+        if (q == em->pk_guard_query && i == em->pk_guard_col) {
+            em->pk_guard_query = NULL;   /* not in its subqueries */
+            null_pk_guard(em, em->pk_guard_rel, q->targets[i].expr);
+        } else {
+            /* reg* columns stay OIDs: the types layer prints their names through the session's
+             * catalog resolver (types.h reg_resolver), and sends the OID in binary. */
+            emit_expr(em, q->targets[i].expr);
+        }
         if (alias_targets) {
             put(em, " AS ");
             ident(em, aliases ? aliases[visible] : q->targets[i].name);
@@ -1185,13 +1297,135 @@ static void emit_select_core(emitter *em, ir_query *q, bool alias_targets, const
     }
 }
 
+/* GROUPING SETS, ROLLUP, CUBE: one SELECT per set, UNION ALL, under the query's ORDER BY
+ * and LIMIT (whose keys must be result columns):
+ *   SELECT "_g"."_c1" AS a, ... FROM (SELECT ... GROUP BY <set 1> UNION ALL ...) AS "_g"
+ *   ORDER BY "_g"."_cK" ... */
+static void emit_grouping_sets(emitter *em, ir_query *q, bool alias_targets, const char *const *aliases)
+{
+    if (q->ndistinct_on || q->limit_with_ties || q->has_windows || q->distinct) {
+        fail(em, -1, "0A000", "GROUPING SETS with DISTINCT, window functions or WITH TIES are not supported");
+        return;
+    }
+    int n = visible_targets(q);
+    const char *const *names = positional_names(em, n);
+    if (!names)
+        return;
+    put(em, "SELECT ");
+    for (int i = 0, v = 0; i < q->ntargets; i++) {
+        if (q->targets[i].junk)
+            continue;
+        if (v)
+            put(em, ", ");
+        strbuf_printf(em->out, "\"_g\".\"_c%d\"", v + 1);
+        if (alias_targets) {
+            put(em, " AS ");
+            ident(em, aliases ? aliases[v] : q->targets[i].name);
+        }
+        v++;
+    }
+    /* each arm: the result columns "_c1".., then sort keys that are not result columns
+     * ("_k1"..: GROUPING(...), expressions) */
+    int *sort_pos = xlate_alloc(em->x, sizeof *sort_pos * (size_t)(q->nsort + 1));
+    ir_target *arm_targets = xlate_alloc(em->x, sizeof *arm_targets * (size_t)(n + q->nsort + 1));
+    const char **arm_names = xlate_alloc(em->x, sizeof *arm_names * (size_t)(n + q->nsort + 1));
+    if (!sort_pos || !arm_targets || !arm_names) {
+        em->failed = true;
+        return;
+    }
+    int narm = 0;
+    for (int t = 0; t < q->ntargets; t++)
+        if (!q->targets[t].junk) {
+            arm_names[narm] = names[narm];
+            arm_targets[narm++] = q->targets[t];
+        }
+    int nkeys = 0;
+    for (int i = 0; i < q->nsort; i++) {
+        ir_sort *srt = &q->sort[i];
+        sort_pos[i] = -1;
+        for (int t = 0, v = 0; t < q->ntargets && sort_pos[i] < 0; t++) {
+            if (q->targets[t].junk)
+                continue;
+            v++;
+            if (q->targets[t].expr == srt->expr || ir_equal(q->targets[t].expr, srt->expr))
+                sort_pos[i] = v;
+        }
+        if (sort_pos[i] < 0) {
+            sort_pos[i] = -(++nkeys);
+            arm_targets[narm] = (ir_target){.expr = srt->expr, .name = "?"};
+            arm_names[narm++] = arena_printf(em->x->mem, "_k%d", nkeys);
+        }
+    }
+    put(em, " FROM (");
+    ir_query *saved_gs = em->gs_query;
+    uint64_t saved_mask = em->gs_mask;
+    for (int s = 0; s < q->ngrouping_sets; s++) {
+        if (s)
+            put(em, " UNION ALL ");
+        em->gs_query = q;
+        em->gs_mask = q->grouping_sets[s];
+        ir_query copy = *q;
+        int k = 0;
+        ir_expr **group = xlate_alloc(em->x, sizeof *group * (size_t)(q->ngroup + 1));
+        if (!group) {
+            em->failed = true;
+            return;
+        }
+        for (int g = 0; g < q->ngroup; g++)
+            if ((q->grouping_sets[s] >> g) & 1)
+                group[k++] = q->group[g];
+        copy.group = group;
+        copy.ngroup = k;
+        copy.targets = arm_targets;
+        copy.ntargets = narm;
+        /* the copy stands for q in column references (they name q's range entries) */
+        ir_query *saved_q = em->q;
+        em->q = q;
+        emit_select_core(em, &copy, true, arm_names);
+        em->q = saved_q;
+    }
+    em->gs_query = saved_gs;
+    em->gs_mask = saved_mask;
+    put(em, ") AS \"_g\"");
+    if (q->nsort) {
+        put(em, " ORDER BY ");
+        for (int i = 0; i < q->nsort; i++) {
+            ir_sort *srt = &q->sort[i];
+            if (i)
+                put(em, ", ");
+            if (sort_pos[i] > 0)
+                strbuf_printf(em->out, "\"_g\".\"_c%d\"", sort_pos[i]);
+            else
+                strbuf_printf(em->out, "\"_g\".\"_k%d\"", -sort_pos[i]);
+            put(em, collation_for(srt->expr->type));
+            if (srt->descending)
+                put(em, " DESC");
+            bool nulls_first = srt->nulls ? srt->nulls == 1 : srt->descending;
+            put(em, nulls_first ? " NULLS FIRST" : " NULLS LAST");
+        }
+    }
+    emit_limit(em, q);
+}
+
 static void emit_select(emitter *em, ir_query *q, bool alias_targets, const char *const *aliases)
 {
     emit_with(em, q);
-    if (q->ndistinct_on) {
+    if (q->ngrouping_sets) {
+        emit_grouping_sets(em, q, alias_targets, aliases);
+        return;
+    }
+    if (q->ndistinct_on || q->limit_with_ties) {
         /* SELECT DISTINCT ON (k) ... ORDER BY k, s  →
          * SELECT c1.. FROM (SELECT ..., row_number() OVER (PARTITION BY k ORDER BY s) AS _rn
-         *                   ...) WHERE _rn = 1 ORDER BY ... */
+         *                   ...) WHERE _rn = 1 ORDER BY ...
+         * and ... ORDER BY s OFFSET m FETCH FIRST n ROWS WITH TIES, the same way with
+         * rank() OVER (ORDER BY s) AS _rk: WHERE _rn > m AND _rk <= m + n (a row's rank is
+         * where its peer group starts). */
+        bool ties = q->limit_with_ties;
+        if (ties && q->ndistinct_on) {
+            fail(em, -1, "0A000", "DISTINCT ON with FETCH FIRST ... WITH TIES is not supported");
+            return;
+        }
         int visible = 0;
         for (int i = 0; i < q->ntargets; i++)
             visible += !q->targets[i].junk;
@@ -1225,15 +1459,20 @@ static void emit_select(emitter *em, ir_query *q, bool alias_targets, const char
             emit_expr(em, q->sort[i].expr);
             strbuf_printf(em->out, " AS \"_s%d\", ", i + 1);
         }
-        put(em, "row_number() OVER (PARTITION BY ");
+        put(em, "row_number() OVER (");
+        if (q->ndistinct_on)
+            put(em, "PARTITION BY ");
         for (int i = 0; i < q->ndistinct_on; i++) {
             if (i)
                 put(em, ", ");
             emit_expr(em, q->distinct_on[i]);
             put(em, collation_for(q->distinct_on[i]->type));
         }
+        for (int pass = 0; pass < (ties ? 2 : 1); pass++) {
+        if (pass == 1)
+            put(em, ") AS \"_rn\", rank() OVER (");
         if (q->nsort) {
-            put(em, " ORDER BY ");
+            put(em, q->ndistinct_on ? " ORDER BY " : "ORDER BY ");
             for (int i = 0; i < q->nsort; i++) {
                 ir_sort *s = &q->sort[i];
                 if (i)
@@ -1246,7 +1485,8 @@ static void emit_select(emitter *em, ir_query *q, bool alias_targets, const char
                 put(em, nulls_first ? " NULLS FIRST" : " NULLS LAST");
             }
         }
-        put(em, ") AS \"_rn\"");
+        }
+        put(em, ties ? ") AS \"_rk\"" : ") AS \"_rn\"");
         ir_query copy = *q;
         copy.ndistinct_on = 0;
         copy.nsort = 0;
@@ -1276,7 +1516,23 @@ static void emit_select(emitter *em, ir_query *q, bool alias_targets, const char
             put(em, " HAVING ");
             emit_expr(em, q->having);
         }
-        put(em, ") AS \"_d\" WHERE \"_d\".\"_rn\" = 1");
+        if (ties) {
+            put(em, ") AS \"_d\" WHERE \"_d\".\"_rk\" <= ");
+            if (q->offset) {
+                put(em, "(");
+                emit_count(em, q->offset, false);
+                put(em, ") + ");
+            }
+            put(em, "(");
+            emit_count(em, q->limit, true);
+            put(em, ")");
+            if (q->offset) {
+                put(em, " AND \"_d\".\"_rn\" > ");
+                emit_count(em, q->offset, false);
+            }
+        } else {
+            put(em, ") AS \"_d\" WHERE \"_d\".\"_rn\" = 1");
+        }
         if (q->nsort) {
             put(em, " ORDER BY ");
             for (int i = 0; i < q->nsort; i++) {
@@ -1291,7 +1547,8 @@ static void emit_select(emitter *em, ir_query *q, bool alias_targets, const char
                 put(em, nulls_first ? " NULLS FIRST" : " NULLS LAST");
             }
         }
-        emit_limit(em, q);
+        if (!ties)
+            emit_limit(em, q);
         return;
     }
     emit_select_core(em, q, alias_targets, aliases);
@@ -1416,6 +1673,50 @@ static void emit_returning(emitter *em, ir_query *q)
     em->bare_rte = saved_rte;
 }
 
+/* SQLite gives a NULL stored into an INTEGER PRIMARY KEY column (the rowid: what a
+ * single-column primary key of an integer type becomes, ddl_table.c) a new number instead
+ * of refusing it; PostgreSQL's primary key is NOT NULL.  The column of `rel`, or -1. */
+static int rowid_pk_column(const cat_relation *rel)
+{
+    for (int i = 0; i < rel->nconstraints; i++) {
+        const cat_constraint *c = &rel->constraints[i];
+        if (c->type != 'p' || c->nkeys != 1)
+            continue;
+        for (int k = 0; k < rel->ncolumns; k++) {
+            const cat_column *col = &rel->columns[k];
+            if (col->attnum == c->keys[0] &&
+                (col->type == PG_OID_INT2 || col->type == PG_OID_INT4 || col->type == PG_OID_INT8))
+                return k;
+        }
+    }
+    return -1;
+}
+
+/* coalesce(value, <PostgreSQL's not-null violation>), the error raised only for a NULL;
+ * value NULL: the error alone. */
+static void null_pk_guard(emitter *em, const cat_relation *rel, ir_expr *value)
+{
+    int k = rowid_pk_column(rel);
+    if (value && value->kind == IRE_CONST && value->u.constant.value.kind != VALUE_NULL) {
+        emit_expr(em, value);
+        return;
+    }
+    if (value) {
+        put(em, "coalesce(");
+        emit_expr(em, value);
+        put(em, ", ");
+    }
+    put(em, "pgw_error('23502', 'null value in column \"");
+    for (const char *p = rel->columns[k].name; *p; p++)
+        put(em, *p == '\'' ? "''" : (char[]){*p, 0});
+    put(em, "\" of relation \"");
+    for (const char *p = rel->name; *p; p++)
+        put(em, *p == '\'' ? "''" : (char[]){*p, 0});
+    put(em, "\" violates not-null constraint')");
+    if (value)
+        put(em, ")");
+}
+
 static void emit_insert(emitter *em, ir_query *q)
 {
     ir_rte *r = q->rtes[q->result_rte];
@@ -1423,8 +1724,22 @@ static void emit_insert(emitter *em, ir_query *q)
     put(em, "INSERT INTO ");
     emit_target_table(em, q);
     ir_query *src = q->insert_source;
-    if (!src) {
+    /* The INTEGER PRIMARY KEY column: its values guarded against NULL; left out (no
+     * default), it is NULL in every row, so the error is its value. */
+    int pk = rowid_pk_column(r->rel), pk_at = -1;
+    for (int i = 0; pk >= 0 && i < q->ninsert_columns; i++)
+        if (q->insert_columns[i] == pk)
+            pk_at = i;
+    bool pk_missing = pk >= 0 && pk_at < 0 && !r->rel->columns[pk].generated;
+    bool plain_values = src && src->kind == QUERY_VALUES && !src->nsort && !src->limit && !src->offset;
+    if (!src && !pk_missing) {
         put(em, " DEFAULT VALUES");
+    } else if (!src) {
+        put(em, " (");
+        ident(em, r->rel->columns[pk].name);
+        put(em, ") VALUES (");
+        null_pk_guard(em, r->rel, NULL);
+        put(em, ")");
     } else {
         put(em, " (");
         for (int i = 0; i < q->ninsert_columns; i++) {
@@ -1432,26 +1747,57 @@ static void emit_insert(emitter *em, ir_query *q)
                 put(em, ", ");
             ident(em, r->rel->columns[q->insert_columns[i]].name);
         }
+        if (pk_missing) {
+            put(em, q->ninsert_columns ? ", " : "");
+            ident(em, r->rel->columns[pk].name);
+        }
         put(em, ") ");
         ir_query *saved = em->q;
         em->q = src;
-        if (src->kind == QUERY_VALUES && !src->nsort && !src->limit && !src->offset) {
+        if (plain_values) {
             put(em, "VALUES ");
             for (int row = 0; row < src->nrows; row++) {
                 if (row)
                     put(em, ", ");
                 put(em, "(");
-                emit_list(em, src->rows[row], q->ninsert_columns, ", ");
+                for (int i = 0; i < q->ninsert_columns; i++) {
+                    if (i)
+                        put(em, ", ");
+                    if (i == pk_at)
+                        null_pk_guard(em, r->rel, src->rows[row][i]);
+                    else
+                        emit_expr(em, src->rows[row][i]);
+                }
+                if (pk_missing) {
+                    put(em, q->ninsert_columns ? ", " : "");
+                    null_pk_guard(em, r->rel, NULL);
+                }
                 put(em, ")");
             }
-        } else if (q->on_conflict) {
+        } else if (q->on_conflict || pk_missing) {
             /* SQLite needs a WHERE to tell the upsert's ON from a join's ON. */
-            put(em, "SELECT * FROM (");
+            put(em, "SELECT *");
+            if (pk_missing) {
+                put(em, ", ");
+                null_pk_guard(em, r->rel, NULL);
+            }
+            put(em, " FROM (");
+            if (pk_at >= 0 && src->kind == QUERY_SELECT) {
+                em->pk_guard_query = src;
+                em->pk_guard_col = pk_at;
+                em->pk_guard_rel = r->rel;
+            }
             emit_query_body(em, src);
             put(em, ") WHERE true");
         } else {
+            if (pk_at >= 0 && src->kind == QUERY_SELECT) {
+                em->pk_guard_query = src;
+                em->pk_guard_col = pk_at;
+                em->pk_guard_rel = r->rel;
+            }
             emit_query_body(em, src);
         }
+        em->pk_guard_query = NULL;
         em->q = saved;
     }
     ir_on_conflict *oc = q->on_conflict;

@@ -22,6 +22,7 @@ struct sql_portal {
     bool failed;
     int step;
     engine_stmt *stmt;
+    engine_stmt *into;         /* the step's rows_into INSERT, while that step runs */
     sql_value *row;
     int nfetch;                /* engine columns per row: ncolumns, or a COPY TO's columns */
     bool copy_in;              /* COPY FROM: started, taking rows (sql_portal_copy_row) */
@@ -32,12 +33,20 @@ struct sql_portal {
     int64_t changes;
     char tag[64];
     bool opened_engine_txn;    /* this statement opened an engine transaction (autocommit DDL) */
+    uint64_t txn_generation;   /* the (sub)transaction it belongs to: sql_portal_alive */
+    uint64_t subxact;
+    struct sql_portal *prev, *next;   /* the session's open portals (portals_end_transaction) */
     /* Utility results held in memory (SHOW ...). */
     char **util_values;        /* rows × ncolumns texts */
     int util_rows, util_next;
     sql_column *util_columns;
     sql_value util_row[4];
     struct sql_portal *inner;  /* EXECUTE: the prepared statement's portal */
+    struct sql_portal *args;   /* EXECUTE: the portal computing its argument expressions */
+    /* FETCH / MOVE */
+    const sql_value *fetch_row;
+    int64_t fetch_left;        /* rows still to return, -1 = all */
+    int64_t fetch_skip_left;
 };
 
 
@@ -57,58 +66,73 @@ bool sql_portal_create(sql_session *s, sql_plan *p, const sql_value *params, int
                      nparams, p->nparams);
         return false;
     }
-    sql_portal *portal = calloc(1, sizeof *portal);
+    /* One allocation per Bind: the portal, its current row, its parameters and their bytes.
+     * The row holds the engine's columns: the result's, or a COPY TO's. */
+    int nfetch = p->copy && !p->copy->pub.is_from ? p->copy->pub.ncolumns : p->ncolumns;
+    int ncols = nfetch > 0 ? nfetch : 0;
+    size_t bytes = 0;
+    for (int i = 0; i < nparams; i++)
+        if (params[i].kind == VALUE_TEXT || params[i].kind == VALUE_BLOB)
+            bytes += params[i].len + 1;
+    size_t values = sizeof(sql_value) * (size_t)(ncols + nparams);
+    sql_portal *portal = malloc(sizeof *portal + values + bytes);
     if (!portal) {
         pg_error_oom(err);
         return false;
     }
+    memset(portal, 0, sizeof *portal + values);
     arena_init(&portal->mem);
     portal->s = s;
     portal->plan = p;
     sql_plan_ref(p);
     portal->ncolumns = p->ncolumns;
     portal->columns = p->columns;
-    portal->nfetch = p->copy && !p->copy->pub.is_from ? p->copy->pub.ncolumns : p->ncolumns;
+    portal->nfetch = nfetch;
+    portal->txn_generation = s->txn_generation;
+    portal->subxact = s->savepoints ? s->savepoints->id : 0;
+    portal->next = s->portals;
+    if (s->portals)
+        s->portals->prev = portal;
+    s->portals = portal;
+    sql_value *slots = (sql_value *)(portal + 1);
+    if (ncols)
+        portal->row = slots;
     if (nparams) {
-        portal->params = arena_alloc(&portal->mem, sizeof *portal->params * (size_t)nparams);
-        if (!portal->params) {
-            sql_portal_close(portal);
-            pg_error_oom(err);
-            return false;
-        }
+        portal->params = slots + ncols;
+        char *copy = (char *)(slots + ncols + nparams);
         for (int i = 0; i < nparams; i++) {
             portal->params[i] = params[i];
-            if ((params[i].kind == VALUE_TEXT || params[i].kind == VALUE_BLOB)) {
-                char *copy = arena_alloc(&portal->mem, params[i].len + 1);
-                if (!copy) {
-                    sql_portal_close(portal);
-                    pg_error_oom(err);
-                    return false;
-                }
+            if (params[i].kind == VALUE_TEXT || params[i].kind == VALUE_BLOB) {
                 memcpy(copy, params[i].ptr, params[i].len);
                 copy[params[i].len] = 0;
                 portal->params[i].ptr = copy;
+                copy += params[i].len + 1;
             }
         }
         portal->nparams = nparams;
-    }
-    if (portal->nfetch > 0) {
-        portal->row = calloc((size_t)portal->nfetch, sizeof *portal->row);
-        if (!portal->row) {
-            sql_portal_close(portal);
-            pg_error_oom(err);
-            return false;
-        }
     }
     *out = portal;
     return true;
 }
 
 sql_plan *sql_portal_plan(const sql_portal *portal) { return portal->plan; }
+
+bool sql_portal_alive(const sql_portal *portal)
+{
+    const sql_session *s = portal->s;
+    if (portal->txn_generation != s->txn_generation)
+        return false;
+    for (int i = 0; i < s->ndead_subxacts; i++)
+        if (portal->subxact >= s->dead_subxacts[i].lo && portal->subxact <= s->dead_subxacts[i].hi)
+            return false;
+    return true;
+}
 const sql_value *sql_portal_row(const sql_portal *portal)
 {
     if (portal->inner)
         return sql_portal_row(portal->inner);
+    if (portal->fetch_row)
+        return portal->fetch_row;
     return portal->util_values ? portal->util_row : portal->row;
 }
 int64_t sql_portal_rows(const sql_portal *portal) { return portal->rows; }
@@ -145,6 +169,19 @@ bool portal_set_utility_result(sql_portal *portal, int ncolumns, const char *con
 }
 
 sql_session *portal_session(sql_portal *portal) { return portal->s; }
+const sql_value *portal_params(sql_portal *portal, int *count)
+{
+    *count = portal->nparams;
+    return portal->params;
+}
+
+bool sql_portal_binary_results(const sql_portal *portal)
+{
+    if (portal->plan->kind != PLAN_UTILITY || portal->plan->utility != UTIL_FETCH || portal->plan->arg_flag)
+        return false;
+    sql_cursor *c = cursor_find(portal->s, portal->plan->arg_name);
+    return c && cursor_binary(c);
+}
 void portal_set_tag(sql_portal *portal, const char *tag)
 {
     snprintf(portal->tag, sizeof portal->tag, "%s", tag);
@@ -159,7 +196,7 @@ static void statement_started(sql_session *s)
     atomic_store(&s->ctx.interrupt, (int)s->pending_interrupt);
     s->pending_interrupt = INTERRUPT_NONE;
     pthread_mutex_unlock(&s->cancel_lock);
-    int64_t timeout_ms = guc_get_int(s->gucs, "statement_timeout");
+    int64_t timeout_ms = s->statement_timeout_ms;
     s->ctx.deadline_us = timeout_ms > 0 ? clock_monotonic_us() + timeout_ms * 1000 : 0;
     s->ctx.statement_start_us = clock_realtime_us() - PG_UNIX_EPOCH_OFFSET_US;
     if (s->txn == TXN_IDLE || !s->txn_start_us) {
@@ -332,6 +369,31 @@ static void describe_rowid_null(sql_session *s, const sql_plan *plan, pg_error *
     cat_snapshot_unref(cat);
 }
 
+static void release_into(sql_portal *portal)
+{
+    if (portal->into) {
+        engine_stmt_release(portal->into);
+        portal->into = NULL;
+    }
+}
+
+/* One row of a step with rows_into: its columns bound to that INSERT, which runs once. */
+static bool copy_row_into(sql_portal *portal, const plan_step *st, pg_error *err)
+{
+    if (!portal->into && !engine_prepare(portal->s->conn, st->rows_into, &portal->into, err))
+        return false;
+    int n = engine_column_count(portal->stmt);
+    for (int i = 0; i < n; i++) {
+        sql_value v;
+        engine_column_value(portal->stmt, i, &v);
+        if (!engine_bind(portal->into, i + 1, &v, err))
+            return false;
+    }
+    engine_step_result r = engine_step(portal->into, err);
+    engine_stmt_reset(portal->into);
+    return r == ENGINE_DONE;
+}
+
 static sql_run_status fail(sql_portal *portal, pg_error *err)
 {
     sql_session *s = portal->s;
@@ -341,6 +403,7 @@ static sql_run_status fail(sql_portal *portal, pg_error *err)
         engine_stmt_release(portal->stmt);
         portal->stmt = NULL;
     }
+    release_into(portal);
     if (err->sqlstate[0] == '2' && err->sqlstate[1] == '3')
         describe_constraint_error(s, portal->plan, err);
     else if (strcmp(err->sqlstate, "42804") == 0 && portal->plan->target_relation)
@@ -366,7 +429,11 @@ static bool start_step(sql_portal *portal, pg_error *err)
     plan_step *st = &portal->plan->steps[portal->step];
     if (!engine_prepare(s->conn, st->sql, &portal->stmt, err))
         return false;
-    for (int i = 0; i < st->nparams; i++) {
+    /* A step may use fewer parameters than the statement (a data-modifying WITH query's). */
+    int nbind = st->nparams;
+    if (st->rows_into || portal->plan->nsteps > 1)
+        nbind = nbind < engine_stmt_param_count(portal->stmt) ? nbind : engine_stmt_param_count(portal->stmt);
+    for (int i = 0; i < nbind; i++) {
         int pg = st->param_map[i];
         const sql_value *v = pg >= 1 && pg <= portal->nparams ? &portal->params[pg - 1] : NULL;
         sql_value null = value_null();
@@ -389,22 +456,50 @@ static bool start_step(sql_portal *portal, pg_error *err)
     return true;
 }
 
+/* "COMMAND n" or "INSERT 0 n" without printf: tags are written for every statement. */
+static void format_tag(char *buf, size_t size, const char *command, bool insert_form, int64_t rows)
+{
+    char digits[24];
+    int nd = 0;
+    uint64_t v = rows < 0 ? 0 : (uint64_t)rows;
+    do {
+        digits[nd++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    size_t cl = strlen(command);
+    if (cl + nd + 4 >= size) {
+        snprintf(buf, size, "%s", command);
+        return;
+    }
+    char *o = buf;
+    memcpy(o, command, cl);
+    o += cl;
+    *o++ = ' ';
+    if (insert_form) {
+        *o++ = '0';
+        *o++ = ' ';
+    }
+    while (nd)
+        *o++ = digits[--nd];
+    *o = 0;
+}
+
 static void finish_tag(sql_portal *portal)
 {
     sql_plan *p = portal->plan;
+    bool select = p->command[0] == 'S' && strcmp(p->command, "SELECT") == 0;
     if (p->copy) {
         snprintf(portal->tag, sizeof portal->tag, "COPY %lld", (long long)portal->rows);
         return;
     }
     switch (p->tag) {
     case TAG_INSERT:
-        snprintf(portal->tag, sizeof portal->tag, "%s 0 %lld", p->command,
-                 (long long)(p->ncolumns > 0 ? portal->rows : portal->changes));
+        format_tag(portal->tag, sizeof portal->tag, p->command, true,
+                   p->ncolumns > 0 ? portal->rows : portal->changes);
         break;
     case TAG_ROWS:
-        snprintf(portal->tag, sizeof portal->tag, "%s %lld", p->command,
-                 (long long)(p->ncolumns > 0 && strcmp(p->command, "SELECT") != 0 ? portal->rows
-                             : strcmp(p->command, "SELECT") == 0 ? portal->rows : portal->changes));
+        format_tag(portal->tag, sizeof portal->tag, p->command, false,
+                   select || p->ncolumns > 0 ? portal->rows : portal->changes);
         break;
     case TAG_PLAIN:
         snprintf(portal->tag, sizeof portal->tag, "%s", p->command);
@@ -413,6 +508,21 @@ static void finish_tag(sql_portal *portal)
         snprintf(portal->tag, sizeof portal->tag, "SELECT %lld", (long long)portal->changes);
         break;
     }
+}
+
+void sql_portal_tag_for_rows(const sql_portal *portal, int64_t rows, char *buf, size_t size)
+{
+    if (portal->inner) {
+        sql_portal_tag_for_rows(portal->inner, rows, buf, size);
+        return;
+    }
+    const sql_plan *p = portal->plan;
+    if (p->kind == PLAN_UTILITY && p->utility == UTIL_FETCH)
+        format_tag(buf, size, p->command, false, rows);
+    else if (p->kind == PLAN_UTILITY || p->tag == TAG_PLAIN)
+        snprintf(buf, size, "%s", portal->tag[0] ? portal->tag : p->command);
+    else
+        format_tag(buf, size, p->command, p->tag == TAG_INSERT, rows);
 }
 
 static sql_run_status finish(sql_portal *portal, pg_error *err)
@@ -440,8 +550,10 @@ static sql_run_status finish(sql_portal *portal, pg_error *err)
             if (!session_finish_txn(s, true, err))
                 return SQL_RUN_ERROR;
         } else {
-            /* set_config(..., true) in an autocommit statement lasts only for it */
+            /* set_config(..., true) in an autocommit statement lasts only for it, and so
+             * does pg_advisory_xact_lock */
             guc_commit(s);
+            session_advisory_release(s, true);
             session_release_engine_if_idle(s);
         }
     }
@@ -459,7 +571,7 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
             portal->failed = true;
             return SQL_RUN_ERROR;
         }
-        if (p->writes && (s->txn_read_only || guc_get_bool(s->gucs, "transaction_read_only"))) {
+        if (p->writes && (s->txn_read_only || s->read_only_setting)) {
             pg_error_set(err, "25006", "cannot execute %s in a read-only transaction",
                          p->copy && p->copy->pub.is_from ? "COPY FROM" : p->command);
             portal->done = true;
@@ -481,10 +593,15 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
          * cannot attach a database inside one). */
         if (!session_prepare_catalog(s, p, err))
             return fail(portal, err);
-        /* An engine transaction is needed inside a block or implicit transaction, and in
-         * autocommit for statements made of several engine steps (DDL + metadata). */
+        /* An engine transaction is needed inside a block, in autocommit for statements made
+         * of several engine steps (DDL + metadata) and for COPY FROM (its batches commit
+         * together), and in an implicit transaction (up to Sync, or several statements in
+         * one Query) from its first write on: under READ COMMITTED every statement sees a
+         * fresh snapshot anyway, so reads before the first write run on their own and the
+         * transaction costs no BEGIN/COMMIT. */
         bool copy_in = p->copy && p->copy->pub.is_from;
-        bool need_txn = s->txn != TXN_IDLE || p->nsteps > 1 || p->ddl || copy_in;
+        bool need_txn = s->txn == TXN_BLOCK || p->nsteps > 1 || p->ddl || copy_in ||
+                        (s->txn == TXN_IMPLICIT && (p->writes || !s->read_committed || s->engine_txn_open));
         if (need_txn && !session_ensure_engine_txn(s, p->writes || p->ddl, err))
             return fail(portal, err);
         if (!start_step(portal, err))
@@ -503,6 +620,8 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
         plan_step *st = &p->steps[portal->step];
         engine_step_result r = engine_step(portal->stmt, err);
         if (r == ENGINE_ROW) {
+            if (st->rows_into && !copy_row_into(portal, st, err))
+                return fail(portal, err);
             if (!st->returns_rows)
                 continue;
             for (int i = 0; i < portal->nfetch; i++)
@@ -514,6 +633,7 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
             return fail(portal, err);
         if (st->count_rows)
             portal->changes += engine_changes(s->conn);
+        release_into(portal);
         engine_stmt_release(portal->stmt);
         portal->stmt = NULL;
         if (++portal->step < p->nsteps) {
@@ -578,6 +698,35 @@ static sql_run_status run_execute(sql_portal *portal, pg_error *err)
             portal->done = portal->failed = true;
             return SQL_RUN_ERROR;
         }
+        if (!sql_session_revalidate_statement(portal->s, p->arg_name, &target, err)) {
+            portal->done = portal->failed = true;
+            return SQL_RUN_ERROR;
+        }
+        if (p->prepared) {
+            /* Argument expressions: one row computed by the engine, then bound (the inner
+             * portal copies the values before the argument portal lets go of its row). */
+            if (!portal->args && !sql_portal_create(portal->s, p->prepared, NULL, 0, &portal->args, err)) {
+                portal->done = portal->failed = true;
+                return SQL_RUN_ERROR;
+            }
+            sql_run_status r = sql_portal_next(portal->args, err);
+            if (r == SQL_RUN_WAIT)
+                return SQL_RUN_WAIT;
+            bool ok = r == SQL_RUN_ROW &&
+                      sql_portal_create(portal->s, target, sql_portal_row(portal->args), p->nexec_args,
+                                        &portal->inner, err);
+            if (r == SQL_RUN_DONE)
+                pg_error_set(err, "XX000", "EXECUTE arguments produced no row");
+            sql_portal_close(portal->args);
+            portal->args = NULL;
+            if (!ok) {
+                portal->done = portal->failed = true;
+                return SQL_RUN_ERROR;
+            }
+            portal->ncolumns = portal->inner->ncolumns;
+            portal->columns = portal->inner->columns;
+            goto run_inner;
+        }
         sql_value *values = calloc((size_t)(p->nexec_args + 1), sizeof *values);
         strbuf *scratch = calloc((size_t)(p->nexec_args + 1), sizeof *scratch);
         bool ok = values && scratch;
@@ -603,6 +752,7 @@ static sql_run_status run_execute(sql_portal *portal, pg_error *err)
         portal->ncolumns = portal->inner->ncolumns;
         portal->columns = portal->inner->columns;
     }
+run_inner:;
     sql_run_status r = sql_portal_next(portal->inner, err);
     if (r == SQL_RUN_ROW)
         portal->rows++;
@@ -613,6 +763,70 @@ static sql_run_status run_execute(sql_portal *portal, pg_error *err)
     if (r == SQL_RUN_ERROR)
         portal->done = portal->failed = true;
     return r;
+}
+
+/* FETCH / MOVE: rows of the cursor, the first fetch_skip of them passed over. */
+static sql_run_status run_fetch(sql_portal *portal, pg_error *err)
+{
+    sql_plan *p = portal->plan;
+    sql_cursor *c = cursor_find(portal->s, p->arg_name);
+    if (!c) {
+        pg_error_set(err, "34000", "cursor \"%s\" does not exist", p->arg_name);
+        portal->done = portal->failed = true;
+        return SQL_RUN_ERROR;
+    }
+    if (!portal->started) {
+        if (portal->s->txn == TXN_FAILED) {
+            pg_error_set(err, "25P02", "current transaction is aborted, commands ignored until end of transaction block");
+            portal->done = portal->failed = true;
+            return SQL_RUN_ERROR;
+        }
+        int64_t skip = p->fetch_skip;
+        if (skip < 0) {
+            /* ABSOLUTE n: the rows between the cursor's position and n */
+            skip = -skip - cursor_position(c) - 1;
+            if (skip < 0) {
+                pg_error_set(err, "55000", "cursor can only scan forward");
+                pg_error_hint(err, "Declare it with SCROLL option to enable backward scan.");
+                portal->done = portal->failed = true;
+                return SQL_RUN_ERROR;
+            }
+        }
+        portal->started = true;
+        portal->fetch_skip_left = skip;
+        portal->fetch_left = p->fetch_count;
+        if (!p->arg_flag) {
+            portal->ncolumns = cursor_column_count(c);
+            portal->columns = cursor_columns(c);
+        }
+    }
+    portal->fetch_row = NULL;
+    while (portal->fetch_skip_left > 0 || portal->fetch_left != 0) {
+        const sql_value *row = NULL;
+        sql_run_status r = cursor_next(c, &row, err);
+        if (r == SQL_RUN_WAIT)
+            return SQL_RUN_WAIT;
+        if (r == SQL_RUN_ERROR) {
+            portal->done = portal->failed = true;
+            return SQL_RUN_ERROR;
+        }
+        if (r == SQL_RUN_DONE)
+            break;
+        if (portal->fetch_skip_left > 0) {
+            portal->fetch_skip_left--;
+            continue;
+        }
+        if (portal->fetch_left > 0)
+            portal->fetch_left--;
+        portal->rows++;
+        if (p->arg_flag)
+            continue;   /* MOVE counts without returning */
+        portal->fetch_row = row;
+        return SQL_RUN_ROW;
+    }
+    portal->done = true;
+    format_tag(portal->tag, sizeof portal->tag, p->arg_flag ? "MOVE" : "FETCH", false, portal->rows);
+    return SQL_RUN_DONE;
 }
 
 sql_run_status sql_portal_next(sql_portal *portal, pg_error *err)
@@ -628,6 +842,8 @@ sql_run_status sql_portal_next(sql_portal *portal, pg_error *err)
     case PLAN_UTILITY:
         if (portal->plan->utility == UTIL_EXECUTE)
             return run_execute(portal, err);
+        if (portal->plan->utility == UTIL_FETCH)
+            return run_fetch(portal, err);
         if (portal->plan->prepared && (portal->plan->utility == UTIL_DISCARD_ALL ||
                                        portal->plan->utility == UTIL_DISCARD_TEMP) && !portal->started) {
             /* DISCARD TEMP / ALL: drop the temporary objects first (a DDL plan). */
@@ -677,14 +893,38 @@ sql_run_status sql_portal_next(sql_portal *portal, pg_error *err)
     return SQL_RUN_DONE;
 }
 
+/* The transaction ends: no portal may keep an engine statement of the connection that is
+ * about to go back to the pool (a suspended portal, a JDBC fetch-size result set ...).
+ * They are finished here; the protocol layer drops them as dead afterwards. */
+void portals_end_transaction(sql_session *s)
+{
+    for (sql_portal *p = s->portals; p; p = p->next) {
+        if (!p->stmt)
+            continue;
+        engine_stmt_release(p->stmt);
+        p->stmt = NULL;
+        p->done = true;
+        statement_finished(s);
+    }
+}
+
 void sql_portal_close(sql_portal *portal)
 {
     if (!portal)
         return;
+    if (portal->prev)
+        portal->prev->next = portal->next;
+    else if (portal->s->portals == portal)
+        portal->s->portals = portal->next;
+    if (portal->next)
+        portal->next->prev = portal->prev;
     if (portal->inner)
         sql_portal_close(portal->inner);
+    if (portal->args)
+        sql_portal_close(portal->args);
     copy_batch_destroy(portal->batch);
     portal->batch = NULL;
+    release_into(portal);
     if (portal->stmt) {
         engine_stmt_release(portal->stmt);
         portal->stmt = NULL;
@@ -698,7 +938,6 @@ void sql_portal_close(sql_portal *portal)
         free(portal->util_values);
     }
     free(portal->util_columns);
-    free(portal->row);
     sql_plan_unref(portal->plan);
     arena_free(&portal->mem);
     free(portal);

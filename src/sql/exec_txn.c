@@ -103,6 +103,14 @@ void session_release_engine_if_idle(sql_session *s)
 bool session_finish_txn(sql_session *s, bool commit, pg_error *err)
 {
     bool ok = true;
+    if (commit && s->cursors.count && !cursors_before_commit(s, err)) {
+        commit = false;
+        ok = false;
+    }
+    /* Cursors the transaction does not keep, then every other portal, let go of their engine
+     * statements before the engine transaction ends and the connection goes back. */
+    cursors_end_transaction(s, commit);
+    portals_end_transaction(s);
     if (s->engine_txn_open && s->conn) {
         if (commit)
             ok = engine_commit(s->conn, err);
@@ -113,6 +121,7 @@ bool session_finish_txn(sql_session *s, bool commit, pg_error *err)
         }
     }
     s->engine_txn_open = false;
+    session_advisory_release(s, true);   /* pg_advisory_xact_lock holds end here */
     if (s->schema_changed_in_txn) {
         /* Everyone (this session included) must see the schema as it now is. */
         engine_db_bump_schema_version(s->db);
@@ -122,6 +131,8 @@ bool session_finish_txn(sql_session *s, bool commit, pg_error *err)
         cat_snapshot_unref(s->private_catalog);
         s->private_catalog = NULL;
     }
+    s->txn_generation++;
+    s->ndead_subxacts = 0;
     while (s->savepoints) {
         sql_savepoint *sp = s->savepoints;
         s->savepoints = sp->prev;

@@ -173,6 +173,23 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
     if (!ncand)
         return FN_NOT_FOUND;
 
+    /* An exact match on every argument wins at once, as in PostgreSQL's func_get_detail
+     * (and spares the coercion checks of every candidate, the common case). */
+    for (int c = 0; c < ncand; c++) {
+        const sql_function *f = cands[c].fn;
+        if (f->nargs != nargs)
+            continue;
+        int i = 0;
+        while (i < nargs && f->args[i] == args[i] && args[i] != PG_OID_UNKNOWN &&
+               args[i] != PG_OID_ANYELEMENT && args[i] != PG_OID_ANYARRAY && args[i] != PG_OID_ANY)
+            i++;
+        if (i == nargs) {
+            memcpy(coerce_to, args, sizeof *args * (size_t)nargs);
+            *out = f;
+            return FN_FOUND;
+        }
+    }
+
     /* 7. binary operator with one unknown side: try the other side's type for it. */
     if (binary_operator && nargs == 2) {
         if (args[0] == PG_OID_UNKNOWN && args[1] != PG_OID_UNKNOWN) {

@@ -103,6 +103,7 @@ typedef struct guc_undo {
 struct guc_values {
     char *values[NGUCS];
     char *reset_values[NGUCS];  /* what RESET returns to (startup values) */
+    char *last_reported[NGUCS]; /* reported settings: the value the client was last sent */
     hashmap placeholders;       /* custom "a.b" settings */
     guc_undo *undo;             /* newest first, while a transaction is open */
 };
@@ -161,6 +162,7 @@ void guc_destroy(guc_values *g)
     for (size_t i = 0; i < NGUCS; i++) {
         free(g->values[i]);
         free(g->reset_values[i]);
+        free(g->last_reported[i]);
     }
     size_t cur = 0;
     void *v;
@@ -441,9 +443,41 @@ static bool record_undo(sql_session *s, int index, const char *placeholder, cons
 
 static void changed(sql_session *s, int i)
 {
-    if (gucs[i].reported && i < 64)
+    if (gucs[i].reported && i < 64) {
         s->params_changed[i] = true;
+        s->any_param_changed = true;
+    }
     session_refresh_type_settings(s);
+}
+
+/* Every transaction starts with transaction_isolation / transaction_read_only taken from
+ * default_transaction_isolation / default_transaction_read_only, and outside a transaction
+ * block each statement is one: so the transaction_ value follows its default, in the same
+ * scope (undone with it), and BEGIN's options override it for the block (SET LOCAL). */
+static bool mirror_transaction_default(sql_session *s, const char *name, const char *value, guc_scope scope,
+                                       pg_error *err)
+{
+    if (strcmp(name, "default_transaction_isolation") != 0 && strcmp(name, "default_transaction_read_only") != 0)
+        return true;
+    int i = find_guc(name + strlen("default_"));
+    guc_values *g = s->gucs;
+    char *copy = strdup(value);
+    if (!copy) {
+        pg_error_oom(err);
+        return false;
+    }
+    if (scope == GUC_SCOPE_STARTUP || scope == GUC_SCOPE_DEFAULT) {
+        free(g->reset_values[i]);
+        g->reset_values[i] = strdup(copy);
+    } else if (!record_undo(s, i, NULL, g->values[i], scope == GUC_SCOPE_LOCAL)) {
+        free(copy);
+        pg_error_oom(err);
+        return false;
+    }
+    free(g->values[i]);
+    g->values[i] = copy;
+    changed(s, i);   /* the session's cached settings (transaction_read_only) follow */
+    return true;
 }
 
 bool guc_set(sql_session *s, const char *name, const char *value, guc_scope scope, pg_error *err)
@@ -503,7 +537,7 @@ bool guc_set(sql_session *s, const char *name, const char *value, guc_scope scop
     g->values[i] = canon;
     if (differs || scope == GUC_SCOPE_STARTUP)
         changed(s, i);
-    return true;
+    return mirror_transaction_default(s, d->name, canon, scope, err);
 }
 
 bool guc_reset(sql_session *s, const char *name, pg_error *err)
@@ -686,6 +720,8 @@ size_t sql_session_reported_params(sql_session *s, sql_param_status *out, size_t
             if (gucs[i].reported && gucs[i].report_order == order) {
                 out[n].name = gucs[i].name;
                 out[n].value = reported_value(s, i);
+                free(s->gucs->last_reported[i]);
+                s->gucs->last_reported[i] = xstrdup(out[n].value);
                 n++;
             }
     return n;
@@ -694,13 +730,24 @@ size_t sql_session_reported_params(sql_session *s, sql_param_status *out, size_t
 size_t sql_session_take_changed_params(sql_session *s, sql_param_status *out, size_t max)
 {
     size_t n = 0;
+    if (!s->any_param_changed)
+        return 0;
+    s->any_param_changed = false;
     for (size_t i = 0; i < NGUCS && i < ARRAY_LEN(s->params_changed); i++) {
         if (!s->params_changed[i])
             continue;
         s->params_changed[i] = false;
+        /* As ReportChangedGUCOptions: only a value that differs from what the client was
+         * last told (a SET undone by ROLLBACK before the report is not reported). */
+        const char *value = reported_value(s, i);
+        char **last = &s->gucs->last_reported[i];
+        if (*last && strcmp(*last, value) == 0)
+            continue;
         if (n < max) {
+            free(*last);
+            *last = xstrdup(value);
             out[n].name = gucs[i].name;
-            out[n].value = reported_value(s, i);
+            out[n].value = value;
             n++;
         }
     }
@@ -821,4 +868,5 @@ const engine_session_ops guc_engine_session_ops = {
     .sequence_value = session_sequence_value,
     .sequence_current = session_sequence_current,
     .sequence_last = session_sequence_last,
+    .advisory = session_advisory,
 };

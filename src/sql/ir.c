@@ -693,6 +693,94 @@ ir_query *ir_query_new(sql_xlate *x, ir_query_kind kind, ir_query *parent)
     return q;
 }
 
+/* ---------------------------------------------------------------- relations a query reads */
+
+typedef struct rel_walk {
+    void (*fn)(const cat_relation *, void *);
+    void *arg;
+    int depth;
+} rel_walk;
+
+static void query_relations(ir_query *q, rel_walk *w);
+
+static bool visit_sublinks(ir_expr **slot, void *arg)
+{
+    rel_walk *w = arg;
+    if ((*slot)->kind == IRE_SUBLINK && (*slot)->u.sublink.subquery)
+        query_relations((*slot)->u.sublink.subquery, w);
+    return true;
+}
+
+static void expr_relations(ir_expr *e, rel_walk *w)
+{
+    if (e)
+        ir_walk(&e, visit_sublinks, w);
+}
+
+static void from_relations(ir_from *f, rel_walk *w)
+{
+    if (!f)
+        return;
+    if (f->is_join) {
+        from_relations(f->left, w);
+        from_relations(f->right, w);
+        expr_relations(f->on, w);
+    }
+}
+
+static void query_relations(ir_query *q, rel_walk *w)
+{
+    if (!q || ++w->depth > 64) {
+        if (q)
+            w->depth--;
+        return;
+    }
+    for (int i = 0; i < q->nrte; i++) {
+        ir_rte *r = q->rtes[i];
+        if (r->kind == IR_RTE_RELATION && r->rel)
+            w->fn(r->rel, w->arg);
+        else if ((r->kind == IR_RTE_SUBQUERY || r->kind == IR_RTE_VALUES) && r->subquery)
+            query_relations(r->subquery, w);
+        else if (r->kind == IR_RTE_FUNCTION)
+            expr_relations(r->function, w);
+    }
+    for (int i = 0; i < q->ncte; i++)
+        query_relations(q->ctes[i].query, w);
+    if (q->kind == QUERY_SETOP) {
+        query_relations(q->larg, w);
+        query_relations(q->rarg, w);
+    }
+    for (int i = 0; i < q->ntargets; i++)
+        expr_relations(q->targets[i].expr, w);
+    for (int i = 0; i < q->nfrom; i++)
+        from_relations(q->from[i], w);
+    expr_relations(q->where, w);
+    expr_relations(q->having, w);
+    /* VALUES rows and the parts of INSERT/UPDATE/DELETE */
+    for (int r = 0; r < q->nrows; r++)
+        for (int i = 0; i < q->ntargets; i++)
+            expr_relations(q->rows[r][i], w);
+    query_relations(q->insert_source, w);
+    for (int i = 0; i < q->nset; i++)
+        expr_relations(q->set_values[i], w);
+    if (q->on_conflict) {
+        for (int i = 0; i < q->on_conflict->nset; i++)
+            expr_relations(q->on_conflict->set_values[i], w);
+        expr_relations(q->on_conflict->where, w);
+        expr_relations(q->on_conflict->target_where, w);
+    }
+    if (q->targets != q->returning)
+        for (int i = 0; i < q->nreturning; i++)
+            expr_relations(q->returning[i].expr, w);
+    w->depth--;
+}
+
+void ir_query_relations(ir_query *q, void (*fn)(const cat_relation *, void *), void *arg)
+{
+    rel_walk w = {fn, arg, 0};
+    query_relations(q, &w);
+}
+
 pg_oid ir_vector_array_type(pg_oid t)
 {
     return t == PG_OID_INT2VECTOR ? PG_OID_INT2_ARRAY : t == PG_OID_OIDVECTOR ? PG_OID_OID_ARRAY : 0;

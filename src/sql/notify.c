@@ -164,6 +164,7 @@ void notify_commit(sql_session *s)
             else
                 to->notify_inbox = copy;
             to->notify_inbox_tail = copy;
+            atomic_store(&to->notify_inbox_nonempty, true);
             bool seen = false;
             for (int k = 0; k < nwoken; k++)
                 if (woken[k] == to)
@@ -197,12 +198,17 @@ void sql_session_set_notify_waker(sql_session *s, void (*wake)(void *arg), void 
 
 bool sql_session_take_notification(sql_session *s, sql_notification *out)
 {
+    /* The server-wide lock only when something is there (asked at every ReadyForQuery). */
+    if (!atomic_load(&s->notify_inbox_nonempty))
+        return false;
     pthread_mutex_lock(&s->srv->notify_lock);
     notify_item *n = s->notify_inbox;
     if (n) {
         s->notify_inbox = n->next;
-        if (!s->notify_inbox)
+        if (!s->notify_inbox) {
             s->notify_inbox_tail = NULL;
+            atomic_store(&s->notify_inbox_nonempty, false);
+        }
     }
     pthread_mutex_unlock(&s->srv->notify_lock);
     if (!n)
@@ -228,6 +234,7 @@ void notify_session_end(sql_session *s)
     pthread_mutex_lock(&s->srv->notify_lock);
     item_free(s->notify_inbox);
     s->notify_inbox = s->notify_inbox_tail = NULL;
+    atomic_store(&s->notify_inbox_nonempty, false);
     s->notify_wake = NULL;
     pthread_mutex_unlock(&s->srv->notify_lock);
     item_free(s->notify_pending);

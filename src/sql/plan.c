@@ -78,14 +78,6 @@ const char *sql_plan_command(const sql_plan *p) { return p->command; }
 bool sql_plan_allowed_in_failed_block(const sql_plan *p) { return p->allowed_in_failed; }
 bool sql_plan_is_transaction_control(const sql_plan *p) { return p->transaction_control; }
 
-/* The session settings a translation depends on besides the catalog: name resolution (the
- * search path, the session's temporary schema) and constant folding of date/time literals. */
-static void settings_key(sql_session *s, char *buf, size_t size)
-{
-    snprintf(buf, size, "%s|%s|%s|%s|%s", guc_get(s->gucs, "search_path"), guc_get(s->gucs, "TimeZone"),
-             guc_get(s->gucs, "DateStyle"), guc_get(s->gucs, "IntervalStyle"), s->temp_schema ? s->temp_schema : "");
-}
-
 /* In a failed transaction only ending it is allowed, and that is checked before any name
  * is resolved (PostgreSQL answers 25P02, not 42P01, for a missing table then). */
 static bool allowed_in_failed_transaction(const char *text, size_t len)
@@ -127,8 +119,15 @@ bool sql_plan_create(sql_session *s, const char *text, size_t len, int position_
     if (!session_catalog(s, &cat, err))
         return false;
     bool private_catalog = s->schema_changed_in_txn;
-    char key[1024];
-    settings_key(s, key, sizeof key);
+    /* The session settings a translation depends on besides the catalog (name resolution,
+     * folding of date/time literals), kept as one string by the session. */
+    const char *key = s->plan_settings_key ? s->plan_settings_key : "";
+    char temp_key[1200];
+    if (s->temp_schema) {
+        /* the session's temporary schema resolves names too */
+        snprintf(temp_key, sizeof temp_key, "%s|%s", key, s->temp_schema);
+        key = temp_key;
+    }
     uint64_t version = cat_snapshot_version(cat);
     if (!private_catalog) {
         sql_plan *hit = plan_cache_get(s->srv->cache, s->db, version, key, param_types, nparam_types, text, len);
@@ -193,8 +192,14 @@ bool sql_plan_create(sql_session *s, const char *text, size_t len, int position_
                     pg_error_oom(err);
                     ok = false;
                 } else {
-                    for (int i = 0; i < x.nparams; i++) {
+                    for (int i = 0; i < x.nparams && ok; i++) {
                         pg_oid t = x.param_types[i];
+                        if (t == PG_OID_INVALID && plan->kind != PLAN_UTILITY) {
+                            /* Never used and not declared (select $2 alone): PostgreSQL
+                             * cannot give it a type either. */
+                            pg_error_set(err, "42P18", "could not determine data type of parameter $%d", i + 1);
+                            ok = false;
+                        }
                         plan->param_types[i] = (t == PG_OID_INVALID || t == PG_OID_UNKNOWN) ? PG_OID_TEXT : t;
                     }
                 }
@@ -213,6 +218,8 @@ bool sql_plan_create(sql_session *s, const char *text, size_t len, int position_
         return false;
     }
     plan->text = copy;
+    /* 0: translated against this transaction's uncommitted schema, to be checked again. */
+    plan->schema_version = s->schema_changed_in_txn ? 0 : version;
     if (!private_catalog && plan->kind != PLAN_UTILITY)
         plan_cache_put(s->srv->cache, s->db, version, key, param_types, nparam_types, text, len, plan);
     cat_snapshot_unref(cat);

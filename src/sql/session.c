@@ -24,6 +24,8 @@ bool sql_server_create(backend *b, const sql_server_config *cfg, sql_server **ou
     pthread_mutex_init(&s->activity_lock, NULL);
     hashmap_init(&s->listeners);
     pthread_mutex_init(&s->temp_lock, NULL);
+    pthread_mutex_init(&s->advisory_lock, NULL);
+    hashmap_init(&s->advisory_locks);
     hashmap_init(&s->temp_owners);
     if (!s->cache || !s->default_timezone) {
         sql_server_destroy(s);
@@ -48,6 +50,14 @@ void sql_server_destroy(sql_server *s)
     hashmap_free(&s->listeners);
     pthread_mutex_destroy(&s->notify_lock);
     hashmap_free(&s->temp_owners);
+    {
+        size_t cur = 0;
+        void *v;
+        while (hashmap_next(&s->advisory_locks, &cur, NULL, &v))
+            free(v);
+    }
+    hashmap_free(&s->advisory_locks);
+    pthread_mutex_destroy(&s->advisory_lock);
     pthread_mutex_destroy(&s->temp_lock);
     for (int i = 0; i < s->ndefaults; i++) {
         free(s->default_names[i]);
@@ -131,10 +141,29 @@ void session_refresh_type_settings(sql_session *s)
     t->bytea_output = bo && strcmp(bo, "escape") == 0 ? BYTEA_OUTPUT_ESCAPE : BYTEA_OUTPUT_HEX;
     const char *tz = guc_get(s->gucs, "TimeZone");
     t->timezone = tz ? tz_lookup(tz) : NULL;
-    int64_t st = guc_get_int(s->gucs, "statement_timeout");
     int64_t lt = guc_get_int(s->gucs, "lock_timeout");
     s->ctx.lock_timeout_us = lt * 1000;
-    (void)st;
+    s->statement_timeout_ms = guc_get_int(s->gucs, "statement_timeout");
+    const char *ls = guc_get(s->gucs, "log_statement");
+    s->log_all_statements = ls && strcmp(ls, "all") == 0;
+    s->read_only_setting = guc_get_bool(s->gucs, "transaction_read_only");
+    const char *iso = guc_get(s->gucs, "default_transaction_isolation");
+    s->read_committed = !iso || strcmp(iso, "read committed") == 0 || strcmp(iso, "read uncommitted") == 0;
+    /* The settings that shape name resolution and the folding of date/time literals. */
+    const char *parts[] = {guc_get(s->gucs, "search_path"), tz, ds, is};
+    strbuf key;
+    strbuf_init(&key);
+    for (size_t i = 0; i < ARRAY_LEN(parts); i++) {
+        if (i)
+            strbuf_putc(&key, '|');
+        strbuf_puts(&key, parts[i] ? parts[i] : "");
+    }
+    if (!key.failed) {
+        free(s->plan_settings_key);
+        s->plan_settings_key = strbuf_steal(&key);
+    } else {
+        strbuf_free(&key);
+    }
     session_install_reg_resolver(s);
 }
 
@@ -215,6 +244,7 @@ bool sql_session_create(sql_server *srv, const sql_startup *st, sql_session **ou
     s->database = strdup(st->database && *st->database ? st->database : st->user);
     s->gucs = guc_create(&srv->cfg);
     hashmap_init(&s->statements);
+    hashmap_init(&s->cursors);
     hashmap_init(&s->listening);
     pthread_mutex_init(&s->cancel_lock, NULL);
     if (!s->user || !s->database || !s->gucs) {
@@ -277,6 +307,7 @@ bool sql_session_create(sql_server *srv, const sql_startup *st, sql_session **ou
     if (!guc_set(s, "session_authorization", s->user, GUC_SCOPE_STARTUP, &ignore))
         pg_error_clear(&ignore);
     memset(s->params_changed, 0, sizeof s->params_changed);
+    s->any_param_changed = false;
     s->ctx.application_name = guc_get(s->gucs, "application_name");
     activity_register(s);
     *out = s;
@@ -319,10 +350,14 @@ void sql_session_destroy(sql_session *s)
 {
     if (!s)
         return;
+    /* Cursors first: their engine statements belong to the connection disconnect gives back. */
+    cursors_close_all(s);
+    hashmap_free(&s->cursors);
     sql_session_disconnect(s);
     drop_temp_schema(s);
     ddl_forget_temp_schema(s);
     session_sequences_reset(s);
+    session_advisory_free(s);
     if (s->srv) {
         activity_unregister(s);
         notify_session_end(s);
@@ -335,6 +370,8 @@ void sql_session_destroy(sql_session *s)
     for (size_t i = 0; i < s->nnotices; i++)
         pg_error_clear(&s->notices[i]);
     free(s->notices);
+    free(s->dead_subxacts);
+    free(s->plan_settings_key);
     guc_destroy(s->gucs);
     pthread_mutex_destroy(&s->cancel_lock);
     free(s->user);
@@ -348,6 +385,12 @@ void sql_session_set_waiter(sql_session *s, void (*ready)(void *arg), void *arg)
 {
     s->waiter.ready = ready;
     s->waiter.arg = arg;
+}
+
+void sql_session_set_portal_lookup(sql_session *s, bool (*exists)(void *arg, const char *name), void *arg)
+{
+    s->protocol_portal_exists = exists;
+    s->protocol_portal_arg = arg;
 }
 
 char sql_session_transaction_status(const sql_session *s)
@@ -370,8 +413,7 @@ int sql_session_idle_in_transaction_timeout_ms(const sql_session *s)
 }
 bool sql_session_log_statements(const sql_session *s)
 {
-    const char *v = guc_get(s->gucs, "log_statement");
-    return v && strcmp(v, "all") == 0;
+    return s->log_all_statements;
 }
 
 void session_notice(sql_session *s, pg_severity severity, const char *sqlstate, const char *fmt, ...)
@@ -457,6 +499,63 @@ bool sql_session_store_statement(sql_session *s, const char *name, sql_plan *p, 
 sql_plan *sql_session_find_statement(sql_session *s, const char *name)
 {
     return hashmap_get(&s->statements, name);
+}
+
+static bool same_result(const sql_plan *a, const sql_plan *b)
+{
+    if (a->ncolumns != b->ncolumns)
+        return false;
+    for (int i = 0; i < a->ncolumns; i++)
+        if (a->columns[i].type_oid != b->columns[i].type_oid || a->columns[i].typmod != b->columns[i].typmod ||
+            strcmp(a->columns[i].name, b->columns[i].name) != 0)
+            return false;
+    return true;
+}
+
+/* `p` translated again: from its own text, or a SQL PREPARE's statement from the PREPARE. */
+static bool revalidated_plan(sql_session *s, const sql_plan *p, sql_plan **out, pg_error *err)
+{
+    if (!p->from_prepare)
+        return sql_plan_create(s, p->text, strlen(p->text), 0, p->param_types, p->nparams, out, err);
+    sql_plan *prepare = NULL;
+    if (!sql_plan_create(s, p->text, strlen(p->text), 0, NULL, 0, &prepare, err))
+        return false;
+    *out = prepare->prepared;
+    if (*out)
+        sql_plan_ref(*out);
+    sql_plan_unref(prepare);
+    if (!*out) {
+        pg_error_set(err, "XX000", "PREPARE statement \"%s\" translated to no statement", p->text);
+        return false;
+    }
+    return true;
+}
+
+bool sql_session_revalidate_statement(sql_session *s, const char *name, sql_plan **plan, pg_error *err)
+{
+    sql_plan *p = *plan;
+    if (p->kind != PLAN_ENGINE || !p->text)
+        return true;
+    if (p->schema_version && !s->schema_changed_in_txn && p->schema_version == engine_db_schema_version(s->db))
+        return true;
+    /* The schema changed since Parse (or changes in this transaction): translate again
+     * with the parameter types Parse (or PREPARE's declaration) settled on, as
+     * PostgreSQL's RevalidateCachedQuery does; the result columns may not change. */
+    sql_plan *fresh = NULL;
+    if (!revalidated_plan(s, p, &fresh, err))
+        return false;
+    if (!same_result(p, fresh)) {
+        sql_plan_unref(fresh);
+        pg_error_set(err, "0A000", "cached plan must not change result type");
+        return false;
+    }
+    if (hashmap_get(&s->statements, name) != p || !hashmap_put(&s->statements, name, fresh)) {
+        sql_plan_unref(fresh);
+        return true;   /* keep the old translation rather than fail */
+    }
+    sql_plan_unref(p);
+    *plan = fresh;
+    return true;
 }
 
 bool sql_session_drop_statement(sql_session *s, const char *name)

@@ -86,6 +86,9 @@ bool sql_server_engine_check_password(sql_server *srv, const char *user, const c
 /* Lets the session wait for an engine connection without blocking its thread: when one
  * becomes free, `ready(arg)` is called from another thread (see engine_pool_acquire). */
 void sql_session_set_waiter(sql_session *s, void (*ready)(void *arg), void *arg);
+/* Protocol portals share PostgreSQL's one portal namespace with SQL cursors: DECLARE asks
+ * `exists` whether the caller has a live portal of that name (42P03 if so). */
+void sql_session_set_portal_lookup(sql_session *s, bool (*exists)(void *arg, const char *name), void *arg);
 
 /* ReadyForQuery's status byte: 'I' idle, 'T' in a transaction block, 'E' failed block. */
 char sql_session_transaction_status(const sql_session *s);
@@ -219,10 +222,18 @@ sql_run_status sql_portal_next(sql_portal *portal, pg_error *err);
 const sql_value *sql_portal_row(const sql_portal *portal);
 /* After SQL_RUN_DONE: "SELECT 3", "INSERT 0 1", "UPDATE 2", "CREATE TABLE" ... */
 const char *sql_portal_command_tag(const sql_portal *portal);
+/* The tag of a row-returning portal counting `rows` (the rows of one Execute, as
+ * PostgreSQL reports them: "SELECT 2", "INSERT 0 2", "UPDATE 2"; "SHOW" has no count). */
+void sql_portal_tag_for_rows(const sql_portal *portal, int64_t rows, char *buf, size_t size);
 sql_plan *sql_portal_plan(const sql_portal *portal);
 /* Rows produced so far. */
 int64_t sql_portal_rows(const sql_portal *portal);
 bool sql_portal_is_done(const sql_portal *portal);
+/* A FETCH from a BINARY cursor: its rows go out in binary in the simple query protocol. */
+bool sql_portal_binary_results(const sql_portal *portal);
+/* Portals die with the transaction they were created in, and with a subtransaction that
+ * ROLLBACK TO undoes (PostgreSQL's AtCommit_Portals / AtSubAbort_Portals). */
+bool sql_portal_alive(const sql_portal *portal);
 /* The plan's columns can change at run time for a few statements (EXECUTE of a prepared
  * statement, SHOW ALL): the portal's own view. */
 int sql_portal_column_count(const sql_portal *portal);
@@ -282,7 +293,18 @@ sql_run_status sql_portal_copy_end(sql_portal *portal, int64_t *failed_row, pg_e
  * PostgreSQL).  The unnamed statement is "". */
 bool sql_session_store_statement(sql_session *s, const char *name, sql_plan *p, pg_error *err) MUST_CHECK;
 sql_plan *sql_session_find_statement(sql_session *s, const char *name);
+/* Before a statement named `name` (*plan, from sql_session_find_statement) is bound or
+ * its result described: if the schema changed since it was translated, translate it again
+ * (PostgreSQL's RevalidateCachedQuery) and replace it, updating *plan.  Fails with 0A000
+ * "cached plan must not change result type" if its result columns would change, or with
+ * the translation's own error (42703 ...) if it no longer translates.  A statement made by
+ * SQL PREPARE is translated again from its PREPARE. */
+bool sql_session_revalidate_statement(sql_session *s, const char *name, sql_plan **plan, pg_error *err) MUST_CHECK;
 bool sql_session_drop_statement(sql_session *s, const char *name);
 void sql_session_drop_all_statements(sql_session *s);
+
+/* SQL cursors (DECLARE) share the portal namespace with the protocol's named portals, as in
+ * PostgreSQL: a cursor can be described with Describe Portal.  NULL if no such cursor. */
+sql_portal *sql_session_cursor_portal(sql_session *s, const char *name);
 
 #endif

@@ -149,6 +149,7 @@ typedef struct ir_window {
     int norder;
     ir_sort *order;
     const char *frame;      /* frame clause already spelled in SQL ("ROWS BETWEEN ..."), or NULL */
+    bool order_as_real;     /* RANGE offsets over a numeric key: SQLite compares it as REAL */
     ir_expr *frame_start, *frame_end;
 } ir_window;
 
@@ -286,6 +287,11 @@ typedef struct ir_cte {
     int ncolnames;
     const char **colnames;
     bool materialized;
+    /* WITH x AS (INSERT/UPDATE/DELETE ... RETURNING ...): query is the DML, its targets are
+     * its RETURNING list.  The plan runs it first, its rows kept in the engine table named
+     * engine_table (set by translate.c); the statement then reads x from that table. */
+    bool data_modifying;
+    const char *engine_table;
 } ir_cte;
 
 /* Name-resolution scope of a query (PostgreSQL's p_namespace): which range entries answer
@@ -328,6 +334,8 @@ struct ir_query {
     ir_expr *where;
     int ngroup;
     ir_expr **group;
+    int ngrouping_sets;           /* GROUPING SETS / ROLLUP / CUBE: each set a bit mask over */
+    uint64_t *grouping_sets;      /* group[] (the union of their expressions) */
     ir_expr *having;
     bool has_aggregates;
     bool has_windows;
@@ -365,6 +373,7 @@ struct ir_query {
     const char **window_names;
     void **window_defs;           /* their raw WindowDef nodes, valid during analysis */
     bool in_aggregate;            /* analysing an aggregate's arguments */
+    bool keep_unknown_outputs;    /* an INSERT source: see sql_xlate.keep_unknown_outputs */
     ir_expr *srf_ordinality;      /* select-list SRF made a FROM item: its ordinality (ORDER BY tie-break) */
     bool setop_arm;               /* an arm of UNION/INTERSECT/EXCEPT: unknown literals stay unknown */
     const char *clause;           /* "WHERE", "JOIN/ON" ... for error texts */
@@ -381,6 +390,7 @@ typedef enum {
 
 typedef struct sql_savepoint {
     char *name;
+    uint64_t id;                 /* the subtransaction it started (portal lifetimes) */
     struct sql_savepoint *prev;
     struct guc_undo *guc_mark;   /* SET LOCAL / SET values to restore on rollback to it */
 } sql_savepoint;
@@ -400,6 +410,8 @@ struct sql_server {
     char **default_values;
     pthread_mutex_t activity_lock;     /* pg_stat_activity's registry (activity.c) */
     struct session_activity *activity_head;
+    pthread_mutex_t advisory_lock;     /* advisory_locks (advisory.c) */
+    hashmap advisory_locks;            /* lock key → struct adv_entry */
     pthread_mutex_t temp_lock;         /* temp_owners */
     hashmap temp_owners;               /* "pg_temp_<pid>" of live sessions → session */
 };
@@ -417,6 +429,7 @@ struct sql_session {
     char *temp_schema;                 /* "pg_temp_<pid>" once a temporary object was planned */
     bool temp_schema_checked;          /* a leftover schema of that name was emptied */
     struct session_sequences *sequences;   /* currval()/lastval() state (ddl_sequence.c) */
+    struct session_advisory *advisory;     /* advisory locks held (advisory.c) */
     guc_values *gucs;
     type_settings types;               /* derived from gucs, for codecs */
     /* Transaction. */
@@ -430,8 +443,22 @@ struct sql_session {
     bool txn_read_only;
     int txn_isolation;                 /* 0 default, 1 read committed, 2 repeatable read, 3 serializable */
     sql_savepoint *savepoints;
+    /* Portal lifetimes: a portal lives in the transaction (generation) and subtransaction
+     * (savepoint id, 0 = top level) where it was created.  ROLLBACK TO kills the ids of the
+     * subtransactions it undoes; the end of the transaction kills everything. */
+    uint64_t txn_generation;
+    uint64_t subxact_counter;
+    struct { uint64_t lo, hi; } *dead_subxacts;
+    int ndead_subxacts, dead_subxacts_cap;
     struct guc_undo *guc_txn_mark;     /* SET values to undo if the transaction rolls back */
     engine_context ctx;
+    /* Settings read on every statement, kept current by session_refresh_type_settings
+     * (called whenever any setting changes): no lookup by name in the hot path. */
+    int64_t statement_timeout_ms;
+    bool log_all_statements;           /* log_statement = all */
+    bool read_only_setting;            /* transaction_read_only */
+    bool read_committed;               /* default_transaction_isolation <= read committed */
+    char *plan_settings_key;           /* what translations depend on (plan cache key) */
     bool running;                      /* a statement is executing (cancel applies) */
     /* The client waits for an answer (PostgreSQL: !DoingCommandRead): a cancel that arrives
      * between statements is kept in pending_interrupt for the next one of this command
@@ -440,16 +467,22 @@ struct sql_session {
     bool busy;
     interrupt_reason pending_interrupt;
     engine_waiter waiter;
+    bool (*protocol_portal_exists)(void *arg, const char *name);   /* sql_session_set_portal_lookup */
+    void *protocol_portal_arg;
     pthread_mutex_t cancel_lock;       /* conn, running, busy vs cancel from another thread */
     /* Prepared statements (protocol and SQL share one namespace). */
     hashmap statements;
+    hashmap cursors;                   /* name → sql_cursor (cursor.c) */
+    struct sql_portal *portals;        /* open portals (exec.c) */
     /* Messages for the client. */
     pg_error *notices;
     size_t nnotices, notices_cap;
     bool params_changed[64];
+    bool any_param_changed;            /* some params_changed[] is set */
     struct notify_item *notify_pending;   /* NOTIFYs of the open transaction */
     struct notify_item *notify_inbox;     /* delivered, not yet sent (srv->notify_lock) */
     struct notify_item *notify_inbox_tail;
+    _Atomic bool notify_inbox_nonempty;   /* read without the lock: most sessions have nothing */
     void (*notify_wake)(void *arg);
     void *notify_wake_arg;
     hashmap listening;                 /* channel → (void*)1 */
@@ -474,6 +507,7 @@ typedef enum {
     UTIL_DISCARD_ALL, UTIL_DISCARD_PLANS, UTIL_DISCARD_SEQUENCES, UTIL_DISCARD_TEMP,
     UTIL_LISTEN, UTIL_UNLISTEN, UTIL_UNLISTEN_ALL, UTIL_NOTIFY,
     UTIL_PREPARE, UTIL_EXECUTE, UTIL_DEALLOCATE, UTIL_DEALLOCATE_ALL,
+    UTIL_DECLARE_CURSOR, UTIL_FETCH, UTIL_CLOSE_CURSOR, UTIL_CLOSE_ALL_CURSORS,
     UTIL_NOOP,            /* accepted and ignored with its tag (VACUUM, ANALYZE, CHECKPOINT ...) */
     UTIL_ERROR,           /* fails at execution with the stored error (deferred 0A000 ...) */
 } utility_kind;
@@ -486,6 +520,8 @@ typedef struct plan_step {
     bool returns_rows;    /* this step's rows are the statement's result */
     bool count_rows;      /* its changes() count for the command tag */
     bool ignore_no_rows;
+    char *rows_into;      /* an INSERT with one ?N per column: each row of this step goes
+                           * through it (a data-modifying WITH query's RETURNING rows) */
 } plan_step;
 
 typedef enum { TAG_PLAIN, TAG_ROWS, TAG_INSERT, TAG_SELECT_COUNT /* "SELECT n", n rows changed (CREATE TABLE AS) */ } tag_style;
@@ -521,8 +557,12 @@ struct sql_plan {
     struct sql_plan *prepared;  /* PREPARE: the statement; EXECUTE: plan of the arguments */
     int nexec_args;
     char **exec_args;           /* EXECUTE: argument expressions as literal texts */
+    int64_t fetch_count;        /* FETCH/MOVE: rows, -1 = ALL */
+    int64_t fetch_skip;         /* rows to skip first; < 0: absolute position -fetch_skip */
     struct copy_plan *copy;     /* COPY (copy.c), in mem */
     /* Cache bookkeeping. */
+    uint64_t schema_version;    /* the catalog version it was translated against (0: uncommitted DDL) */
+    bool from_prepare;          /* made by SQL PREPARE: `text` is the whole PREPARE statement */
     arena mem;
 };
 
@@ -550,6 +590,10 @@ typedef struct sql_xlate {
     bool uncacheable;            /* the plan depends on something beyond the cache key */
     bool uses_catalog;           /* reads pg_catalog / information_schema (the catalog store) */
     unsigned session_rels;       /* session relations it reads (CAT_SESSION_*) */
+    /* Set by INSERT for its source: the next query analysed keeps unknown-type outputs
+     * (literals, parameters) unresolved so that they take the target columns' types, as
+     * PostgreSQL's p_resolve_unknowns = false.  Consumed by that query. */
+    bool keep_unknown_outputs;
     int depth;                   /* expression recursion, bounded like max_stack_depth */
     bool insert_values;          /* the next VALUES is an INSERT's: leave unknowns to assignment */
     bool setop_arm;              /* the next SELECT is an arm of a set operation (recursive CTE) */
@@ -569,6 +613,8 @@ struct Node;
 struct WithClause;
 struct List;
 bool xlate_statement(sql_xlate *x, struct Node *stmt, sql_plan **out) MUST_CHECK;
+/* An analysed SELECT (no FROM needed) as an engine plan: EXECUTE's argument expressions. */
+bool xlate_select_plan(sql_xlate *x, ir_query *q, sql_plan **out) MUST_CHECK;
 
 /* The emitters: IR → engine SQL text and parameter map. */
 typedef struct emit_result {
@@ -624,6 +670,12 @@ bool ir_walk(ir_expr **slot, ir_visit_fn fn, void *arg);
 bool ir_contains_sublink(ir_expr *e);
 bool ir_contains_volatile(ir_expr *e);
 bool ir_references_column(ir_expr *e, int column);
+/* Every relation a query reads (FROM, sub-queries, CTEs, set operations), with repeats. */
+void ir_query_relations(ir_query *q, void (*fn)(const cat_relation *, void *), void *arg);
+/* Structural equality (GROUP BY matching). */
+bool ir_equal(const ir_expr *a, const ir_expr *b);
+/* The entry GROUPING(...) calls resolve to (analyze_expr.c; evaluated by the emitter). */
+extern const sql_function ir_grouping_function;
 /* `e` as its type's text output (what concat() and format() see of a value). */
 ir_expr *ir_text_output(sql_xlate *x, ir_expr *e);
 /* `e` as JSON text, as to_json() converts it (json_build_object, json_agg ...). */
@@ -636,9 +688,10 @@ ir_rte *ir_rte_at(ir_query *q, int levels_up, int rte);
 /* ================================================================ analysis (analyze*.c) */
 
 ir_query *analyze_select(sql_xlate *x, ir_query *parent, struct Node *stmt);
-ir_query *analyze_insert(sql_xlate *x, struct Node *stmt);
-ir_query *analyze_update(sql_xlate *x, struct Node *stmt);
-ir_query *analyze_delete(sql_xlate *x, struct Node *stmt);
+/* parent: the statement whose WITH holds this one (a data-modifying CTE), else NULL. */
+ir_query *analyze_insert(sql_xlate *x, ir_query *parent, struct Node *stmt);
+ir_query *analyze_update(sql_xlate *x, ir_query *parent, struct Node *stmt);
+ir_query *analyze_delete(sql_xlate *x, ir_query *parent, struct Node *stmt);
 ir_expr *analyze_expr(sql_xlate *x, ir_query *q, struct Node *node);
 /* Analyse as a boolean condition (WHERE, ON, HAVING): 42804 unless boolean. */
 ir_expr *analyze_condition(sql_xlate *x, ir_query *q, struct Node *node, const char *clause);
@@ -649,7 +702,7 @@ const cat_relation *analyze_find_relation(sql_xlate *x, const char *schema, cons
                                           int location, bool missing_ok);
 /* This session's temporary schema (pg_temp_<pid>) if it exists, else NULL. */
 const char *analyze_temp_schema(sql_xlate *x);
-/* WITH: the CTEs become q's (SELECT ones only; a data-modifying one is 0A000). */
+/* WITH: the CTEs become q's (data-modifying ones only at the top level, else 0A000). */
 bool analyze_with(sql_xlate *x, ir_query *q, struct WithClause *with);
 /* 'name'::regclass / regtype / regnamespace of a literal, resolved now (as the input
  * functions do): the OID constant, or NULL with PostgreSQL's error. */
@@ -668,6 +721,8 @@ bool ir_add_ns(sql_xlate *x, ir_query *q, int rte, bool rel_visible, bool cols_v
 int ir_add_rte(sql_xlate *x, ir_query *q, ir_rte *r);
 /* Resolve a column reference (1 to 3 name parts) in q and its parents. */
 ir_expr *analyze_column_ref(sql_xlate *x, ir_query *q, const char **names, int nnames, int location);
+/* t.* (schema.t.*) inside an expression: the whole-row reference of range entry t (42P01). */
+ir_expr *analyze_whole_row_ref(sql_xlate *x, ir_query *q, const char *schema, const char *relname, int location);
 /* Expand t.* or * into column expressions (with names) of q's scope. */
 int analyze_expand_star(sql_xlate *x, ir_query *q, const char *qualifier, int location,
                         ir_expr ***exprs, const char ***names);
@@ -720,6 +775,11 @@ void session_sequence_value(void *session, pg_oid sequence, int64_t value);
 bool session_sequence_current(void *session, pg_oid sequence, int64_t *value);
 bool session_sequence_last(void *session, int64_t *value);
 void session_sequences_reset(sql_session *s);
+/* Advisory locks (advisory.c): engine_session_ops.advisory, and releasing a session's
+ * transaction-level (xact_only) or session-level locks. */
+int session_advisory(void *session, const char *key, int flags, pg_error *err);
+void session_advisory_release(sql_session *s, bool xact_only);
+void session_advisory_free(sql_session *s);
 /* The session's temporary schema is no longer its own (after it was dropped, at the end). */
 void ddl_forget_temp_schema(sql_session *s);
 /* What engine functions ask of the session (current_setting, set_config ...): guc.c. */
@@ -754,8 +814,27 @@ void notify_commit(sql_session *s);
 void notify_abort(sql_session *s);
 void notify_session_end(sql_session *s);
 
+/* cursor.c: DECLARE / FETCH / MOVE / CLOSE. */
+typedef struct sql_cursor sql_cursor;
+bool xlate_cursor(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;
+sql_cursor *cursor_find(sql_session *s, const char *name);
+int cursor_declare(sql_portal *portal, pg_error *err);
+int cursor_close(sql_portal *portal, pg_error *err);
+sql_run_status cursor_next(sql_cursor *c, const sql_value **row, pg_error *err);
+int64_t cursor_position(const sql_cursor *c);
+bool cursor_binary(const sql_cursor *c);
+int cursor_column_count(const sql_cursor *c);
+const sql_column *cursor_columns(const sql_cursor *c);
+void cursors_close_all(sql_session *s);
+/* Transaction end: WITH HOLD cursors read their rows before the engine commits; then every
+ * cursor the transaction does not leave alive is closed. */
+bool cursors_before_commit(sql_session *s, pg_error *err) MUST_CHECK;
+void cursors_end_transaction(sql_session *s, bool committed);
+
 /* exec.c: what utility execution needs of a portal. */
 sql_session *portal_session(sql_portal *portal);
+const sql_value *portal_params(sql_portal *portal, int *count);
+void portals_end_transaction(sql_session *s);
 void portal_set_tag(sql_portal *portal, const char *tag);
 bool portal_set_utility_result(sql_portal *portal, int ncolumns, const char *const *names, char **values, int rows);
 int utility_execute(sql_portal *portal, pg_error *err);

@@ -307,6 +307,8 @@ static bool xlate_prepare(sql_xlate *x, PrepareStmt *ps, sql_plan **out)
     }
     /* The statement's text: the query part of the PREPARE, for pg_prepared_statements. */
     stmt->text = strdup(x->text);
+    stmt->from_prepare = true;
+    stmt->schema_version = x->session->schema_changed_in_txn ? 0 : cat_snapshot_version(x->catalog);
     sql_plan *p = util_plan(x, UTIL_PREPARE, "PREPARE");
     if (!p || !set_arg(p, &p->arg_name, ps->name, x->err)) {
         sql_plan_unref(stmt);
@@ -326,6 +328,9 @@ static bool xlate_execute(sql_xlate *x, ExecuteStmt *es, sql_plan **out)
         xlate_error(x, -1, "26000", "prepared statement \"%s\" does not exist", es->name);
         return false;
     }
+    /* The result described for EXECUTE is the revalidated statement's (or 0A000). */
+    if (!sql_session_revalidate_statement(x->session, es->name, &target, x->err))
+        return false;
     int n = list_length(es->params);
     if (n != target->nparams) {
         xlate_error(x, -1, "42601", "wrong number of parameters for prepared statement \"%s\"", es->name);
@@ -341,23 +346,47 @@ static bool xlate_execute(sql_xlate *x, ExecuteStmt *es, sql_plan **out)
         pg_error_oom(x->err);
         return false;
     }
-    /* Arguments must fold to constants of the parameter types; they are kept in text form
-     * and converted again at execution (with the session's settings then). */
+    /* Arguments that fold to constants of the parameter types are kept in text form and
+     * converted again at execution (with the session's settings then); if any is an
+     * expression, they all become one engine SELECT run at execution (p->prepared). */
     ir_query *scope = ir_query_new(x, QUERY_SELECT, NULL);
+    ir_expr **args = xlate_alloc(x, sizeof *args * (size_t)(n + 1));
+    if (!scope || !args) {
+        sql_plan_unref(p);
+        return false;
+    }
+    bool all_constant = true;
     int i = 0;
     ListCell *lc;
     foreach (lc, es->params) {
-        ir_expr *e = scope ? analyze_expr(x, scope, lfirst(lc)) : NULL;
+        scope->clause = "EXECUTE parameter";
+        ir_expr *e = analyze_expr(x, scope, lfirst(lc));
         e = e ? ir_coerce(x, e, target->param_types[i], -1, COERCE_ASSIGNMENT, NULL) : NULL;
         if (!e) {
             sql_plan_unref(p);
             return false;
         }
-        if (e->kind != IRE_CONST) {
-            xlate_error(x, e->location, "0A000", "EXECUTE parameters must be constants here");
+        args[i++] = e;
+        all_constant = all_constant && e->kind == IRE_CONST;
+    }
+    if (!all_constant) {
+        scope->targets = xlate_alloc(x, sizeof *scope->targets * (size_t)n);
+        if (!scope->targets) {
             sql_plan_unref(p);
             return false;
         }
+        for (i = 0; i < n; i++) {
+            scope->targets[i].expr = args[i];
+            scope->targets[i].name = "?column?";
+        }
+        scope->ntargets = n;
+        if (!xlate_select_plan(x, scope, &p->prepared)) {
+            sql_plan_unref(p);
+            return false;
+        }
+    }
+    for (i = 0; i < n && all_constant; i++) {
+        ir_expr *e = args[i];
         if (e->u.constant.value.kind != VALUE_NULL) {
             strbuf text;
             strbuf_init(&text);
@@ -368,7 +397,6 @@ static bool xlate_execute(sql_xlate *x, ExecuteStmt *es, sql_plan **out)
             }
             p->exec_args[i] = strbuf_steal(&text);
         }
-        i++;
     }
     p->nexec_args = n;
     p->ncolumns = target->ncolumns;
@@ -488,6 +516,10 @@ bool xlate_utility(sql_xlate *x, Node *stmt, sql_plan **out, bool *handled)
         *out = p;
         return true;
     }
+    case T_DeclareCursorStmt:
+    case T_FetchStmt:
+    case T_ClosePortalStmt:
+        return xlate_cursor(x, stmt, out, handled);
     case T_PrepareStmt:
         return xlate_prepare(x, (PrepareStmt *)stmt, out);
     case T_ExecuteStmt:

@@ -133,6 +133,7 @@ static int savepoint(sql_session *s, const char *name, pg_error *err)
         return SQL_RUN_ERROR;
     }
     sp->guc_mark = guc_mark(s);
+    sp->id = ++s->subxact_counter;
     sp->prev = s->savepoints;
     s->savepoints = sp;
     return SQL_RUN_DONE;
@@ -188,6 +189,22 @@ static int rollback_to_savepoint(sql_session *s, const char *name, pg_error *err
         free(sp);
     }
     guc_rollback_to(s, target->guc_mark);
+    /* Portals opened since the savepoint die with what it undoes; the savepoint starts a
+     * new subtransaction. */
+    if (s->ndead_subxacts == s->dead_subxacts_cap) {
+        int cap = s->dead_subxacts_cap ? s->dead_subxacts_cap * 2 : 8;
+        void *grown = realloc(s->dead_subxacts, sizeof *s->dead_subxacts * (size_t)cap);
+        if (!grown) {
+            pg_error_oom(err);
+            return SQL_RUN_ERROR;
+        }
+        s->dead_subxacts = grown;
+        s->dead_subxacts_cap = cap;
+    }
+    s->dead_subxacts[s->ndead_subxacts].lo = target->id;
+    s->dead_subxacts[s->ndead_subxacts].hi = s->subxact_counter;
+    s->ndead_subxacts++;
+    target->id = ++s->subxact_counter;
     s->txn = TXN_BLOCK;
     if (s->schema_changed_in_txn && s->private_catalog) {
         cat_snapshot_unref(s->private_catalog);
@@ -316,9 +333,11 @@ int utility_execute(sql_portal *portal, pg_error *err)
         return backend_drop_db(s->srv->b, p->arg_name, p->arg_flag, false, err) ? SQL_RUN_DONE : SQL_RUN_ERROR;
     case UTIL_DISCARD_ALL:
         sql_session_drop_all_statements(s);
+        cursors_close_all(s);
         guc_reset_all(s);
         notify_unlisten(s, NULL);
         session_sequences_reset(s);
+        session_advisory_release(s, false);   /* pg_advisory_unlock_all() */
         return SQL_RUN_DONE;
     case UTIL_DISCARD_SEQUENCES:
         session_sequences_reset(s);
@@ -347,12 +366,18 @@ int utility_execute(sql_portal *portal, pg_error *err)
     case UTIL_DEALLOCATE_ALL:
         sql_session_drop_all_statements(s);
         return SQL_RUN_DONE;
+    case UTIL_DECLARE_CURSOR:
+        return cursor_declare(portal, err);
+    case UTIL_CLOSE_CURSOR:
+    case UTIL_CLOSE_ALL_CURSORS:
+        return cursor_close(portal, err);
     case UTIL_NOOP:
         return SQL_RUN_DONE;
     case UTIL_ERROR:
         pg_error_set(err, p->deferred_error.sqlstate, "%s", p->deferred_error.message ? p->deferred_error.message : "");
         return SQL_RUN_ERROR;
     case UTIL_EXECUTE:
+    case UTIL_FETCH:
     case UTIL_PREPARE_TXN:
     case UTIL_NONE:
         break;

@@ -731,8 +731,9 @@ bool types_array_binary_in(const type_settings *s, const pg_type_info *elem, int
         int32_t lbound;
         if (!bin_get_i32(&c, &count) || !bin_get_i32(&c, &lbound))
             return types_err_insufficient(err);
-        if (count < 0) {
-            pg_error_set(err, "54000", "array size exceeds the maximum allowed (%d)", (int)(0x3FFFFFFF / 4));
+        /* PostgreSQL's MaxArraySize: MaxAllocSize / sizeof(Datum). */
+        if (count < 0 || count > 0x3FFFFFFF / 8) {
+            pg_error_set(err, "54000", "array size exceeds the maximum allowed (%d)", (int)(0x3FFFFFFF / 8));
             return false;
         }
         if (lbound != 1 && count > 0)
@@ -745,8 +746,14 @@ bool types_array_binary_in(const type_settings *s, const pg_type_info *elem, int
     bool ok = true;
     for (int32_t k = 0; k < count && ok; k++) {
         int32_t len;
-        if (!bin_get_i32(&c, &len) || len < -1 || (len >= 0 && (size_t)len > c.left)) {
+        if (!bin_get_i32(&c, &len)) {
             ok = types_err_insufficient(err);
+            break;
+        }
+        if (len < -1 || (len >= 0 && (size_t)len > c.left)) {
+            /* array_recv's own check says it with 22P03, not pq_getmsg*'s 08P01 */
+            pg_error_set(err, "22P03", "insufficient data left in message");
+            ok = false;
             break;
         }
         if (k)

@@ -714,7 +714,8 @@ static bool jsonb_binary_in(const type_settings *s, int32_t typmod, const char *
     if (n < 1)
         return types_err_insufficient(err);
     if (p[0] != 1) {
-        pg_error_set(err, "22P03", "unsupported jsonb version number %d", (int)(unsigned char)p[0]);
+        /* an elog(ERROR) in PostgreSQL's jsonb_recv, hence XX000 */
+        pg_error_set(err, "XX000", "unsupported jsonb version number %d", (int)(unsigned char)p[0]);
         return false;
     }
     return types_check_utf8(p + 1, n - 1, err) && jsonb_text_in(s, typmod, p + 1, n - 1, out, scratch, err);

@@ -276,8 +276,11 @@ static bool char_binary_out(const type_settings *s, int32_t typmod, const sql_va
 static bool char_binary_in(const type_settings *s, int32_t typmod, const char *p, size_t n, sql_value *out, strbuf *scratch, pg_error *err)
 {
     UNUSED(s), UNUSED(typmod);
-    if (n < 1)
-        return types_err_insufficient(err);
+    if (n < 1) {
+        /* pq_getmsgbyte's words, not pq_getmsgint's */
+        pg_error_set(err, "08P01", "no data left in message");
+        return false;
+    }
     if (n > 1)
         return types_err_binary(err);
     types_scratch_text(scratch, p, p[0] ? 1 : 0, out);

@@ -8,7 +8,9 @@
  *
  *   bool                         INT 0/1
  *   int2, int4, int8, oid, reg*  INT
- *   float4, float8               FLOAT (float4 values are rounded to float on input)
+ *   float4, float8               FLOAT (float4 values are rounded to float on input); the
+ *                                embedded SQLite engine holds NaN as the TEXT "NaN" (it would
+ *                                make a NaN double NULL): the codecs read that text as NaN
  *   numeric                      TEXT, canonical decimal as PostgreSQL prints it ("12.50",
  *                                "-0.001", "NaN", "Infinity"), scale applied from the typmod
  *   text, varchar, name, "char"  TEXT;  bpchar: TEXT padded to its length

@@ -362,8 +362,8 @@ TYPE_CASES = [
     ("varchar(5)", ["''", "'abc'", "'ab\"c'"]),
     ("char(4)", ["'a'", "'abcd'"]),
     ("bytea", ["'\\x'", "'\\x00ff10'", "'abc'"]),
-    ("float8", ["0", "1.5", "-2.25", "1e300", "'Infinity'", "'-Infinity'"]),
-    ("float4", ["0", "1.5", "-2.25"]),
+    ("float8", ["0", "1.5", "-2.25", "1e300", "'Infinity'", "'-Infinity'", "'NaN'"]),
+    ("float4", ["0", "1.5", "-2.25", "'NaN'", "'-Infinity'"]),
     ("numeric", ["0", "1.50", "-123456789.000001", "'NaN'"]),
     ("date", ["'2024-02-29'", "'1999-12-31'"]),
     ("timestamp", ["'2024-02-29 12:34:56'", "'2000-01-01 00:00:00.5'"]),
@@ -397,8 +397,6 @@ def test_types_round_trip_every_format(typ, values, fmt, oracle_conn, pgwire_con
     both(oracle_conn, pgwire_conn, "drop table copy_types")
 
 
-@pytest.mark.xfail(reason="SQLite stores a NaN double as NULL: float NaN needs an engine storage form "
-                          "(backend/types, not COPY)", strict=False)
 def test_float_nan_round_trips(oracle_conn, pgwire_conn):
     both(oracle_conn, pgwire_conn, "drop table if exists copy_nan", "create table copy_nan (f float8)")
     data = b"NaN\n"

@@ -43,6 +43,7 @@ class Result:
     tag: str = None                                 # command tag, e.g. "SELECT 2"
     sqlstate: str = None                            # set on error
     message: str = None                             # primary error message
+    typmods: list = field(default_factory=list)     # type modifiers (varchar(10): 14, numeric(6,2): 393222)
 
     def __repr__(self):
         if self.sqlstate:
@@ -59,6 +60,7 @@ def _result(res):
     r.tag = (res.command_status or b"").decode() or None
     r.columns = [res.fname(i).decode() for i in range(res.nfields)]
     r.types = [res.ftype(i) for i in range(res.nfields)]
+    r.typmods = [res.fmod(i) for i in range(res.nfields)]
     for row in range(res.ntuples):
         r.rows.append(tuple(
             None if res.get_value(row, c) is None else res.get_value(row, c).decode()
@@ -161,6 +163,8 @@ def diff_results(expected, actual, compare_types=True, ordered=True):
             out.append(f"{p}: columns {e.columns} expected, got {a.columns}")
         if compare_types and e.types != a.types:
             out.append(f"{p}: type OIDs {e.types} expected, got {a.types}")
+        elif compare_types and e.typmods != a.typmods:
+            out.append(f"{p}: typmods {e.typmods} expected, got {a.typmods}")
         er, ar = (e.rows, a.rows) if ordered else (sorted(e.rows, key=repr),
                                                    sorted(a.rows, key=repr))
         if er != ar:

@@ -115,6 +115,8 @@ static void translate(env *e, const char *sql, strbuf *out)
                 strbuf_printf(out, " $%d", p->steps[i].param_map[k]);
             strbuf_putc(out, '\n');
         }
+        if (p->steps[i].rows_into)
+            strbuf_printf(out, "   rows into: %s\n", p->steps[i].rows_into);
     }
     if (p->ncolumns > 0) {
         strbuf_puts(out, "   columns:");

@@ -40,8 +40,41 @@ static void test_select_layout(void)
     CHECK(sb->sortby_dir == SORTBY_DESC);
     A_Const *lim = (A_Const *)s->limitCount;
     CHECK(IsA(lim, A_Const) && intVal(&lim->val) == 5);
+    CHECK_INT((int)s->limitOption, PGQ_LIMIT_OPTION_COUNT);
     raw_parse_free(&p);
 }
+
+/* FetchDirection and the cursor option bits as cursor.c reads them. */
+static void test_fetch_layout(void)
+{
+    raw_parse p;
+    static const struct { const char *sql; int direction; long how_many; bool move; } cases[] = {
+        {"fetch 5 from c", FETCH_FORWARD, 5, false},
+        {"fetch all in c", FETCH_FORWARD, FETCH_ALL, false},
+        {"fetch backward 2 c", FETCH_BACKWARD, 2, false},
+        {"fetch absolute 3 from c", FETCH_ABSOLUTE, 3, false},
+        {"move relative 4 in c", FETCH_RELATIVE, 4, true},
+    };
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+        FetchStmt *f = (FetchStmt *)parse_one(cases[i].sql, &p);
+        CHECK(f && IsA(f, FetchStmt));
+        if (!f)
+            continue;
+        CHECK_INT((int)f->direction, cases[i].direction);
+        CHECK(f->howMany == cases[i].how_many);
+        CHECK(f->ismove == cases[i].move);
+        CHECK_STR(f->portalname, "c");
+        raw_parse_free(&p);
+    }
+    DeclareCursorStmt *d = (DeclareCursorStmt *)parse_one("declare c binary cursor with hold for select 1", &p);
+    CHECK(d && IsA(d, DeclareCursorStmt));
+    if (d) {
+        CHECK((d->options & CURSOR_OPT_BINARY) && (d->options & CURSOR_OPT_HOLD));
+        CHECK(IsA(d->query, SelectStmt));
+        raw_parse_free(&p);
+    }
+}
+
 
 static void test_constants_and_locations(void)
 {
@@ -154,6 +187,7 @@ static void test_ddl_layout(void)
 int main(void)
 {
     RUN(test_select_layout);
+    RUN(test_fetch_layout);
     RUN(test_constants_and_locations);
     RUN(test_syntax_error_position);
     RUN(test_ddl_layout);

@@ -69,7 +69,7 @@ static void test_malformed(void)
     /* truncated */
     CHECK_STR(recv_hex(23, -1, "0001"), "ERR 08P01 insufficient data left in message");
     CHECK_STR(recv_hex(20, -1, "00000000000001"), "ERR 08P01 insufficient data left in message");
-    CHECK_STR(recv_hex(16, -1, ""), "ERR 08P01 insufficient data left in message");
+    CHECK_STR(recv_hex(16, -1, ""), "ERR 08P01 no data left in message");   /* pq_getmsgbyte */
     CHECK_STR(recv_hex(1186, -1, "000000036c97ca8800000003"), "ERR 08P01 insufficient data left in message");
     CHECK_STR(recv_hex(2950, -1, "a0eebc99"), "ERR 08P01 insufficient data left in message");
     /* leftover bytes */
@@ -95,8 +95,9 @@ static void test_malformed(void)
               "ERR 22P03 improper binary format in array element 1");
     CHECK_STR(recv_hex(1007, -1, "00000001000000000000001700000001000000010000000300000001"),
               "ERR 08P01 insufficient data left in message");
+    /* an element length beyond the data: array_recv's own check, 22P03 (PostgreSQL 15) */
     CHECK_STR(recv_hex(1007, -1, "000000010000000000000017000000010000000100000004000000"),
-              "ERR 08P01 insufficient data left in message");
+              "ERR 22P03 insufficient data left in message");
     CHECK_STR(recv_hex(1007, -1, "00000002000000000000001700000001000000010000000100000001"),
               "ERR 0A000 multidimensional arrays and lower bounds other than 1 are not supported");
 }

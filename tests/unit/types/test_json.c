@@ -59,7 +59,7 @@ static void test_binary(void)
     CHECK_STR(send_hex(3802, -1, "{\"a\":1}"), "017b2261223a20317d");
     CHECK_STR(send_hex(114, -1, "{\"a\":1}"), "7b2261223a317d");
     CHECK_STR(recv_hex(3802, -1, "017b2261223a20317d"), "{\"a\": 1}");
-    CHECK_STR(recv_hex(3802, -1, "027b7d"), "ERR 22P03 unsupported jsonb version number 2");
+    CHECK_STR(recv_hex(3802, -1, "027b7d"), "ERR XX000 unsupported jsonb version number 2");
     CHECK_STR(recv_hex(3802, -1, ""), "ERR 08P01 insufficient data left in message");
     CHECK_STR(recv_hex(114, -1, "7b"), "ERR 22P02 invalid input syntax for type json");
 }

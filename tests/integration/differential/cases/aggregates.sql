@@ -38,3 +38,17 @@ select json_agg(product order by id) filter (where region = 'north') from sales;
 select stddev(qty), variance(qty), stddev_pop(qty), var_pop(qty) from sales;
 select max(length(product)), avg(length(product)) from sales;
 select region, count(*) from sales where qty is not null group by region having sum(qty) > 5 order by region;
+select region, product, sum(qty), grouping(region, product) from sales group by rollup (region, product) order by 4, 1, 2;
+select region, product, count(*) from sales group by cube (region, product) order by grouping(region, product), 1, 2;
+select region, sum(price) from sales group by grouping sets ((region), ()) order by grouping(region), 1;
+select region, ok, count(*) from sales group by region, rollup (ok) order by 1, grouping(ok), 2;
+select region, sum(qty) from sales group by rollup (region) having sum(qty) > 10 order by 1;
+select grouping(region), region, count(*) from sales group by region order by 2;
+select region, sum(qty) filter (where ok), string_agg(product, ',' order by id) from sales group by rollup (region) order by grouping(region), 1;
+select region, percentile_cont(0.5) within group (order by qty), percentile_disc(0.5) within group (order by price), mode() within group (order by product) from sales group by region order by region;
+select percentile_cont(0.9) within group (order by price desc), mode() within group (order by ok) from sales;
+-- min/max of varchar are PostgreSQL's min/max(text): text, not varchar
+select max(product::varchar(20)), min(region::varchar(5)), max('b'::varchar), pg_typeof(max('a'::varchar(3))) from sales;
+-- aggregates' results carry no typmod (RowDescription), whatever their argument's
+select max(price), min(product::varchar(20)), percentile_disc(0.5) within group (order by price), mode() within group (order by region::varchar(5)) from sales;
+select price, product::varchar(20), '1.5'::numeric(4,2), 'ab'::char(3) from sales order by id limit 1;

@@ -31,3 +31,11 @@ select (array[10, 20, 30])[2], (array['a', 'b'])[0], ('{1,2}'::int[])[1:1];
 update arr set ints = array_append(ints, 9) where id = 2 returning ints;
 select ints from arr where ints @> array[9];
 select string_agg(w, ',' order by w) from arr, unnest(words) w;
+select array_fill(7, array[3]), array_fill('x'::text, array[2]), array_fill(1, array[0]);
+select cast(array[1.5, 2.5, -0.5, null] as int[]), array[1.5, 2.5]::float8[]::int[];
+select array[1e10]::int[];
+-- ANY/ALL over a NULL array is NULL (not false/true), also through NOT and in WHERE
+select id, 'apple' = any(words), 'apple' <> all(words), 2 = any(ints), 9 <> all(ints), 1.5 = any(ints::numeric[]) from arr order by id;
+select 'x' = any(null::text[]), 1 <> all(null::int[]), 1.5 < any(null::numeric[]), 2 = any('{1,null}'::int[]), 1 = any('{}'::int[]), 1 <> all('{}'::int[]);
+select id from arr where not ('cherry' = any(words)) order by id;
+select id from arr where id = any(array[1, 3]) or id = any(null::int[]) order by id;

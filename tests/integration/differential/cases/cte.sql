@@ -26,3 +26,22 @@ with upd as (update tree set label = upper(label) where parent = 1 returning id,
 rollback;
 select id, label from tree order by id;
 with recursive bad as (select 1 union all select 'x' from bad) select * from bad;
+-- data-modifying WITH queries: run once, before the rest; their RETURNING rows read as a table
+create table audit (tree_id int, what text, at_depth int);
+with moved as (update tree set parent = 2 where id = 5 returning id, parent), logged as (insert into audit select id, 'moved', parent from moved returning tree_id, what) select l.what, m.parent from logged l join moved m on m.id = l.tree_id;
+select * from audit order by tree_id;
+with a as (select id from tree where label like 'a%'), gone as (delete from audit where tree_id in (select id from a) returning tree_id) select count(*) from gone;
+with ins(n, w) as (insert into audit values (7, 'x', 1), (8, 'y', 2) returning tree_id, what) select w, n from ins order by n;
+with d as (delete from audit where tree_id = 7) select count(*) from tree;
+select tree_id, what from audit order by tree_id;
+with d as (delete from audit) select * from d;
+select * from (with d as (delete from audit returning *) select * from d) s;
+with u as (update audit set what = 'z' returning tree_id, what) select * from u order by tree_id limit 1;
+select tree_id, what from audit order by tree_id;
+with d as (delete from audit returning *) select count(*) from audit;
+create table tree_tag (tree_id int references tree on delete cascade, tag text);
+insert into tree_tag values (4, 'x'), (5, 'y');
+begin;
+with d as (delete from tree where id = 5 returning id) select count(*) from tree_tag;
+rollback;
+with d as (delete from tree_tag where tree_id = 5 returning tag) select t.label, d.tag from tree t, d where t.id = 5;

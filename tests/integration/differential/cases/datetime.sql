@@ -41,3 +41,6 @@ select * from generate_series('2024-01-01'::timestamp, '2024-01-03', '1 day');
 select * from generate_series(date '2024-01-01', date '2024-03-01', interval '1 month');
 select interval '1 year 2 months 3 days 04:05:06.7', interval '-1 day', interval '0', interval '1.5 hours';
 select '2024-02-30'::timestamp;
+select (date '2024-01-01', date '2024-02-01') overlaps (date '2024-01-15', date '2024-03-01'), (timestamp '2024-01-01', timestamp '2024-01-02') overlaps (timestamp '2024-01-02', timestamp '2024-01-03'), (time '10:00', time '09:00') overlaps (time '09:30', null::time);
+select make_time(10, 30, 15.5), make_time(24, 0, 0);
+select make_time(25, 0, 0);

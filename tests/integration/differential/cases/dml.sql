@@ -46,3 +46,15 @@ truncate items;
 select count(*) from items;
 truncate items restart identity;
 insert into items (sku) values ('r') returning id;
+-- an integer primary key is NOT NULL: no number is made up for a NULL or a missing value
+create table pk_int (id int primary key, note text);
+insert into pk_int (note) values ('no id');
+insert into pk_int default values;
+insert into pk_int values (null, 'null id');
+insert into pk_int values (1, 'a'), (null, 'b');
+insert into pk_int (id, note) select null, 'x' from pk_int;
+insert into pk_int (note) select 'y' where false;
+insert into pk_int values (2, 'b') on conflict do nothing;
+insert into pk_int (note) values ('z') on conflict do nothing;
+update pk_int set id = null;
+select * from pk_int order by id;

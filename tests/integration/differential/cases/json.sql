@@ -48,3 +48,7 @@ select '{"a":"x"}'::json ->> 'a', '{"a": {"b": 1} }'::json -> 'a';
 update docs set body = jsonb_set(body, '{age}', '31') where id = 1 returning body ->> 'age';
 select body from docs where id = 1;
 select count(*) from docs where body ->> 'name' like 'a%';
+select jsonb_insert('{"a": [0,1,2]}', '{a, 1}', '"new"'), jsonb_insert('{"a": [0,1,2]}', '{a, 1}', '"new"', true), jsonb_insert('{"a": [0,1,2]}', '{a, -1}', '9'), jsonb_insert('{"a": 1}', '{b}', '2');
+select jsonb_insert('{"a": 1}', '{a}', '2');
+-- t.* inside an expression is t's whole row
+select to_jsonb(d.*) - 'id', row_to_json(d.*), count(d.*) over () from (values (1, 'a'), (2, null)) d(id, label) order by id;

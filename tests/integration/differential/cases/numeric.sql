@@ -35,3 +35,7 @@ insert into money_t values (10.005), (20.1), (0.015);
 select amount, amount * 3, amount / 3 from money_t order by amount;
 select sum(amount), avg(amount) from money_t;
 insert into money_t values (12345678901.23);
+select factorial(0), factorial(20), factorial(25);
+select factorial(-1);
+select width_bucket(-1, 0, 10, 5), width_bucket(10, 0, 10, 5), width_bucket(3, 10, 0, 5), width_bucket(5.35::float8, 0.024, 10.06, 5);
+select width_bucket(1, 1, 1, 3);

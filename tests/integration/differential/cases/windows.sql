@@ -22,3 +22,9 @@ select id, sum(salary) over (order by id rows between 1 preceding and 1 followin
 select row_number() over () from emp where id = 1;
 select id, rank() from emp;
 select id from emp where row_number() over (order by id) = 1;
+select v, sum(v) over (order by v range between 1 preceding and current row), avg(v) over (order by v rows between 1 preceding and current row) from (values (1.5), (2.0), (10), (3)) t(v) order by v;
+select sum(v) over (order by v rows between current row and unbounded following) from (values (1.25), (2), (3), (4.5)) t(v) order by v;
+select v, sum(v) over (order by v range between 1.5 preceding and current row) from (values (1.5::float8), (2.0), (10)) t(v) order by v;
+select d, count(*) over (order by d range between interval '1 day' preceding and current row) from (values (timestamp '2024-01-01 10:00'), ('2024-01-02 09:00'), ('2024-01-03 11:00')) t(d) order by d;
+select d, count(*) over (order by d range between '1 day' preceding and '1 day' following) from (values (date '2024-01-01'), ('2024-01-02'), ('2024-01-05')) t(d) order by d;
+select count(*) over (order by v range between -1 preceding and current row) from (values (1)) t(v);

@@ -29,3 +29,7 @@ delete from orders using items where orders.item_id = items.id and items.active 
 -- rule: DML matching no rows is SQLCODE 100, reported as success with 0 rows (handled in the ODBC backend)
 -- doc: https://docs.intersystems.com/csp/docbook/DocBook.UI.Page.cls?KEY=RERR_sql
 delete from items where id = -1
+
+-- rule: a data-modifying WITH query: IRIS's INSERT/UPDATE/DELETE have no RETURNING to read as a table, so 0A000 (never a wrong answer)
+-- doc: https://docs.intersystems.com/irislatest/csp/docbook/DocBook.UI.Page.cls?KEY=RSQL_delete
+with d as (delete from orders returning id) select count(*) from d

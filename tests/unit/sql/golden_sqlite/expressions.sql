@@ -26,3 +26,8 @@ select x'0f'::bytea, '\x0102'::bytea || '\x03'::bytea, data from items;
 select '192.168.0.1'::text, 1::oid, 'items'::regclass, 'int4'::regtype;
 select tags[1], tags[2:3], array_length(tags, 1), cardinality(tags) from items;
 select doc -> 'a', doc ->> 'b', doc #> '{a,b}', doc @> '{"a":1}', doc ? 'k' from items;
+
+-- row constructors: IS NULL per field; comparisons pair by pair, the first unequal pair deciding
+select row(qty, name) is null, row(qty, name) is not null from items;
+select id from items where (qty, id) > ($1, $2) order by qty, id limit 10;
+select (1, 'a') = (1, 'a'), (1, 2) <> (1, 3), (qty, id) in ((1, 2), (3, 4)) from items;

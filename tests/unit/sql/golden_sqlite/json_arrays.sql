@@ -18,6 +18,16 @@ select array_agg(qty order by qty desc nulls last), array_agg(distinct qty) from
 select tags @> array['a'], tags <@ array['a', 'b'], tags && array['c'], 'a' = any(tags), 'a' <> all(tags) from items;
 select array(select id from orders order by id), array[]::int[], '{1,2}'::int[] = array[1, 2];
 select string_to_array('a,b,,c', ',', ''), array_fill(7, array[3]), array_to_json(array[1, 2]);
+
+-- ANY/ALL over an array that may be NULL: one NULL row then, so that the answer is NULL;
+-- still a plain IN subquery (an index serves id = ANY($1)); constructors are never NULL
+select id from items where id = any($1::int[]);
+select 1 = any(null::int[]), 1 <> all(array[2, 3]), 1.5 > all(null::numeric[]);
+
+-- t.* inside an expression: the whole row; ROW(t.*) would expand it (refused)
+select to_jsonb(i.*) - 'doc', count(i.*) from items i group by i.id;
+select row(i.*) from items i;
+
 -- several arrays in FROM side by side (PostgreSQL expands unnest(a, b) into ROWS FROM)
 select i.id, u.* from items i, unnest(i.tags, array[i.qty]) with ordinality as u(tag, qty, n);
 select * from rows from (unnest(array[1, 2]), unnest(array['x'])) as r(a, b);
