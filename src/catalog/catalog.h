@@ -284,6 +284,8 @@ bool catalog_setting_description(const char *name, const char **category, const 
                                  const char **extra_desc);
 /* Its schema: pg_catalog, or public for types added beyond PostgreSQL's (pgvector's vector). */
 pg_oid catalog_type_namespace(pg_oid oid);
+/* A built-in domain's typtypmod (information_schema.yes_or_no: varchar(3), 7), else -1. */
+int32_t catalog_domain_typmod(pg_oid domain);
 /* The element type of a built-in array type ("_pg_class" → pg_class), else 0. */
 pg_oid catalog_type_array_elem(pg_oid oid);
 pg_oid catalog_type_array_of(pg_oid oid);

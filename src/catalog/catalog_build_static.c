@@ -498,6 +498,19 @@ static bool values_field(const char *values, int index, strbuf *out)
     return false;
 }
 
+int32_t catalog_domain_typmod(pg_oid domain)
+{
+    const catfact_row *row = facts_row("pg_type", domain);
+    int32_t typmod = -1;
+    strbuf field;
+    strbuf_init(&field);
+    /* pg_type's 27th column, typtypmod (the facts keep PostgreSQL's column order). */
+    if (row && values_field(row->values, 26, &field) && field.data)
+        typmod = (int32_t)strtol(field.data, NULL, 10);
+    strbuf_free(&field);
+    return typmod;
+}
+
 static int facts_column(const char *table, const char *column)
 {
     for (size_t i = 0; i < catfact_relation_count; i++) {

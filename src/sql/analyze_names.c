@@ -71,6 +71,10 @@ int analyze_add_relation_rte(sql_xlate *x, ir_query *q, const cat_relation *rel,
         r->colnames[i] = rel->columns[i].name;
         r->coltypes[i] = rel->columns[i].type;
         r->coltypmods[i] = rel->columns[i].typmod;
+        /* A domain column reads as its base type with the domain's typmod, as PostgreSQL's
+         * RowDescription gives it (getBaseTypeAndTypmod). */
+        if (rel->columns[i].domain && r->coltypmods[i] < 0)
+            r->coltypmods[i] = catalog_domain_typmod(rel->columns[i].domain);
     }
     return ir_add_rte(x, q, r);
 }

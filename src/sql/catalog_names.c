@@ -96,7 +96,13 @@ static bool lookup_begin(const void *arg, lookup *l)
         pg_error_clear(&ignore);
         return false;
     }
-    l->npath = guc_search_path(l->s, l->cat, l->path, ARRAY_LEN(l->path));
+    /* The session's temporary schema comes first, as PostgreSQL searches pg_temp implicitly
+     * ('ts'::regclass finds a temporary sequence). */
+    size_t n = 0;
+    const char *temp = l->s->temp_schema;
+    if (temp && cat_find_namespace(l->cat, temp))
+        l->path[n++] = temp;
+    l->npath = n + guc_search_path(l->s, l->cat, l->path + n, ARRAY_LEN(l->path) - n);
     return true;
 }
 
