@@ -7,7 +7,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
 BUILD_PKGS="build-essential pkg-config libpg-query-dev postgresql-server-dev-15 libprotobuf-c-dev libsqlite3-dev libpcre2-dev libssl-dev unixodbc-dev"
 RUN_PKGS="postgresql-client"
-TEST_PKGS="postgresql python3-psycopg python3-pytest python3-psycopg2 python3-asyncpg python3-sqlalchemy \
+TEST_PKGS="postgresql python3-psycopg python3-pytest python3-psycopg2 python3-asyncpg python3-sqlalchemy python3-django \
   tmux openssl libpq-dev odbc-postgresql libsqliteodbc unixodbc libpostgresql-jdbc-java default-jdk-headless \
   golang-go golang-github-jackc-pgx-v4-dev pgbouncer valgrind clang libclang-rt-14-dev procps"
 

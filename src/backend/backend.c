@@ -463,8 +463,25 @@ bool engine_conn_open_pooled(engine_db *db, engine_conn **out, pg_error *err)
         free(c);
         return false;
     }
+    if (db->b->conn_open_hook && !db->b->conn_open_hook(c, err)) {
+        engine_conn_close(c);
+        return false;
+    }
     *out = c;
     return true;
+}
+
+void *engine_conn_catalog_state(engine_conn *c) { return c->catalog_state; }
+
+void engine_conn_set_catalog_state(engine_conn *c, void *state, void (*free_fn)(void *))
+{
+    c->catalog_state = state;
+    c->catalog_state_free = free_fn;
+}
+
+void backend_set_conn_open_hook(backend *b, engine_conn_open_hook hook)
+{
+    b->conn_open_hook = hook;
 }
 
 static void stmt_free(engine_stmt *s)
@@ -503,6 +520,8 @@ void engine_conn_close(engine_conn *c)
     c->native = NULL;
     pthread_mutex_unlock(&c->interrupt_lock);
     pthread_mutex_destroy(&c->interrupt_lock);
+    if (c->catalog_state && c->catalog_state_free)
+        c->catalog_state_free(c->catalog_state);
     free(c);
 }
 

@@ -197,6 +197,14 @@ engine_context *engine_conn_context(engine_conn *c);
 void engine_conn_interrupt(engine_conn *c, interrupt_reason why);
 /* The native handle (sqlite3*, SQLHDBC) for the SQL layer's engine-specific helpers. */
 void *engine_conn_native(engine_conn *c);
+/* A slot the catalog layer keeps per connection (what catalog store it has attached);
+ * `free_fn` runs when the connection closes. */
+void *engine_conn_catalog_state(engine_conn *c);
+void engine_conn_set_catalog_state(engine_conn *c, void *state, void (*free_fn)(void *));
+/* Called for every connection a backend opens, after the engine's own setup (the catalog
+ * layer attaches its store there).  A failure fails the open. */
+typedef bool (*engine_conn_open_hook)(engine_conn *c, pg_error *err);
+void backend_set_conn_open_hook(backend *b, engine_conn_open_hook hook);
 /* The connection was lost (ODBC link failure): the pool closes it instead of lending it again. */
 bool engine_conn_is_broken(engine_conn *c);
 

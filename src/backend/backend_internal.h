@@ -127,6 +127,8 @@ struct engine_conn {
     int cached_count;
     pthread_mutex_t interrupt_lock;   /* interrupt vs close */
     bool broken;
+    void *catalog_state;       /* the catalog layer's (engine_conn_catalog_state) */
+    void (*catalog_state_free)(void *);
 };
 
 struct backend {
@@ -139,6 +141,7 @@ struct backend {
     pthread_mutex_t lock;       /* guards dbs */
     hashmap dbs;                /* name → engine_db */
     void *impl;
+    engine_conn_open_hook conn_open_hook;   /* set once at startup, before any connection */
     _Atomic int login_checks;   /* backend_check_login calls running now */
 };
 

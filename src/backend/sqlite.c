@@ -385,7 +385,9 @@ static bool sqlite_conn_open(engine_conn *c, pg_error *err)
         return false;
     }
     sc->deadlock_timeout_us = INT64_C(30000000);
-    int rc = sqlite3_open_v2(path, &sc->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, SQLITE_VFS);
+    /* URI file names let the catalog layer attach its shared in-memory stores
+     * ("file:/name?vfs=memdb"); the database path itself never starts with "file:". */
+    int rc = sqlite3_open_v2(path, &sc->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, SQLITE_VFS);
     c->native = sc;
     if (rc != SQLITE_OK) {
         free(path);

@@ -4,6 +4,10 @@
  * jsonb_object_keys, jsonb_each(_text).  The SQL layer writes them in FROM as
  *     pgw_unnest(<array>, <array type oid>) AS alias
  * and reads the columns "value" (or "key", "value") and "ordinality" (WITH ORDINALITY).
+ * pgw_unnest_rows(<array>, <type oid>, … four pairs) is ROWS FROM (unnest(a), unnest(b) …)
+ * (and unnest(a, b, …) in FROM): the arrays side by side in columns value0..value3, as many
+ * rows as the longest, the others padded with NULLs; a NULL array has no elements (unused
+ * pairs are NULL, 0).
  *
  * Arguments are hidden columns; xBestIndex requires all of them as equality constraints,
  * which is how SQLite passes table-valued function arguments (correlated ones included, so
@@ -16,7 +20,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum { SRF_INT_SERIES, SRF_NUM_SERIES, SRF_TS_SERIES, SRF_UNNEST, SRF_JSON_ELEMENTS, SRF_JSON_KEYS, SRF_JSON_EACH } srf_kind;
+typedef enum {
+    SRF_INT_SERIES,
+    SRF_NUM_SERIES,
+    SRF_TS_SERIES,
+    SRF_UNNEST,
+    SRF_UNNEST_ROWS,
+    SRF_JSON_ELEMENTS,
+    SRF_JSON_KEYS,
+    SRF_JSON_EACH
+} srf_kind;
+
+#define UNNEST_ROWS_MAX 4   /* arrays of one pgw_unnest_rows call (the SQL layer's limit too) */
 
 typedef struct srf_def {
     const char *name;
@@ -32,6 +47,9 @@ static const srf_def srf_defs[] = {
     {"pgw_generate_series_ts", SRF_TS_SERIES, 4, 2,
      "CREATE TABLE x(value, ordinality, a0 HIDDEN, a1 HIDDEN, a2 HIDDEN, a3 HIDDEN)"},
     {"pgw_unnest", SRF_UNNEST, 2, 2, "CREATE TABLE x(value, ordinality, a0 HIDDEN, a1 HIDDEN)"},
+    {"pgw_unnest_rows", SRF_UNNEST_ROWS, 2 * UNNEST_ROWS_MAX, UNNEST_ROWS_MAX + 1,
+     "CREATE TABLE x(value0, value1, value2, value3, ordinality, a0 HIDDEN, a1 HIDDEN, a2 HIDDEN, a3 HIDDEN, "
+     "a4 HIDDEN, a5 HIDDEN, a6 HIDDEN, a7 HIDDEN)"},
     {"pgw_json_elements", SRF_JSON_ELEMENTS, 2, 2, "CREATE TABLE x(value, ordinality, a0 HIDDEN, a1 HIDDEN)"},
     {"pgw_json_keys", SRF_JSON_KEYS, 1, 2, "CREATE TABLE x(value, ordinality, a0 HIDDEN)"},
     {"pgw_json_each", SRF_JSON_EACH, 2, 3, "CREATE TABLE x(key, value, ordinality, a0 HIDDEN, a1 HIDDEN)"},
@@ -69,6 +87,10 @@ typedef struct srf_cursor {
     int index;
     bool as_text;
     int storage;          /* unnest: element storage class */
+    /* unnest_rows: each array (NULL: none or NULL), its element storage, the longest length */
+    jv *arrays[UNNEST_ROWS_MAX];
+    int storages[UNNEST_ROWS_MAX];
+    int rows;
 } srf_cursor;
 
 static int srf_connect(sqlite3 *db, void *aux, int argc, const char *const *argv, sqlite3_vtab **out, char **err)
@@ -101,7 +123,7 @@ static int srf_disconnect(sqlite3_vtab *vt)
 static int srf_best_index(sqlite3_vtab *vt, sqlite3_index_info *info)
 {
     const srf_def *def = ((srf_vtab *)vt)->def;
-    int found[8] = {-1, -1, -1, -1, -1, -1, -1, -1};
+    int found[2 * UNNEST_ROWS_MAX] = {-1, -1, -1, -1, -1, -1, -1, -1};
     for (int i = 0; i < info->nConstraint; i++) {
         const struct sqlite3_index_constraint *c = &info->aConstraint[i];
         int arg = c->iColumn - def->nvisible;
@@ -193,6 +215,25 @@ static int load_json(srf_cursor *c, sqlite3_value *v, jv_kind want, const char *
     return SQLITE_OK;
 }
 
+/* Not strict: a NULL array contributes no elements, the others still give their rows. */
+static int filter_unnest_rows(srf_cursor *c, int argc, sqlite3_value **argv)
+{
+    c->rows = 0;
+    for (int i = 0; i < UNNEST_ROWS_MAX; i++) {
+        c->arrays[i] = NULL;
+        if (2 * i + 1 >= argc || sqlite3_value_type(argv[2 * i]) == SQLITE_NULL)
+            continue;
+        pg_error err = {0};
+        if (!fnu_array_parse(&c->mem, argv[2 * i], &c->arrays[i], &err))
+            return fail_pg(c, &err);
+        c->storages[i] = fnu_element_storage((pg_oid)sqlite3_value_int64(argv[2 * i + 1]));
+        if ((int)c->arrays[i]->n > c->rows)
+            c->rows = (int)c->arrays[i]->n;
+    }
+    c->eof = c->rows == 0;
+    return SQLITE_OK;
+}
+
 static int srf_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int argc, sqlite3_value **argv)
 {
     (void)idx;
@@ -203,7 +244,7 @@ static int srf_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int
     c->index = 0;
     c->ordinality = 1;
     c->eof = true;
-    for (int i = 0; i < argc; i++)
+    for (int i = 0; i < argc && c->def->kind != SRF_UNNEST_ROWS; i++)
         if (sqlite3_value_type(argv[i]) == SQLITE_NULL)
             return SQLITE_OK;   /* strict: no rows */
     int rc = SQLITE_OK;
@@ -263,6 +304,8 @@ static int srf_filter(sqlite3_vtab_cursor *cur, int idx, const char *idxstr, int
         c->storage = fnu_element_storage((pg_oid)sqlite3_value_int64(argv[1]));
         rc = load_json(c, argv[0], JV_ARRAY, "unnest");
         break;
+    case SRF_UNNEST_ROWS:
+        return filter_unnest_rows(c, argc, argv);
     case SRF_JSON_ELEMENTS:
         c->as_text = sqlite3_value_int(argv[1]) != 0;
         rc = load_json(c, argv[0], JV_ARRAY, "jsonb_array_elements");
@@ -318,7 +361,7 @@ static int srf_next(sqlite3_vtab_cursor *cur)
         return SQLITE_OK;
     }
     c->index++;
-    c->eof = c->index >= c->doc->n;
+    c->eof = c->def->kind == SRF_UNNEST_ROWS ? c->index >= c->rows : c->index >= c->doc->n;
     return SQLITE_OK;
 }
 
@@ -359,6 +402,14 @@ static int srf_column(sqlite3_vtab_cursor *cur, sqlite3_context *ctx, int col)
     case SRF_UNNEST:
         fnu_result_element(ctx, c->doc->items[c->index], c->storage);
         break;
+    case SRF_UNNEST_ROWS: {
+        const jv *a = c->arrays[col];
+        if (a && c->index < (int)a->n)
+            fnu_result_element(ctx, a->items[c->index], c->storages[col]);
+        else
+            sqlite3_result_null(ctx);
+        break;
+    }
     case SRF_JSON_ELEMENTS:
         result_json_value(ctx, c->doc->items[c->index], c->as_text);
         break;

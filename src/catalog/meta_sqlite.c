@@ -322,19 +322,53 @@ static void index_row(loader *l, engine_stmt *st)
 static void comment_row(loader *l, engine_stmt *st)
 {
     cat_relation *r = rel_of(l, int_col(st, 0));
-    if (r && int_col(st, 1) == 0)
+    if (!r)
+        return;
+    int64_t subid = int_col(st, 1);
+    if (subid == 0) {
         r->comment = text_col(l, st, 2);
+        return;
+    }
+    for (int i = 0; i < r->ncolumns; i++)
+        if (r->columns[i].attnum == subid)
+            r->columns[i].comment = text_col(l, st, 2);
+}
+
+static void sequence_row(loader *l, engine_stmt *st)
+{
+    cat_relation *r = rel_of(l, int_col(st, 0));
+    if (!r)
+        return;
+    cat_sequence *q = arena_zalloc(&l->s->mem, sizeof *q);
+    if (!q) {
+        l->failed = true;
+        return;
+    }
+    q->type = (pg_oid)int_col(st, 1);
+    q->start = int_col(st, 2);
+    q->increment = int_col(st, 3);
+    q->max = int_col(st, 4);
+    q->min = int_col(st, 5);
+    q->cache = int_col(st, 6);
+    q->cycle = int_col(st, 7) != 0;
+    r->sequence = q;
+}
+
+/* pg_depend rows we record: a sequence owned by a column (serial, identity). */
+static void depend_row(loader *l, engine_stmt *st)
+{
+    cat_relation *seq = rel_of(l, int_col(st, 0));
+    if (!seq || seq->kind != 'S')
+        return;
+    seq->owned_by = (pg_oid)int_col(st, 1);
+    seq->owned_by_attnum = (int16_t)int_col(st, 2);
 }
 
 bool catalog_load_sqlite(engine_conn *conn, cat_snapshot *s, pg_error *err)
 {
     loader l = {.conn = conn, .s = s, .err = err};
     hashmap_init(&l.rels);
-    bool ok = cat_snapshot_add_namespace(s, CAT_OID_PG_CATALOG, "pg_catalog") &&
-              cat_snapshot_add_namespace(s, CAT_OID_INFORMATION_SCHEMA, "information_schema");
-    if (!ok)
-        pg_error_oom(err);
-    ok = ok && each_row(&l, "SELECT oid, nspname FROM " CAT_META_NAMESPACE " ORDER BY oid", namespace_row);
+    bool ok = each_row(&l, "SELECT oid, nspname FROM " CAT_META_NAMESPACE " ORDER BY oid", namespace_row);
     if (!ok && pg_error_is_set(err) && strcmp(err->sqlstate, "42P01") == 0) {
         /* A database created before its first session: give it its metadata now. */
         pg_error_clear(err);
@@ -353,7 +387,11 @@ bool catalog_load_sqlite(engine_conn *conn, cat_snapshot *s, pg_error *err)
          each_row(&l, "SELECT indexrelid, indrelid, indisunique, indisprimary, indkey, indexprs, indpred,"
                       " amname, definition FROM " CAT_META_INDEX " ORDER BY indexrelid", index_row) &&
          each_row(&l, "SELECT objoid, objsubid, description FROM " CAT_META_DESCRIPTION
-                      " WHERE classoid = 1259", comment_row);
+                      " WHERE classoid = 1259", comment_row) &&
+         each_row(&l, "SELECT seqrelid, seqtypid, seqstart, seqincrement, seqmax, seqmin, seqcache, seqcycle FROM "
+                      CAT_META_SEQUENCE, sequence_row) &&
+         each_row(&l, "SELECT objid, refobjid, refobjsubid FROM " CAT_META_DEPEND
+                      " WHERE classid = 1259 AND refclassid = 1259 AND deptype IN ('a', 'i')", depend_row);
     if (ok) {
         size_t cur = 0;
         void *v;
@@ -383,7 +421,13 @@ bool catalog_load_sqlite(engine_conn *conn, cat_snapshot *s, pg_error *err)
 bool catalog_load(engine_conn *conn, cat_snapshot *s, pg_error *err)
 {
     backend *b = engine_db_backend(engine_conn_db(conn));
-    if (backend_get_kind(b) == BACKEND_SQLITE)
-        return catalog_load_sqlite(conn, s, err);
-    return catalog_load_odbc(conn, s, err);
+    bool ok = backend_get_kind(b) == BACKEND_SQLITE ? catalog_load_sqlite(conn, s, err) : catalog_load_odbc(conn, s, err);
+    if (!ok)
+        return false;
+    /* PostgreSQL's own relations, whatever the engine: the catalog store is built from them. */
+    if (!catalog_add_system_relations(s)) {
+        pg_error_oom(err);
+        return false;
+    }
+    return true;
 }

@@ -32,6 +32,8 @@ void cat_snapshot_unref(cat_snapshot *s)
 }
 
 uint64_t cat_snapshot_version(const cat_snapshot *s) { return s->version; }
+uint64_t cat_snapshot_id(const cat_snapshot *s) { return s->id; }
+bool cat_snapshot_is_private(const cat_snapshot *s) { return s->is_private; }
 
 static void rel_key(const char *schema, const char *name, char *buf, size_t size)
 {
@@ -95,6 +97,7 @@ bool cat_snapshot_add_namespace(cat_snapshot *s, pg_oid oid, const char *name)
                 return false;
     }
     cat_namespace *ns = &s->namespaces[s->nnamespaces];
+    memset(ns, 0, sizeof *ns);
     ns->oid = oid;
     ns->name = arena_strdup(&s->mem, name);
     if (!ns->name)
@@ -123,11 +126,13 @@ bool cat_snapshot_add_relation(cat_snapshot *s, cat_relation *r)
 
 cat_snapshot *cat_snapshot_new(uint64_t version)
 {
+    static _Atomic uint64_t next_id = 1;
     cat_snapshot *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
     atomic_init(&s->refs, 1);
     s->version = version;
+    s->id = atomic_fetch_add(&next_id, 1);
     arena_init(&s->mem);
     hashmap_init(&s->by_name);
     hashmap_init(&s->by_oid);
@@ -140,12 +145,6 @@ cat_snapshot *cat_snapshot_new(uint64_t version)
 /* Per database: the current shared snapshot and the engine connection that loads it.  The
  * connection is the catalog's own (outside the pool), so that translating a statement
  * never waits for a pooled connection; loads are serialised by `lock`. */
-typedef struct shared_holder {
-    pthread_mutex_t lock;
-    cat_snapshot *current;
-    engine_conn *conn;
-} shared_holder;
-
 static pthread_mutex_t holder_init_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static void holder_free(void *p)
@@ -155,12 +154,14 @@ static void holder_free(void *p)
         cat_snapshot_unref(h->current);
     engine_conn_close(h->conn);
     pthread_mutex_destroy(&h->lock);
+    pthread_mutex_destroy(&h->store_lock);
     free(h);
 }
 
 /* The holder is created once per database; the init lock only guards that creation. */
-static shared_holder *holder_of(engine_db *db)
+shared_holder *holder_of(engine_db *db)
 {
+    static _Atomic uint64_t next_store_id = 1;
     shared_holder *h = engine_db_catalog_state(db);
     if (h)
         return h;
@@ -170,6 +171,8 @@ static shared_holder *holder_of(engine_db *db)
         h = calloc(1, sizeof *h);
         if (h) {
             pthread_mutex_init(&h->lock, NULL);
+            pthread_mutex_init(&h->store_lock, NULL);
+            h->store_id = atomic_fetch_add(&next_store_id, 1);
             engine_db_set_catalog_state(db, h, holder_free);
         }
     }

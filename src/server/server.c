@@ -408,6 +408,7 @@ int server_run(server_config *cfg)
     };
     if (!net_loop_create(&nc, &h, &srv.loop, &err))
         goto out;
+    sql_server_warm(srv.sql);   /* after net_loop_create: it blocks the signals every thread inherits */
     proto_server_set_loop(srv.proto, srv.loop);
     if (!configure_tls(&srv, cfg, &paths, &err))
         goto out;

@@ -88,6 +88,14 @@ static bool check_target_table(sql_xlate *x, const cat_relation *rel, int locati
 {
     if (rel->kind == 'r' || rel->kind == 'p')
         return true;
+    if (rel->kind == 'v' && rel->is_system) {
+        /* pg_catalog's and information_schema's views join several relations: never
+         * updatable, in PostgreSQL either. */
+        xlate_error(x, location, "55000", "cannot %s view \"%s\"", verb, rel->name);
+        pg_error_detail(x->err, "Views that do not select from a single table or view are not automatically "
+                                "updatable.");
+        return false;
+    }
     if (rel->kind == 'v')
         xlate_error(x, location, "0A000", "cannot %s view \"%s\"", verb, rel->name);
     else if (rel->kind == 'S')

@@ -109,6 +109,8 @@ static ir_expr *make_call(sql_xlate *x, const sql_function *fn, ir_expr **args, 
         const pg_type_info *at = types_by_oid(arr);
         ret = ret == PG_OID_ANYARRAY ? (arr ? arr : PG_OID_TEXT_ARRAY) : (at && at->typelem ? at->typelem : PG_OID_TEXT);
     }
+    if (fn->flags & FN_CATALOG)
+        x->uses_catalog = true;
     ir_expr_kind kind = fn->kind == FN_AGGREGATE ? IRE_AGG : fn->kind == FN_WINDOW ? IRE_WINDOW : IRE_CALL;
     ir_expr *e = ir_new(x, kind, ret, location);
     if (!e)
@@ -439,6 +441,8 @@ static ir_expr *any_all_array(sql_xlate *x, ir_query *q, A_Expr *a, bool all)
         if (!r)
             return NULL;
     }
+    if (ir_vector_array_type(r->type) && !(r = ir_coerce(x, r, ir_vector_array_type(r->type), -1, COERCE_IMPLICIT, NULL)))
+        return NULL;
     const pg_type_info *rt = types_by_oid(r->type);
     if (!rt || !types_is_array(rt)) {
         xlate_error(x, a->location, "42809", "op ANY/ALL (array) requires array on right side");
@@ -1094,6 +1098,155 @@ static ir_expr *special_function(sql_xlate *x, ir_query *q, FuncCall *fc, const 
     return NULL;
 }
 
+/* ---------------------------------------------------------------- set-returning calls */
+
+int srf_columns(sql_xlate *x, const ir_expr *call, const char **names, pg_oid *types, int max)
+{
+    UNUSED(x);
+    if (call->kind == IRE_CALL && strcmp(call->u.call.fn->name, "_pg_expandarray") == 0 && max >= 2) {
+        /* OUT x anyelement, OUT n int: the element and its 1-based position. */
+        const pg_type_info *t = call->u.call.nargs ? types_by_oid(call->u.call.args[0]->type) : NULL;
+        names[0] = "x";
+        types[0] = t && t->typelem ? t->typelem : PG_OID_TEXT;
+        names[1] = "n";
+        types[1] = PG_OID_INT4;
+        return 2;
+    }
+    types[0] = call->type;
+    return 1;
+}
+
+/*
+ * A set-returning call in the select list.  PostgreSQL runs it for each row of the FROM
+ * clause, calls in the same list advancing in lock-step; here the call becomes a lateral FROM
+ * item whose column replaces it, and identical calls share the item (so they advance
+ * together).  A call returning a record gives a ROW of its fields, for field selection.
+ * Different calls are joined to the first on their row numbers (every set-returning engine
+ * function has an ordinality column).  With nothing else in FROM that is a FULL JOIN: the
+ * longest sets the row count and the others give NULLs past their end, as PostgreSQL's
+ * ProjectSet does.  Beside other FROM items (the calls are lateral to them) SQLite cannot
+ * nest the join, so it is a LEFT JOIN: calls of equal length (the usual unnest(indkey) with
+ * generate_subscripts(indkey, 1)) advance exactly as in PostgreSQL, but the first call's
+ * length sets the row count (docs/catalog.md).
+ */
+static ir_expr *ordinality_of(sql_xlate *x, int rte, int location)
+{
+    ir_expr *c = ir_new(x, IRE_COLUMN, PG_OID_INT8, location);
+    if (c) {
+        c->u.column.rte = rte;
+        c->u.column.column = 1;   /* engine column "ordinality" of a function entry */
+    }
+    return c;
+}
+
+static bool lockstep(sql_xlate *x, ir_query *q, int lead, int idx, int location)
+{
+    ir_from **slot = NULL;
+    for (int i = 0; i < q->nfrom; i++) {
+        ir_from *f = q->from[i];
+        while (f->is_join && f->left)
+            f = f->left;
+        if (!f->is_join && f->rte == lead)
+            slot = &q->from[i];
+    }
+    ir_from *joined = xlate_alloc(x, sizeof *joined);
+    ir_expr *l = ordinality_of(x, lead, location), *r = ordinality_of(x, idx, location);
+    const sql_function *eq;
+    pg_oid coerce[2];
+    if (!slot || !joined || !l || !r || sql_operator_lookup("=", PG_OID_INT8, PG_OID_INT8, &eq, coerce) != FN_FOUND)
+        return false;
+    ir_expr **args = alloc_args(x, 2);
+    ir_expr *on = ir_new(x, IRE_CALL, PG_OID_BOOL, location);
+    if (!args || !on)
+        return false;
+    args[0] = r;
+    args[1] = l;
+    on->u.call.fn = eq;
+    on->u.call.args = args;
+    on->u.call.nargs = 2;
+    /* The new item was appended last; it moves into the join with the first. */
+    q->nfrom--;
+    joined->is_join = true;
+    joined->rte = idx;
+    joined->join_type = slot == &q->from[0] ? IRJ_FULL : IRJ_LEFT;
+    joined->left = *slot;
+    joined->right = q->from[q->nfrom];
+    joined->on = on;
+    *slot = joined;
+    return true;
+}
+
+static ir_expr *lateral_srf(sql_xlate *x, ir_query *q, ir_expr *call, const char *name)
+{
+    int idx = -1, lead = -1;
+    for (int i = 0; i < q->nrte; i++) {
+        if (q->rtes[i]->from_target_list && ir_equal(q->rtes[i]->function, call))
+            idx = i;
+        if (q->rtes[i]->from_target_list && lead < 0)
+            lead = i;
+    }
+    const char *names[4] = {name, NULL, NULL, NULL};
+    pg_oid types[4] = {0};
+    int n = srf_columns(x, call, names, types, 4);
+    if (idx < 0) {
+        ir_rte *r = xlate_alloc(x, sizeof *r);
+        ir_from *f = xlate_alloc(x, sizeof *f);
+        ir_from **grown = xlate_alloc(x, sizeof *grown * (size_t)(q->nfrom + 1));
+        r->colnames = xlate_alloc(x, sizeof *r->colnames * 4);
+        r->coltypes = xlate_alloc(x, sizeof *r->coltypes * 4);
+        r->coltypmods = xlate_alloc(x, sizeof *r->coltypmods * 4);
+        if (!r || !f || !grown || !r->colnames || !r->coltypes || !r->coltypmods)
+            return NULL;
+        r->kind = IR_RTE_FUNCTION;
+        r->alias = name;
+        r->function = call;
+        r->lateral = true;
+        r->from_target_list = true;
+        r->ncols = n;
+        for (int i = 0; i < n; i++) {
+            r->colnames[i] = names[i];
+            r->coltypes[i] = types[i];
+            r->coltypmods[i] = -1;
+        }
+        idx = ir_add_rte(x, q, r);
+        if (idx < 0)
+            return NULL;
+        if (q->nfrom)
+            memcpy(grown, q->from, sizeof *grown * (size_t)q->nfrom);
+        f->rte = idx;
+        grown[q->nfrom++] = f;
+        q->from = grown;
+        if (lead >= 0 && !lockstep(x, q, lead, idx, call->location)) {
+            if (!pg_error_is_set(x->err))
+                xlate_error(x, call->location, "XX000", "internal error: set-returning calls in lock-step");
+            return NULL;
+        }
+    }
+    ir_expr *cols[4];
+    for (int i = 0; i < n; i++) {
+        cols[i] = ir_new(x, IRE_COLUMN, types[i], call->location);
+        if (!cols[i])
+            return NULL;
+        cols[i]->u.column.rte = idx;
+        cols[i]->u.column.column = i;
+    }
+    if (n == 1)
+        return cols[0];
+    ir_expr *row = ir_new(x, IRE_ROW, PG_OID_RECORD, call->location);
+    ir_expr **args = alloc_args(x, n);
+    const char **fields = xlate_alloc(x, sizeof *fields * (size_t)n);
+    if (!row || !args || !fields)
+        return NULL;
+    for (int i = 0; i < n; i++) {
+        args[i] = cols[i];
+        fields[i] = names[i];
+    }
+    row->u.list.args = args;
+    row->u.list.nargs = n;
+    row->u.list.names = fields;
+    return row;
+}
+
 /* Functions whose parameters have names and defaults applications rely on (PostgreSQL's
  * pg_proc.proargnames / proargdefaults): named notation is mapped to positions and omitted
  * trailing parameters take their defaults. */
@@ -1252,7 +1405,9 @@ static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
 {
     const char *name = name_list_last(fc->funcname);
     const char *schema = name_list_schema(fc->funcname);
-    if (schema && strcmp(schema, "pg_catalog") != 0 && strcmp(schema, "public") != 0) {
+    /* information_schema's helper functions (_pg_expandarray ...) live there in PostgreSQL. */
+    bool info_helper = schema && strcmp(schema, "information_schema") == 0 && strncmp(name, "_pg_", 4) == 0;
+    if (schema && strcmp(schema, "pg_catalog") != 0 && strcmp(schema, "public") != 0 && !info_helper) {
         xlate_error(x, fc->location, "42883", "function %s.%s does not exist", schema, name);
         return NULL;
     }
@@ -1364,9 +1519,10 @@ static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
         xlate_error(x, fc->location, "42P20", "window functions are not allowed in %s", q->clause);
         return NULL;
     }
-    if (fn->kind == FN_SET_RETURNING && !in_from) {
-        /* In the select list they are allowed (analyze_select.c turns them into LATERAL
-         * function scans); elsewhere PostgreSQL refuses them. */
+    bool select_list_srf = fn->kind == FN_SET_RETURNING && !in_from;
+    if (select_list_srf) {
+        /* In the select list they become lateral function scans (lateral_srf below);
+         * elsewhere PostgreSQL refuses them. */
         bool in_select_list = q->kind == QUERY_SELECT && q->clause && strcmp(q->clause, "SELECT") == 0;
         if (saved_in_agg) {
             xlate_error(x, fc->location, "0A000", "aggregate function calls cannot contain set-returning function calls");
@@ -1421,6 +1577,8 @@ static ir_expr *func_call(sql_xlate *x, ir_query *q, FuncCall *fc)
             return NULL;
         q->has_windows = true;
     }
+    if (select_list_srf)
+        return lateral_srf(x, q, e, name);
     return e;
 }
 
@@ -1508,10 +1666,12 @@ static ir_expr *type_cast(sql_xlate *x, ir_query *q, TypeCast *tc)
     int32_t typmod;
     if (!analyze_type_name(x, (Node *)tc->typeName, &oid, &typmod))
         return NULL;
-    /* 'name'::regclass and friends look the object up now, as PostgreSQL's input function does. */
-    if ((oid == PG_OID_REGCLASS || oid == PG_OID_REGTYPE || oid == PG_OID_REGNAMESPACE) && IsA(tc->arg, A_Const) &&
-        IsA(&((A_Const *)tc->arg)->val, String))
-        return analyze_reg_literal(x, strVal(&((A_Const *)tc->arg)->val), oid, tc->location);
+    /* 'name'::regclass and friends look the object up now, as PostgreSQL's input function
+     * does (analyze_names.c). */
+    if ((oid == PG_OID_REGCLASS || oid == PG_OID_REGTYPE || oid == PG_OID_REGNAMESPACE || oid == PG_OID_REGPROC ||
+         oid == PG_OID_REGPROCEDURE || oid == PG_OID_REGROLE) &&
+        IsA(tc->arg, A_Const) && IsA(&((A_Const *)tc->arg)->val, String))
+        return analyze_reg_literal(x, strVal(&((A_Const *)tc->arg)->val), oid, ((A_Const *)tc->arg)->location);
     if (IsA(tc->arg, A_ArrayExpr) && list_length(((A_ArrayExpr *)tc->arg)->elements) == 0) {
         /* ARRAY[]::int[]: the cast gives the empty array its type */
         if (!types_is_array(types_by_oid(oid))) {
@@ -1572,6 +1732,74 @@ static ir_expr *param_ref(sql_xlate *x, ParamRef *p)
     return e;
 }
 
+/* (composite).field: a field of a ROW we built (a set-returning call's record), directly or
+ * through a column of a subquery that returns one; the subquery then gets a hidden output
+ * column for that field, which the outer query reads. */
+static ir_expr *select_field(sql_xlate *x, ir_query *q, ir_expr *base, const char *field, int location)
+{
+    if (base->kind == IRE_ROW && base->u.list.names) {
+        for (int i = 0; i < base->u.list.nargs; i++)
+            if (strcmp(base->u.list.names[i], field) == 0)
+                return base->u.list.args[i];
+        xlate_error(x, location, "42703", "column \"%s\" not found in data type record", field);
+        return NULL;
+    }
+    if (base->kind == IRE_COLUMN) {
+        ir_rte *r = ir_rte_at(q, base->u.column.levels_up, base->u.column.rte);
+        ir_query *sub = r && r->kind == IR_RTE_SUBQUERY ? r->subquery : NULL;
+        ir_target *t = NULL;
+        for (int i = 0, visible = 0; sub && i < sub->ntargets; i++) {
+            if (sub->targets[i].junk)
+                continue;
+            if (visible++ == base->u.column.column)
+                t = &sub->targets[i];
+        }
+        if (t && t->expr->kind == IRE_ROW && t->expr->u.list.names) {
+            ir_expr *value = select_field(x, sub, t->expr, field, location);
+            if (!value)
+                return NULL;
+            int n = r->ncols;
+            ir_target *targets = xlate_alloc(x, sizeof *targets * (size_t)(sub->ntargets + 1));
+            const char **names = xlate_alloc(x, sizeof *names * (size_t)(n + 2));
+            pg_oid *types = xlate_alloc(x, sizeof *types * (size_t)(n + 2));
+            int32_t *typmods = xlate_alloc(x, sizeof *typmods * (size_t)(n + 2));
+            bool *dropped = xlate_alloc(x, sizeof *dropped * (size_t)(n + 2));
+            if (!targets || !names || !types || !typmods || !dropped)
+                return NULL;
+            memcpy(targets, sub->targets, sizeof *targets * (size_t)sub->ntargets);
+            memcpy(names, r->colnames, sizeof *names * (size_t)n);
+            memcpy(types, r->coltypes, sizeof *types * (size_t)n);
+            if (r->coltypmods)
+                memcpy(typmods, r->coltypmods, sizeof *typmods * (size_t)n);
+            if (r->coldropped)
+                memcpy(dropped, r->coldropped, sizeof *dropped * (size_t)n);
+            const char *hidden = arena_printf(x->mem, "%s.%s", t->name ? t->name : "row", field);
+            targets[sub->ntargets] = (ir_target){.expr = value, .name = hidden};
+            sub->targets = targets;
+            sub->ntargets++;
+            names[n] = hidden;
+            types[n] = value->type;
+            typmods[n] = value->typmod;
+            dropped[n] = true;   /* not visible to names or "*" */
+            r->colnames = names;
+            r->coltypes = types;
+            r->coltypmods = typmods;
+            r->coldropped = dropped;
+            r->ncols = n + 1;
+            ir_expr *col = ir_new(x, IRE_COLUMN, value->type, location);
+            if (col) {
+                col->typmod = value->typmod;
+                col->u.column = base->u.column;
+                col->u.column.column = n;
+            }
+            return col;
+        }
+    }
+    xlate_error(x, location, "42809", "column notation .%s applied to type %s, which is not a composite type", field,
+                tname(base->type));
+    return NULL;
+}
+
 static ir_expr *indirection(sql_xlate *x, ir_query *q, A_Indirection *ind)
 {
     ir_expr *base = expr(x, q, ind->arg);
@@ -1580,11 +1808,50 @@ static ir_expr *indirection(sql_xlate *x, ir_query *q, A_Indirection *ind)
     ListCell *lc;
     foreach (lc, ind->indirection) {
         Node *n = lfirst(lc);
+        if (IsA(n, String)) {
+            base = select_field(x, q, base, strVal(n), exprLocation(ind->arg));
+            if (!base)
+                return NULL;
+            continue;
+        }
         if (!IsA(n, A_Indices)) {
-            xlate_error(x, -1, "0A000", "field selection is not supported");
+            xlate_error(x, -1, "0A000", "this indirection is not supported");
             return NULL;
         }
         A_Indices *ai = (A_Indices *)n;
+        if (ir_vector_array_type(base->type) && !ai->is_slice) {
+            /* int2vector / oidvector subscripts count from 0. */
+            ir_expr *e = ir_new(x, IRE_RAW, base->type == PG_OID_INT2VECTOR ? PG_OID_INT2 : PG_OID_OID, base->location);
+            ir_expr **a = alloc_args(x, 2);
+            if (!e || !a)
+                return NULL;
+            a[0] = base;
+            a[1] = ai->uidx ? expr(x, q, ai->uidx) : NULL;
+            if (!a[1] || !(a[1] = ir_coerce(x, a[1], PG_OID_INT4, -1, COERCE_IMPLICIT, NULL)))
+                return NULL;
+            e->u.raw.sql = "pgw_intvector_get(%1, %2)";
+            e->u.raw.args = a;
+            e->u.raw.nargs = 2;
+            base = e;
+            continue;
+        }
+        if (base->type == PG_OID_NAME && !ai->is_slice) {
+            /* name is a fixed array of 64 "char"s counted from 0 (pg_dump: typname[0] = '_');
+             * past the name's end the bytes are NUL, "char" ''. */
+            ir_expr *e = ir_new(x, IRE_RAW, PG_OID_CHAR, base->location);
+            ir_expr **a = alloc_args(x, 2);
+            if (!e || !a)
+                return NULL;
+            a[0] = base;
+            a[1] = ai->uidx ? expr(x, q, ai->uidx) : NULL;
+            if (!a[1] || !(a[1] = ir_coerce(x, a[1], PG_OID_INT4, -1, COERCE_IMPLICIT, NULL)))
+                return NULL;
+            e->u.raw.sql = "CASE WHEN %2 BETWEEN 0 AND 63 THEN substr(%1, %2 + 1, 1) END";
+            e->u.raw.args = a;
+            e->u.raw.nargs = 2;
+            base = e;
+            continue;
+        }
         const pg_type_info *t = types_by_oid(base->type);
         if (!t || !types_is_array(t)) {
             xlate_error(x, base->location, "42804", "cannot subscript type %s because it does not support subscripting",
@@ -1740,8 +2007,22 @@ static ir_expr *expr_node(sql_xlate *x, ir_query *q, Node *n)
         return sublink(x, q, (SubLink *)n);
     case T_A_ArrayExpr:
         return array_expr(x, q, (A_ArrayExpr *)n);
-    case T_SQLValueFunction:
-        return sql_value_function(x, (SQLValueFunction *)n);
+    case T_SQLValueFunction: {
+        SQLValueFunction *f = (SQLValueFunction *)n;
+        ir_expr *e = sql_value_function(x, f);
+        static const char *const words[] = {
+            [SVFOP_CURRENT_DATE] = "CURRENT_DATE", [SVFOP_CURRENT_TIME] = "CURRENT_TIME",
+            [SVFOP_CURRENT_TIME_N] = "CURRENT_TIME", [SVFOP_CURRENT_TIMESTAMP] = "CURRENT_TIMESTAMP",
+            [SVFOP_CURRENT_TIMESTAMP_N] = "CURRENT_TIMESTAMP", [SVFOP_LOCALTIME] = "LOCALTIME",
+            [SVFOP_LOCALTIME_N] = "LOCALTIME", [SVFOP_LOCALTIMESTAMP] = "LOCALTIMESTAMP",
+            [SVFOP_LOCALTIMESTAMP_N] = "LOCALTIMESTAMP", [SVFOP_CURRENT_ROLE] = "CURRENT_ROLE",
+            [SVFOP_CURRENT_USER] = "CURRENT_USER", [SVFOP_USER] = "USER", [SVFOP_SESSION_USER] = "SESSION_USER",
+            [SVFOP_CURRENT_CATALOG] = "CURRENT_CATALOG", [SVFOP_CURRENT_SCHEMA] = "CURRENT_SCHEMA",
+        };
+        if (e && (size_t)f->op < ARRAY_LEN(words) && words[f->op])
+            e->display = f->typmod >= 0 ? arena_printf(x->mem, "%s(%d)", words[f->op], f->typmod) : words[f->op];
+        return e;
+    }
     case T_CollateClause: {
         CollateClause *c = (CollateClause *)n;
         /* Our engines compare text bytewise (PostgreSQL's "C" collation); other collation

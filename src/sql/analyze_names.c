@@ -53,6 +53,11 @@ int analyze_add_relation_rte(sql_xlate *x, ir_query *q, const cat_relation *rel,
     ir_rte *r = xlate_alloc(x, sizeof *r);
     if (!r)
         return -1;
+    if (rel->is_system) {
+        /* pg_catalog / information_schema: the statement reads the catalog store. */
+        x->uses_catalog = true;
+        x->session_rels |= catalog_session_bit(rel);
+    }
     r->kind = IR_RTE_RELATION;
     r->rel = rel;
     r->alias = alias ? alias : rel->name;
@@ -66,6 +71,10 @@ int analyze_add_relation_rte(sql_xlate *x, ir_query *q, const cat_relation *rel,
         r->colnames[i] = rel->columns[i].name;
         r->coltypes[i] = rel->columns[i].type;
         r->coltypmods[i] = rel->columns[i].typmod;
+        /* A domain column reads as its base type with the domain's typmod, as PostgreSQL's
+         * RowDescription gives it (getBaseTypeAndTypmod). */
+        if (rel->columns[i].domain && r->coltypmods[i] < 0)
+            r->coltypmods[i] = catalog_domain_typmod(rel->columns[i].domain);
     }
     return ir_add_rte(x, q, r);
 }
@@ -163,6 +172,23 @@ const cat_relation *analyze_find_relation(sql_xlate *x, const char *schema, cons
 
 ir_expr *analyze_reg_literal(sql_xlate *x, const char *text, pg_oid oid, int location)
 {
+    /* With the session's catalog resolver (catalog_names.c): every reg* type, with
+     * PostgreSQL's lookup rules and errors, reported at the literal. */
+    if (x->session && x->session->types.reg) {
+        sql_value v;
+        strbuf scratch;
+        strbuf_init(&scratch);
+        bool ok = types_text_in(&x->session->types, oid, -1, text, strlen(text), &v, &scratch, x->err);
+        strbuf_free(&scratch);
+        if (!ok) {
+            pg_error saved = {0};
+            pg_error_move(&saved, x->err);
+            xlate_error(x, location, saved.sqlstate, "%s", saved.message ? saved.message : "");
+            pg_error_clear(&saved);
+            return NULL;
+        }
+        return ir_const_int(x, oid, v.i, location);
+    }
     if (oid == PG_OID_REGTYPE) {
         const pg_type_info *t = types_by_name(text);
         if (!t) {
@@ -275,6 +301,16 @@ static int find_column(const ir_rte *r, const char *name, int *second)
     return found;
 }
 
+/* The system column tableoid of a base relation: its OID, a constant.  Catalog queries
+ * (psql's \dd, \dL) join pg_description on classoid = x.tableoid.  The other system columns
+ * (ctid, xmin, ...) have no engine counterpart and stay unknown. */
+static ir_expr *tableoid_expr(sql_xlate *x, const ir_rte *r, int location)
+{
+    if (r->kind != IR_RTE_RELATION || !r->rel)
+        return NULL;
+    return ir_const_int(x, PG_OID_OID, r->rel->oid, location);
+}
+
 /* `t` for range entry t: a record of its columns (named, for row_to_json and json_agg);
  * for a function returning one column, that column (PostgreSQL's scalar function rows). */
 static ir_expr *whole_row(sql_xlate *x, ir_query *owner, int levels_up, int rte, int location)
@@ -343,6 +379,23 @@ ir_expr *analyze_column_ref(sql_xlate *x, ir_query *q, const char **names, int n
             }
             if (hits == 1)
                 return column_expr(x, cur, level, hit_rte, hit_col, location);
+            if (strcmp(colname, "tableoid") == 0) {
+                const ir_rte *only = NULL;
+                int rels = 0;
+                for (int i = 0; i < cur->nns; i++) {
+                    const ir_rte *r = cur->rtes[cur->ns[i].rte];
+                    if (cur->ns[i].cols_visible && r->kind == IR_RTE_RELATION && r->rel) {
+                        only = r;
+                        rels++;
+                    }
+                }
+                if (rels > 1) {
+                    xlate_error(x, location, "42702", "column reference \"%s\" is ambiguous", colname);
+                    return NULL;
+                }
+                if (rels == 1)
+                    return tableoid_expr(x, only, location);
+            }
             continue;
         }
         for (int i = 0; i < cur->nns; i++) {
@@ -355,6 +408,8 @@ ir_expr *analyze_column_ref(sql_xlate *x, ir_query *q, const char **names, int n
                 continue;
             int second;
             int c = find_column(r, colname, &second);
+            if (c < 0 && strcmp(colname, "tableoid") == 0 && r->kind == IR_RTE_RELATION && r->rel)
+                return tableoid_expr(x, r, location);
             if (c < 0) {
                 xlate_error(x, location, "42703", "column %s.%s does not exist", qualifier, colname);
                 return NULL;
@@ -473,10 +528,18 @@ bool analyze_type_name(sql_xlate *x, Node *node, pg_oid *oid, int32_t *typmod)
         return false;
     }
     const pg_type_info *t = NULL;
-    if (!schema || strcmp(schema, "pg_catalog") == 0 || strcmp(schema, "public") == 0)
-        t = types_by_name(name);
+    /* Names from the grammar are typnames ("char" quoted is the one-byte type; CHAR
+     * unquoted arrives as bpchar); SQL spellings are accepted after them. */
+    if (!schema || strcmp(schema, "pg_catalog") == 0 || strcmp(schema, "public") == 0) {
+        t = types_by_typname(name);
+        if (!t)
+            t = types_by_name(name);
+    }
     if (!t) {
-        xlate_error(x, tn->location, "42704", "type \"%s\" does not exist", name);
+        if (schema)   /* TypeNameToString: the name as written, qualified */
+            xlate_error(x, tn->location, "42704", "type \"%s.%s\" does not exist", schema, name);
+        else
+            xlate_error(x, tn->location, "42704", "type \"%s\" does not exist", name);
         return false;
     }
     int32_t mod = -1;
@@ -513,11 +576,29 @@ bool analyze_type_name(sql_xlate *x, Node *node, pg_oid *oid, int32_t *typmod)
             }
             mod = types_typmod_numeric(a, nmods > 1 ? b : 0);
             break;
+        case PG_OID_INTERVAL: {
+            /* The grammar gives (range mask, precision) for interval(p) and its field
+             * forms; PostgreSQL's typmod is (range << 16) | precision, 0xFFFF = none. */
+            int32_t range = nmods > 1 ? a : a == 0x7FFF || a > 6 ? a : 0x7FFF;
+            int32_t prec = nmods > 1 ? b : (a == range ? 0xFFFF : a);
+            if (prec != 0xFFFF && prec < 0) {
+                xlate_error(x, tn->location, "22023", "INTERVAL(%d) precision must not be negative", prec);
+                return false;
+            }
+            if (prec != 0xFFFF && prec > 6) {
+                session_notice(x->session, PG_SEVERITY_WARNING, "01000",
+                               "interval(%d) precision reduced to maximum allowed, 6", prec);
+                prec = 6;
+            }
+            mod = (int32_t)(((uint32_t)range << 16) | (uint32_t)prec);
+            if (range == 0x7FFF && prec == 0xFFFF)
+                mod = -1;
+            break;
+        }
         case PG_OID_TIME:
         case PG_OID_TIMETZ:
         case PG_OID_TIMESTAMP:
         case PG_OID_TIMESTAMPTZ:
-        case PG_OID_INTERVAL:
             if (a < 0) {
                 xlate_error(x, tn->location, "22023", "%s(%d) precision must not be negative", t->sql_name, a);
                 return false;

@@ -3,7 +3,8 @@
  * parse_agg.c): WITH, FROM (tables, subqueries, functions, VALUES, joins with USING and
  * NATURAL), the select list with * expansion, WHERE, GROUP BY / HAVING with the "must appear
  * in the GROUP BY clause" rule, DISTINCT [ON], ORDER BY (output names and ordinals first,
- * then input columns), LIMIT/OFFSET/FETCH, window definitions, set operations.
+ * then input columns), LIMIT/OFFSET/FETCH, window definitions, set operations.  Functions in
+ * FROM: analyze_from_function.c.
  */
 #include "sql/pg_nodes.h"
 
@@ -190,8 +191,8 @@ static ir_cte *find_cte(ir_query *q, const char *name, int *levels_up, int *inde
 /* ---------------------------------------------------------------- FROM */
 
 /* Column names of an entry from its source, then the alias's column list over them. */
-static bool set_rte_columns(sql_xlate *x, ir_rte *r, int n, const char *const *names, const pg_oid *types,
-                            const int32_t *typmods, Alias *alias, int location)
+bool analyze_set_rte_columns(sql_xlate *x, ir_rte *r, int n, const char *const *names, const pg_oid *types,
+                             const int32_t *typmods, Alias *alias, int location)
 {
     int naliases = alias ? list_length(alias->colnames) : 0;
     if (naliases > n) {
@@ -230,7 +231,7 @@ static bool rte_from_query(sql_xlate *x, ir_rte *r, ir_query *sub, Alias *alias,
         typmods[k] = sub->targets[i].expr->typmod;
         k++;
     }
-    return set_rte_columns(x, r, k, names, types, typmods, alias, location);
+    return analyze_set_rte_columns(x, r, k, names, types, typmods, alias, location);
 }
 
 static int add_range_var(sql_xlate *x, ir_query *q, RangeVar *rv)
@@ -296,104 +297,6 @@ static int add_subselect(sql_xlate *x, ir_query *q, RangeSubselect *rs)
     r->subquery = sub;
     r->lateral = rs->lateral;
     if (!rte_from_query(x, r, sub, rs->alias, -1))
-        return -1;
-    return ir_add_rte(x, q, r);
-}
-
-/* Set-returning functions whose result columns are OUT parameters (named, possibly
- * several) rather than one column named after the function. */
-typedef struct srf_out_columns {
-    const char *function;
-    int n;
-    const char *names[2];
-    pg_oid types[2];
-} srf_out_columns;
-
-static const srf_out_columns srf_outs[] = {
-    {"jsonb_array_elements", 1, {"value"}, {PG_OID_JSONB}},
-    {"jsonb_array_elements_text", 1, {"value"}, {PG_OID_TEXT}},
-    {"json_array_elements", 1, {"value"}, {PG_OID_JSON}},
-    {"json_array_elements_text", 1, {"value"}, {PG_OID_TEXT}},
-    {"jsonb_each", 2, {"key", "value"}, {PG_OID_TEXT, PG_OID_JSONB}},
-    {"jsonb_each_text", 2, {"key", "value"}, {PG_OID_TEXT, PG_OID_TEXT}},
-    {"json_each", 2, {"key", "value"}, {PG_OID_TEXT, PG_OID_JSON}},
-    {"json_each_text", 2, {"key", "value"}, {PG_OID_TEXT, PG_OID_TEXT}},
-};
-
-const char *analyze_srf_out_columns(const char *function, int *n, const char *const **names, const pg_oid **types)
-{
-    for (size_t i = 0; i < ARRAY_LEN(srf_outs); i++)
-        if (strcmp(srf_outs[i].function, function) == 0) {
-            *n = srf_outs[i].n;
-            *names = srf_outs[i].names;
-            *types = srf_outs[i].types;
-            return srf_outs[i].function;
-        }
-    return NULL;
-}
-
-static int add_range_function(sql_xlate *x, ir_query *q, RangeFunction *rf)
-{
-    if (list_length(rf->functions) != 1) {
-        xlate_error(x, -1, "0A000", "ROWS FROM with several functions is not supported");
-        return -1;
-    }
-    List *pair = linitial(rf->functions);
-    Node *call = linitial(pair);
-    if (lsecond(pair)) {
-        xlate_error(x, -1, "0A000", "a column definition list for a function in FROM is not supported");
-        return -1;
-    }
-    if (!IsA(call, FuncCall)) {
-        xlate_error(x, -1, "0A000", "only function calls are supported in FROM");
-        return -1;
-    }
-    FuncCall *fc = (FuncCall *)call;
-    /* Set-returning calls in FROM: resolved among FN_SET_RETURNING functions by the
-     * expression analyser (which knows it is in FROM through q->clause). */
-    const char *saved = q->clause;
-    q->clause = "FROM";
-    ir_expr *fn = analyze_expr(x, q, call);
-    q->clause = saved;
-    if (!fn)
-        return -1;
-    const char *fname = name_list_last(fc->funcname);
-    ir_rte *r = xlate_alloc(x, sizeof *r);
-    if (!r)
-        return -1;
-    r->kind = IR_RTE_FUNCTION;
-    r->alias = xlate_strdup(x, rf->alias ? rf->alias->aliasname : fname);
-    r->function = fn;
-    r->lateral = true;   /* functions in FROM may always refer to earlier items */
-    r->with_ordinality = rf->ordinality;
-    const char *names[4];
-    pg_oid types[4];
-    const char **engine = xlate_alloc(x, sizeof *engine * 4);
-    if (!engine)
-        return -1;
-    int n = 0;
-    int nout;
-    const char *const *out_names;
-    const pg_oid *out_types;
-    if (fn->kind == IRE_CALL && fn->u.call.fn->kind == FN_SET_RETURNING &&
-        analyze_srf_out_columns(fn->u.call.fn->name, &nout, &out_names, &out_types)) {
-        for (int i = 0; i < nout; i++) {
-            names[n] = out_names[i];
-            types[n] = out_types[i];
-            engine[n++] = out_names[i];
-        }
-    } else {
-        names[n] = r->alias;
-        types[n] = fn->type;
-        engine[n++] = "value";
-    }
-    if (rf->ordinality) {
-        names[n] = "ordinality";
-        types[n] = PG_OID_INT8;
-        engine[n++] = "ordinality";
-    }
-    r->engine_colnames = engine;
-    if (!set_rte_columns(x, r, n, names, types, NULL, rf->alias, -1))
         return -1;
     return ir_add_rte(x, q, r);
 }
@@ -703,7 +606,7 @@ static ir_from *from_item(sql_xlate *x, ir_query *q, Node *item, ns_list *ns)
         rte = add_subselect(x, q, (RangeSubselect *)item);
         break;
     case T_RangeFunction:
-        rte = add_range_function(x, q, (RangeFunction *)item);
+        rte = analyze_range_function(x, q, (RangeFunction *)item);
         break;
     case T_JoinExpr:
         return join_item(x, q, (JoinExpr *)item, ns);
@@ -845,7 +748,6 @@ ir_expr *analyze_condition(sql_xlate *x, ir_query *q, Node *node, const char *cl
 
 /* ---------------------------------------------------------------- GROUP BY, ORDER BY */
 
-
 static bool list_equal(ir_expr *const *a, ir_expr *const *b, int n)
 {
     for (int i = 0; i < n; i++)
@@ -891,6 +793,9 @@ bool ir_equal(const ir_expr *a, const ir_expr *b)
                list_equal(a->u.list.args, b->u.list.args, a->u.list.nargs);
     case IRE_SETTING:
         return strcmp(a->u.setting.name, b->u.setting.name) == 0;
+    case IRE_RAW:
+        return strcmp(a->u.raw.sql, b->u.raw.sql) == 0 && a->u.raw.nargs == b->u.raw.nargs &&
+               list_equal(a->u.raw.args, b->u.raw.args, a->u.raw.nargs);
     default:
         return false;
     }
@@ -1426,7 +1331,7 @@ static bool hoist_select_srfs(sql_xlate *x, ir_query *q, SelectStmt *s)
     r->engine_colnames = engine;
     const char *names[2] = {first->name, "ordinality"};
     pg_oid types[2] = {call->type, PG_OID_INT8};
-    if (!set_rte_columns(x, r, 2, names, types, NULL, NULL, -1))
+    if (!analyze_set_rte_columns(x, r, 2, names, types, NULL, NULL, -1))
         return false;
     r->coltypmods[0] = call->typmod;
     int rte = ir_add_rte(x, q, r);
@@ -1553,6 +1458,14 @@ static ir_query *analyze_select_core(sql_xlate *x, ir_query *parent, SelectStmt 
     for (int i = 0; i < q->nsort && !q->has_aggregates; i++)
         if (ir_contains_aggregate(q->sort[i].expr))
             q->has_aggregates = true;
+    for (int i = 0; i < q->nrte && (q->has_aggregates || q->ngroup); i++)
+        if (q->rtes[i]->from_target_list) {
+            const ir_expr *fn = q->rtes[i]->function;
+            xlate_error(x, fn ? fn->location : -1, "0A000",
+                        "set-returning functions in the select list of a grouped or windowed query are not supported; "
+                        "move %s() into FROM", fn && fn->kind == IRE_CALL ? fn->u.call.fn->name : "the function");
+            return NULL;
+        }
     if (q->has_aggregates || q->ngroup || q->having) {
         group_check c = {x, q, "SELECT"};
         for (int i = 0; i < q->ntargets; i++)

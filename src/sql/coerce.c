@@ -123,6 +123,9 @@ static char cast_context(pg_oid from, pg_oid to)
     if ((from == PG_OID_FLOAT4_ARRAY || from == PG_OID_FLOAT8_ARRAY || from == PG_OID_INT4_ARRAY ||
          from == PG_OID_NUMERIC_ARRAY) && to == PG_OID_VECTOR)
         return 'a';
+    /* int2vector and oidvector are arrays of int2 / oid (binary coercible, implicitly). */
+    if ((from == PG_OID_INT2VECTOR && to == PG_OID_INT2_ARRAY) || (from == PG_OID_OIDVECTOR && to == PG_OID_OID_ARRAY))
+        return 'i';
     /* Arrays coerce element-wise with the element cast's context. */
     const pg_type_info *fi = types_by_oid(from), *ti = types_by_oid(to);
     if (fi && ti && types_is_array(fi) && types_is_array(ti))

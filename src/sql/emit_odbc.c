@@ -970,6 +970,10 @@ static void emit_from(oemit *em, ir_query *q, ir_from *f)
         break;
     case IR_RTE_FUNCTION: {
         ir_expr *fn = r->function;
+        if (r->rows_from) {
+            oe_fail(em, fn->location, "0A000", "ROWS FROM is not supported by the %s dialect", dialect_name(em));
+            return;
+        }
         if (em->iris || em->sqlite || fn->kind != IRE_CALL) {
             if (fn->kind == IRE_CALL && fn->u.call.fn->kind == FN_SET_RETURNING) {
                 oe_fail(em, fn->location, "0A000", "set-returning function %s is not supported by the %s dialect",

@@ -444,7 +444,8 @@ static void emit_cast(emitter *em, ir_expr *e)
         put(em, " AS TEXT)");
         return;
     }
-    if (is_int_type(from) && (to == PG_OID_TEXT || to == PG_OID_VARCHAR) && typmod < 0) {
+    if (is_int_type(from) && (to == PG_OID_TEXT || to == PG_OID_VARCHAR) && typmod < 0 &&
+        (from == PG_OID_INT2 || from == PG_OID_INT4 || from == PG_OID_INT8 || from == PG_OID_OID)) {
         put(em, "CAST(");
         emit_expr(em, arg);
         put(em, " AS TEXT)");
@@ -482,6 +483,19 @@ static void emit_cast(emitter *em, ir_expr *e)
     }
     if (fi && ti && fi->storage == ti->storage && ti->typtype == 'b' && to == PG_OID_TIMESTAMPTZ && from == PG_OID_TIMESTAMPTZ) {
         emit_expr(em, arg);
+        return;
+    }
+    if (fi && ti && types_is_array(fi) && types_is_array(ti) && is_int_type(fi->typelem) && is_int_type(ti->typelem) &&
+        (int_bits(ti->typelem) == 0 || int_bits(fi->typelem) == 0 || int_bits(ti->typelem) >= int_bits(fi->typelem))) {
+        /* Integer-like element types that keep every value: the JSON array stays as it is. */
+        emit_expr(em, arg);
+        return;
+    }
+    if ((from == PG_OID_INT2VECTOR || from == PG_OID_OIDVECTOR) && ti && types_is_array(ti)) {
+        /* "1 2" (PostgreSQL's text form, our storage) to an array's JSON form. */
+        put(em, "pgw_intvector_to_array(");
+        emit_expr(em, arg);
+        put(em, ")");
         return;
     }
     /* Everything else: PostgreSQL's conversion semantics inside the engine function. */
@@ -1000,6 +1014,24 @@ static void emit_query_named(emitter *em, ir_query *sub, const char *const *name
     em->q = saved;
 }
 
+
+/* ROWS FROM (unnest(a), unnest(b) …): every array and its type OID, unused pairs NULL, 0
+ * (sqlite_fn_series.c's pgw_unnest_rows, columns value0..value3). */
+static void emit_rows_from(emitter *em, ir_expr *row)
+{
+    put(em, "pgw_unnest_rows(");
+    for (int i = 0; i < 4; i++) {
+        if (i)
+            put(em, ", ");
+        if (i < row->u.list.nargs) {
+            ir_expr *call = row->u.list.args[i];
+            expand(em, "%1, %T1", call->u.call.args, call->u.call.nargs, false, call);
+        } else {
+            put(em, "NULL, 0");
+        }
+    }
+    put(em, ")");
+}
 static void emit_from(emitter *em, ir_query *q, ir_from *f)
 {
     if (f->is_join) {
@@ -1048,7 +1080,9 @@ static void emit_from(emitter *em, ir_query *q, ir_from *f)
         break;
     case IR_RTE_FUNCTION: {
         ir_expr *fn = r->function;
-        if (fn->kind == IRE_CALL && fn->u.call.fn->kind == FN_SET_RETURNING) {
+        if (r->rows_from) {
+            emit_rows_from(em, fn);
+        } else if (fn->kind == IRE_CALL && fn->u.call.fn->kind == FN_SET_RETURNING) {
             expand(em, fn->u.call.fn->emit.sqlite, fn->u.call.args, fn->u.call.nargs, false, fn);
         } else {
             /* A plain function in FROM is a one-row table. */
@@ -1229,16 +1263,12 @@ static void emit_targets(emitter *em, ir_query *q, bool alias_targets, const cha
             continue;
         if (visible)
             put(em, ", ");
-        bool is_top = q == em->top || (em->top && em->top->kind == QUERY_SETOP && (q == em->top->larg || q == em->top->rarg));
         if (q == em->pk_guard_query && i == em->pk_guard_col) {
             em->pk_guard_query = NULL;   /* not in its subqueries */
             null_pk_guard(em, em->pk_guard_rel, q->targets[i].expr);
-        } else if (is_top && q->targets[i].expr->type == PG_OID_REGTYPE) {
-            /* regtype prints the type's name (regtypeout), which the engine does here */
-            put(em, "pgw_regtype_out(");
-            emit_expr(em, q->targets[i].expr);
-            put(em, ")");
         } else {
+            /* reg* columns stay OIDs: the types layer prints their names through the session's
+             * catalog resolver (types.h reg_resolver), and sends the OID in binary. */
             emit_expr(em, q->targets[i].expr);
         }
         if (alias_targets) {

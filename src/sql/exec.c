@@ -214,6 +214,7 @@ static void statement_finished(sql_session *s)
     s->running = false;
     pthread_mutex_unlock(&s->cancel_lock);
     s->ctx.deadline_us = 0;
+    activity_statement_end(s);
 }
 
 /* The engine's words for a constraint failure, turned into PostgreSQL's message with the
@@ -246,7 +247,8 @@ static void describe_constraint_error(sql_session *s, const sql_plan *plan, pg_e
     const cat_relation *rel = NULL;
     for (size_t i = 0; cat && table[0] && i < cat_relation_count(cat); i++) {
         const cat_relation *r = cat_relation_at(cat, i);
-        if (r->kind == 'r' && strcmp(r->engine_name, table) == 0)
+        /* Indexes and sequences have no engine table of their own (empty engine name). */
+        if (r->kind == 'r' && table[0] && r->engine_name && strcmp(r->engine_name, table) == 0)
             rel = r;
     }
     const cat_relation *target = cat && plan->target_relation ? cat_relation_by_oid(cat, plan->target_relation) : NULL;
@@ -285,10 +287,16 @@ static void describe_constraint_error(sql_session *s, const sql_plan *plan, pg_e
         err->table_name = xstrdup(relname);
         err->constraint_name = xstrdup(conname ? conname : fallback);
     } else if (strcmp(err->sqlstate, "23514") == 0) {
-        /* "CHECK constraint failed: name" */
-        /* Copies: pg_error_set frees the engine's message these point into. */
+        /* "CHECK constraint failed: name": the relation is the one owning that constraint.
+         * Copies: pg_error_set frees the engine's message these point into. */
         char *name = xstrdup(colon ? colon + 2 : "");
-        char *relcopy = xstrdup(relname[0] ? relname : "?");
+        for (size_t i = 0; cat && name && !rel && i < cat_relation_count(cat); i++) {
+            const cat_relation *r = cat_relation_at(cat, i);
+            for (int k = 0; k < r->nconstraints; k++)
+                if (r->constraints[k].type == 'c' && strcmp(r->constraints[k].name, name) == 0)
+                    rel = r;
+        }
+        char *relcopy = xstrdup(rel ? rel->name : relname[0] ? relname : "?");
         pg_error_set(err, "23514", "new row for relation \"%s\" violates check constraint \"%s\"",
                      relcopy ? relcopy : "?", name ? name : "");
         err->constraint_name = name;
@@ -582,7 +590,12 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
             return SQL_RUN_ERROR;
         }
         statement_started(s);
+        activity_statement_start(s, p->text);
         portal->started = true;
+        /* The catalog store is made current before the engine transaction opens (SQLite
+         * cannot attach a database inside one). */
+        if (!session_prepare_catalog(s, p, err))
+            return fail(portal, err);
         /* An engine transaction is needed inside a block, in autocommit for statements made
          * of several engine steps (DDL + metadata) and for COPY FROM (its batches commit
          * together), and in an implicit transaction (up to Sync, or several statements in

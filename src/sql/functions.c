@@ -107,10 +107,12 @@ static bool resolve_polymorphic(const sql_function *f, int nargs, const pg_oid *
     for (int i = 0; i < nargs; i++) {
         pg_oid s = slot_type(f, i);
         if (s == PG_OID_ANYELEMENT || s == PG_OID_ANYNONARRAY) {
+            if (s == PG_OID_ANYNONARRAY && types_is_array(types_by_oid(args[i])))
+                return false;
             if (n < MAX_CANDIDATES)
                 types[n++] = args[i];
         } else if (s == PG_OID_ANYARRAY && args[i] != PG_OID_UNKNOWN) {
-            const pg_type_info *t = types_by_oid(args[i]);
+            const pg_type_info *t = types_by_oid(ir_vector_array_type(args[i]) ? ir_vector_array_type(args[i]) : args[i]);
             if (!t || !types_is_array(t))
                 return false;
             if (n < MAX_CANDIDATES)
@@ -230,7 +232,9 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
             if (s == args[i])
                 exact++;
             else if (s == PG_OID_ANYELEMENT || s == PG_OID_ANYARRAY || s == PG_OID_ANYNONARRAY) {
-                bool is_array = args[i] != PG_OID_UNKNOWN && types_is_array(types_by_oid(args[i]));
+                /* int2vector and oidvector are arrays of int2 / oid to polymorphic functions */
+                bool is_array = args[i] != PG_OID_UNKNOWN &&
+                                (types_is_array(types_by_oid(args[i])) || ir_vector_array_type(args[i]) != 0);
                 ok = args[i] == PG_OID_UNKNOWN || (s == PG_OID_ANYARRAY ? is_array : s == PG_OID_ANYNONARRAY ? !is_array : true);
                 poly = true;
                 if (args[i] != PG_OID_UNKNOWN && stand_in)
@@ -240,8 +244,8 @@ static fn_lookup_result lookup(const char *name, int nargs, const pg_oid *in_arg
                     exact++;
             } else if (!slot_accepts(s, args[i]))
                 ok = false;
-            else if (sql_type_preferred(s))
-                preferred++;
+            else if (args[i] != PG_OID_UNKNOWN && sql_type_preferred(s))
+                preferred++;   /* func_select_candidate counts known inputs only */
         }
         if (ok && poly)
             ok = resolve_polymorphic(f, nargs, args, scratch);

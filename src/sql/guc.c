@@ -82,15 +82,18 @@ static const guc_def gucs[] = {
     {"maintenance_work_mem", G_INT, CTX_USER, "65536", 1024, 2147483647, UNIT_KB, NULL, false, 0, "Sets the maximum memory to be used for maintenance operations."},
     {"max_connections", G_INT, CTX_BACKEND, "100", 1, 262143, UNIT_NONE, NULL, false, 0, "Sets the maximum number of concurrent connections."},
     {"max_identifier_length", G_INT, CTX_INTERNAL, "63", 0, 0, UNIT_NONE, NULL, false, 0, "Shows the maximum identifier length."},
+    {"max_function_args", G_INT, CTX_INTERNAL, "100", 0, 0, UNIT_NONE, NULL, false, 0, "Shows the maximum number of function arguments."},
+    {"max_index_keys", G_INT, CTX_INTERNAL, "32", 0, 0, UNIT_NONE, NULL, false, 0, "Shows the maximum number of index keys."},
     {"max_parallel_maintenance_workers", G_INT, CTX_USER, "2", 0, 1024, UNIT_NONE, NULL, false, 0, "Sets the maximum number of parallel processes per maintenance operation."},
     {"row_security", G_BOOL, CTX_USER, "on", 0, 0, UNIT_NONE, NULL, false, 0, "Enable row security."},
-    {"search_path", G_STRING, CTX_USER, "\"$user\", public", 0, 0, UNIT_NONE, NULL, false, 0, "Sets the schema search order for names that are not schema-qualified."},
+    {"search_path", G_STRING, CTX_USER, DEFAULT_SEARCH_PATH, 0, 0, UNIT_NONE, NULL, false, 0, "Sets the schema search order for names that are not schema-qualified."},
     {"server_encoding", G_STRING, CTX_INTERNAL, "UTF8", 0, 0, UNIT_NONE, NULL, true, 8, "Shows the server (database) character set encoding."},
     {"server_version", G_STRING, CTX_INTERNAL, PGWIRE_SERVER_VERSION, 0, 0, UNIT_NONE, NULL, true, 9, "Shows the server version."},
     {"server_version_num", G_INT, CTX_INTERNAL, PGWIRE_SERVER_VERSION_NUM, 0, 0, UNIT_NONE, NULL, false, 0, "Shows the server version as an integer."},
     {"session_authorization", G_STRING, CTX_USER, "", 0, 0, UNIT_NONE, NULL, true, 10, "Sets the session user name."},
     {"standard_conforming_strings", G_BOOL, CTX_USER, "on", 0, 0, UNIT_NONE, NULL, true, 11, "Causes '...' strings to treat backslashes literally."},
     {"statement_timeout", G_INT, CTX_USER, "0", 0, 2147483647, UNIT_MS, NULL, false, 0, "Sets the maximum allowed duration of any statement."},
+    {"synchronize_seqscans", G_BOOL, CTX_USER, "on", 0, 0, UNIT_NONE, NULL, false, 0, "Enable synchronized sequential scans."},
     {"synchronous_commit", G_ENUM, CTX_USER, "on", 0, 0, UNIT_NONE, sync_commit, false, 0, "Sets the current transaction's synchronization level."},
     {"timezone_abbreviations", G_STRING, CTX_USER, "Default", 0, 0, UNIT_NONE, NULL, false, 0, "Selects a file of time zone abbreviations."},
     {"transaction_isolation", G_ENUM, CTX_USER, "read committed", 0, 0, UNIT_NONE, isolation_levels, false, 0, "Sets the current transaction's isolation level."},
@@ -689,7 +692,7 @@ void guc_rollback_to(sql_session *s, struct guc_undo *mark)
 
 size_t guc_search_path(sql_session *s, const cat_snapshot *cat, const char **out, size_t max)
 {
-    const char *path = guc_get(s->gucs, "search_path");
+    const char *path = s->search_path_override ? s->search_path_override : guc_get(s->gucs, "search_path");
     size_t n = 0;
     static __thread char buf[1024];
     snprintf(buf, sizeof buf, "%s", path ? path : "public");
@@ -780,6 +783,60 @@ size_t sql_session_take_changed_params(sql_session *s, sql_param_status *out, si
 bool sql_is_session_setting(const char *name)
 {
     return find_guc(name) >= 0 || strchr(name, '.') != NULL;
+}
+
+/* ---------------------------------------------------------------- pg_settings */
+
+bool guc_describe(sql_session *s, size_t i, guc_setting_info *out, strbuf *scratch)
+{
+    if (i >= NGUCS)
+        return false;
+    const guc_def *d = &gucs[i];
+    memset(out, 0, sizeof *out);
+    strbuf_reset(scratch);
+    out->name = d->name;
+    const char *value = s->gucs->values[i];
+    if (strcmp(d->name, "session_authorization") == 0 && !*value)
+        value = s->user;
+    /* pg_settings shows integers in the setting's base unit, without the unit. */
+    size_t setting_at = scratch->len, min_at = 0, max_at = 0, enums_at = 0;
+    int64_t n;
+    if (d->type == G_INT && d->unit != UNIT_NONE && parse_with_unit(value, d->unit, &n))
+        strbuf_printf(scratch, "%lld", (long long)n);
+    else
+        strbuf_puts(scratch, value);
+    strbuf_putc(scratch, 0);
+    if (d->type == G_INT || d->type == G_REAL) {
+        min_at = scratch->len;
+        strbuf_printf(scratch, "%lld", (long long)d->min);
+        strbuf_putc(scratch, 0);
+        max_at = scratch->len;
+        strbuf_printf(scratch, "%lld", (long long)d->max);
+        strbuf_putc(scratch, 0);
+    }
+    if (d->type == G_ENUM && d->enum_values) {
+        enums_at = scratch->len;
+        strbuf_putc(scratch, '[');
+        for (int k = 0; d->enum_values[k]; k++)
+            strbuf_printf(scratch, "%s\"%s\"", k ? "," : "", d->enum_values[k]);
+        strbuf_putc(scratch, ']');
+        strbuf_putc(scratch, 0);
+    }
+    if (scratch->failed)
+        return false;
+    out->setting = scratch->data + setting_at;
+    out->min_val = min_at ? scratch->data + min_at : NULL;
+    out->max_val = max_at ? scratch->data + max_at : NULL;
+    out->enumvals = enums_at ? scratch->data + enums_at : NULL;
+    out->unit = d->unit == UNIT_NONE ? NULL : unit_name(d->unit);
+    static const char *const vartypes[] = {"bool", "integer", "real", "string", "enum"};
+    out->vartype = vartypes[d->type];
+    out->context = d->context == CTX_USER ? "user" : d->context == CTX_INTERNAL ? "internal" : "backend";
+    out->short_desc = d->description;
+    out->boot_val = d->boot;
+    out->reset_val = s->gucs->reset_values[i];
+    out->source = strcmp(value, d->boot) == 0 ? "default" : "session";
+    return true;
 }
 
 /* ---------------------------------------------------------------- engine callbacks */

@@ -149,6 +149,13 @@ static bool is_time_sensitive_literal(const char *text)
     return false;
 }
 
+static bool is_oid_family(pg_oid t)
+{
+    return t == PG_OID_OID || t == PG_OID_REGCLASS || t == PG_OID_REGTYPE || t == PG_OID_REGPROC ||
+           t == PG_OID_REGPROCEDURE || t == PG_OID_REGOPER || t == PG_OID_REGOPERATOR || t == PG_OID_REGNAMESPACE ||
+           t == PG_OID_REGROLE || t == PG_OID_REGCOLLATION || t == PG_OID_REGCONFIG || t == PG_OID_REGDICTIONARY;
+}
+
 static const char *int_range_message(pg_oid t)
 {
     return t == PG_OID_INT2 ? "smallint out of range" : t == PG_OID_INT4 ? "integer out of range" : "bigint out of range";
@@ -380,10 +387,22 @@ ir_expr *ir_coerce(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod, coerci
         return NULL;
     }
     if (e->kind == IRE_CONST && e->type == PG_OID_UNKNOWN && e->u.constant.value.kind == VALUE_TEXT &&
-        (type == PG_OID_REGCLASS || type == PG_OID_REGTYPE || type == PG_OID_REGNAMESPACE)) {
+        (type == PG_OID_REGCLASS || type == PG_OID_REGTYPE || type == PG_OID_REGNAMESPACE || type == PG_OID_REGPROC ||
+         type == PG_OID_REGPROCEDURE || type == PG_OID_REGROLE)) {
         /* regclass_in & co. look the name up in the catalog */
         char *text = arena_strndup(x->mem, e->u.constant.value.ptr, e->u.constant.value.len);
         return text ? analyze_reg_literal(x, text, type, e->location) : NULL;
+    }
+    if (e->kind == IRE_CONST && e->u.constant.value.kind == VALUE_INT && is_oid_family(type) &&
+        (is_oid_family(e->type) || e->type == PG_OID_INT4 || e->type == PG_OID_INT8 || e->type == PG_OID_INT2)) {
+        /* Between OID-like types (oid, regclass, regtype ...) and from integers the value is
+         * kept as is (binary coercible in PostgreSQL); only the type changes. */
+        ir_expr *c = ir_const_int(x, type, e->u.constant.value.i, e->location);
+        if (c && (e->u.constant.value.i < 0 || e->u.constant.value.i > 4294967295LL) && e->type == PG_OID_INT8) {
+            xlate_error(x, e->location, "22003", "OID out of range");
+            return NULL;
+        }
+        return c;
     }
     if (e->kind == IRE_CONST && type != PG_OID_RECORD && io_foldable(e->type, type) &&
         !(e->type == PG_OID_UNKNOWN && e->u.constant.text && is_time_sensitive_literal(e->u.constant.text))) {
@@ -772,4 +791,9 @@ void ir_query_relations(ir_query *q, void (*fn)(const cat_relation *, void *), v
 {
     rel_walk w = {fn, arg, 0};
     query_relations(q, &w);
+}
+
+pg_oid ir_vector_array_type(pg_oid t)
+{
+    return t == PG_OID_INT2VECTOR ? PG_OID_INT2_ARRAY : t == PG_OID_OIDVECTOR ? PG_OID_OID_ARRAY : 0;
 }

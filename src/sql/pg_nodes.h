@@ -45,6 +45,12 @@ bool raw_parse_text(const char *text, raw_parse *out, const char *full_text, int
                     pg_error *err) MUST_CHECK;
 void raw_parse_free(raw_parse *p);
 
+/* A function (or ROWS FROM) in FROM as a range entry of `q`: its index, or -1 (error set). */
+int analyze_range_function(sql_xlate *x, ir_query *q, RangeFunction *rf);
+/* An entry's column names and types from its source, then the alias's column list over them. */
+bool analyze_set_rte_columns(sql_xlate *x, ir_rte *r, int n, const char *const *names, const pg_oid *types,
+                             const int32_t *typmods, Alias *alias, int location);
+
 /* Helpers for reading nodes. */
 const char *node_string(Node *n);          /* String node's value, else NULL */
 /* The last name of a qualified list ("pg_catalog"."lower" → "lower"), and its schema. */

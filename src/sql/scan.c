@@ -9,6 +9,7 @@
 
 #include <pg_query/pg_query.pb-c.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 typedef struct scan_tokens {
@@ -72,11 +73,28 @@ char *scan_expression(const char *text, int from)
     scan_tokens t;
     if (!scan(text, &t))
         return NULL;
-    int depth = 0, end = -1, count = 0;
-    for (size_t i = 0; i < t.result->n_tokens; i++) {
+    /* A parse node's location is that of its first token after any opening parentheses
+     * ("(1 + 2) * 3" is located at "1"): parentheses right before it may belong to it. */
+    size_t first = 0;
+    while (first < t.result->n_tokens && t.result->tokens[first]->start < from)
+        first++;
+    int depth = 0, leading = 0;
+    /* Only after DEFAULT: elsewhere (GENERATED ALWAYS AS (...), index elements, CHECK (...))
+     * the parenthesis before the expression is the statement's own. */
+    size_t open = first;
+    while (open > 0 && t.result->tokens[open - 1]->token == PG_QUERY__TOKEN__ASCII_40 && first - open < 32)
+        open--;
+    if (open < first && open > 0 && t.result->tokens[open - 1]->token == PG_QUERY__TOKEN__DEFAULT) {
+        leading = (int)(first - open);
+        first = open;
+    }
+    size_t closes[32];         /* where each leading parenthesis closes (outermost first) */
+    for (int k = 0; k < leading; k++)
+        closes[k] = SIZE_MAX;
+    size_t last = SIZE_MAX;
+    int count = 0;
+    for (size_t i = first; i < t.result->n_tokens; i++) {
         PgQuery__ScanToken *tok = t.result->tokens[i];
-        if (tok->start < from)
-            continue;
         bool stop = false;
         switch (tok->token) {
         case PG_QUERY__TOKEN__ASCII_40:
@@ -87,8 +105,8 @@ char *scan_expression(const char *text, int from)
         case PG_QUERY__TOKEN__ASCII_93:
             if (depth == 0)
                 stop = true;
-            else
-                depth--;
+            else if (--depth < leading && tok->token == PG_QUERY__TOKEN__ASCII_41)
+                closes[depth] = i;
             break;
         case PG_QUERY__TOKEN__ASCII_44:
         case PG_QUERY__TOKEN__ASCII_59:
@@ -105,8 +123,7 @@ char *scan_expression(const char *text, int from)
         case PG_QUERY__TOKEN__DEFAULT:
         case PG_QUERY__TOKEN__DEFERRABLE:
         case PG_QUERY__TOKEN__INITIALLY:
-            stop = depth == 0 && count > 0;
-            break;
+        case PG_QUERY__TOKEN__STORED:
         case PG_QUERY__TOKEN__NULL_P:
             stop = depth == 0 && count > 0;
             break;
@@ -118,10 +135,32 @@ char *scan_expression(const char *text, int from)
         }
         if (stop)
             break;
-        end = tok->end;
+        last = i;
         count++;
     }
-    char *out = end > from ? xstrndup(text + from, (size_t)(end - from)) : NULL;
+    /* Leading parentheses that are still open where the expression ends belong to something
+     * around it (a column list); those that close on its last token enclose all of it
+     * (GENERATED ALWAYS AS (expr)): neither is part of the expression. */
+    int skip = 0;
+    while (skip < leading && depth > 0) {
+        skip++;
+        depth--;
+    }
+    int trailing = 0;
+    for (int k = skip; k < leading && last != SIZE_MAX; k++) {
+        if (closes[k] != last - (size_t)(k - skip))
+            break;
+        skip = k + 1;
+        trailing++;
+    }
+    char *out = NULL;
+    size_t from_tok = first + (size_t)skip;
+    if (last != SIZE_MAX && last >= (size_t)trailing && from_tok <= last - (size_t)trailing) {
+        size_t to_tok = last - (size_t)trailing;
+        int start = t.result->tokens[from_tok]->start, end = t.result->tokens[to_tok]->end;
+        if (end > start)
+            out = xstrndup(text + start, (size_t)(end - start));
+    }
     scan_free(&t);
     return out;
 }

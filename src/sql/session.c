@@ -21,6 +21,7 @@ bool sql_server_create(backend *b, const sql_server_config *cfg, sql_server **ou
     s->cache = plan_cache_create(cfg->plan_cache_entries ? cfg->plan_cache_entries : 4096);
     pthread_mutex_init(&s->notify_lock, NULL);
     pthread_mutex_init(&s->defaults_lock, NULL);
+    pthread_mutex_init(&s->activity_lock, NULL);
     hashmap_init(&s->listeners);
     pthread_mutex_init(&s->temp_lock, NULL);
     pthread_mutex_init(&s->advisory_lock, NULL);
@@ -31,8 +32,14 @@ bool sql_server_create(backend *b, const sql_server_config *cfg, sql_server **ou
         pg_error_oom(err);
         return false;
     }
+    sql_catalog_install(b);
     *out = s;
     return true;
+}
+
+void sql_server_warm(sql_server *s)
+{
+    catalog_build_static_now(s->b);
 }
 
 void sql_server_destroy(sql_server *s)
@@ -59,6 +66,7 @@ void sql_server_destroy(sql_server *s)
     free(s->default_names);
     free(s->default_values);
     pthread_mutex_destroy(&s->defaults_lock);
+    pthread_mutex_destroy(&s->activity_lock);
     free(s->default_timezone);
     free(s);
 }
@@ -156,6 +164,7 @@ void session_refresh_type_settings(sql_session *s)
     } else {
         strbuf_free(&key);
     }
+    session_install_reg_resolver(s);
 }
 
 /* Startup options: "-c name=value" pairs inside `options`, and plain parameters. */
@@ -300,6 +309,7 @@ bool sql_session_create(sql_server *srv, const sql_startup *st, sql_session **ou
     memset(s->params_changed, 0, sizeof s->params_changed);
     s->any_param_changed = false;
     s->ctx.application_name = guc_get(s->gucs, "application_name");
+    activity_register(s);
     *out = s;
     return true;
 }
@@ -348,8 +358,10 @@ void sql_session_destroy(sql_session *s)
     ddl_forget_temp_schema(s);
     session_sequences_reset(s);
     session_advisory_free(s);
-    if (s->srv)
+    if (s->srv) {
+        activity_unregister(s);
         notify_session_end(s);
+    }
     sql_session_drop_all_statements(s);
     hashmap_free(&s->statements);
     hashmap_free(&s->listening);

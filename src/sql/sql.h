@@ -39,6 +39,9 @@ bool sql_server_set_session_defaults(sql_server *s, int n, char *const *names, c
                                      pg_error *err) MUST_CHECK;
 /* True when `name` is a setting sessions know (or a custom "a.b" placeholder). */
 bool sql_is_session_setting(const char *name);
+/* Work done before the first client rather than in its first statement (the catalog's static
+ * store).  Call after the process's signal mask is set: engine threads started here inherit it. */
+void sql_server_warm(sql_server *s);
 void sql_server_destroy(sql_server *s);
 backend *sql_server_backend(sql_server *s);
 

@@ -52,6 +52,7 @@ typedef enum {
 #define FN_ANY_AS_TEXT 0x10       /* "any" arguments arrive as their type's text output (concat, format) */
 #define FN_ANY_AS_JSON 0x20       /* polymorphic arguments arrive as their to_json() text (json_build_*) */
 #define FN_ANY_CAST_TEXT 0x40     /* polymorphic arguments arrive cast to text (anytextcat: true → 'true') */
+#define FN_CATALOG 0x80           /* reads the pg_catalog store (its template queries it) */
 
 typedef struct sql_function {
     const char *name;          /* PostgreSQL name: "lower", "+", "~~" */
@@ -157,6 +158,7 @@ struct ir_expr {
     pg_oid type;
     int32_t typmod;
     int location;            /* byte offset in the statement text, -1 unknown */
+    const char *display;     /* how PostgreSQL deparses it, when a keyword (CURRENT_DATE ...) */
     union {
         struct {
             sql_value value;         /* storage form; VALUE_NULL for NULL */
@@ -251,6 +253,9 @@ typedef struct ir_rte {
     bool in_scope;                /* visible to unqualified names (not hidden by a JOIN alias) */
     int cte_index;                /* CTE: index into the owning query's ctes */
     int cte_levels_up;
+    bool from_target_list;        /* FUNCTION: a set-returning call of the select list */
+    bool rows_from;               /* FUNCTION: ROWS FROM (unnest(a), unnest(b) …): `function` is a
+                                   * ROW of the unnest calls, walked side by side */
     /* JOIN: for each exposed column, where it comes from. A merged USING column of a FULL
      * join is COALESCE(left, right); others map to one side. */
     ir_expr **join_columns;
@@ -403,6 +408,8 @@ struct sql_server {
     int ndefaults;
     char **default_names;
     char **default_values;
+    pthread_mutex_t activity_lock;     /* pg_stat_activity's registry (activity.c) */
+    struct session_activity *activity_head;
     pthread_mutex_t advisory_lock;     /* advisory_locks (advisory.c) */
     hashmap advisory_locks;            /* lock key → struct adv_entry */
     pthread_mutex_t temp_lock;         /* temp_owners */
@@ -410,6 +417,9 @@ struct sql_server {
 };
 
 struct sql_session {
+    /* When set, the search_path names resolve and print through instead of the setting's
+     * (deparse.c, while it prints recorded definitions). */
+    const char *search_path_override;
     sql_server *srv;
     engine_db *db;
     char *user;
@@ -476,6 +486,8 @@ struct sql_session {
     void (*notify_wake)(void *arg);
     void *notify_wake_arg;
     hashmap listening;                 /* channel → (void*)1 */
+    struct session_activity *activity; /* this session's pg_stat_activity entry */
+    reg_resolver reg;                  /* reg* names through the catalog (catalog_names.c) */
 };
 
 /* ================================================================ plans */
@@ -533,6 +545,8 @@ struct sql_plan {
     bool allowed_in_failed;
     bool no_transaction_block;  /* CREATE DATABASE ... "cannot run inside a transaction block" */
     bool read_only_ok;
+    bool uses_catalog;          /* the catalog store must be current on the connection */
+    unsigned session_rels;      /* session relations to refill first (CAT_SESSION_*) */
     pg_oid target_relation;     /* INSERT/UPDATE/DELETE: the table (constraint error messages) */
     /* Utility arguments. */
     char *arg_name;             /* SET/SHOW/RESET name, savepoint, database, channel, statement */
@@ -574,6 +588,8 @@ typedef struct sql_xlate {
     int alias_counter;
     sql_plan *plan;
     bool uncacheable;            /* the plan depends on something beyond the cache key */
+    bool uses_catalog;           /* reads pg_catalog / information_schema (the catalog store) */
+    unsigned session_rels;       /* session relations it reads (CAT_SESSION_*) */
     /* Set by INSERT for its source: the next query analysed keeps unknown-type outputs
      * (literals, parameters) unresolved so that they take the target columns' types, as
      * PostgreSQL's p_resolve_unknowns = false.  Consumed by that query. */
@@ -639,6 +655,12 @@ ir_expr *ir_const_text(sql_xlate *x, pg_oid type, const char *text, int location
 ir_expr *ir_coerce(sql_xlate *x, ir_expr *e, pg_oid type, int32_t typmod, coercion_context ctx,
                    const char *what);
 bool ir_contains_aggregate(const ir_expr *e);
+/* Structural equality (GROUP BY matching, sharing set-returning calls). */
+bool ir_equal(const ir_expr *a, const ir_expr *b);
+/* int2vector / oidvector: arrays of int2 / oid counted from 0 (their array type, or 0). */
+pg_oid ir_vector_array_type(pg_oid t);
+/* The columns a set-returning function gives (one, or the fields of its record). */
+int srf_columns(sql_xlate *x, const ir_expr *call, const char **names, pg_oid *types, int max);
 /* Visit every expression slot of a tree (not into sub-queries), parents first; the visitor
  * may replace *slot.  Stops (false) when the visitor returns false. */
 typedef bool (*ir_visit_fn)(ir_expr **slot, void *arg);
@@ -732,6 +754,12 @@ const char *guc_show(sql_session *s, const char *name, pg_error *err);
 /* SHOW ALL rows. */
 size_t guc_count(void);
 bool guc_at(sql_session *s, size_t i, const char **name, const char **value, const char **description);
+/* One row of pg_settings (strings point into `scratch` or static text). */
+typedef struct guc_setting_info {
+    const char *name, *setting, *unit, *vartype, *context, *short_desc, *min_val, *max_val, *enumvals,
+        *boot_val, *reset_val, *source;
+} guc_setting_info;
+bool guc_describe(sql_session *s, size_t i, guc_setting_info *out, strbuf *scratch);
 /* Transaction boundaries: keep or undo SET/SET LOCAL. */
 struct guc_undo *guc_mark(sql_session *s);
 void guc_commit(sql_session *s);
@@ -739,6 +767,7 @@ void guc_rollback_to(sql_session *s, struct guc_undo *mark);
 const char *guc_get(const guc_values *g, const char *name);
 int64_t guc_get_int(const guc_values *g, const char *name);
 bool guc_get_bool(const guc_values *g, const char *name);
+#define DEFAULT_SEARCH_PATH "\"$user\", public"
 /* The schemas of search_path, resolved ("$user" dropped when missing): for name lookup. */
 size_t guc_search_path(sql_session *s, const cat_snapshot *cat, const char **out, size_t max);
 /* currval()/lastval() state of a session (ddl_sequence.c). */
@@ -809,6 +838,30 @@ void portals_end_transaction(sql_session *s);
 void portal_set_tag(sql_portal *portal, const char *tag);
 bool portal_set_utility_result(sql_portal *portal, int ncolumns, const char *const *names, char **values, int rows);
 int utility_execute(sql_portal *portal, pg_error *err);
+
+/* activity.c: pg_stat_activity's registry. */
+void activity_register(sql_session *s);
+void activity_unregister(sql_session *s);
+void activity_statement_start(sql_session *s, const char *query);
+void activity_statement_end(sql_session *s);
+bool session_activity_rows(sql_session *s, const cat_relation *rel, catalog_row_fn emit, void *sink, pg_error *err);
+
+/* catalog_names.c: reg* names and visibility for codecs and engine functions. */
+void session_install_reg_resolver(sql_session *s);
+
+/* catalog_env.c: the catalog store's needs from this layer. */
+void sql_catalog_install(backend *b);
+void sql_catalog_env(sql_session *s, catalog_build_env *env);
+/* Before a plan that reads pg_catalog runs on s->conn (outside or inside a transaction). */
+bool session_prepare_catalog(sql_session *s, const sql_plan *p, pg_error *err) MUST_CHECK;
+
+/* deparse.c: PostgreSQL's text of recorded expressions, views and indexes (ruleutils). */
+bool deparse_recorded_expr(void *arg, const cat_snapshot *s, const cat_relation *rel, const char *text,
+                           bool is_check, unsigned mode, strbuf *out, cat_refs *refs);
+bool deparse_view_definition(void *arg, const cat_snapshot *s, const cat_relation *rel, unsigned mode, strbuf *out,
+                             cat_refs *refs);
+bool deparse_index(void *arg, const cat_snapshot *s, const cat_relation *rel, const cat_index *ix,
+                   cat_index_text *out);
 
 /* utility.c: statements the SQL layer answers itself. */
 bool xlate_utility(sql_xlate *x, struct Node *stmt, sql_plan **out, bool *handled) MUST_CHECK;

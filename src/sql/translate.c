@@ -225,6 +225,8 @@ static bool engine_plan(sql_xlate *x, ir_query *q, const char *command, tag_styl
     }
     p->tag = tag;
     p->writes = writes;
+    p->uses_catalog = x->uses_catalog;
+    p->session_rels = x->session_rels;
     if ((q->kind == QUERY_INSERT || q->kind == QUERY_UPDATE || q->kind == QUERY_DELETE) && q->result_rte >= 0 &&
         q->rtes[q->result_rte]->rel)
         p->target_relation = q->rtes[q->result_rte]->rel->oid;

@@ -81,6 +81,59 @@ static bool finish(bool ok, const strbuf *buf, pg_error *err)
     return ok;
 }
 
+/* The reg* types: OIDs stored as integers, shown as names (types.h reg_resolver). */
+static bool is_reg_type(pg_oid oid)
+{
+    switch (oid) {
+    case PG_OID_REGPROC: case PG_OID_REGPROCEDURE: case PG_OID_REGOPER: case PG_OID_REGOPERATOR:
+    case PG_OID_REGCLASS: case PG_OID_REGTYPE: case PG_OID_REGCONFIG: case PG_OID_REGDICTIONARY:
+    case PG_OID_REGNAMESPACE: case PG_OID_REGROLE: case PG_OID_REGCOLLATION:
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* regclass & co. out: the object's name through the session's resolver; 0 is "-"; an OID no
+ * object has is printed as a number (PostgreSQL's regclassout ...). */
+static bool reg_text_out(const type_settings *s, pg_oid oid, const sql_value *v, strbuf *out)
+{
+    if (v->kind != VALUE_INT)
+        return false;
+    if (v->i == 0) {
+        strbuf_puts(out, "-");
+        return true;
+    }
+    return s && s->reg && s->reg->name_of(s->reg->arg, oid, (pg_oid)v->i, out);
+}
+
+/* regclass & co. in: a number is an OID, "-" is 0, anything else a name to resolve. */
+static bool reg_text_in(const type_settings *s, pg_oid oid, const char *text, size_t len, sql_value *out,
+                        pg_error *err, bool *handled)
+{
+    *handled = false;
+    size_t i = 0;
+    while (i < len && (text[i] == ' ' || text[i] == '\t'))
+        i++;
+    if (i < len && ((text[i] >= '0' && text[i] <= '9') || text[i] == '-' || text[i] == '+') &&
+        !(len - i == 1 && text[i] == '-'))
+        return true;   /* numeric: the oid codec reads it */
+    *handled = true;
+    if (len - i == 1 && text[i] == '-') {
+        *out = value_int(0);
+        return true;
+    }
+    pg_oid found;
+    if (!s || !s->reg || !s->reg->oid_of) {
+        pg_error_set(err, "22P02", "invalid input syntax for type oid: \"%.*s\"", (int)len, text);
+        return false;
+    }
+    if (!s->reg->oid_of(s->reg->arg, oid, text, len, &found, err))
+        return false;
+    *out = value_int(found);
+    return true;
+}
+
 bool types_text_out(const type_settings *s, pg_oid oid, int32_t typmod, const sql_value *v, strbuf *out, pg_error *err)
 {
     /* Fast path: integers of the integer types, as most result columns are. */
@@ -94,6 +147,9 @@ bool types_text_out(const type_settings *s, pg_oid oid, int32_t typmod, const sq
         strbuf_append(out, v->ptr, v->len);
         return finish(true, out, err);
     }
+    /* reg* OIDs: named through the session's catalog resolver (types.h reg_resolver). */
+    if (is_reg_type(oid) && reg_text_out(s, oid, v, out))
+        return finish(true, out, err);
     const pg_type_info *elem = array_elem(oid);
     if (elem)
         return finish(types_array_text_out(s, elem, typmod, v, out, err), out, err);
@@ -102,6 +158,12 @@ bool types_text_out(const type_settings *s, pg_oid oid, int32_t typmod, const sq
 
 bool types_text_in(const type_settings *s, pg_oid oid, int32_t typmod, const char *text, size_t len, sql_value *out, strbuf *scratch, pg_error *err)
 {
+    if (is_reg_type(oid)) {
+        bool handled;
+        bool ok = reg_text_in(s, oid, text, len, out, err, &handled);
+        if (handled)
+            return ok;
+    }
     const pg_type_info *elem = array_elem(oid);
     if (elem)
         return finish(types_array_text_in(s, elem, typmod, text, len, out, scratch, err), scratch, err);

@@ -230,6 +230,24 @@ typedef enum { BYTEA_OUTPUT_HEX, BYTEA_OUTPUT_ESCAPE } bytea_output_format;
 
 typedef struct tz_info tz_info;   /* a loaded time zone (types/timezone.c) */
 
+/*
+ * Names of catalog objects for the reg* types: regclass prints "t" (or "s.t" when not visible),
+ * regtype "integer", regproc "int4in" ..., and reads them back.  The SQL layer answers from the
+ * session's view of the catalog; without a resolver the reg* types print and read numbers.
+ */
+typedef struct reg_resolver {
+    /* Append the name of `value` for reg type `type`; false when no object has that OID
+     * (the number is printed then, as PostgreSQL does). */
+    bool (*name_of)(const void *arg, pg_oid type, pg_oid value, strbuf *out);
+    /* The OID `text` names for reg type `type`; false with PostgreSQL's error otherwise
+     * (42P01 relation, 42704 type, 42883 function, 3F000 schema ...). */
+    bool (*oid_of)(const void *arg, pg_oid type, const char *text, size_t len, pg_oid *out, pg_error *err);
+    /* pg_table_is_visible & co.: kind 'r' relation, 't' type, 'f' function, 'n' namespace;
+     * 1 visible, 0 not, -1 no such object. */
+    int (*visible)(const void *arg, char kind, pg_oid value);
+    const void *arg;
+} reg_resolver;
+
 /* The session settings every codec may consult. */
 typedef struct type_settings {
     int extra_float_digits;          /* -15..3, default 1 (shortest exact) */
@@ -239,6 +257,7 @@ typedef struct type_settings {
     bytea_output_format bytea_output;
     const tz_info *timezone;         /* NULL = UTC */
     int64_t now_us;                  /* transaction start, µs since 2000-01-01 UTC: 'now', 'today' */
+    const reg_resolver *reg;         /* reg* names (addition; NULL = numbers) */
 } type_settings;
 
 void type_settings_default(type_settings *s);

@@ -27,3 +27,8 @@ select 1 = any(null::int[]), 1 <> all(array[2, 3]), 1.5 > all(null::numeric[]);
 -- t.* inside an expression: the whole row; ROW(t.*) would expand it (refused)
 select to_jsonb(i.*) - 'doc', count(i.*) from items i group by i.id;
 select row(i.*) from items i;
+
+-- several arrays in FROM side by side (PostgreSQL expands unnest(a, b) into ROWS FROM)
+select i.id, u.* from items i, unnest(i.tags, array[i.qty]) with ordinality as u(tag, qty, n);
+select * from rows from (unnest(array[1, 2]), unnest(array['x'])) as r(a, b);
+select * from rows from (unnest(array[1]), generate_series(1, 2));

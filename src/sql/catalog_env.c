@@ -1,0 +1,127 @@
+/*
+ * catalog_env.c — what the catalog store needs from the SQL layer (catalog.h's
+ * catalog_build_env): which functions exist (pg_proc), PostgreSQL's deparsed text of
+ * recorded expressions, view and index definitions (deparse.c), and the rows of the
+ * session relations pg_settings and pg_stat_activity.  Also prepares the store before a
+ * statement that reads it runs (exec.c).
+ */
+#include "sql/sql_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool function_exists(const char *name)
+{
+    return sql_function_exists(name);
+}
+
+/* ---------------------------------------------------------------- pg_settings, pg_stat_activity */
+
+static sql_value text_or_null(const char *s)
+{
+    return s ? value_text(s, strlen(s)) : value_null();
+}
+
+static bool settings_rows(sql_session *s, const cat_relation *rel, catalog_row_fn emit, void *sink, pg_error *err)
+{
+    sql_value row[32];
+    if (rel->ncolumns > (int)ARRAY_LEN(row)) {
+        pg_error_set(err, "XX000", "pg_settings has more columns than expected");
+        return false;
+    }
+    strbuf scratch;
+    strbuf_init(&scratch);
+    bool ok = true;
+    for (size_t i = 0; ok && i < guc_count(); i++) {
+        guc_setting_info g;
+        if (!guc_describe(s, i, &g, &scratch)) {
+            pg_error_oom(err);
+            ok = false;
+            break;
+        }
+        const char *category = "Ungrouped", *short_desc = g.short_desc, *extra_desc = NULL;
+        if (!catalog_setting_description(g.name, &category, &short_desc, &extra_desc)) {
+            category = "Ungrouped";
+            short_desc = g.short_desc;
+            extra_desc = NULL;
+        }
+        for (int c = 0; c < rel->ncolumns; c++) {
+            const char *col = rel->columns[c].name;
+            sql_value v = value_null();
+            if (strcmp(col, "name") == 0) v = text_or_null(g.name);
+            else if (strcmp(col, "setting") == 0) v = text_or_null(g.setting);
+            else if (strcmp(col, "unit") == 0) v = text_or_null(g.unit);
+            else if (strcmp(col, "category") == 0) v = text_or_null(category);
+            else if (strcmp(col, "short_desc") == 0) v = text_or_null(short_desc);
+            else if (strcmp(col, "extra_desc") == 0) v = text_or_null(extra_desc);
+            else if (strcmp(col, "context") == 0) v = text_or_null(g.context);
+            else if (strcmp(col, "vartype") == 0) v = text_or_null(g.vartype);
+            else if (strcmp(col, "source") == 0) v = text_or_null(g.source);
+            else if (strcmp(col, "min_val") == 0) v = text_or_null(g.min_val);
+            else if (strcmp(col, "max_val") == 0) v = text_or_null(g.max_val);
+            else if (strcmp(col, "enumvals") == 0) v = text_or_null(g.enumvals);
+            else if (strcmp(col, "boot_val") == 0) v = text_or_null(g.boot_val);
+            else if (strcmp(col, "reset_val") == 0) v = text_or_null(g.reset_val);
+            else if (strcmp(col, "pending_restart") == 0) v = value_int(0);
+            row[c] = v;
+        }
+        ok = emit(sink, row, rel->ncolumns);
+    }
+    strbuf_free(&scratch);
+    return ok;
+}
+
+/* pg_stat_activity: one row per session of the server (sql_server keeps the registry). */
+static bool activity_rows(sql_session *s, const cat_relation *rel, catalog_row_fn emit, void *sink, pg_error *err)
+{
+    return session_activity_rows(s, rel, emit, sink, err);
+}
+
+static bool session_rows(void *arg, unsigned which, const cat_relation *rel, catalog_row_fn emit, void *sink,
+                         pg_error *err)
+{
+    sql_session *s = arg;
+    if (!s)
+        return true;
+    if (which == CAT_SESSION_SETTINGS)
+        return settings_rows(s, rel, emit, sink, err);
+    if (which == CAT_SESSION_ACTIVITY)
+        return activity_rows(s, rel, emit, sink, err);
+    return true;
+}
+
+/* ---------------------------------------------------------------- environments */
+
+static const catalog_build_env install_env = {
+    .function_exists = function_exists,
+};
+
+void sql_catalog_install(backend *b)
+{
+    catalog_install(b, &install_env);
+}
+
+void sql_catalog_env(sql_session *s, catalog_build_env *env)
+{
+    memset(env, 0, sizeof *env);
+    env->function_exists = function_exists;
+    env->deparse_expr = deparse_recorded_expr;
+    env->deparse_view = deparse_view_definition;
+    env->describe_index = deparse_index;
+    env->session_rows = session_rows;
+    env->arg = s;
+}
+
+bool session_prepare_catalog(sql_session *s, const sql_plan *p, pg_error *err)
+{
+    if (!p->uses_catalog || backend_get_kind(s->srv->b) != BACKEND_SQLITE)
+        return true;
+    cat_snapshot *cat = NULL;
+    if (!session_catalog(s, &cat, err))
+        return false;
+    catalog_build_env env;
+    sql_catalog_env(s, &env);
+    bool ok = catalog_store_prepare(s->conn, cat, p->session_rels, &env, err);
+    cat_snapshot_unref(cat);
+    return ok;
+}

@@ -1,0 +1,5 @@
+-- Npgsql GenerateLoadEnumFieldsQuery(withEnumSortOrder: true)
+SELECT pg_type.oid, enumlabel
+FROM pg_enum
+JOIN pg_type ON pg_type.oid=enumtypid
+ORDER BY oid, enumsortorder;
