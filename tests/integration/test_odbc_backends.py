@@ -354,11 +354,11 @@ def test_catalog_is_the_servers_not_the_engines(conn):
 
 
 def test_catalog_follows_ddl_inside_a_transaction(conn):
-    conn.execute("drop table if exists odbc_cat_txn")
-    conn.commit()
+    conn.execute("drop table if exists odbc_cat_txn")   # autocommit
     q = "select count(*) from pg_class where relname = 'odbc_cat_txn' and relkind = 'r'"
     assert conn.execute(q).fetchone() == (0,)
+    conn.execute("begin")
     conn.execute("create table odbc_cat_txn (k integer)")
     assert conn.execute(q).fetchone() == (1,)
-    conn.rollback()
+    conn.execute("rollback")
     assert conn.execute(q).fetchone() == (0,)
