@@ -89,8 +89,18 @@ static void sqlite_configure(void)
     sqlite3_initialize();
 }
 
+/* Without a data directory the backend is the catalog's companion of an ODBC engine
+ * (catalog_engine.c): every database exists, each connection's main database is a private
+ * ":memory:" one, and only the shared in-memory catalog stores it attaches hold rows. */
+static bool memory_only(const backend *b)
+{
+    return b->data_directory == NULL;
+}
+
 static bool sqlite_db_exists(backend *b, const char *dbname)
 {
+    if (memory_only(b))
+        return true;
     char *path = db_path(b, dbname);
     struct stat st;
     bool ok = path && stat(path, &st) == 0;
@@ -100,6 +110,8 @@ static bool sqlite_db_exists(backend *b, const char *dbname)
 
 static bool sqlite_db_create(backend *b, const char *dbname, pg_error *err)
 {
+    if (memory_only(b))
+        return true;
     char *path = db_path(b, dbname);
     if (!path) {
         pg_error_oom(err);
@@ -127,6 +139,8 @@ static bool sqlite_db_create(backend *b, const char *dbname, pg_error *err)
 
 static bool sqlite_db_drop(backend *b, const char *dbname, pg_error *err)
 {
+    if (memory_only(b))
+        return true;
     char *path = db_path(b, dbname);
     if (!path) {
         pg_error_oom(err);
@@ -155,6 +169,8 @@ static bool sqlite_db_list(backend *b, char ***names, size_t *count, pg_error *e
     pthread_once(&sqlite_once, sqlite_configure);
     *names = NULL;
     *count = 0;
+    if (memory_only(b))
+        return true;
     strbuf dir;
     strbuf_init(&dir);
     strbuf_printf(&dir, "%s/databases", b->data_directory);
@@ -376,7 +392,7 @@ bool sqlite_is_sqlstate(const char *s)
 static bool sqlite_conn_open(engine_conn *c, pg_error *err)
 {
     backend *b = c->db->b;
-    char *path = db_path(b, c->db->name);
+    char *path = memory_only(b) ? strdup(":memory:") : db_path(b, c->db->name);
     sqlite_conn *sc = calloc(1, sizeof *sc);
     if (!path || !sc) {
         free(path);
@@ -397,7 +413,8 @@ static bool sqlite_conn_open(engine_conn *c, pg_error *err)
         c->native = NULL;
         return false;
     }
-    sqlite_checkpointer_attach(c, path);
+    if (!memory_only(b))
+        sqlite_checkpointer_attach(c, path);
     free(path);
     sqlite3_extended_result_codes(sc->db, 1);
     strbuf pragmas;

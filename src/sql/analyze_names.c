@@ -57,6 +57,8 @@ int analyze_add_relation_rte(sql_xlate *x, ir_query *q, const cat_relation *rel,
         /* pg_catalog / information_schema: the statement reads the catalog store. */
         x->uses_catalog = true;
         x->session_rels |= catalog_session_bit(rel);
+    } else {
+        x->uses_user_relations = true;
     }
     r->kind = IR_RTE_RELATION;
     r->rel = rel;

@@ -112,16 +112,71 @@ void sql_catalog_env(sql_session *s, catalog_build_env *env)
     env->arg = s;
 }
 
+/*
+ * The catalog stores are SQLite tables.  An ODBC engine has no SQLite beside it, so the
+ * server keeps a companion SQLite backend without a data directory (every connection's own
+ * database is ":memory:"; the shared in-memory stores hold the rows, built from the ODBC
+ * engine's snapshot), and a session that runs a catalog-only statement (plan.c) opens one
+ * connection to it, kept until the session ends.
+ */
+bool sql_catalog_backend_create(sql_server *srv, pg_error *err)
+{
+    if (backend_get_kind(srv->b) != BACKEND_ODBC)
+        return true;
+    backend_config bc = {
+        .kind = BACKEND_SQLITE,
+        .data_directory = NULL,
+        .dialect = DIALECT_SQLITE,
+        .pool_size = 1,
+    };
+    if (!backend_create(&bc, &srv->catalog_backend, err))
+        return false;
+    sql_catalog_install(srv->catalog_backend);
+    return true;
+}
+
+static bool session_catalog_conn(sql_session *s, pg_error *err)
+{
+    if (s->catalog_conn)
+        return true;
+    engine_db *db = NULL;
+    if (!backend_open_db(s->srv->catalog_backend, engine_db_name(s->db), &db, err) ||
+        !engine_conn_open(db, &s->catalog_conn, err))
+        return false;
+    engine_conn_set_context(s->catalog_conn, &s->ctx);
+    return true;
+}
+
+void session_close_catalog_conn(sql_session *s)
+{
+    if (s->catalog_conn) {
+        engine_conn_close(s->catalog_conn);
+        s->catalog_conn = NULL;
+    }
+}
+
 bool session_prepare_catalog(sql_session *s, const sql_plan *p, pg_error *err)
 {
-    if (!p->uses_catalog || backend_get_kind(s->srv->b) != BACKEND_SQLITE)
+    if (!p->uses_catalog)
         return true;
+    engine_conn *conn = s->conn;
+    if (backend_get_kind(s->srv->b) != BACKEND_SQLITE) {
+        if (!p->catalog_engine) {
+            pg_error_set(err, "0A000",
+                         "pg_catalog and information_schema cannot be read in the same statement as the engine's tables");
+            pg_error_detail(err, "With backend = odbc, catalog relations live in the server, not in the engine.");
+            return false;
+        }
+        if (!session_catalog_conn(s, err))
+            return false;
+        conn = s->catalog_conn;
+    }
     cat_snapshot *cat = NULL;
     if (!session_catalog(s, &cat, err))
         return false;
     catalog_build_env env;
     sql_catalog_env(s, &env);
-    bool ok = catalog_store_prepare(s->conn, cat, p->session_rels, &env, err);
+    bool ok = catalog_store_prepare(conn, cat, p->session_rels, &env, err);
     cat_snapshot_unref(cat);
     return ok;
 }

@@ -1948,7 +1948,7 @@ bool emit_query(sql_xlate *x, ir_query *q, emit_result *out)
 {
     /* Engines reached through ODBC get plain SQL in their dialect (emit_odbc.c); only the
      * embedded engine has the pgw_* functions this file relies on. */
-    if (x->dialect != DIALECT_SQLITE || backend_get_kind(x->session->srv->b) == BACKEND_ODBC)
+    if (!x->catalog_engine && (x->dialect != DIALECT_SQLITE || backend_get_kind(x->session->srv->b) == BACKEND_ODBC))
         return emit_query_odbc(x, q, out);
     return emit_query_sqlite(x, q, out);
 }

@@ -12,6 +12,8 @@
 #include <string.h>
 
 struct sql_portal {
+    engine_conn *conn;         /* where its steps run: the session's engine connection, or
+                                * its catalog connection (plan->catalog_engine) */
     sql_session *s;
     sql_plan *plan;
     arena mem;                 /* parameter bytes */
@@ -383,7 +385,7 @@ static void release_into(sql_portal *portal)
 /* One row of a step with rows_into: its columns bound to that INSERT, which runs once. */
 static bool copy_row_into(sql_portal *portal, const plan_step *st, pg_error *err)
 {
-    if (!portal->into && !engine_prepare(portal->s->conn, st->rows_into, &portal->into, err))
+    if (!portal->into && !engine_prepare(portal->conn, st->rows_into, &portal->into, err))
         return false;
     int n = engine_column_count(portal->stmt);
     for (int i = 0; i < n; i++) {
@@ -428,9 +430,8 @@ static sql_run_status fail(sql_portal *portal, pg_error *err)
 
 static bool start_step(sql_portal *portal, pg_error *err)
 {
-    sql_session *s = portal->s;
     plan_step *st = &portal->plan->steps[portal->step];
-    if (!engine_prepare(s->conn, st->sql, &portal->stmt, err))
+    if (!engine_prepare(portal->conn, st->sql, &portal->stmt, err))
         return false;
     /* A step may use fewer parameters than the statement (a data-modifying WITH query's). */
     int nbind = st->nparams;
@@ -596,6 +597,7 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
          * cannot attach a database inside one). */
         if (!session_prepare_catalog(s, p, err))
             return fail(portal, err);
+        portal->conn = p->catalog_engine ? s->catalog_conn : s->conn;
         /* An engine transaction is needed inside a block, in autocommit for statements made
          * of several engine steps (DDL + metadata) and for COPY FROM (its batches commit
          * together), and in an implicit transaction (up to Sync, or several statements in
@@ -635,7 +637,7 @@ static sql_run_status run_engine(sql_portal *portal, pg_error *err)
         if (r == ENGINE_ERROR)
             return fail(portal, err);
         if (st->count_rows)
-            portal->changes += engine_changes(s->conn);
+            portal->changes += engine_changes(portal->conn);
         release_into(portal);
         engine_stmt_release(portal->stmt);
         portal->stmt = NULL;

@@ -108,6 +108,113 @@ static bool allowed_in_failed_transaction(const char *text, size_t len)
     return allowed;
 }
 
+/* One statement translated for the engine, or for the catalog connection of an ODBC engine.
+ * `reads` (may be NULL) tells whether it read the catalog and whether it read anything else
+ * (relations of the engine). */
+typedef struct statement_reads {
+    bool catalog;
+    bool user_relations;
+} statement_reads;
+
+static bool translate_statement(sql_session *s, cat_snapshot *cat, const char *copy, int position_offset,
+                                bool catalog_engine, Node *stmt, const pg_oid *param_types, int nparam_types,
+                                sql_plan **out, bool *private_catalog, statement_reads *reads, pg_error *err)
+{
+    sql_plan *plan = NULL;
+    bool ok = true;
+    arena mem;
+    arena_init(&mem);
+    sql_xlate x = {
+        .session = s,
+        .catalog = cat,
+        .mem = &mem,
+        .text = copy,
+        .position_offset = position_offset,
+        .dialect = catalog_engine ? DIALECT_SQLITE : backend_dialect(s->srv->b),
+        .catalog_engine = catalog_engine,
+        .err = err,
+    };
+    for (int i = 0; i < nparam_types; i++) {
+        if (!xlate_param(&x, i + 1, param_types[i], -1)) {
+            ok = false;
+            break;
+        }
+    }
+    ok = ok && xlate_statement(&x, stmt, &plan);
+    if (ok && plan) {
+        plan->nparams = x.nparams;
+        if (x.nparams) {
+            plan->param_types = arena_alloc(&plan->mem, sizeof *plan->param_types * (size_t)x.nparams);
+            if (!plan->param_types) {
+                pg_error_oom(err);
+                ok = false;
+            } else {
+                for (int i = 0; i < x.nparams && ok; i++) {
+                    pg_oid t = x.param_types[i];
+                    if (t == PG_OID_INVALID && plan->kind != PLAN_UTILITY) {
+                        /* Never used and not declared (select $2 alone): PostgreSQL
+                         * cannot give it a type either. */
+                        pg_error_set(err, "42P18", "could not determine data type of parameter $%d", i + 1);
+                        ok = false;
+                    }
+                    plan->param_types[i] = (t == PG_OID_INVALID || t == PG_OID_UNKNOWN) ? PG_OID_TEXT : t;
+                }
+            }
+        }
+    }
+    if (x.uncacheable)
+        *private_catalog = true;
+    if (reads) {
+        reads->catalog = x.uses_catalog;
+        reads->user_relations = x.uses_user_relations;
+    }
+    arena_free(&mem);
+    if (!ok && plan) {
+        sql_plan_unref(plan);
+        plan = NULL;
+    }
+    *out = plan;
+    return ok;
+}
+
+/*
+ * ODBC engines have no catalog relations: a statement that reads only pg_catalog /
+ * information_schema (and functions) runs on the embedded SQLite connection that holds the
+ * catalog stores built from the engine's snapshot (catalog_engine.c), so it is translated
+ * again for SQLite.  That is tried when the engine's translation read the catalog and no
+ * engine relation, or failed before reading one (a catalog function the engine's dialect
+ * lacks).  A statement mixing both keeps the engine's translation; running it says 0A000.
+ */
+static bool route_catalog_statement(sql_session *s, cat_snapshot *cat, const char *copy, int position_offset,
+                                    Node *stmt, const pg_oid *param_types, int nparam_types, bool engine_ok,
+                                    sql_plan **plan, bool *private_catalog, pg_error *err)
+{
+    if (nodeTag(stmt) != T_SelectStmt || ((SelectStmt *)stmt)->intoClause)
+        return engine_ok;
+    if (engine_ok && (!(*plan)->uses_catalog || (*plan)->kind != PLAN_ENGINE || (*plan)->writes))
+        return engine_ok;
+    pg_error catalog_err = {0};
+    sql_plan *catalog_plan = NULL;
+    statement_reads reads = {0};
+    bool catalog_private = *private_catalog;
+    bool ok = translate_statement(s, cat, copy, position_offset, true, stmt, param_types, nparam_types,
+                                  &catalog_plan, &catalog_private, &reads, &catalog_err);
+    if (!ok || !reads.catalog || reads.user_relations || catalog_plan->kind != PLAN_ENGINE ||
+        catalog_plan->writes) {
+        if (catalog_plan)
+            sql_plan_unref(catalog_plan);
+        pg_error_clear(&catalog_err);
+        return engine_ok;
+    }
+    if (*plan)
+        sql_plan_unref(*plan);
+    pg_error_clear(err);
+    catalog_plan->catalog_engine = true;
+    *plan = catalog_plan;
+    *private_catalog = catalog_private;
+    return true;
+}
+
 bool sql_plan_create(sql_session *s, const char *text, size_t len, int position_offset, const pg_oid *param_types,
                      int nparam_types, sql_plan **out, pg_error *err)
 {
@@ -165,49 +272,12 @@ bool sql_plan_create(sql_session *s, const char *text, size_t len, int position_
         pg_error_set(err, "42601", "cannot insert multiple commands into a prepared statement");
         ok = false;
     } else {
-        arena mem;
-        arena_init(&mem);
-        sql_xlate x = {
-            .session = s,
-            .catalog = cat,
-            .mem = &mem,
-            .text = copy,
-            .position_offset = position_offset,
-            .dialect = backend_dialect(s->srv->b),
-            .err = err,
-        };
-        for (int i = 0; i < nparam_types; i++) {
-            if (!xlate_param(&x, i + 1, param_types[i], -1)) {
-                ok = false;
-                break;
-            }
-        }
         RawStmt *rs = linitial(p.statements);
-        ok = ok && xlate_statement(&x, rs->stmt, &plan);
-        if (ok && plan) {
-            plan->nparams = x.nparams;
-            if (x.nparams) {
-                plan->param_types = arena_alloc(&plan->mem, sizeof *plan->param_types * (size_t)x.nparams);
-                if (!plan->param_types) {
-                    pg_error_oom(err);
-                    ok = false;
-                } else {
-                    for (int i = 0; i < x.nparams && ok; i++) {
-                        pg_oid t = x.param_types[i];
-                        if (t == PG_OID_INVALID && plan->kind != PLAN_UTILITY) {
-                            /* Never used and not declared (select $2 alone): PostgreSQL
-                             * cannot give it a type either. */
-                            pg_error_set(err, "42P18", "could not determine data type of parameter $%d", i + 1);
-                            ok = false;
-                        }
-                        plan->param_types[i] = (t == PG_OID_INVALID || t == PG_OID_UNKNOWN) ? PG_OID_TEXT : t;
-                    }
-                }
-            }
-        }
-        if (x.uncacheable)
-            private_catalog = true;
-        arena_free(&mem);
+        ok = translate_statement(s, cat, copy, position_offset, false, rs->stmt, param_types,
+                                 nparam_types, &plan, &private_catalog, NULL, err);
+        if (backend_get_kind(s->srv->b) == BACKEND_ODBC)
+            ok = route_catalog_statement(s, cat, copy, position_offset, rs->stmt, param_types, nparam_types, ok,
+                                         &plan, &private_catalog, err);
     }
     raw_parse_free(&p);
     if (!ok) {

@@ -33,6 +33,10 @@ bool sql_server_create(backend *b, const sql_server_config *cfg, sql_server **ou
         return false;
     }
     sql_catalog_install(b);
+    if (!sql_catalog_backend_create(s, err)) {
+        sql_server_destroy(s);
+        return false;
+    }
     *out = s;
     return true;
 }
@@ -47,6 +51,7 @@ void sql_server_destroy(sql_server *s)
     if (!s)
         return;
     plan_cache_destroy(s->cache);
+    backend_destroy(s->catalog_backend);
     hashmap_free(&s->listeners);
     pthread_mutex_destroy(&s->notify_lock);
     hashmap_free(&s->temp_owners);
@@ -365,6 +370,7 @@ void sql_session_destroy(sql_session *s)
     sql_session_drop_all_statements(s);
     hashmap_free(&s->statements);
     hashmap_free(&s->listening);
+    session_close_catalog_conn(s);
     if (s->db)
         engine_db_detach(s->db);
     for (size_t i = 0; i < s->nnotices; i++)

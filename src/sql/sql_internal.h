@@ -399,6 +399,8 @@ typedef struct guc_values guc_values;   /* guc.c */
 
 struct sql_server {
     backend *b;
+    backend *catalog_backend;          /* ODBC backend: embedded SQLite, in memory, holding
+                                        * the catalog stores (catalog_env.c); else NULL */
     sql_server_config cfg;
     struct plan_cache *cache;
     pthread_mutex_t notify_lock;       /* LISTEN/NOTIFY registry and every session's inbox */
@@ -435,6 +437,9 @@ struct sql_session {
     /* Transaction. */
     txn_state txn;
     engine_conn *conn;                 /* held while a transaction is open */
+    engine_conn *catalog_conn;         /* ODBC backend: the embedded SQLite connection that
+                                        * answers catalog-only statements (catalog_env.c),
+                                        * opened by the first one */
     bool engine_txn_open;
     txn_mode engine_txn_mode;
     bool schema_changed_in_txn;        /* use a private catalog snapshot until commit */
@@ -546,6 +551,8 @@ struct sql_plan {
     bool no_transaction_block;  /* CREATE DATABASE ... "cannot run inside a transaction block" */
     bool read_only_ok;
     bool uses_catalog;          /* the catalog store must be current on the connection */
+    bool catalog_engine;        /* ODBC backend: runs on the session's catalog connection
+                                 * (SQLite, catalog_engine.c), not on the engine */
     unsigned session_rels;      /* session relations to refill first (CAT_SESSION_*) */
     pg_oid target_relation;     /* INSERT/UPDATE/DELETE: the table (constraint error messages) */
     /* Utility arguments. */
@@ -589,6 +596,9 @@ typedef struct sql_xlate {
     sql_plan *plan;
     bool uncacheable;            /* the plan depends on something beyond the cache key */
     bool uses_catalog;           /* reads pg_catalog / information_schema (the catalog store) */
+    bool uses_user_relations;    /* reads a relation that is not the catalog's */
+    bool catalog_engine;         /* for the embedded catalog connection of an ODBC engine
+                                  * (dialect SQLite, emit_sqlite.c) */
     unsigned session_rels;       /* session relations it reads (CAT_SESSION_*) */
     /* Set by INSERT for its source: the next query analysed keeps unknown-type outputs
      * (literals, parameters) unresolved so that they take the target columns' types, as
@@ -854,6 +864,10 @@ void sql_catalog_install(backend *b);
 void sql_catalog_env(sql_session *s, catalog_build_env *env);
 /* Before a plan that reads pg_catalog runs on s->conn (outside or inside a transaction). */
 bool session_prepare_catalog(sql_session *s, const sql_plan *p, pg_error *err) MUST_CHECK;
+/* ODBC backend: the companion SQLite backend the catalog stores live in (sql_server_create),
+ * and the session's connection to it (closed by sql_session_destroy). */
+bool sql_catalog_backend_create(sql_server *srv, pg_error *err) MUST_CHECK;
+void session_close_catalog_conn(sql_session *s);
 
 /* deparse.c: PostgreSQL's text of recorded expressions, views and indexes (ruleutils). */
 bool deparse_recorded_expr(void *arg, const cat_snapshot *s, const cat_relation *rel, const char *text,

@@ -300,3 +300,65 @@ def test_lost_engine_connection_and_recovery(pgwire_bin):
     finally:
         server.cleanup()
         engine.cleanup()
+
+
+# ---------------------------------------------------------------------------------------
+# pg_catalog and information_schema over the ODBC backend: catalog-only statements run on
+# the server's embedded catalog store, built from the engine's INFORMATION_SCHEMA
+# (docs/catalog.md, "ODBC engines").
+
+CATALOG_TABLE = ("create table odbc_cat (id integer primary key, name varchar(20) not null, "
+                 "amount numeric(8,2))")
+
+
+@pytest.fixture
+def catalog_table(odbc_server):
+    c = clients.connect(odbc_server)
+    fresh_table(c, "odbc_cat", CATALOG_TABLE)
+    yield c
+    c.execute("drop table if exists odbc_cat")
+    c.close()
+
+
+def test_psql_dt_lists_engine_tables(catalog_table, odbc_server):
+    out = clients.psql(odbc_server, r"\dt")
+    rows = [l.split("|") for l in out.splitlines()]
+    assert ["public", "odbc_cat", "table"] in [r[:3] for r in rows], out
+
+
+def test_psql_d_table_has_postgresql_types(catalog_table, odbc_server):
+    out = clients.psql(odbc_server, r"\d odbc_cat")
+    cols = [l.split("|")[:2] for l in out.splitlines() if l.count("|") >= 4]
+    assert cols[:3] == [["id", "integer"], ["name", "character varying(20)"], ["amount", "numeric(8,2)"]], out
+
+
+def test_information_schema_columns(catalog_table):
+    rows = catalog_table.execute(
+        "select column_name, data_type, is_nullable from information_schema.columns "
+        "where table_schema = 'public' and table_name = 'odbc_cat' order by ordinal_position").fetchall()
+    assert rows == [("id", "integer", "NO"), ("name", "character varying", "NO"), ("amount", "numeric", "YES")]
+
+
+def test_catalog_with_engine_tables_is_refused_clearly(catalog_table):
+    with pytest.raises(psycopg.errors.FeatureNotSupported) as e:
+        catalog_table.execute("select c.relname, t.id from pg_class c, odbc_cat t")
+    assert "pg_catalog and information_schema" in str(e.value)
+
+
+def test_catalog_is_the_servers_not_the_engines(conn):
+    # Through psqlODBC the engine is a PostgreSQL with catalogs of its own: they must not
+    # answer, the server's do (its server_version, as SHOW gives it).
+    shown = conn.execute("show server_version").fetchone()[0]
+    assert "iris-pgwire" in shown
+    assert conn.execute("select setting from pg_settings where name = 'server_version'").fetchone() == (shown,)
+
+
+def test_catalog_follows_ddl_inside_a_transaction(conn):
+    conn.execute("drop table if exists odbc_cat_txn")   # autocommit
+    q = "select count(*) from pg_class where relname = 'odbc_cat_txn' and relkind = 'r'"
+    assert conn.execute(q).fetchone() == (0,)
+    conn.execute("begin")
+    conn.execute("create table odbc_cat_txn (k integer)")
+    assert conn.execute(q).fetchone() == (1,)
+    conn.execute("rollback")
+    assert conn.execute(q).fetchone() == (0,)
