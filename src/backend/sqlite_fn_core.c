@@ -728,16 +728,18 @@ int sqlite_register_core(sqlite3 *db, engine_conn *c)
     return sqlite3_create_collation_v2(db, "pgw_numeric", SQLITE_UTF8, NULL, numeric_collate, NULL);
 }
 
+const sqlite_function_group sqlite_function_groups[] = {
+    sqlite_register_core, sqlite_register_text, sqlite_register_numeric, sqlite_register_datetime,
+    sqlite_register_json, sqlite_register_array, sqlite_register_series, sqlite_register_catalog,
+    sqlite_register_vector, sqlite_register_agg, sqlite_register_session, sqlite_register_sequence,
+};
+const size_t sqlite_function_groups_len = ARRAY_LEN(sqlite_function_groups);
+
 bool sqlite_register_functions(engine_conn *c, pg_error *err)
 {
     sqlite_conn *sc = c->native;
-    int (*groups[])(sqlite3 *, engine_conn *) = {
-        sqlite_register_core, sqlite_register_text, sqlite_register_numeric, sqlite_register_datetime,
-        sqlite_register_json, sqlite_register_array, sqlite_register_series, sqlite_register_catalog,
-        sqlite_register_vector, sqlite_register_agg, sqlite_register_session, sqlite_register_sequence,
-    };
-    for (size_t i = 0; i < ARRAY_LEN(groups); i++) {
-        int rc = groups[i](sc->db, c);
+    for (size_t i = 0; i < sqlite_function_groups_len; i++) {
+        int rc = sqlite_function_groups[i](sc->db, c);
         if (rc != SQLITE_OK) {
             pg_error_set(err, "XX000", "could not register engine functions: %s", sqlite3_errstr(rc));
             return false;

@@ -52,6 +52,12 @@ int sqlite_register_agg(sqlite3 *db, engine_conn *c);
 int sqlite_register_session(sqlite3 *db, engine_conn *c);
 int sqlite_register_sequence(sqlite3 *db, engine_conn *c);
 
+/* Every group, in registration order (sqlite_register_functions runs them; a unit test checks
+ * that no two register the same function name). */
+typedef int (*sqlite_function_group)(sqlite3 *db, engine_conn *c);
+extern const sqlite_function_group sqlite_function_groups[];
+extern const size_t sqlite_function_groups_len;
+
 /* Helpers for function bodies. */
 engine_context *sqlite_fn_context(sqlite3_context *ctx);
 /* Report a PostgreSQL error from inside a function: "SQLSTATE:message". */

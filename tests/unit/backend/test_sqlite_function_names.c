@@ -28,7 +28,7 @@ static registered found[MAX_FUNCTIONS];
 static int nfound;
 
 /* The functions a group adds to a fresh database, appended to `found`. */
-static int collect_group(int (*group)(sqlite3 *, engine_conn *), int index)
+static int collect_group(sqlite_function_group group, int index)
 {
     sqlite3 *db = NULL;
     if (sqlite3_open(":memory:", &db) != SQLITE_OK)
@@ -60,14 +60,9 @@ static int collect_group(int (*group)(sqlite3 *, engine_conn *), int index)
 
 static void test_no_function_is_registered_by_two_groups(void)
 {
-    int (*groups[])(sqlite3 *, engine_conn *) = {
-        sqlite_register_core, sqlite_register_text, sqlite_register_numeric, sqlite_register_datetime,
-        sqlite_register_json, sqlite_register_array, sqlite_register_series, sqlite_register_catalog,
-        sqlite_register_vector, sqlite_register_agg, sqlite_register_session, sqlite_register_sequence,
-    };
     nfound = 0;
-    for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
-        int added = collect_group(groups[g], (int)g);
+    for (size_t g = 0; g < sqlite_function_groups_len; g++) {
+        int added = collect_group(sqlite_function_groups[g], (int)g);
         if (added <= 0)
             fprintf(stderr, "  group %zu registered no function\n", g);
         CHECK(added > 0);
