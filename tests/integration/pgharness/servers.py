@@ -26,32 +26,31 @@ READY_LINE = "database system is ready to accept connections"
 PG_BINDIR = os.environ.get("PG_ORACLE_BINDIR", "/usr/lib/postgresql/15/bin")
 
 
-def _child_pids(parent):
-    """PIDs whose parent is `parent`, from /proc."""
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        # The command name may hold spaces and parentheses: fields follow the last ')'.
-        fields = stat[stat.rfind(")") + 2:].split()
-        if len(fields) > 1 and fields[1] == str(parent):
-            found.append(int(entry))
-    return found
-
-
-def _pid_alive(pid):
-    """True while `pid` exists and is not a zombie."""
+def _stat_fields(pid):
+    """The fields of /proc/PID/stat after the command name (state, ppid, ...), or None once the
+    process is gone.  The name may hold spaces and parentheses: the fields follow the last ')'."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             stat = f.read()
     except OSError:
-        return False
-    return stat[stat.rfind(")") + 2:].split()[0] != "Z"
+        return None
+    return stat[stat.rfind(")") + 2:].split()
+
+
+def _child_pids(parent):
+    """PIDs whose parent is `parent`, from /proc."""
+    children = []
+    for entry in os.listdir("/proc"):
+        fields = _stat_fields(entry) if entry.isdigit() else None
+        if fields and len(fields) > 1 and fields[1] == str(parent):
+            children.append(int(entry))
+    return children
+
+
+def _pid_alive(pid):
+    """True while `pid` exists and is not a zombie."""
+    fields = _stat_fields(pid)
+    return bool(fields) and fields[0] != "Z"
 
 
 class ServerError(Exception):
